@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pacbuild",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pacbuild", targets: ["CLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // Pure model: versions, dependencies, PKGBUILD/.SRCINFO reading, the multi-repo graph and its algorithms. No C, no I/O beyond reading text.
+        .target(name: "Graph"),
+        // pacman's file formats (sync/files databases, package files) through libarchive.
+        .target(name: "Repo", dependencies: ["Graph", "CArchive"]),
+        // Isolated build backends (User Mode Linux, namespaces + overlayfs, host) that run makepkg.
+        .target(name: "Sandbox", dependencies: ["Graph"]),
+        // The application: configuration, plans, the build store and queue, wakas, review and publishing.
+        .target(name: "Scheduler", dependencies: [
+            "Graph", "Repo", "Sandbox", "CLibPQ", "CSQLite",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The `pacbuild` executable: argument parsing and output only.
+        .executableTarget(name: "CLI", dependencies: [
+            "Graph", "Repo", "Scheduler", "Sandbox",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // C shims: libarchive (package files, databases), libpq (PostgreSQL store), sqlite3 (embedded store).
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#ifndef PACBUILD_CSQLITE_SHIM_H
+#define PACBUILD_CSQLITE_SHIM_H
+#include <sqlite3.h>
+#endif
