@@ -7,6 +7,6 @@ struct Pacbuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pacbuild",
         abstract: "A package autobuilder for pacman-based distributions.",
-        subcommands: [Srcinfo.self, Vercmp.self]
+        subcommands: [Srcinfo.self, Vercmp.self, Fidelity.self]
     )
 }

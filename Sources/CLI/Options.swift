@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Graph
+
+/// How PKGBUILDs are read: the makepkg.conf they are evaluated against and its CARCH.
+struct ReaderOptions: ParsableArguments {
+    @Option(help: "The CARCH PKGBUILDs see (default: makepkg.conf's, x86_64 for the built-in one).")
+    var carch: String?
+
+    @Option(name: .customLong("makepkg-conf"), help: "A makepkg.conf to evaluate instead of Debian's default.")
+    var makepkgConf: String?
+
+    func reader() throws -> PKGBUILDReader {
+        guard let path = makepkgConf else { return PKGBUILDReader(environment: .debianDefault(carch: carch)) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("\(path): cannot read the makepkg.conf")
+        }
+        return PKGBUILDReader(environment: MakepkgEnvironment(makepkgConf: String(decoding: data, as: UTF8.self), carch: carch))
+    }
+}
+
+/// Writes to standard error (diagnostics never mix with the printed output).
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Encodes a value as pretty JSON with sorted keys, for `--json` output.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// An ABS tree: every directory below a root that holds a PKGBUILD, read in parallel.
+/// One unreadable or broken PKGBUILD never stops the others: each directory gets its
+/// own result with its diagnostics.
+public struct PKGBUILDTree: Sendable {
+    public let root: String
+    /// The PKGBUILD directories, sorted by path.
+    public let directories: [String]
+
+    /// Finds the PKGBUILD directories under `root` (or `root` itself). Hidden
+    /// directories and makepkg's `src`/`pkg` work directories are skipped, and the search
+    /// does not descend below a directory that has a PKGBUILD.
+    public init(root: String) throws(GraphError) {
+        self.root = root
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw GraphError.unreadable(file: root, reason: "no such directory")
+        }
+        var found: [String] = []
+        var stack = [root]
+        while let dir = stack.popLast() {
+            if manager.fileExists(atPath: dir + "/PKGBUILD") {
+                found.append(dir)
+                continue
+            }
+            guard let entries = try? manager.contentsOfDirectory(atPath: dir) else { continue }
+            for entry in entries where !entry.hasPrefix(".") && entry != "src" && entry != "pkg" {
+                let path = dir + "/" + entry
+                if manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    stack.append(path)
+                }
+            }
+        }
+        directories = found.sorted()
+    }
+
+    /// Reads every PKGBUILD with `reader`, on all cores, results in `directories` order.
+    public func read(with reader: PKGBUILDReader) -> [PKGBUILDReader.Result] {
+        Self.read(directories: directories, with: reader)
+    }
+
+    /// Reads the PKGBUILDs of `directories` (each a directory or a PKGBUILD file).
+    public static func read(directories: [String], with reader: PKGBUILDReader) -> [PKGBUILDReader.Result] {
+        let results = ResultSlots(count: directories.count)
+        DispatchQueue.concurrentPerform(iterations: directories.count) { i in
+            results.set(i, readOne(directories[i], with: reader))
+        }
+        return results.values
+    }
+
+    /// Reads one PKGBUILD: `path` is its directory or the file itself.
+    public static func readOne(_ path: String, with reader: PKGBUILDReader) -> PKGBUILDReader.Result {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let file = exists && isDirectory.boolValue ? path + "/PKGBUILD" : path
+        let dir = exists && isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return PKGBUILDReader.Result(file: file, srcinfo: nil, diagnostics: [
+                Diagnostic(file: file, line: 0, column: 0, severity: .error, message: "cannot be read (missing or not a file)"),
+            ])
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let absolute = dir.hasPrefix("/") ? dir : FileManager.default.currentDirectoryPath + "/" + dir
+        return reader.read(text: text, file: file, startdir: absolute)
+    }
+}
+
+/// Result slots written from `concurrentPerform` workers, each index by one worker only.
+private final class ResultSlots: @unchecked Sendable {
+    // @unchecked: every index is written exactly once, by one worker, and read only
+    // after concurrentPerform has returned, which orders those writes before the read.
+    private var slots: [PKGBUILDReader.Result?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: PKGBUILDReader.Result) {
+        lock.lock()
+        slots[i] = value
+        lock.unlock()
+    }
+
+    var values: [PKGBUILDReader.Result] { slots.map { $0! } }
+}

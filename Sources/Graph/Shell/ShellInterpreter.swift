@@ -1,0 +1,426 @@
+/// Evaluates the bash subset of PKGBUILDs without executing anything.
+///
+/// Assignments, arrays, expansions, conditions, loops, `case`, functions and the pure
+/// builtins (`echo`, `printf`, `declare`, `eval`, `test`, ...) are evaluated in memory.
+/// Whatever would need a real shell (an external command, `source`, a file test, reading
+/// input) is not run: it is recorded as an `unsupported` diagnostic, which makes the
+/// result need the sandboxed makepkg fallback, and evaluation goes on.
+struct ShellInterpreter {
+    var variables = ShellScopes()
+    var functions: [String: FunctionDefinition] = [:]
+    var positional: [String] = []
+    var lastStatus: Int32 = 0
+    var diagnostics: [ShellDiagnostic] = []
+    /// Output of `echo`/`printf` while a command substitution captures it.
+    var captures: [String] = []
+    /// Evaluation steps left; loops that do not end run into it.
+    var budget = 200_000
+    /// Set while running text that is not the PKGBUILD's own (eval, declare -f): the
+    /// offset of the command that brought it, so diagnostics still point into the file.
+    var originOverride: Int?
+    var functionDepth = 0
+    /// Names of the makepkg helpers (`msg`, `warning`, ...) that only print.
+    static let printingHelpers: Set<String> = ["msg", "msg2", "warning", "error", "plain", "plainerr"]
+
+    init() {}
+
+    // MARK: running text
+
+    /// Parses and runs `text` one top-level command at a time, as `source` does. A syntax
+    /// error stops it (bash gives up on the rest of the file) after what came before ran.
+    mutating func run(_ text: String) {
+        var parser = ShellParser(text)
+        while true {
+            do {
+                guard let command = try parser.nextCommand() else { return }
+                try execute(command)
+            } catch let e as ShellSyntaxError {
+                diagnostics.append(ShellDiagnostic(offset: originOverride ?? e.offset, kind: .syntax, message: e.message))
+                return
+            } catch let flow as ControlFlow {
+                if case .abort = flow { return }
+                if case .exit = flow { return }
+                // `return` at the top level of a sourced file ends the file
+                if case .returnFunction = flow { return }
+            } catch {
+                return
+            }
+        }
+    }
+
+    // MARK: commands
+
+    mutating func execute(_ commands: [ShellCommand]) throws {
+        for command in commands { try execute(command) }
+    }
+
+    mutating func execute(_ command: ShellCommand) throws {
+        budget -= 1
+        if budget < 0 {
+            report(.unsupported, at: 0, "evaluation stopped after too many steps (a loop that does not end?)")
+            throw ControlFlow.abort
+        }
+        switch command {
+        case .simple(let simple):
+            try executeSimple(simple)
+        case .pipeline(let commands, let negated, _):
+            if commands.count == 1 {
+                try execute(commands[0])
+            } else {
+                let saved = (variables, positional)
+                for (i, c) in commands.enumerated() {
+                    if i < commands.count - 1 { captures.append("") }
+                    try execute(c)
+                    if i < commands.count - 1 { _ = captures.popLast() }
+                }
+                (variables, positional) = saved
+            }
+            if negated { lastStatus = lastStatus == 0 ? 1 : 0 }
+        case .andOr(let first, let rest):
+            try execute(first)
+            for (op, next) in rest {
+                if (op == .and) == (lastStatus == 0) { try execute(next) }
+            }
+        case .ifClause(let branches, let elseBody):
+            for branch in branches {
+                try execute(branch.condition)
+                if lastStatus == 0 { try execute(branch.body); return }
+            }
+            if let elseBody { try execute(elseBody) } else { lastStatus = 0 }
+        case .forIn(let name, let words, let body, _):
+            var items = positional
+            if let words {
+                items = []
+                for word in words { items.append(contentsOf: try expandFields(word)) }
+            }
+            lastStatus = 0
+            loop: for item in items {
+                assign(name, .scalar(item), offset: 0)
+                do { try execute(body) } catch let flow as ControlFlow {
+                    switch flow {
+                    case .breakLoop(let n): if n > 1 { throw ControlFlow.breakLoop(n - 1) }; break loop
+                    case .continueLoop(let n): if n > 1 { throw ControlFlow.continueLoop(n - 1) }; continue loop
+                    default: throw flow
+                    }
+                }
+            }
+        case .forArithmetic(let initial, let test, let step, let body, let offset):
+            _ = try arithmetic(initial, offset: offset)
+            loop: while try test.allSatisfy(\.isWhitespace) || arithmetic(test, offset: offset) != 0 {
+                budget -= 1
+                if budget < 0 { throw ControlFlow.abort }
+                do { try execute(body) } catch let flow as ControlFlow {
+                    switch flow {
+                    case .breakLoop(let n): if n > 1 { throw ControlFlow.breakLoop(n - 1) }; break loop
+                    case .continueLoop(let n): if n > 1 { throw ControlFlow.continueLoop(n - 1) }
+                    default: throw flow
+                    }
+                }
+                _ = try arithmetic(step, offset: offset)
+            }
+        case .whileLoop(let condition, let body, let until):
+            loop: while true {
+                try execute(condition)
+                if (lastStatus == 0) == until { break }
+                do { try execute(body) } catch let flow as ControlFlow {
+                    switch flow {
+                    case .breakLoop(let n): if n > 1 { throw ControlFlow.breakLoop(n - 1) }; break loop
+                    case .continueLoop(let n): if n > 1 { throw ControlFlow.continueLoop(n - 1) }
+                    default: throw flow
+                    }
+                }
+            }
+            lastStatus = 0
+        case .caseClause(let subject, let items):
+            try executeCase(subject: subject, items: items)
+        case .group(let body):
+            try execute(body)
+        case .subshell(let body):
+            let saved = (variables, positional, functions)
+            defer { (variables, positional, functions) = saved }
+            do { try execute(body) } catch ControlFlow.exit(let status) { lastStatus = status }
+        case .conditional(let tokens, let offset):
+            lastStatus = try evaluateConditional(tokens, offset: offset) ? 0 : 1
+        case .arithmetic(let text, let offset):
+            lastStatus = try arithmetic(text, offset: offset) != 0 ? 0 : 1
+        case .function(var definition):
+            if let originOverride { definition.offset = originOverride }
+            functions[definition.name] = definition
+            lastStatus = 0
+        case .redirected(let inner, let redirections):
+            try withRedirections(redirections, offset: 0) { try $0.execute(inner) }
+        }
+    }
+
+    mutating func executeCase(subject: ShellWord, items: [CaseItem]) throws {
+        let value = try expandString(subject)
+        lastStatus = 0
+        var index = 0
+        var fallingThrough = false
+        while index < items.count {
+            let item = items[index]
+            var matched = fallingThrough
+            if !matched {
+                for pattern in item.patterns where ShellPattern(try expandPattern(pattern)).matches(value) {
+                    matched = true
+                    break
+                }
+            }
+            if matched {
+                try execute(item.body)
+                switch item.terminator {
+                case .stop: return
+                case .fallThrough: fallingThrough = true
+                case .testNext: fallingThrough = false
+                }
+            }
+            index += 1
+        }
+    }
+
+    mutating func executeSimple(_ command: SimpleCommand) throws {
+        var argv: [String] = []
+        var declarationArguments: [Int: Assignment] = [:]
+        for (i, word) in command.words.enumerated() {
+            if let assignment = command.declarationAssignments[i] {
+                declarationArguments[argv.count] = assignment
+                argv.append("")
+            } else {
+                argv.append(contentsOf: try expandFields(word))
+            }
+        }
+        if argv.isEmpty {
+            for assignment in command.assignments { try perform(assignment) }
+            if command.assignments.isEmpty || command.words.isEmpty == false { lastStatus = 0 }
+            if !command.redirections.isEmpty {
+                try withRedirections(command.redirections, offset: command.offset) { _ in }
+            }
+            return
+        }
+        // Assignments before a command apply to that command only; none of the builtins
+        // PKGBUILDs call read them, so they are evaluated for their diagnostics and dropped.
+        if !command.assignments.isEmpty {
+            let saved = variables
+            for assignment in command.assignments { try perform(assignment) }
+            variables = saved
+        }
+        try withRedirections(command.redirections, offset: command.offset) { shell in
+            try shell.invoke(argv, declarationArguments: declarationArguments, offset: command.offset)
+        }
+    }
+
+    /// Runs `body` with the command's redirections: output sent to a file or stderr is
+    /// not captured; reading a file or writing one is something only a shell can do.
+    mutating func withRedirections(_ redirections: [Redirection], offset: Int,
+                                   _ body: (inout ShellInterpreter) throws -> Void) throws {
+        var discardOutput = false
+        for redirection in redirections {
+            let target = try redirection.target.map { try expandString($0) } ?? ""
+            switch redirection.op {
+            case ">", ">>", ">|", "&>", "&>>":
+                if target != "/dev/null" {
+                    report(.unsupported, at: redirection.target?.offset ?? offset, "writes to the file '\(target)'")
+                }
+                discardOutput = true
+            case ">&":
+                if target == "2" { discardOutput = true }
+            case "<", "<>":
+                report(.unsupported, at: redirection.target?.offset ?? offset, "reads the file '\(target)'")
+            default:
+                break
+            }
+        }
+        if discardOutput {
+            captures.append("")
+            defer { _ = captures.popLast() }
+            try body(&self)
+        } else {
+            try body(&self)
+        }
+    }
+
+    /// Calls a function, a builtin, or reports a command that would need a real shell.
+    mutating func invoke(_ argv: [String], declarationArguments: [Int: Assignment] = [:], offset: Int) throws {
+        let name = argv[0]
+        if let function = functions[name] {
+            try call(function, arguments: Array(argv.dropFirst()))
+            return
+        }
+        if let status = try builtin(argv, declarationArguments: declarationArguments, offset: offset) {
+            lastStatus = status
+            return
+        }
+        report(.unsupported, at: offset, "runs the command '\(name)'")
+        lastStatus = 0
+    }
+
+    mutating func call(_ function: FunctionDefinition, arguments: [String]) throws {
+        functionDepth += 1
+        defer { functionDepth -= 1 }
+        if functionDepth > 100 {
+            report(.unsupported, at: function.offset, "function '\(function.name)' recurses too deeply")
+            throw ControlFlow.abort
+        }
+        let savedPositional = positional
+        positional = arguments
+        variables.scopes.append([:])
+        defer {
+            variables.scopes.removeLast()
+            positional = savedPositional
+        }
+        do {
+            try execute(function.body)
+        } catch ControlFlow.returnFunction(let status) {
+            lastStatus = status
+        }
+    }
+
+    // MARK: assignments
+
+    mutating func perform(_ assignment: Assignment, local: Bool = false) throws {
+        switch assignment.value {
+        case .scalar(let word):
+            let value = try expandString(word)
+            if let index = assignment.index {
+                try assignElement(assignment.name, key: index, value: value, append: assignment.append, offset: assignment.offset)
+            } else if assignment.append {
+                appendScalar(assignment.name, value, offset: assignment.offset)
+            } else {
+                assign(assignment.name, .scalar(value), offset: assignment.offset, local: local)
+            }
+        case .array(let elements):
+            try assignArray(assignment.name, elements: elements, append: assignment.append, offset: assignment.offset, local: local)
+        }
+    }
+
+    mutating func assign(_ name: String, _ value: ShellValue, offset: Int, local: Bool = false) {
+        let update: (inout ShellVariable) -> Void = { variable in
+            if variable.isReadonly { return }
+            switch (variable.value, value) {
+            case (.indexed(var array)?, .scalar(let s)):
+                array.set(0, s)
+                variable.value = .indexed(array)
+            case (.associative(var array)?, .scalar(let s)):
+                array.set("0", s)
+                variable.value = .associative(array)
+            default:
+                if case .scalar = value, variable.isIndexedArray {
+                    variable.value = .indexed(IndexedArray(value.allValues))
+                } else {
+                    variable.value = value
+                }
+            }
+        }
+        if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
+    }
+
+    mutating func appendScalar(_ name: String, _ value: String, offset: Int) {
+        variables.update(name) { variable in
+            switch variable.value {
+            case .indexed(var array)?:
+                array.set(0, (array[0] ?? "") + value)
+                variable.value = .indexed(array)
+            case .associative(var array)?:
+                array.set("0", (array["0"] ?? "") + value)
+                variable.value = .associative(array)
+            case .scalar(let s)?:
+                variable.value = .scalar(s + value)
+            case nil:
+                variable.value = .scalar(value)
+            }
+        }
+    }
+
+    mutating func assignElement(_ name: String, key: ShellWord, value: String, append: Bool, offset: Int) throws {
+        if variables.variable(name)?.isAssociative == true {
+            let k = try expandString(key)
+            variables.update(name) { variable in
+                var array: AssociativeArray
+                if case .associative(let a)? = variable.value { array = a } else { array = AssociativeArray() }
+                array.set(k, (append ? array[k] ?? "" : "") + value)
+                variable.value = .associative(array)
+            }
+            return
+        }
+        var index = try arithmetic(try expandString(key), offset: offset)
+        var array = IndexedArray()
+        switch variables.value(name) {
+        case .indexed(let a)?: array = a
+        case .scalar(let s)?: array.set(0, s)
+        default: break
+        }
+        if index < 0 { index += array.nextIndex }
+        array.set(index, (append ? array[index] ?? "" : "") + value)
+        variables.update(name) { $0.value = .indexed(array) }
+    }
+
+    mutating func assignArray(_ name: String, elements: [ArrayElement], append: Bool, offset: Int, local: Bool = false) throws {
+        let isAssociative = variables.variable(name)?.isAssociative == true
+        if isAssociative {
+            var array = AssociativeArray()
+            if append, case .associative(let a)? = variables.value(name) { array = a }
+            for element in elements {
+                guard let key = element.key else {
+                    report(.unsupported, at: element.value.offset, "an associative array element needs a [key]")
+                    continue
+                }
+                let k = try expandString(key)
+                array.set(k, (element.append ? array[k] ?? "" : "") + (try expandString(element.value)))
+            }
+            let update: (inout ShellVariable) -> Void = { $0.value = .associative(array) }
+            if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
+            return
+        }
+        var array = IndexedArray()
+        if append {
+            switch variables.value(name) {
+            case .indexed(let a)?: array = a
+            case .scalar(let s)?: array.set(0, s)
+            default: break
+            }
+        }
+        for element in elements {
+            if let key = element.key {
+                var index = try arithmetic(try expandString(key), offset: offset)
+                if index < 0 { index += array.nextIndex }
+                let value = try expandString(element.value)
+                array.set(index, (element.append ? array[index] ?? "" : "") + value)
+            } else {
+                for field in try expandFields(element.value) { array.append(field) }
+            }
+        }
+        let update: (inout ShellVariable) -> Void = { variable in
+            if variable.isReadonly { return }
+            variable.value = .indexed(array)
+        }
+        if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
+    }
+
+    // MARK: diagnostics
+
+    mutating func report(_ kind: ShellDiagnostic.Kind, at offset: Int, _ message: String) {
+        diagnostics.append(ShellDiagnostic(offset: originOverride ?? offset, kind: kind, message: message))
+    }
+}
+
+/// Non-local exits of the shell language, and the interpreter giving up.
+enum ControlFlow: Error {
+    case breakLoop(Int)
+    case continueLoop(Int)
+    case returnFunction(Int32)
+    case exit(Int32)
+    case abort
+}
+
+/// Something the interpreter could not do like bash, at a byte offset of the text.
+struct ShellDiagnostic: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        /// The text is not valid bash (makepkg would fail to source it too).
+        case syntax
+        /// Valid bash that needs a real shell: the result may be incomplete.
+        case unsupported
+    }
+    var offset: Int
+    var kind: Kind
+    var message: String
+}
