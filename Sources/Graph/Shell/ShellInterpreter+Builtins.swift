@@ -111,13 +111,13 @@ extension ShellInterpreter {
         var names: [(Int, String)] = []
         var optionsDone = false
         for (i, arg) in args.enumerated() {
-            if declarationArguments[i] != nil { names.append((i, "")); continue }
+            if declarationArguments[i + 1] != nil { names.append((i + 1, "")); continue }
             if !optionsDone, arg == "--" { optionsDone = true; continue }
             if !optionsDone, arg.count > 1, arg.hasPrefix("-") || arg.hasPrefix("+") {
                 if arg.hasPrefix("-") { flags.formUnion(arg.dropFirst()) } else { removed.formUnion(arg.dropFirst()) }
                 continue
             }
-            names.append((i, arg))
+            names.append((i + 1, arg))
         }
         if flags.contains("f") || flags.contains("F") {
             var status: Int32 = 0

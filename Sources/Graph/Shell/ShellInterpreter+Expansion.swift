@@ -103,8 +103,9 @@ extension ShellInterpreter {
             case .quoted(let s):
                 out.append(.quoted(s))
             case .doubleQuoted(let inner):
-                let expanded = try segments(inner, quoted: true)
-                out.append(contentsOf: expanded)
+                // "" and "$empty" are one empty field; only "${a[@]}"/"$@" of nothing are none
+                if !inner.allSatisfy(isListParameter) { out.append(.quoted("")) }
+                out.append(contentsOf: try segments(inner, quoted: true))
             case .parameter(let expansion):
                 out.append(contentsOf: try expandParameter(expansion, quoted: quoted))
             case .commandSubstitution(let commands, let offset):
@@ -119,6 +120,12 @@ extension ShellInterpreter {
             }
         }
         return out
+    }
+
+    func isListParameter(_ part: WordPart) -> Bool {
+        guard case .parameter(let e) = part, !e.length else { return false }
+        if case .all? = e.index { return true }
+        return (e.name == "@" || e.name == "*") && e.index == nil
     }
 
     /// `$(...)`: runs the commands on a copy of the state and returns what they printed,

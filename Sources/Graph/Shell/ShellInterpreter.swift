@@ -359,6 +359,19 @@ struct ShellInterpreter {
         if isAssociative {
             var array = AssociativeArray()
             if append, case .associative(let a)? = variables.value(name) { array = a }
+            if elements.allSatisfy({ $0.key == nil }) {
+                // bash 5.1's key-value list: declare -A a=(k1 v1 k2 v2)
+                var words: [String] = []
+                for element in elements { words.append(contentsOf: try expandFields(element.value)) }
+                var i = 0
+                while i < words.count {
+                    array.set(words[i], i + 1 < words.count ? words[i + 1] : "")
+                    i += 2
+                }
+                let update: (inout ShellVariable) -> Void = { $0.value = .associative(array) }
+                if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
+                return
+            }
             for element in elements {
                 guard let key = element.key else {
                     report(.unsupported, at: element.value.offset, "an associative array element needs a [key]")
@@ -369,6 +382,24 @@ struct ShellInterpreter {
             }
             let update: (inout ShellVariable) -> Void = { $0.value = .associative(array) }
             if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
+            return
+        }
+        if append, !local, elements.allSatisfy({ $0.key == nil }) {
+            var fields: [String] = []
+            for element in elements { fields.append(contentsOf: try expandFields(element.value)) }
+            variables.update(name) { variable in
+                if variable.isReadonly { return }
+                var array: IndexedArray
+                switch variable.value {
+                case .indexed(let a)?:
+                    array = a
+                    variable.value = nil  // leaves `array` the only owner: appended in place
+                case .scalar(let s)?: array = IndexedArray([s])
+                default: array = IndexedArray()
+                }
+                for field in fields { array.append(field) }
+                variable.value = .indexed(array)
+            }
             return
         }
         var array = IndexedArray()

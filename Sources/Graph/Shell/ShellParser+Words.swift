@@ -59,6 +59,19 @@ extension ShellParser {
                 if c == UInt8(ascii: "{") { braceDepth += 1 }
                 if mode == .parameterPattern, c == UInt8(ascii: "/") { break loop }
             }
+            if peek(1) == UInt8(ascii: "("), "!@*+?".utf8.contains(c), mode != .subscriptText {
+                // an extglob group such as !(test) or @(a|b): bash's parser accepts it in
+                // function bodies; it is kept as literal pattern text
+                let groupStart = pos
+                var level = 0
+                repeat {
+                    if bytes[pos] == UInt8(ascii: "(") { level += 1 } else if bytes[pos] == UInt8(ascii: ")") { level -= 1 }
+                    pos += 1
+                } while pos < bytes.count && level > 0
+                guard level == 0 else { throw error("unterminated extended glob pattern", at: groupStart) }
+                literal.append(contentsOf: bytes[groupStart..<pos])
+                continue
+            }
             switch c {
             case UInt8(ascii: "\\"):
                 if peek(1) == UInt8(ascii: "\n") { pos += 2; continue }

@@ -143,18 +143,14 @@ struct ShellScopes: Sendable {
     func value(_ name: String) -> ShellValue? { variable(name)?.value }
 
     /// Assigns where bash would: the innermost scope holding the name, else the global one.
+    /// Mutates in place (no copy of an array value), so `a+=(x)` in a loop stays linear.
     mutating func update(_ name: String, _ body: (inout ShellVariable) -> Void) {
         let index = scopeIndex(of: name) ?? 0
-        var variable = scopes[index][name] ?? ShellVariable()
-        body(&variable)
-        scopes[index][name] = variable
+        body(&scopes[index][name, default: ShellVariable()])
     }
 
     mutating func declareLocal(_ name: String, _ body: (inout ShellVariable) -> Void) {
-        let index = scopes.count - 1
-        var variable = scopes[index][name] ?? ShellVariable()
-        body(&variable)
-        scopes[index][name] = variable
+        body(&scopes[scopes.count - 1][name, default: ShellVariable()])
     }
 
     mutating func unset(_ name: String) {

@@ -1,0 +1,128 @@
+/// bash brace expansion over a word's parts: `a{b,c}d`, `{1..3}`, `{01..10}`, `{a..e..2}`.
+/// Only unquoted literal text takes part in the syntax; quoted text and expansions move
+/// along inside the alternatives as they are.
+enum BraceExpansion {
+    static let limit = 100_000
+
+    enum Token {
+        case scalar(Unicode.Scalar)
+        case part(WordPart)
+    }
+
+    static func expand(_ parts: [WordPart], offset: Int) throws -> [[WordPart]] {
+        let hasBrace = parts.contains { part in
+            if case .literal(let s) = part { return s.unicodeScalars.contains("{") }
+            return false
+        }
+        guard hasBrace else { return [parts] }
+        var tokens: [Token] = []
+        for part in parts {
+            if case .literal(let s) = part { tokens += s.unicodeScalars.map(Token.scalar) } else { tokens.append(.part(part)) }
+        }
+        var count = 0
+        return try expand(tokens, count: &count, offset: offset).map(toParts)
+    }
+
+    static func isScalar(_ t: Token, _ c: Unicode.Scalar) -> Bool {
+        if case .scalar(let s) = t { return s == c }
+        return false
+    }
+
+    static func expand(_ tokens: [Token], count: inout Int, offset: Int) throws -> [[Token]] {
+        var i = 0
+        while i < tokens.count {
+            guard isScalar(tokens[i], "{") else { i += 1; continue }
+            var depth = 0
+            var commas: [Int] = []
+            var close: Int?
+            var j = i
+            while j < tokens.count {
+                if isScalar(tokens[j], "{") { depth += 1 }
+                else if isScalar(tokens[j], "}") {
+                    depth -= 1
+                    if depth == 0 { close = j; break }
+                } else if isScalar(tokens[j], ","), depth == 1 { commas.append(j) }
+                j += 1
+            }
+            guard let close else { i += 1; continue }
+            let prefix = Array(tokens[..<i])
+            let suffix = Array(tokens[(close + 1)...])
+            var alternatives: [[Token]] = []
+            if !commas.isEmpty {
+                var start = i + 1
+                for comma in commas + [close] {
+                    alternatives += try expand(Array(tokens[start..<comma]), count: &count, offset: offset)
+                    start = comma + 1
+                }
+            } else if let sequence = sequence(Array(tokens[(i + 1)..<close])) {
+                alternatives = sequence.map { $0.unicodeScalars.map(Token.scalar) }
+            } else {
+                i += 1
+                continue
+            }
+            let tails = try expand(suffix, count: &count, offset: offset)
+            var result: [[Token]] = []
+            for alternative in alternatives {
+                for tail in tails {
+                    count += 1
+                    if count > limit {
+                        throw ShellSyntaxError(offset: offset, message: "brace expansion yields more than \(limit) words")
+                    }
+                    result.append(prefix + alternative + tail)
+                }
+            }
+            return result
+        }
+        return [tokens]
+    }
+
+    /// `{x..y[..step]}` over integers (zero-padded when an end has a leading zero) or letters.
+    static func sequence(_ tokens: [Token]) -> [String]? {
+        var text = ""
+        for t in tokens {
+            guard case .scalar(let c) = t else { return nil }
+            text.unicodeScalars.append(c)
+        }
+        let fields = text.components(separatedBy: "..")
+        guard fields.count == 2 || fields.count == 3 else { return nil }
+        var step = 1
+        if fields.count == 3 {
+            guard let s = Int(fields[2]) else { return nil }
+            step = s == 0 ? 1 : abs(s)
+        }
+        if let a = Int(fields[0]), let b = Int(fields[1]) {
+            guard abs(b - a) / step < limit else { return nil }
+            let padded = [fields[0], fields[1]].contains { f in
+                let digits = f.hasPrefix("-") ? f.dropFirst() : f[...]
+                return digits.count > 1 && digits.hasPrefix("0")
+            }
+            let width = padded ? max(fields[0].count, fields[1].count) : 0
+            return stride(from: a, through: b, by: a <= b ? step : -step).map { n in
+                var s = String(abs(n))
+                let signWidth = n < 0 ? 1 : 0
+                if s.count + signWidth < width { s = String(repeating: "0", count: width - s.count - signWidth) + s }
+                return n < 0 ? "-" + s : s
+            }
+        }
+        let a = fields[0].unicodeScalars, b = fields[1].unicodeScalars
+        guard a.count == 1, b.count == 1, let x = a.first, let y = b.first,
+              x.properties.isAlphabetic, y.properties.isAlphabetic, x.isASCII, y.isASCII else { return nil }
+        return stride(from: Int(x.value), through: Int(y.value), by: x.value <= y.value ? step : -step)
+            .compactMap { Unicode.Scalar(UInt32($0)).map { String($0) } }
+    }
+
+    static func toParts(_ tokens: [Token]) -> [WordPart] {
+        var parts: [WordPart] = []
+        var text = String.UnicodeScalarView()
+        for t in tokens {
+            switch t {
+            case .scalar(let c): text.append(c)
+            case .part(let p):
+                if !text.isEmpty { parts.append(.literal(String(text))); text = String.UnicodeScalarView() }
+                parts.append(p)
+            }
+        }
+        if !text.isEmpty { parts.append(.literal(String(text))) }
+        return parts
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import Graph
+
+/// The interpreter against the real bash: each snippet sets `out`, and the array bash
+/// ends with must be the array we end with, element for element.
+struct BashDifferentialTests {
+    static let snippets: [String] = [
+        #"out=(a "b c" 'd  e' f\ g)"#,
+        #"v=hello; out=($v "$v" '$v' "${v}x" ${v}x)"#,
+        #"v="a b  c"; out=($v "$v")"#,
+        #"out=(x{a,b}y {1..3} {a..c} {01..03} {3..1} {1..7..3} {a,{b,c}}d {a{b,c}} {} {x} "{a,b}" \{a,b\})"#,
+        #"v=1.2.3; out=(${v%.*} ${v%%.*} ${v#*.} ${v##*.} ${v/./_} ${v//./_} ${v/#1/X} ${v/%3/Y})"#,
+        #"v=linux-lts; out=(${v#linux} "${v#linux-}" ${v%-*})"#,
+        #"v=HeLLo; out=(${v^^} ${v,,} ${v^} ${v,} ${#v} ${v:1} ${v:1:2} ${v: -2} ${v:(-3):2} ${v::-1})"#,
+        #"unset u; e=; out=("${u:-def}" "${e:-def}" "${e-def}" "${u-def}" "${e:+alt}" "${v:+alt}" x${u:-a b}y)"#,
+        #"a=(one two three); out=("${a[@]}" "${#a[@]}" "${a[1]}" "${a[-1]}" "${a[@]:1}" "${a[*]}" "${!a[@]}")"#,
+        #"a=(x y); a+=(z); b=s; b+=t; out=("${a[@]}" "$b" "${a}")"#,
+        #"a=(); out=("${a[@]}" "pre${a[@]}post" ${a[@]})"#,
+        #"a=("1 2" 3); out=(${a[@]} "${a[@]}" "x${a[@]}y")"#,
+        #"a[3]=c; a[1]=a; out=("${a[@]}" "${!a[@]}" "${#a[@]}")"#,
+        #"n=009; out=($((10#$n)) $((1+2*3)) $((7/2)) $((7%3)) $((2**10)) $((1<2)) $((5>3?1:0)) $((0x1f)) $((010)))"#,
+        #"i=0; out=(); for x in a b c; do out+=("$x$i"); i=$((i+1)); done"#,
+        #"out=(); for ((i=1; i<=3; i++)); do out+=($(printf "%03d" $i)); done"#,
+        #"CARCH=x86_64; if [[ $CARCH == x86_64 ]]; then out=(yes); else out=(no); fi"#,
+        #"CARCH=aarch64; case $CARCH in x86_64|i686) out=(x86);; arm*) out=(arm);; *) out=(other);; esac"#,
+        #"v=abc; [[ $v == a* ]] && out=(glob) || out=(noglob)"#,
+        #"v=abc; [[ $v == "a*" ]] && out=(glob) || out=(literal)"#,
+        #"[ -z "" ] && [ -n x ] && [ 3 -gt 2 ] && test a = a && out=(tests)"#,
+        #"[[ 10 -lt 9 || ! -z x && 1 -eq 1 ]] && out=(ok)"#,
+        #"v=x; out=("$(echo "$v y")" "$(printf '%s-%s' a b)" `echo back`)"#,
+        #"out=($(echo one two) "$(echo one two)")"#,
+        #"f() { echo "f:$1"; }; out=("$(f arg)")"#,
+        #"f() { local x=inner; g; }; g() { out=("$x"); }; x=outer; f"#,
+        #"declare -a out=(d e); declare -r r=1; out+=($r)"#,
+        #"eval 'out=(ev "al")'"#,
+        #"n=2; eval "out=(\$n \${n})""#,
+        #"v='a"b'; out=("$v" "${v//\"/}")"#,
+        #"out=($'tab\there' $'nl\\n' "a\"b" 'c\d' "e\\f" "\$g")"#,
+        #"v=Hello; out=("${v@Q}" "${v@U}" "${v@L}")"#,
+        #"ref=target; target=value; out=("${!ref}")"#,
+        #"pre_a=1; pre_b=2; out=(${!pre_@})"#,
+        #"declare -A m=([k1]=v1 [k2]=v2); out=("${m[k1]}" "${m[k2]}" "${#m[@]}")"#,
+        #"x=5; (( x++ )); (( x += 2 )); out=($x)"#,
+        #"out=(a); out[5]=f; out=("${out[@]}")"#,
+        #"v=foo.tar.gz; out=("${v%%.tar*}" "${v#*.}" ${v/.tar/})"#,
+        #"v=abc; out=(${v/b/[&]} ${v:0:1}${v:2})"#,
+        #"v="  spaced  out  "; out=($v "$v")"#,
+        #"printf -v out '%s_%d' name 42"#,
+        #"out=($(printf '%s\n' a b c))"#,
+        #"while false; do :; done; out=(after)"#,
+        #"x=3; until (( x == 0 )); do out+=($x); x=$((x-1)); done"#,
+        #"v=abc; case "$v" in a?c) out=(q);; *) out=(star);; esac"#,
+        #"v=ab; case $v in [a-b]b) out=(bracket);; esac"#,
+        #"out=(${v:-$(echo sub)} "${#}" "$#")"#,
+        #"set -- p1 p2; out=("$@" "$#" "$1")"#,
+        #"v=path/to/file.txt; out=(${v##*/} ${v%/*} ${v##*.})"#,
+        #"v=1.2-3; out=(${v//[.-]/_} ${v//[^0-9]/})"#,
+        #"out=("a"'b'c"$((1+1))")"#,
+        #"v=x; out=($v{1,2} "$v"{a,b})"#,
+        #"_ver=5.0; _p=009; out=(bash${_ver//.}-$(printf "%03d" 1){,.sig})"#,
+        #"out=(x{1..3}{a,b})"#,
+        #"true && out=(t) ; false || out+=(f)"#,
+        #"if false; then out=(1); elif true; then out=(2); else out=(3); fi"#,
+        #"for x in 1 2 3 4; do [[ $x == 2 ]] && continue; [[ $x == 4 ]] && break; out+=($x); done"#,
+        #"out=($(( 3 > 2 && 1 )) $(( ~0 )) $(( -7 / 2 )) $(( 1 << 4 )))"#,
+        #"v=ünïcödé; out=(${#v} ${v:1:3} ${v^^})"#,
+        #"out=(\"a \'b)"#,
+        "out=( # comment\n a # another\n b\n )",
+        "out=(a \\\n b)",
+        #"v=a; v+=b; v+=(c); out=("${v[@]}")"#,
+    ]
+
+    /// Runs each snippet in its own bash subshell and returns what `out` held.
+    static func bashResults(_ snippets: [String]) throws -> [[String]] {
+        var script = ""
+        for snippet in snippets {
+            script += "(\n\(snippet)\nprintf '%s\\0' \"${out[@]}\"\n)\nprintf '\\1'\n"
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let records = data.split(separator: 1, omittingEmptySubsequences: false).dropLast()
+        return records.map { record in
+            record.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    static func ourResult(_ snippet: String) -> [String] {
+        var shell = ShellInterpreter()
+        shell.run(snippet)
+        return shell.variables.value("out")?.allValues ?? []
+    }
+
+    @Test func snippetsEvaluateLikeBash() throws {
+        let expected = try Self.bashResults(Self.snippets)
+        try #require(expected.count == Self.snippets.count, "bash ran every snippet")
+        for (snippet, bash) in zip(Self.snippets, expected) {
+            #expect(Self.ourResult(snippet) == bash, "\(snippet)")
+        }
+    }
+
+    @Test func externalCommandsAreReportedNotRun() {
+        var shell = ShellInterpreter()
+        shell.run("touch /tmp/pacbuild-must-not-exist; out=($(uname -r))")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/pacbuild-must-not-exist"))
+        #expect(shell.diagnostics.map(\.message) == ["runs the command 'touch'", "runs the command 'uname'"])
+        #expect(shell.diagnostics.allSatisfy { $0.kind == .unsupported })
+    }
+
+    @Test func endlessLoopStopsWithADiagnostic() {
+        var shell = ShellInterpreter()
+        shell.run("while true; do x=1; done; out=(after)")
+        #expect(shell.diagnostics.contains { $0.message.contains("too many steps") })
+    }
+}
