@@ -188,7 +188,14 @@ struct ShellPattern: Sendable {
 
     /// `${v/p/r}`, `${v//p/r}`, `${v/#p/r}`, `${v/%p/r}`: leftmost, longest matches.
     func replace(in s: String, with replacement: String, mode: ParameterExpansion.ReplaceMode) -> String {
-        if elements.isEmpty { return s }
+        if elements.isEmpty {
+            // an empty pattern matches the empty string at the start or the end only
+            switch mode {
+            case .prefix: return replacement + s
+            case .suffix: return s + replacement
+            case .first, .all: return s
+            }
+        }
         let text = Array(s.unicodeScalars)
         let r = Array(replacement.unicodeScalars)
         switch mode {

@@ -54,22 +54,40 @@ struct IndexedArray: Sendable, Equatable {
     }
 }
 
-/// An associative array; bash's own order is its hash order, insertion order is the
-/// closest stable stand-in.
+/// An associative array, iterated in bash's own order: its hash table's buckets in turn
+/// (1024 buckets, FNV-1 of the key), the newest entry first within a bucket. PKGBUILDs
+/// that loop over `"${!map[@]}"` (source lists of vendored crates, provides) depend on it.
 struct AssociativeArray: Sendable, Equatable {
-    private(set) var keys: [String] = []
+    private var insertionOrder: [String] = []
     private var storage: [String: String] = [:]
 
+    var keys: [String] {
+        insertionOrder.enumerated()
+            .map { (bucket: Self.bashBucket($0.element), order: $0.offset, key: $0.element) }
+            .sorted { $0.bucket != $1.bucket ? $0.bucket < $1.bucket : $0.order > $1.order }
+            .map(\.key)
+    }
+
+    /// bash's `hash_string` (hashlib.c, FNV-1 over signed chars) masked to 1024 buckets.
+    static func bashBucket(_ key: String) -> UInt32 {
+        var h: UInt32 = 2_166_136_261
+        for byte in key.utf8 {
+            h = h &* 16_777_619
+            h ^= UInt32(bitPattern: Int32(Int8(bitPattern: byte)))
+        }
+        return h & 1023
+    }
+
     var values: [String] { keys.map { storage[$0]! } }
-    var count: Int { keys.count }
+    var count: Int { insertionOrder.count }
     subscript(key: String) -> String? { storage[key] }
 
     mutating func set(_ key: String, _ value: String) {
-        if storage.updateValue(value, forKey: key) == nil { keys.append(key) }
+        if storage.updateValue(value, forKey: key) == nil { insertionOrder.append(key) }
     }
 
     mutating func remove(_ key: String) {
-        if storage.removeValue(forKey: key) != nil { keys.removeAll { $0 == key } }
+        if storage.removeValue(forKey: key) != nil { insertionOrder.removeAll { $0 == key } }
     }
 }
 
