@@ -64,6 +64,7 @@ extension ShellParser {
                 // function bodies; it is kept as literal pattern text
                 let groupStart = pos
                 var level = 0
+                pos += 1
                 repeat {
                     if bytes[pos] == UInt8(ascii: "(") { level += 1 } else if bytes[pos] == UInt8(ascii: ")") { level -= 1 }
                     pos += 1
