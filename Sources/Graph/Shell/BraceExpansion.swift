@@ -123,6 +123,24 @@ enum BraceExpansion {
             }
         }
         if !text.isEmpty { parts.append(.literal(String(text))) }
-        return parts
+        return joinNames(parts)
+    }
+
+    /// `$v` followed by name characters after expansion reads a longer name, as in bash.
+    static func joinNames(_ parts: [WordPart]) -> [WordPart] {
+        var out: [WordPart] = []
+        for part in parts {
+            if case .literal(let text) = part, case .parameter(var e)? = out.last, e.unbraced,
+               let first = text.utf8.first, isNameByte(first), !isASCIIDigit(e.name.utf8.first ?? 0) {
+                let nameBytes = text.utf8.prefix { isNameByte($0) }
+                e.name += String(decoding: nameBytes, as: UTF8.self)
+                out[out.count - 1] = .parameter(e)
+                let rest = String(decoding: text.utf8.dropFirst(nameBytes.count), as: UTF8.self)
+                if !rest.isEmpty { out.append(.literal(rest)) }
+            } else {
+                out.append(part)
+            }
+        }
+        return out
     }
 }

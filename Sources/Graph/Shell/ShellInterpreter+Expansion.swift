@@ -261,7 +261,15 @@ extension ShellInterpreter {
             values = values?.map { pattern.removeSuffix(of: $0, longest: longest) }
         case .replace(let patternWord, let replacementWord, let mode):
             let pattern = ShellPattern(try expandPattern(patternWord))
-            let replacement = try replacementWord.map { try expandString($0) } ?? ""
+            // bash 5.2's patsub_replacement: an unquoted & stands for the matched text
+            var replacement = ""
+            for segment in try segments(replacementWord?.parts ?? [], quoted: false) {
+                switch segment {
+                case .literal(let s), .expanded(let s): replacement += s.replacingAll("&", with: ShellPattern.matchPlaceholder)
+                case .quoted(let s): replacement += s
+                case .fieldBreak: replacement += " "
+                }
+            }
             values = values?.map { pattern.replace(in: $0, with: replacement, mode: mode) }
         case .caseModify(let upper, let all):
             values = values?.map { changeCase($0, upper: upper, all: all) }

@@ -225,7 +225,9 @@ extension ShellParser {
             if isNameStart(next) {
                 pos += 1
                 let name = readName()!
-                return .parameter(ParameterExpansion(name: name, offset: start))
+                var expansion = ParameterExpansion(name: name, offset: start)
+                expansion.unbraced = true
+                return .parameter(expansion)
             }
             if isASCIIDigit(next) || "@*#?$!-".utf8.contains(next) {
                 pos += 2

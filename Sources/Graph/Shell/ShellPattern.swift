@@ -201,12 +201,12 @@ struct ShellPattern: Sendable {
         switch mode {
         case .prefix:
             for end in (0...text.count).reversed() where matches(text, 0, end) {
-                return String(String.UnicodeScalarView(r + text[end...]))
+                return String(String.UnicodeScalarView(substitute(r, match: text[..<end]) + text[end...]))
             }
             return s
         case .suffix:
             for start in 0...text.count where matches(text, start, text.count) {
-                return String(String.UnicodeScalarView(text[..<start] + r))
+                return String(String.UnicodeScalarView(text[..<start] + substitute(r, match: text[start...])))
             }
             return s
         case .first, .all:
@@ -215,7 +215,7 @@ struct ShellPattern: Sendable {
             var replaced = false
             while i < text.count {
                 if !(replaced && mode == .first), let end = longestMatch(text, from: i), end > i {
-                    out += r
+                    out += substitute(r, match: text[i..<end])
                     i = end
                     replaced = true
                 } else {
@@ -239,6 +239,18 @@ struct ShellPattern: Sendable {
             end -= 1
         }
         return nil
+    }
+
+    /// Stands for the matched text in a replacement (bash 5.2's `&`); a private-use
+    /// character no PKGBUILD contains.
+    static let matchPlaceholder = "\u{F8FF}"
+
+    /// The replacement for one match: `matchPlaceholder` becomes the matched text.
+    func substitute(_ replacement: [Unicode.Scalar], match: ArraySlice<Unicode.Scalar>) -> [Unicode.Scalar] {
+        guard replacement.contains("\u{F8FF}") else { return replacement }
+        var out: [Unicode.Scalar] = []
+        for c in replacement { if c == "\u{F8FF}" { out += match } else { out.append(c) } }
+        return out
     }
 
     /// Escapes `text` so that, as a pattern, it matches itself.

@@ -137,6 +137,9 @@ struct ParameterExpansion: Sendable {
     var indirect: Bool = false
     var op: Operator = .none
     var offset: Int
+    /// `$name` without braces: brace expansion can still lengthen the name (`$v{1,2}`
+    /// is `$v1 $v2` in bash, which expands braces before parameters).
+    var unbraced = false
 
     enum Subscript: Sendable {
         case all(quotedJoin: Bool)  // `[@]` (false) or `[*]` (true)
