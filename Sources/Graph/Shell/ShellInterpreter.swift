@@ -14,7 +14,7 @@ struct ShellInterpreter {
     /// Output of `echo`/`printf` while a command substitution captures it.
     var captures: [String] = []
     /// Evaluation steps left; loops that do not end run into it.
-    var budget = 200_000
+    var budget = 50_000
     /// Set while running text that is not the PKGBUILD's own (eval, declare -f): the
     /// offset of the command that brought it, so diagnostics still point into the file.
     var originOverride: Int?
