@@ -107,14 +107,14 @@ extension ShellInterpreter {
     /// is sourced inside makepkg's `source_safe` function, so its top level is one).
     mutating func declare(_ command: String, _ args: [String], declarationArguments: [Int: Assignment], offset: Int) throws -> Int32 {
         var flags = Set<Character>()
-        var removed = Set<Character>()
         var names: [(Int, String)] = []
         var optionsDone = false
         for (i, arg) in args.enumerated() {
             if declarationArguments[i + 1] != nil { names.append((i + 1, "")); continue }
             if !optionsDone, arg == "--" { optionsDone = true; continue }
             if !optionsDone, arg.count > 1, arg.hasPrefix("-") || arg.hasPrefix("+") {
-                if arg.hasPrefix("-") { flags.formUnion(arg.dropFirst()) } else { removed.formUnion(arg.dropFirst()) }
+                // `+x` removes an attribute: nothing a PKGBUILD's values depend on
+                if arg.hasPrefix("-") { flags.formUnion(arg.dropFirst()) }
                 continue
             }
             names.append((i + 1, arg))
@@ -165,7 +165,6 @@ extension ShellInterpreter {
             }
             finishDeclaration(plain, flags: flags)
         }
-        _ = removed
         return 0
     }
 

@@ -331,6 +331,7 @@ struct ShellParser {
         var words: [ShellWord] = []
         var redirections: [Redirection] = []
         var declarationCommand = false
+        var declarationAssignments: [Int: Assignment] = [:]
         while true {
             skipBlanks()
             if atEnd || isCommandEnd(peek()) { break }
@@ -343,7 +344,7 @@ struct ShellParser {
                     assignments.append(assignment)
                 } else {
                     words.append(ShellWord(parts: [], offset: assignment.offset))
-                    pendingDeclarationAssignments.append((words.count - 1, assignment))
+                    declarationAssignments[words.count - 1] = assignment
                 }
                 continue
             }
@@ -355,18 +356,13 @@ struct ShellParser {
             }
             words.append(word)
         }
-        var command = SimpleCommand(assignments: assignments, words: words, redirections: redirections, offset: start)
-        if !pendingDeclarationAssignments.isEmpty {
-            command.declarationAssignments = Dictionary(uniqueKeysWithValues: pendingDeclarationAssignments)
-            pendingDeclarationAssignments = []
-        }
+        let command = SimpleCommand(assignments: assignments, words: words, redirections: redirections,
+                                    offset: start, declarationAssignments: declarationAssignments)
         if command.words.isEmpty && command.assignments.isEmpty && command.redirections.isEmpty {
             throw error("expected a command")
         }
         return command
     }
-
-    var pendingDeclarationAssignments: [(Int, Assignment)] = []
 
     /// `name=`, `name+=`, `name[sub]=` at the current position, with its value.
     mutating func parseAssignmentIfPresent() throws -> Assignment? {
@@ -395,7 +391,7 @@ struct ShellParser {
     mutating func parseArrayElements() throws -> [ArrayElement] {
         var elements: [ArrayElement] = []
         while true {
-            skipBlanksNewlinesAndComments()
+            skipBlanksAndNewlines()
             if atEnd { throw error("unexpected end of file: expected ')' to close an array") }
             if peek() == UInt8(ascii: ")") { pos += 1; return elements }
             let start = pos
@@ -639,8 +635,6 @@ struct ShellParser {
             consumeNewline()
         }
     }
-
-    mutating func skipBlanksNewlinesAndComments() { skipBlanksAndNewlines() }
 
     /// Blank lines, comments and stray `;` between commands.
     mutating func skipSeparators() {
