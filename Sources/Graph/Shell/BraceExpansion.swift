@@ -54,7 +54,7 @@ enum BraceExpansion {
                     alternatives += try expand(Array(tokens[start..<comma]), count: &count, offset: offset)
                     start = comma + 1
                 }
-            } else if let sequence = sequence(Array(tokens[(i + 1)..<close])) {
+            } else if let sequence = try sequence(Array(tokens[(i + 1)..<close]), offset: offset) {
                 alternatives = sequence.map { $0.unicodeScalars.map(Token.scalar) }
             } else {
                 i += 1
@@ -77,7 +77,7 @@ enum BraceExpansion {
     }
 
     /// `{x..y[..step]}` over integers (zero-padded when an end has a leading zero) or letters.
-    static func sequence(_ tokens: [Token]) -> [String]? {
+    static func sequence(_ tokens: [Token], offset: Int) throws -> [String]? {
         var text = ""
         for t in tokens {
             guard case .scalar(let c) = t else { return nil }
@@ -88,10 +88,14 @@ enum BraceExpansion {
         var step = 1
         if fields.count == 3 {
             guard let s = Int(fields[2]) else { return nil }
-            step = s == 0 ? 1 : abs(s)
+            step = s == 0 ? 1 : Int(clamping: s.magnitude)
         }
         if let a = Int(fields[0]), let b = Int(fields[1]) {
-            guard abs(b - a) / step < limit else { return nil }
+            let span = b.subtractingReportingOverflow(a)
+            guard !span.overflow, span.partialValue.magnitude / UInt(step) < UInt(limit) else {
+                // bash would expand it; reading it as a literal word would be a silent wrong answer
+                throw ShellSyntaxError(offset: offset, message: "brace expansion yields more than \(limit) words")
+            }
             let padded = [fields[0], fields[1]].contains { f in
                 let digits = f.hasPrefix("-") ? f.dropFirst() : f[...]
                 return digits.count > 1 && digits.hasPrefix("0")

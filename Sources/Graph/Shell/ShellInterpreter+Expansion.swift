@@ -108,6 +108,7 @@ extension ShellInterpreter {
                 out.append(contentsOf: try segments(inner, quoted: true))
             case .parameter(let expansion):
                 out.append(contentsOf: try expandParameter(expansion, quoted: quoted))
+                try checkSize(out, offset: expansion.offset)
             case .commandSubstitution(let commands, let offset):
                 let text = try substitute(commands, offset: offset)
                 out.append(quoted ? .quoted(text) : .expanded(text))
@@ -120,6 +121,24 @@ extension ShellInterpreter {
             }
         }
         return out
+    }
+
+    /// No PKGBUILD expands a word to megabytes; a loop that doubles a value would
+    /// otherwise exhaust memory long before the step budget stops it.
+    static let expansionLimit = 4 << 20
+
+    mutating func checkSize(_ segments: [Segment], offset: Int) throws {
+        var size = segments.count
+        for segment in segments {
+            switch segment {
+            case .literal(let s), .quoted(let s), .expanded(let s): size += s.utf8.count
+            case .fieldBreak: break
+            }
+        }
+        if size > Self.expansionLimit {
+            report(.unsupported, at: offset, "a word expands to more than \(Self.expansionLimit >> 20) MiB")
+            throw ControlFlow.abort
+        }
     }
 
     func isListParameter(_ part: WordPart) -> Bool {

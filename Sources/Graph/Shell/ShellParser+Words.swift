@@ -274,6 +274,10 @@ extension ShellParser {
 
     /// `${...}` after the opening brace, up to and including the closing brace.
     mutating func readBracedParameter(start: Int) throws -> ParameterExpansion {
+        // `${x:-${x:-...}}` recurses through the operand words
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth { throw error("parameter expansions nested deeper than \(Self.maxDepth) levels") }
         var expansion = ParameterExpansion(name: "", offset: start)
         if peek() == UInt8(ascii: "#"), peek(1) != UInt8(ascii: "}") {
             let n = peek(1)
