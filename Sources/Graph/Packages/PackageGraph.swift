@@ -1,0 +1,91 @@
+/// The pkgbases of every configured repo and the build edges between them: who must be
+/// built before whom, resolved through names and provides across repos.
+///
+/// Built once from ``RepoContents`` (configuration order) and then only read; every
+/// ordering question (cycles, waves, priorities, reverse dependencies) is answered by
+/// the generic algorithms over ``dependencies(of:)``.
+public struct PackageGraph: Sendable {
+    /// Every pkgbase: repos in configuration order, each in the order of its `pkgbuilds`.
+    public let nodes: [PackageNode]
+    /// Every build edge, in node order and, per node, in the order of its entries.
+    public let edges: [BuildEdge]
+    /// Every dependency without a provider, in node order.
+    public let unresolved: [UnresolvedDependency]
+    /// A pkgbase given twice in one repo: the first description is used, these are not.
+    public let duplicates: [PackageBaseID]
+    public let resolver: ProviderResolver
+    /// The pkgbases each repo allows to break a cycle, by repo name.
+    public let bootstrap: [String: Set<String>]
+    private let position: [PackageBaseID: Int]
+    private let outgoing: [[BuildEdge]]
+    private let unresolvedOf: [PackageBaseID: [UnresolvedDependency]]
+
+    /// Reads every repo's PKGBUILD descriptions for its CARCH and resolves their build
+    /// dependencies; see ``ProviderResolver`` for the rules.
+    /// - Complexity: O(packages + dependencies × providers of one name).
+    public init(repos: [RepoContents]) {
+        var nodes: [PackageNode] = [], duplicates: [PackageBaseID] = []
+        var position: [PackageBaseID: Int] = [:]
+        for repo in repos {
+            for srcinfo in repo.pkgbuilds {
+                let node = PackageNode(srcinfo, repo: repo.name, carch: repo.carch)
+                guard position[node.id] == nil else { duplicates.append(node.id); continue }
+                position[node.id] = nodes.count
+                nodes.append(node)
+            }
+        }
+        let resolver = ProviderResolver(repos: repos, nodes: nodes)
+        var outgoing = [[BuildEdge]](repeating: [], count: nodes.count)
+        var unresolved: [UnresolvedDependency] = []
+        for (n, node) in nodes.enumerated() {
+            for entry in node.buildDependencies where !node.satisfiesItself(entry.dependency) {
+                switch resolver.resolve(entry.dependency, from: node.id.repo) {
+                case .pkgbuild(let target, let pkgname)? where target != node.id:
+                    outgoing[n].append(BuildEdge(from: node.id, to: target, kind: entry.kind,
+                                                 dependency: entry.dependency, pkgname: pkgname))
+                case nil:
+                    unresolved.append(UnresolvedDependency(
+                        node: node.id, kind: entry.kind, dependency: entry.dependency,
+                        reason: resolver.unresolvableReason(entry.dependency, from: node.id.repo)))
+                default:
+                    break
+                }
+            }
+        }
+        self.nodes = nodes
+        self.duplicates = duplicates
+        self.position = position
+        self.resolver = resolver
+        self.outgoing = outgoing
+        edges = outgoing.flatMap { $0 }
+        self.unresolved = unresolved
+        unresolvedOf = Dictionary(grouping: unresolved, by: \.node)
+        bootstrap = Dictionary(repos.map { ($0.name, Set($0.bootstrap)) }, uniquingKeysWith: { $0.union($1) })
+    }
+
+    public func node(_ id: PackageBaseID) -> PackageNode? { position[id].map { nodes[$0] } }
+
+    /// The build edges leaving `id`: what it needs built first.
+    public func edges(from id: PackageBaseID) -> [BuildEdge] { position[id].map { outgoing[$0] } ?? [] }
+
+    /// The pkgbases `id` needs built first, without duplicates: the `successors` of the
+    /// graph algorithms.
+    public func dependencies(of id: PackageBaseID) -> [PackageBaseID] {
+        var seen = Set<PackageBaseID>()
+        return edges(from: id).map(\.to).filter { seen.insert($0).inserted }
+    }
+
+    /// The dependencies of `id` that nothing provides.
+    public func unresolved(of id: PackageBaseID) -> [UnresolvedDependency] { unresolvedOf[id] ?? [] }
+
+    /// Whether a build dependency of `id` has no provider: it cannot be built.
+    public func isUnresolvable(_ id: PackageBaseID) -> Bool { unresolvedOf[id] != nil }
+
+    /// `ids` and every pkgbase that needs one of them to be built, transitively (through
+    /// provides too, since edges are resolved): what `--rebuild ID... --reverse` rebuilds.
+    /// - Complexity: O(V + E).
+    public func reverseDependencies(of ids: [PackageBaseID]) -> [PackageBaseID] {
+        reverseTransitiveClosure(of: ids.filter { position[$0] != nil }, in: nodes.map(\.id),
+                                 successors: dependencies(of:))
+    }
+}

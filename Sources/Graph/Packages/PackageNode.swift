@@ -1,0 +1,66 @@
+/// Which array of a PKGBUILD a build dependency came from. It matters when a cycle has
+/// to be broken: a `makedepends` or `checkdepends` edge can be served by an old package
+/// for the first pass, a `depends` edge should not be.
+public enum DependencyKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case depends, makedepends, checkdepends
+}
+
+/// One entry a pkgbase needs to be built, with the array it came from.
+public struct BuildDependency: Sendable, Hashable, Codable {
+    public var kind: DependencyKind
+    public var dependency: Dependency
+
+    public init(_ kind: DependencyKind, _ dependency: Dependency) {
+        self.kind = kind
+        self.dependency = dependency
+    }
+}
+
+/// A pkgbase of a repo's PKGBUILD tree as the graph sees it.
+public struct PackageNode: Sendable {
+    public let id: PackageBaseID
+    /// The split packages, in PKGBUILD order.
+    public let pkgnames: [String]
+    public let version: Version
+    public let arch: [String]
+    /// What each package provides, including `provides_CARCH`, keyed by pkgname.
+    public let provides: [String: [Dependency]]
+    /// `depends`, `makedepends` and `checkdepends` with their `_CARCH` variants, of the
+    /// pkgbase and of every package (a package's override counts too: all split
+    /// packages must be installable from the repo once built), without duplicates.
+    public let buildDependencies: [BuildDependency]
+    public let srcinfo: SrcInfo
+
+    /// Reads the node from a package description for a repo building for `carch`.
+    public init(_ srcinfo: SrcInfo, repo: String, carch: String) {
+        id = PackageBaseID(repo: repo, pkgbase: srcinfo.pkgbase)
+        pkgnames = srcinfo.pkgnames
+        version = srcinfo.version
+        arch = srcinfo.base["arch"] ?? []
+        let keysFor = { (key: String) in [key, key + "_" + carch] }
+        provides = Dictionary(srcinfo.pkgnames.map { name in
+            (name, keysFor("provides").flatMap { srcinfo.values($0, for: name) }.map(Dependency.init))
+        }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<BuildDependency>()
+        var dependencies: [BuildDependency] = []
+        for kind in DependencyKind.allCases {
+            for key in keysFor(kind.rawValue) {
+                let base = (srcinfo.base[key] ?? []).filter { !$0.isEmpty }
+                for value in base + srcinfo.pkgnames.flatMap({ srcinfo.values(key, for: $0) }) {
+                    let entry = BuildDependency(kind, Dependency(value))
+                    if seen.insert(entry).inserted { dependencies.append(entry) }
+                }
+            }
+        }
+        buildDependencies = dependencies
+        self.srcinfo = srcinfo
+    }
+
+    /// Whether one of this pkgbase's own packages satisfies `dependency`: such a
+    /// dependency is met by building the pkgbase itself and creates no edge.
+    public func satisfiesItself(_ dependency: Dependency) -> Bool {
+        pkgnames.contains { name in
+            dependency.isSatisfied(by: name, version: version.description, provides: provides[name] ?? [])
+        }
+    }
+}
