@@ -1,0 +1,105 @@
+import Foundation
+
+/// A sync database (`core.db`) or files database (`core.files`) as pacman reads it:
+/// a tar archive, in any compression, of `name-version/desc` entries (and `files` in a
+/// files database, or `depends` in the layout before pacman 5.0).
+///
+/// Read in one streaming pass; nothing touches the disk. A broken entry does not cost
+/// the rest of the database: it is left out and reported in ``problems``, as libalpm
+/// logs and skips it. A broken archive (truncated, corrupt) throws.
+public struct SyncDatabase: Sendable {
+    /// The file read, as given.
+    public let path: String
+    /// The packages, sorted by name byte-wise as libalpm's package cache is (which is the
+    /// order `pacman -Sl` prints).
+    public var entries: [DatabaseEntry]
+    /// The entries that were left out and why.
+    public var problems: [RepoError]
+
+    /// The repository name: the file name up to `.db` or `.files` (`core` for
+    /// `core.db.tar.gz`), which is what pacman.conf calls the repository.
+    public var name: String { repositoryName(ofDatabase: path) }
+
+    public init(path: String, entries: [DatabaseEntry], problems: [RepoError] = []) {
+        self.path = path
+        self.entries = entries
+        self.problems = problems
+    }
+
+    /// Reads the database at `path`, following a `NAME.db` symlink like any file.
+    public static func read(at path: String, limits: ReadLimits = .database) throws(RepoError) -> SyncDatabase {
+        let reader = try ArchiveReader(file: path, limits: limits)
+        var entries: [DatabaseEntry?] = []
+        var index: [String: Int] = [:]
+        var problems: [RepoError] = []
+        var broken: Set<String> = []
+        while true {
+            let header: ArchiveEntryHeader
+            do {
+                guard let next = try reader.next() else { break }
+                header = next
+            } catch {
+                if case .unsafeEntryName = error { problems.append(error); continue }
+                throw error
+            }
+            let (directory, file) = splitEntryName(header.name)
+            guard !directory.isEmpty, !broken.contains(directory) else { continue }
+            let slot: Int
+            if let existing = index[directory] {
+                slot = existing
+            } else {
+                guard let entry = DatabaseEntry(directoryName: directory) else {
+                    problems.append(.malformed(file: path, entry: header.name, expected: "a NAME-PKGVER-PKGREL directory", found: directory))
+                    broken.insert(directory)
+                    continue
+                }
+                slot = entries.count
+                index[directory] = slot
+                entries.append(entry)
+            }
+            guard file != nil, header.isRegularFile else { continue }
+            let data = try reader.readData(size: header.size)
+            do {
+                try entries[slot]?.read(fieldFile: data, file: path, entry: header.name)
+            } catch {
+                problems.append(error)
+                entries[slot] = nil
+                broken.insert(directory)
+            }
+        }
+        var result: [DatabaseEntry] = []
+        result.reserveCapacity(entries.count)
+        var seen: Set<String> = []
+        for case let entry? in entries {
+            if entry.filename.isEmpty {
+                problems.append(.missingField(file: path, entry: entry.directoryName + "/desc", field: "FILENAME"))
+            } else if !seen.insert(entry.name).inserted {
+                problems.append(.malformed(file: path, entry: entry.directoryName, expected: "one entry per package name", found: "a second \(entry.name)"))
+            } else {
+                result.append(entry)
+            }
+        }
+        result.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return SyncDatabase(path: path, entries: result, problems: problems)
+    }
+}
+
+/// `dir/file` split at the first `/`; a bare `dir/` gives no file.
+func splitEntryName(_ name: String) -> (directory: String, file: String?) {
+    guard let slash = name.utf8.firstIndex(of: UInt8(ascii: "/")) else { return (name, nil) }
+    let directory = String(name[..<slash])
+    let rest = name[name.utf8.index(after: slash)...]
+    return (directory, rest.isEmpty ? nil : String(rest))
+}
+
+/// The repository name in a database file name: `core` for `/srv/core.db.tar.gz`,
+/// `core.files` gives `core` too.
+func repositoryName(ofDatabase path: String) -> String {
+    let base = path.split(separator: "/").last.map(String.init) ?? path
+    for marker in [".db", ".files"] {
+        if let range = base.range(of: marker + ".tar") ?? (base.hasSuffix(marker) ? base.range(of: marker, options: .backwards) : nil) {
+            return String(base[..<range.lowerBound])
+        }
+    }
+    return base
+}
