@@ -5,6 +5,6 @@ extension Pacbuild {
     struct Repo: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read and update pacman repository databases like repo-add and repo-remove.",
-            subcommands: [RepoList.self])
+            subcommands: [RepoList.self, RepoAdd.self, RepoRemove.self])
     }
 }
