@@ -26,9 +26,10 @@ public struct SyncDatabase: Sendable {
         self.problems = problems
     }
 
-    /// Reads the database at `path`, following a `NAME.db` symlink like any file.
+    /// Reads the database at `path`, following a `NAME.db` symlink like any file, and
+    /// also a symlink that lost its link on the way (see ``linkTarget(ofTextLink:)``).
     public static func read(at path: String, limits: ReadLimits = .database) throws(RepoError) -> SyncDatabase {
-        let reader = try ArchiveReader(file: path, limits: limits)
+        let reader = try ArchiveReader(file: linkTarget(ofTextLink: path) ?? path, limits: limits)
         var entries: [DatabaseEntry?] = []
         var index: [String: Int] = [:]
         var problems: [RepoError] = []
@@ -81,6 +82,23 @@ public struct SyncDatabase: Sendable {
         }
         result.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         return SyncDatabase(path: path, entries: result, problems: problems)
+    }
+}
+
+extension SyncDatabase {
+    /// The sibling archive a `NAME.db` names when it is a symlink stored as a text file
+    /// (git with `core.symlinks=false`, or a copy that flattened links, as in our
+    /// corpus): a file under 256 bytes whose whole content is the name of a
+    /// `NAME.db.tar.EXT` beside it. `nil` for anything else.
+    static func linkTarget(ofTextLink path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? Int, size > 0, size < 256,
+              let data = FileManager.default.contents(atPath: path),
+              let name = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .newlines),
+              !name.contains("/"), name.contains(".tar")
+        else { return nil }
+        let sibling = (path as NSString).deletingLastPathComponent.isEmpty ? name : (path as NSString).deletingLastPathComponent + "/" + name
+        return FileManager.default.fileExists(atPath: sibling) ? sibling : nil
     }
 }
 
