@@ -91,17 +91,28 @@ final class ArchiveReader {
         if declared > limits.maxMetadataBytes {
             throw .tooLarge(file: file, entry: current, size: declared, limit: limits.maxMetadataBytes)
         }
-        var data = [UInt8]()
-        data.reserveCapacity(Int(declared))
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 { try check(Int32(truncatingIfNeeded: count), entry: current) }
-            data.append(contentsOf: chunk[0..<count])
-            if Int64(data.count) > limits.maxMetadataBytes {
-                throw .tooLarge(file: file, entry: current, size: Int64(data.count), limit: limits.maxMetadataBytes)
+        // Read straight into an array of the declared size: tar always declares it, and
+        // a zero-filled scratch buffer per entry cost more than the parsing.
+        var status = 0
+        var data = [UInt8](unsafeUninitializedCapacity: Int(declared)) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let read = archive_read_data(handle, buffer.baseAddress! + count, buffer.count - count)
+                if read <= 0 { status = read; break }
+                count += read
             }
+        }
+        if status < 0 { try check(Int32(truncatingIfNeeded: status), entry: current) }
+        if data.count < declared {
+            throw .archive(file: file, entry: current, message: "entry data ends after \(data.count) of \(declared) bytes")
+        }
+        // Anything beyond the declared size (a header that lied) is refused, not silently dropped.
+        var extra: UInt8 = 0
+        let more = archive_read_data(handle, &extra, 1)
+        if more < 0 { try check(Int32(truncatingIfNeeded: more), entry: current) }
+        if more > 0 {
+            data.append(extra)
+            throw .tooLarge(file: file, entry: current, size: Int64(data.count), limit: declared)
         }
         try checkUnpacked()
         return data

@@ -30,10 +30,10 @@ public struct SyncDatabase: Sendable {
     /// also a symlink that lost its link on the way (see ``linkTarget(ofTextLink:)``).
     public static func read(at path: String, limits: ReadLimits = .database) throws(RepoError) -> SyncDatabase {
         let reader = try ArchiveReader(file: linkTarget(ofTextLink: path) ?? path, limits: limits)
-        var entries: [DatabaseEntry?] = []
+        // Pass 1, sequential: decompress and collect each directory's field files.
+        var directories: [(name: String, files: [(entry: String, data: [UInt8])])] = []
         var index: [String: Int] = [:]
         var problems: [RepoError] = []
-        var broken: Set<String> = []
         while true {
             let header: ArchiveEntryHeader
             do {
@@ -44,34 +44,36 @@ public struct SyncDatabase: Sendable {
                 throw error
             }
             let (directory, file) = splitEntryName(header.name)
-            guard !directory.isEmpty, !broken.contains(directory) else { continue }
-            let slot: Int
-            if let existing = index[directory] {
-                slot = existing
-            } else {
-                guard let entry = DatabaseEntry(directoryName: directory) else {
-                    problems.append(.malformed(file: path, entry: header.name, expected: "a NAME-PKGVER-PKGREL directory", found: directory))
-                    broken.insert(directory)
-                    continue
-                }
-                slot = entries.count
+            guard !directory.isEmpty else { continue }
+            let slot = index[directory] ?? directories.count
+            if slot == directories.count {
                 index[directory] = slot
-                entries.append(entry)
+                directories.append((directory, []))
             }
             guard file != nil, header.isRegularFile else { continue }
-            let data = try reader.readData(size: header.size)
-            do {
-                try entries[slot]?.read(fieldFile: data, file: path, entry: header.name)
-            } catch {
-                problems.append(error)
-                entries[slot] = nil
-                broken.insert(directory)
+            directories[slot].files.append((header.name, try reader.readData(size: header.size)))
+        }
+        // Pass 2: parse the directories on every core; the entries are independent.
+        let parsed = parallelMap(directories) { directory -> Result<DatabaseEntry, RepoError> in
+            guard var entry = DatabaseEntry(directoryName: directory.name) else {
+                return .failure(.malformed(file: path, entry: directory.name, expected: "a NAME-PKGVER-PKGREL directory", found: directory.name))
+            }
+            for file in directory.files {
+                do throws(RepoError) { try entry.read(fieldFile: file.data, file: path, entry: file.entry) } catch { return .failure(error) }
+            }
+            return .success(entry)
+        }
+        var entries: [DatabaseEntry] = []
+        for result in parsed {
+            switch result {
+            case .success(let entry): entries.append(entry)
+            case .failure(let error): problems.append(error)
             }
         }
         var result: [DatabaseEntry] = []
         result.reserveCapacity(entries.count)
         var seen: Set<String> = []
-        for case let entry? in entries {
+        for entry in entries {
             if entry.filename.isEmpty {
                 problems.append(.missingField(file: path, entry: entry.directoryName + "/desc", field: "FILENAME"))
             } else if !seen.insert(entry.name).inserted {
@@ -100,6 +102,23 @@ extension SyncDatabase {
         let sibling = (path as NSString).deletingLastPathComponent.isEmpty ? name : (path as NSString).deletingLastPathComponent + "/" + name
         return FileManager.default.fileExists(atPath: sibling) ? sibling : nil
     }
+}
+
+/// `transform` over `items` in order, spread over the available cores in contiguous chunks.
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+    let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, items.count / 256))
+    guard workers > 1 else { return items.map(transform) }
+    let chunk = (items.count + workers - 1) / workers
+    let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+    results.initialize(repeating: nil)
+    defer { results.deallocate() }
+    // Each worker writes only its own disjoint range of `results`.
+    nonisolated(unsafe) let shared = results
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let range = (worker * chunk)..<min(items.count, (worker + 1) * chunk)
+        for position in range { shared[position] = transform(items[position]) }
+    }
+    return results.map { $0! }
 }
 
 /// `dir/file` split at the first `/`; a bare `dir/` gives no file.
