@@ -16,7 +16,7 @@ let package = Package(
         // Pure model: versions, dependencies, PKGBUILD/.SRCINFO reading, the multi-repo graph and its algorithms. No C, no I/O beyond reading text.
         .target(name: "Graph"),
         // pacman's file formats (sync/files databases, package files) through libarchive.
-        .target(name: "Repo", dependencies: ["Graph", "CArchive"]),
+        .target(name: "Repo", dependencies: ["Graph", "CArchive", "CCrypto"]),
         // Isolated build backends (User Mode Linux, namespaces + overlayfs, host) that run makepkg.
         .target(name: "Sandbox", dependencies: ["Graph"]),
         // The application: configuration, plans, the build store and queue, wakas, review and publishing.
@@ -30,12 +30,14 @@ let package = Package(
             "Graph", "Repo", "Scheduler", "Sandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // C shims: libarchive (package files, databases), libpq (PostgreSQL store), sqlite3 (embedded store).
+        // C shims: libarchive (package files, databases), libcrypto (package checksums), libpq (PostgreSQL store), sqlite3 (embedded store).
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "RepoTests", dependencies: ["Repo", "Graph"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -30,3 +30,12 @@ func jsonText<T: Encodable>(_ value: T) throws -> String {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
+
+/// The flags `repo add` and `repo remove` share with repo-add: signing the databases.
+struct SigningOptions: ParsableArguments {
+    @Flag(name: [.customShort("s"), .long], help: "Sign the databases with gpg (a detached binary .sig each).")
+    var sign = false
+
+    @Option(name: [.customShort("k"), .long], help: "The gpg key to sign with (default: gpg's default key).")
+    var key: String?
+}

@@ -7,6 +7,23 @@ struct Pacbuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pacbuild",
         abstract: "A package autobuilder for pacman-based distributions.",
-        subcommands: [Srcinfo.self, Vercmp.self, Fidelity.self]
+        subcommands: [Srcinfo.self, Vercmp.self, Fidelity.self, Repo.self, Pkginfo.self]
     )
+
+    /// Sets a UTF-8 locale before anything touches libarchive, which converts entry names
+    /// through the locale and crashes on non-ASCII names in the C locale; then runs the
+    /// parsed subcommand as swift-argument-parser's own `main` would.
+    static func main() async {
+        setlocale(LC_ALL, "C.UTF-8")
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

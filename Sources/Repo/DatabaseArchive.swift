@@ -1,0 +1,59 @@
+import Graph
+
+/// The files of a database archive as repo-add sees them after `bsdtar -x` into its
+/// temporary directory: one directory per package (`name-version`) holding `desc`,
+/// `files` or an old `depends`, byte for byte. ``DatabaseWriter`` edits this and writes
+/// it back, so entries it does not touch keep their exact content, as with repo-add.
+struct DatabaseArchive {
+    /// Directory name to its files (name to content).
+    var directories: [String: [String: [UInt8]]] = [:]
+
+    init() {}
+
+    /// Reads every entry of the archive at `path`; an unsafe entry name throws, since
+    /// rewriting such a database would carry the entry on.
+    init(reading path: String) throws(RepoError) {
+        let reader = try ArchiveReader(file: path, limits: .database)
+        var sawDesc = false
+        while let header = try reader.next() {
+            let (directory, file) = splitEntryName(header.name)
+            if directories[directory] == nil { directories[directory] = [:] }
+            guard let file, header.isRegularFile else { continue }
+            if file.contains("/") {
+                throw .malformed(file: path, entry: header.name, expected: "NAME-VERSION/FILE", found: header.name)
+            }
+            directories[directory]![file] = try reader.readData(size: header.size)
+            sawDesc = sawDesc || file == "desc"
+        }
+        // repo-add's own check (`bsdtar -tqf DB '*/desc'`): content without any desc is not a database.
+        if !directories.isEmpty && !sawDesc {
+            throw .malformed(file: path, entry: "*/desc", expected: "a pacman database", found: "no desc entry")
+        }
+    }
+
+    /// The directories of package `name`, as repo-add's `find_pkgentry` matches them:
+    /// the directory name with its last two `-` parts removed equals `name`.
+    func directories(ofPackage name: String) -> [String] {
+        directories.keys.filter { DatabaseEntry(directoryName: $0)?.name == name }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The value of a one-line field of a directory's `desc` (`VERSION`, `FILENAME`).
+    func descField(_ field: String, of directory: String) -> String? {
+        guard let desc = directories[directory]?["desc"] else { return nil }
+        let lines = desc.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard let header = lines.firstIndex(where: { $0.elementsEqual("%\(field)%".utf8) }), header + 1 < lines.count else { return nil }
+        return String(decoding: lines[header + 1], as: UTF8.self)
+    }
+
+    /// Writes all directories in byte order of their names, each followed by its files.
+    func write(to writer: ArchiveWriter, modified: Int) throws(RepoError) {
+        for directory in directories.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            try writer.addDirectory(directory, modified: modified)
+            let files = directories[directory]!
+            for name in files.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                try writer.addFile(directory + "/" + name, contents: files[name]!, modified: modified)
+            }
+        }
+    }
+}

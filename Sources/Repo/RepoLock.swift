@@ -1,0 +1,47 @@
+import Glibc
+
+/// repo-add's lock: the file `DB.lck`, created exclusively and holding the owner's pid,
+/// removed when the update ends. Two writers (pacbuild or repo-add) never update one
+/// database at once. Like repo-add's, a lock left by a killed process stays until a
+/// maintainer removes it, because a pid alone cannot prove the holder is gone.
+///
+/// Owns the lock file: ``release()`` (or `deinit`) removes it exactly once.
+/// Not `Sendable`: the lock belongs to the one update that took it.
+final class RepoLock {
+    /// The lock file's path.
+    let path: String
+    private var held = false
+
+    /// Takes the lock or throws ``RepoError/locked(lockFile:holder:)`` naming the holder's pid.
+    init(path: String) throws(RepoError) {
+        self.path = path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw .locked(lockFile: path, holder: RepoLock.holder(of: path)) }
+            throw .io(file: path, reason: String(cString: strerror(errno)))
+        }
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+        close(descriptor)
+        held = true
+    }
+
+    deinit { release() }
+
+    /// Removes the lock file; later calls do nothing.
+    func release() {
+        guard held else { return }
+        held = false
+        unlink(path)
+    }
+
+    private static func holder(of path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 32)
+        guard fgets(&buffer, 32, file) != nil else { return nil }
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let trimmed = text.drop(while: \.isWhitespace)
+        return trimmed.isEmpty ? nil : String(trimmed.prefix { !$0.isWhitespace })
+    }
+}

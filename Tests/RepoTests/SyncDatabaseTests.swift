@@ -1,0 +1,119 @@
+import Foundation
+import Graph
+import Testing
+@testable import Repo
+
+/// Every real database of the corpus, read by us and by the real pacman 6.0.2.
+@Suite struct SyncDatabaseTests {
+    init() { _ = Tools.localeSet }
+
+    /// The corpus databases and the package counts SOURCES.md records from `pacman -Sl`.
+    static let corpusDatabases: [(path: String, count: Int)] = [
+        ("alpm.rs/tests/db/sync/core.db", 231),
+        ("alpm.rs/tests/db/sync/extra.db", 2917),
+        ("alpm.rs/tests/db/sync/testing.db", 38),
+        ("alpm.rs/tests/db/sync/community-testing.db", 36),
+        ("alpm.rs/tests/db/sync/multilib.db", 280),
+        ("alpm.rs/tests/db/sync/multilib-testing.db", 1),
+        ("paru/testdata/db/sync/core.db", 234),
+        ("paru/testdata/db/sync/extra.db", 3003),
+        ("paru/testdata/repo/repo.db.tar.gz", 2),
+        ("tiny.db.tar.gz", 9),
+        ("tiny.files.tar.gz", 9),
+        ("tiny/zst/tiny.db", 9),
+        ("tiny/zst/tiny.files", 9),
+        ("tiny/xz/tiny.db.tar.gz", 9),
+    ]
+
+    @Test(arguments: corpusDatabases.map(\.path))
+    func listsWhatPacmanLists(relativePath: String) throws {
+        let path = TestPaths.dbs + "/" + relativePath
+        let database = try SyncDatabase.read(at: path)
+        #expect(database.problems.isEmpty, "\(database.problems)")
+        let expectedCount = Self.corpusDatabases.first { $0.path == relativePath }!.count
+        #expect(database.entries.count == expectedCount)
+
+        let scratch = try Tools.scratch()
+        defer { Tools.cleanUp(scratch) }
+        // pacman needs a real symlink; our corpus stores tiny.db as a text file naming its target.
+        let pacman = try Pacman(scratch: scratch, repos: [("r", SyncDatabase.linkTarget(ofTextLink: path) ?? path, nil)])
+        let listed = try pacman.run(["-Sl", "r"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let ours = database.entries.map { "r \($0.name) \($0.version)\n" }.joined()
+        #expect(ours == listed.stdout)
+
+        // Every field pacman -Si shows, for every package.
+        let info = try pacman.run(["-Si"])
+        let theirs = PacmanInfo.parse(info.stdout)
+        #expect(theirs.count == database.entries.count)
+        for entry in database.entries {
+            let expected = try #require(theirs[entry.name], "pacman -Si lacks \(entry.name)")
+            let rendered = PacmanInfo.render(entry, repository: "r")
+            for (key, value) in rendered {
+                #expect(expected[key] == value, "\(relativePath) \(entry.name) \(key)")
+            }
+        }
+    }
+
+    @Test func filesDatabaseListsWhatPacmanFlLists() throws {
+        let files = TestPaths.dbs + "/tiny.files.tar.gz"
+        let database = try SyncDatabase.read(at: files)
+        let scratch = try Tools.scratch()
+        defer { Tools.cleanUp(scratch) }
+        let pacman = try Pacman(scratch: scratch, repos: [("tiny", TestPaths.dbs + "/tiny.db.tar.gz", files)])
+        let listed = try pacman.run(["-Fl"] + database.entries.map(\.name))
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let ours = database.entries.flatMap { entry in (entry.files ?? []).map { "\(entry.name) /\($0)\n" } }
+        let theirs = listed.stdout.split(separator: "\n").map { line -> String in
+            let parts = line.split(separator: " ", maxSplits: 1)
+            return "\(parts[0]) /\(parts[1])\n"
+        }
+        #expect(ours.sorted() == theirs.sorted())
+        #expect(database.entries.allSatisfy { ($0.files ?? []).contains("usr/") })
+    }
+
+    /// The layout before pacman 5.0 split dependencies into a `depends` file; libalpm
+    /// still reads it, and so must we.
+    @Test func oldDescDependsLayoutReadsLikePacman() throws {
+        let scratch = try Tools.scratch()
+        defer { Tools.cleanUp(scratch) }
+        let current = try SyncDatabase.read(at: TestPaths.dbs + "/tiny.db.tar.gz")
+        let tree = scratch + "/tree"
+        let dependencyFields: Set<String> = ["DEPENDS", "OPTDEPENDS", "CONFLICTS", "PROVIDES", "REPLACES", "MAKEDEPENDS", "CHECKDEPENDS"]
+        for entry in current.entries {
+            let directory = tree + "/" + entry.directoryName
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var desc = "", depends = ""
+            for block in entry.descText.components(separatedBy: "\n\n") where !block.isEmpty {
+                let field = String(block.split(separator: "\n")[0].dropFirst().dropLast())
+                if dependencyFields.contains(field) { depends += block + "\n\n" } else { desc += block + "\n\n" }
+            }
+            try desc.write(toFile: directory + "/desc", atomically: true, encoding: .utf8)
+            try depends.write(toFile: directory + "/depends", atomically: true, encoding: .utf8)
+        }
+        let old = scratch + "/old.db.tar.gz"
+        let names = current.entries.map(\.directoryName)
+        let tar = try Tools.run(["bsdtar", "-czf", old] + names, in: tree)
+        #expect(tar.status == 0, "\(tar.stderr)")
+        let database = try SyncDatabase.read(at: old)
+        #expect(database.entries.map(\.descText) == current.entries.map(\.descText))
+
+        let pacman = try Pacman(scratch: scratch, repos: [("old", old, nil)])
+        let theirs = PacmanInfo.parse(try pacman.run(["-Si"]).stdout)
+        for entry in database.entries {
+            #expect(theirs[entry.name] == PacmanInfo.render(entry, repository: "old"), "\(entry.name)")
+        }
+    }
+
+    @Test func versionsAndDependenciesAreGraphValues() throws {
+        let database = try SyncDatabase.read(at: TestPaths.dbs + "/tiny.db.tar.gz")
+        let zlib = try #require(database.entries.first { $0.name == "tiny-zlib" })
+        #expect(zlib.version.epoch == "1")
+        #expect(zlib.version > Version("1.3-2"))
+        let app = try #require(database.entries.first { $0.name == "tiny-app" })
+        let py = try #require(database.entries.first { $0.name == "tiny-py" })
+        let pyDependency = try #require(app.depends.first { $0.name == "tiny-py" })
+        #expect(pyDependency.isSatisfied(by: py.name, version: py.version.description, provides: py.provides))
+        #expect(database.name == "tiny")
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// The real tools the tests compare against (pacman, repo-add, bsdtar) and scratch space.
+enum Tools {
+    /// libarchive crashes on non-ASCII names in the C locale; the CLI sets this in main.
+    static let localeSet: Bool = { setlocale(LC_ALL, "C.UTF-8"); return true }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a command (looked up on PATH) and waits for it.
+    @discardableResult
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment
+        env["LC_ALL"] = "C.UTF-8"
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes concurrently with the process so neither fills up.
+        nonisolated(unsafe) var errData = Data()
+        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        errReader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errReader.isFinished { usleep(1000) }
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh temporary directory, removed by the caller with `cleanUp`.
+    static func scratch() throws -> String {
+        let path = NSTemporaryDirectory() + "pacbuild-repo-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func cleanUp(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// The real pacman 6.0.2 reading databases through a throw-away pacman.conf whose
+/// DBPath, RootDir and CacheDir sit in a scratch directory.
+struct Pacman {
+    let root: String
+    let conf: String
+
+    /// Installs each database file as `DBPath/sync/REPO.db` (and a files db as `REPO.files`).
+    init(scratch: String, repos: [(name: String, db: String, files: String?)]) throws {
+        root = scratch + "/pacman"
+        let fm = FileManager.default
+        for sub in ["db/sync", "root", "cache", "gnupg"] {
+            try fm.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true)
+        }
+        var text = """
+            [options]
+            RootDir = \(root)/root
+            DBPath = \(root)/db
+            CacheDir = \(root)/cache
+            GPGDir = \(root)/gnupg
+            LogFile = \(root)/pacman.log
+            Architecture = auto
+            SigLevel = Never
+
+            """
+        for repo in repos {
+            try fm.copyItem(atPath: repo.db, toPath: "\(root)/db/sync/\(repo.name).db")
+            if let files = repo.files { try fm.copyItem(atPath: files, toPath: "\(root)/db/sync/\(repo.name).files") }
+            text += "[\(repo.name)]\nServer = file:///nonexistent\n"
+        }
+        conf = root + "/pacman.conf"
+        try text.write(toFile: conf, atomically: true, encoding: .utf8)
+    }
+
+    func run(_ arguments: [String]) throws -> Tools.Result {
+        try Tools.run(["pacman", "--config", conf, "--noconfirm", "--color", "never"] + arguments)
+    }
+}
