@@ -14,22 +14,22 @@ let package = Package(
     ],
     targets: [
         // Pure model: versions, dependencies, PKGBUILD/.SRCINFO reading, the multi-repo graph and its algorithms. No C, no I/O beyond reading text.
-        .target(name: "Graph"),
+        .target(name: "Graph", exclude: ["README.md"]),
         // pacman's file formats (sync/files databases, package files) through libarchive.
-        .target(name: "Repo", dependencies: ["Graph", "CArchive", "CCrypto"]),
+        .target(name: "Repo", dependencies: ["Graph", "CArchive", "CCrypto"], exclude: ["README.md"]),
         // Isolated build backends (User Mode Linux, namespaces + overlayfs, host) that run makepkg.
-        .target(name: "Sandbox", dependencies: ["Graph"]),
+        .target(name: "Sandbox", dependencies: ["Graph"], exclude: ["README.md"]),
         // The application: configuration, plans, the build store and queue, wakas, review and publishing.
         .target(name: "Scheduler", dependencies: [
             "Graph", "Repo", "Sandbox", "CLibPQ", "CSQLite",
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["README.md"]),
         // The `pacbuild` executable: argument parsing and output only.
         .executableTarget(name: "CLI", dependencies: [
             "Graph", "Repo", "Scheduler", "Sandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], exclude: ["README.md"]),
         // C shims: libarchive (package files, databases), libcrypto (package checksums), libpq (PostgreSQL store), sqlite3 (embedded store).
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
