@@ -10,7 +10,11 @@ extension Pacbuild {
 
         @OptionGroup var reading: ReaderOptions
         @Option(help: "The truth file name in each PKGBUILD directory.") var truth = ".SRCINFO.truth"
+        @Option(help: "Look truth files up under this directory, at each PKGBUILD directory's path relative to the tree root, instead of beside the PKGBUILD.")
+        var truthRoot: String?
         @Option(help: "Exit non-zero when the match rate (0...1) is below this.") var min: Double = 0
+        @Flag(help: "Exit non-zero when any PKGBUILD was read without a diagnostic but differs from its truth.")
+        var failOnMismatch = false
         @Flag(help: "List the files that fell back or mismatched.") var verbose = false
         @Flag(help: "Print the report as JSON.") var json = false
         @Argument(help: "The root of a PKGBUILD tree.") var root: String
@@ -22,7 +26,8 @@ extension Pacbuild {
             let elapsed = ContinuousClock.now - started
             var report = FidelityReport()
             for (dir, result) in zip(tree.directories, results) {
-                let truthText = FileManager.default.contents(atPath: dir + "/" + truth).map { String(decoding: $0, as: UTF8.self) }
+                let truthDir = truthRoot.map { $0 + dir.dropFirst(root.count) } ?? dir
+                let truthText = FileManager.default.contents(atPath: truthDir + "/" + truth).map { String(decoding: $0, as: UTF8.self) }
                 report.add(result, truth: truthText)
             }
             if json {
@@ -47,6 +52,10 @@ extension Pacbuild {
                     for file in report.fallbackFiles { print("fallback: \(file)") }
                     for result in results { for d in result.diagnostics { print("  \(d)") } }
                 }
+            }
+            if failOnMismatch && report.mismatches > 0 {
+                printError("\(report.mismatches) silent mismatches (read without a diagnostic, yet different from the truth)")
+                throw ExitCode(1)
             }
             if report.matchRate < min {
                 printError("match rate \(report.matchRate) is below --min \(min)")
