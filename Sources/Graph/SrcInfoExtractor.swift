@@ -132,6 +132,7 @@ struct SrcInfoExtractor {
 
     /// `srcinfo_write_attr`: whitespace runs become one space, one space trimmed per end.
     static func normalize(_ value: String) -> String {
+        if isNormal(value) { return value }
         var out = String.UnicodeScalarView()
         var inSpace = false
         for c in value.unicodeScalars {
@@ -147,5 +148,20 @@ struct SrcInfoExtractor {
         if s.hasPrefix(" ") { s.removeFirst() }
         if s.hasSuffix(" ") { s.removeLast() }
         return s
+    }
+
+    /// Most values are already normal: single spaces between words, none at the ends.
+    static func isNormal(_ value: String) -> Bool {
+        var previousSpace = true  // a leading space is not normal
+        for byte in value.utf8 {
+            switch byte {
+            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: return false
+            case 0x20:
+                if previousSpace { return false }
+                previousSpace = true
+            default: previousSpace = false
+            }
+        }
+        return !previousSpace || value.isEmpty
     }
 }

@@ -63,15 +63,22 @@ extension ShellInterpreter {
         var fields: [String] = []
         var current = ""
         var hasContent = false
-        let separators = ifsCharacters
+        var separators: Set<Unicode.Scalar>?  // looked up only when something splits
         for segment in segments {
             switch segment {
             case .literal(let s), .quoted(let s):
                 current += s
                 hasContent = true
             case .expanded(let s):
+                let ifs = separators ?? ifsCharacters
+                separators = ifs
+                if !s.unicodeScalars.contains(where: ifs.contains) {
+                    // nothing to split (the common case): no scalar-by-scalar copy
+                    if !s.isEmpty { current += s; hasContent = true }
+                    continue
+                }
                 for c in s.unicodeScalars {
-                    if separators.contains(c) {
+                    if ifs.contains(c) {
                         if hasContent { fields.append(current); current = ""; hasContent = false }
                     } else {
                         current.unicodeScalars.append(c)
@@ -86,8 +93,10 @@ extension ShellInterpreter {
         return fields
     }
 
+    static let defaultIFS: Set<Unicode.Scalar> = [" ", "\t", "\n"]
+
     var ifsCharacters: Set<Unicode.Scalar> {
-        guard let ifs = variables.value("IFS")?.scalarValue else { return [" ", "\t", "\n"] }
+        guard let ifs = variables.value("IFS")?.scalarValue else { return Self.defaultIFS }
         return Set(ifs.unicodeScalars)
     }
 
