@@ -38,6 +38,8 @@ let package = Package(
 
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Graph"]),
+        // Runs the built `pacbuild` executable (depending on CLI makes SwiftPM build it).
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Graph"]),
     ],
     swiftLanguageModes: [.v6]
 )
