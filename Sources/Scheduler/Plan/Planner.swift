@@ -1,0 +1,161 @@
+import Foundation
+import Graph
+import Repo
+
+/// The steps of `Plan.make`: classify every PKGBUILD against its database, build the
+/// graph of what can be read, then rebuild requests, blocking and ordering.
+struct Planner {
+    let repos: [PlanRepo]
+    var entries: [PlanEntry] = []
+    /// Entry index of each pkgbase in the graph.
+    var index: [PackageBaseID: Int] = [:]
+    let graph: PackageGraph
+    /// Whether the PKGBUILD's version is not what the database holds: the plan would
+    /// build it if it could.
+    var wanted: Set<PackageBaseID> = []
+
+    init(repos: [PlanRepo]) {
+        self.repos = repos
+        var contents: [RepoContents] = []
+        var entries: [PlanEntry] = []
+        var index: [PackageBaseID: Int] = [:]
+        var wanted: Set<PackageBaseID> = []
+        for repo in repos {
+            var included: [SrcInfo] = []
+            let database = Dictionary(repo.database.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            for result in repo.pkgbuilds.sorted(by: { Self.pkgbase(of: $0) < Self.pkgbase(of: $1) }) {
+                var entry = Self.classify(result, in: repo, database: database)
+                if let srcinfo = result.srcinfo, entry.status != .excluded {
+                    let id = PackageBaseID(repo: repo.name, pkgbase: srcinfo.pkgbase)
+                    if index[id] == nil {
+                        included.append(srcinfo)
+                        index[id] = entries.count
+                        if entry.status.isBuilt { wanted.insert(id) }
+                    } else {
+                        entry.status = .excluded
+                        entry.reason = "pkgbase \(srcinfo.pkgbase) is also in \(entries[index[id]!].file); that one is used"
+                    }
+                }
+                entries.append(entry)
+            }
+            contents.append(RepoContents(
+                name: repo.name, carch: repo.carch, dependsOn: repo.dependsOn, bootstrap: repo.bootstrap,
+                pkgbuilds: included,
+                database: repo.database.map { AvailablePackage(name: $0.name, version: $0.version.description, provides: $0.provides, base: $0.base) }))
+        }
+        graph = PackageGraph(repos: contents)
+        for (id, i) in index where graph.isUnresolvable(id) {
+            entries[i].unresolved = graph.unresolved(of: id).map { "\($0.kind.rawValue) \($0.dependency): \($0.reason)" }
+            if entries[i].status.isBuilt {
+                entries[i].status = .unresolvable
+                entries[i].reason = graph.unresolved(of: id).map(\.reason).joined(separator: "; ")
+            }
+        }
+        self.entries = entries
+        self.index = index
+        self.wanted = wanted
+    }
+
+    /// The pkgbase a result is about: its own, or its directory's name when unreadable.
+    static func pkgbase(of result: PKGBUILDReader.Result) -> String {
+        result.srcinfo?.pkgbase ?? URL(fileURLWithPath: result.file).deletingLastPathComponent().lastPathComponent
+    }
+
+    /// Status from the PKGBUILD alone and its repo database.
+    static func classify(_ result: PKGBUILDReader.Result, in repo: PlanRepo, database: [String: DatabaseEntry]) -> PlanEntry {
+        let pkgbase = pkgbase(of: result)
+        var entry = PlanEntry(repo: repo.name, pkgbase: pkgbase, pkgnames: result.srcinfo?.pkgnames ?? [],
+                              status: .new, reason: "", file: result.file)
+        entry.diagnostics = result.diagnostics.map(\.description)
+        guard let srcinfo = result.srcinfo, !result.hasErrors else {
+            entry.status = .needsFallback
+            entry.reason = "the PKGBUILD cannot be read without makepkg: " + (result.diagnostics.first?.message ?? "unreadable")
+            return entry
+        }
+        let version = srcinfo.version
+        entry.newVersion = version.description
+        let present = srcinfo.pkgnames.compactMap { database[$0] }
+        entry.oldVersion = present.map(\.version).min()?.description
+        let arches = srcinfo.base["arch"] ?? []
+        if repo.blacklist.contains(pkgbase) {
+            entry.status = .excluded
+            entry.reason = "blacklisted for \(repo.name)"
+        } else if !arches.contains(where: repo.acceptedArches.contains) {
+            entry.status = .excluded
+            entry.reason = "arch (\(arches.joined(separator: " "))) has none of \(repo.acceptedArches.sorted().joined(separator: ", "))"
+        } else if result.needsFallback {
+            entry.status = .needsFallback
+            entry.reason = "the PKGBUILD needs makepkg to be read: " + (result.diagnostics.first?.message ?? "")
+        } else if present.isEmpty {
+            entry.status = .new
+            entry.reason = "not in the \(repo.name) database"
+        } else if present.count < srcinfo.pkgnames.count {
+            entry.status = .incomplete
+            entry.missingPackages = srcinfo.pkgnames.filter { database[$0] == nil }
+            entry.reason = "split packages missing from the database: " + entry.missingPackages.joined(separator: ", ")
+        } else if present.contains(where: { $0.version < version }) {
+            entry.status = .outdated
+            entry.reason = "\(entry.oldVersion ?? "?") in the database is older"
+        } else if present.contains(where: { $0.version > version }) {
+            entry.status = .repoAhead
+            entry.oldVersion = present.map(\.version).max()?.description
+            entry.reason = "the database holds \(entry.oldVersion ?? "?"), newer than the PKGBUILD"
+        } else {
+            entry.status = .current
+            entry.reason = "the database holds this version"
+        }
+        return entry
+    }
+
+    /// `--rebuild NAME... [--reverse]`: current pkgbases named (or, with `reverse`,
+    /// depending on one named) are rebuilt.
+    mutating func markRebuilds(_ names: [String], reverse: Bool) throws(SchedulerError) {
+        guard !names.isEmpty else { return }
+        var targets: [PackageBaseID] = []
+        for name in names {
+            let matches = index.keys.filter { id in
+                id.description == name || id.pkgbase == name || entries[index[id]!].pkgnames.contains(name)
+            }
+            guard !matches.isEmpty else { throw .unknownPackage(name, repos: repos.map(\.name)) }
+            targets += matches.sorted()
+        }
+        let named = Set(targets)
+        let chain = reverse ? graph.reverseDependencies(of: targets) : targets
+        for id in chain {
+            guard let i = index[id] else { continue }
+            wanted.insert(id)
+            guard [.current, .repoAhead].contains(entries[i].status) else { continue }
+            entries[i].status = .rebuild
+            if named.contains(id) {
+                entries[i].reason = "rebuild requested"
+            } else {
+                let via = graph.dependencies(of: id).filter { chain.contains($0) }.map(\.description)
+                entries[i].reason = "rebuild: depends on \(via.joined(separator: ", "))"
+            }
+        }
+    }
+
+    /// A build whose dependency must be built first but cannot be (unresolvable, needs
+    /// makepkg, or itself blocked) is blocked, with the chain down to the cause.
+    mutating func markBlocked() {
+        // dependencies first, so a dependency's blocking is known before its dependents
+        let ids = entries.indices.compactMap { i -> PackageBaseID? in
+            let id = PackageBaseID(repo: entries[i].repo, pkgbase: entries[i].pkgbase)
+            return index[id] == i ? id : nil
+        }
+        let order = stronglyConnectedComponents(ids, successors: graph.dependencies(of:)).flatMap { $0 }
+        for id in order {
+            let i = index[id]!
+            guard entries[i].status.isBuilt else { continue }
+            for target in graph.dependencies(of: id) where wanted.contains(target) {
+                let t = entries[index[target]!]
+                guard [.unresolvable, .needsFallback, .blocked].contains(t.status) else { continue }
+                entries[i].status = .blocked
+                entries[i].blockedBy = [target.description] + t.blockedBy
+                let cause = index[ids.first { $0.description == entries[i].blockedBy.last } ?? target]!
+                entries[i].reason = "needs \(target) first, which cannot be built (\(entries[cause].id) is \(entries[cause].status.rawValue))"
+                break
+            }
+        }
+    }
+}
