@@ -41,7 +41,7 @@ extension Pacbuild {
                 repo.name, repo.arch, repo.abs.map(loaded.display).joined(separator: ","),
                 repo.dependsOn.isEmpty ? "-" : repo.dependsOn.joined(separator: ","), repo.review.rawValue,
             ] }
-            text += table(header: ["NAME", "ARCH", "ABS", "DEPENDS_ON", "REVIEW"], rows: rows)
+            if !rows.isEmpty { text += table(header: ["NAME", "ARCH", "ABS", "DEPENDS_ON", "REVIEW"], rows: rows) }
             return text
         }
 

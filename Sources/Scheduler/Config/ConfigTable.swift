@@ -120,10 +120,11 @@ struct ConfigTable {
         errors += nested.errors
     }
 
-    /// Reports keys the schema does not know and returns every error, in line order.
+    /// Reports keys the schema does not know and returns every error, in line order
+    /// (missing keys, which have no line, last).
     mutating func finish() -> [ConfigError] {
         reportUnknownKeys()
-        return errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+        return errors.sorted { ($0.line ?? .max) < ($1.line ?? .max) }
     }
 
     private mutating func reportUnknownKeys() {

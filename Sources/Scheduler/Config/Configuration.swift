@@ -56,7 +56,7 @@ public struct Configuration: Sendable {
             case .success(let source):
                 parsed.append(RepoConfig.parse(source, paths: paths, defaultSandbox: global.sandbox))
             case .failure(let error):
-                parsed.append(ParsedRepo(file: name, name: nil, repo: nil, source: nil, errors: [error]))
+                parsed.append(ParsedRepo(file: name, name: nil, dependsOn: [], repo: nil, source: nil, errors: [error]))
             }
         }
         RepoSetChecks.apply(to: &parsed)

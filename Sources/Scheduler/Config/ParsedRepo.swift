@@ -6,6 +6,9 @@ struct ParsedRepo: Sendable {
     let file: String
     /// The repo name, when the file has a valid one.
     let name: String?
+    /// Its `depends_on`, when readable: checked even when the file has other errors, so
+    /// that one run reports everything.
+    let dependsOn: [String]
     /// The repo, when the file has no errors.
     var repo: RepoConfig?
     /// The parsed file, for the lines of keys in cross-repo errors (`nil`: unparseable).

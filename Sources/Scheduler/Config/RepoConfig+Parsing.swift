@@ -40,14 +40,14 @@ extension RepoConfig {
         let archPolicy = ArchPolicy.parse(&table)
         let errors = table.finish()
         guard errors.isEmpty, let name, let arch, let abs, let db, let database, let archPolicy else {
-            return ParsedRepo(file: source.name, name: name, repo: nil, source: source, errors: errors)
+            return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: nil, source: source, errors: errors)
         }
         let repo = RepoConfig(
             name: name, arch: arch, abs: abs, db: db, pool: pool ?? database.directory, dependsOn: dependsOn,
             makepkgConf: makepkgConf, pacmanConf: pacmanConf, sandbox: sandbox, network: network, review: review,
             staging: staging, hooks: hooks, blacklist: blacklist, bootstrap: bootstrap, archPolicy: archPolicy,
             file: source.name)
-        return ParsedRepo(file: source.name, name: name, repo: repo, source: source, errors: [])
+        return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: repo, source: source, errors: [])
     }
 
     /// The database as repo-add would take it; pacman finds a repo's database by the

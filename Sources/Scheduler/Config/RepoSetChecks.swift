@@ -1,46 +1,42 @@
 import Graph
 
 /// The checks that need every repo file at once: duplicate names, `depends_on` naming
-/// repos that do not exist or are broken, and cycles between repos. A repo that fails
-/// one is dropped, and so, in turn, is every repo that depends on it, so the loaded
-/// set is closed under `depends_on`.
+/// repos that do not exist or are broken, and cycles between repos. They look at every
+/// file with a name, broken or not, so one run reports everything. A repo that fails
+/// one is dropped, and so, in turn, is every repo that depends on it, so the loaded set
+/// is closed under `depends_on`.
 enum RepoSetChecks {
     static func apply(to parsed: inout [ParsedRepo]) {
-        rejectDuplicates(&parsed)
-        let known = uniqueNames(parsed)
+        let owners = rejectDuplicates(&parsed)
+        let known = parsed.compactMap(\.name).filter { owners[$0] != nil }.uniqued()
         rejectUnknownDependencies(&parsed, known: known)
-        rejectCycles(&parsed)
+        rejectCycles(&parsed, owners: owners)
         rejectDependentsOfBroken(&parsed, known: known)
     }
 
-    private static func uniqueNames(_ parsed: [ParsedRepo]) -> [String] {
-        var seen = Set<String>()
-        return parsed.compactMap(\.name).filter { seen.insert($0).inserted }
-    }
-
-    /// The first file to define a name keeps it (file name order).
-    private static func rejectDuplicates(_ parsed: inout [ParsedRepo]) {
-        var first: [String: String] = [:]
+    /// The first file to define a name keeps it (file name order); returns the index
+    /// of each name's owner.
+    private static func rejectDuplicates(_ parsed: inout [ParsedRepo]) -> [String: Int] {
+        var owners: [String: Int] = [:]
         for index in parsed.indices {
             guard let name = parsed[index].name else { continue }
-            if let firstFile = first[name] {
-                parsed[index].reject("name", .duplicateRepo(name, firstFile: firstFile))
+            if let first = owners[name] {
+                parsed[index].reject("name", .duplicateRepo(name, firstFile: parsed[first].file))
             } else {
-                first[name] = parsed[index].file
+                owners[name] = index
             }
         }
+        return owners
     }
 
     private static func rejectUnknownDependencies(_ parsed: inout [ParsedRepo], known: [String]) {
         for index in parsed.indices {
-            guard let repo = parsed[index].repo else { continue }
             var seen = Set<String>()
-            for dependency in repo.dependsOn {
+            for dependency in parsed[index].dependsOn {
                 if !known.contains(dependency) {
                     parsed[index].reject("depends_on", .unknownRepo(dependency, known: known))
                 } else if !seen.insert(dependency).inserted {
-                    parsed[index].reject("depends_on", .invalidValue(
-                        expected: "each repo once", found: "'\(dependency)' twice"))
+                    parsed[index].reject("depends_on", .invalidValue(expected: "each repo once", found: "'\(dependency)' twice"))
                 }
             }
         }
@@ -48,21 +44,17 @@ enum RepoSetChecks {
 
     /// Each cycle is reported once, in the file of its first member in config order,
     /// and all its members are dropped: no search order can be derived from it.
-    private static func rejectCycles(_ parsed: inout [ParsedRepo]) {
-        var index: [String: Int] = [:]
-        for (i, entry) in parsed.enumerated() where entry.repo != nil { index[entry.repo!.name] = i }
-        let names = parsed.compactMap { $0.repo?.name }
+    private static func rejectCycles(_ parsed: inout [ParsedRepo], owners: [String: Int]) {
+        let names = owners.sorted { $0.value < $1.value }.map(\.key)
         var edges: [String: [String]] = [:]
-        for entry in parsed { if let repo = entry.repo { edges[repo.name] = repo.dependsOn.filter { index[$0] != nil } } }
+        for name in names { edges[name] = parsed[owners[name]!].dependsOn.filter { owners[$0] != nil } }
         let successors = { [edges] (name: String) in edges[name] ?? [] }
-        let components = stronglyConnectedComponents(names, successors: successors)
-        for component in components {
-            let members = Set(component)
+        for component in stronglyConnectedComponents(names, successors: successors) {
             guard component.count > 1 || successors(component[0]).contains(component[0]) else { continue }
+            let members = Set(component)
             let first = names.first { members.contains($0) }!
-            let cycle = walkCycle(from: first, within: members, successors: successors)
-            parsed[index[first]!].reject("depends_on", .repoCycle(cycle))
-            for member in component { parsed[index[member]!].repo = nil }
+            parsed[owners[first]!].reject("depends_on", .repoCycle(walkCycle(from: first, within: members, successors: successors)))
+            for member in component { parsed[owners[member]!].repo = nil }
         }
     }
 
@@ -80,7 +72,7 @@ enum RepoSetChecks {
                     while let previous = parent[path[0]] { path.insert(previous, at: 0) }
                     return path + [start]
                 }
-                if parent[next] == nil, next != start {
+                if parent[next] == nil {
                     parent[next] = node
                     queue.append(next)
                 }
@@ -89,8 +81,8 @@ enum RepoSetChecks {
         return [start, start]
     }
 
-    /// Drops repos that depend on a known but dropped repo, until none is left: a
-    /// repo cannot be planned without its dependencies.
+    /// Drops repos that depend on a known repo that is not loaded, until none is left:
+    /// a repo cannot be planned without its dependencies.
     private static func rejectDependentsOfBroken(_ parsed: inout [ParsedRepo], known: [String]) {
         var changed = true
         while changed {
@@ -104,5 +96,13 @@ enum RepoSetChecks {
                 changed = true
             }
         }
+    }
+}
+
+private extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }

@@ -40,6 +40,7 @@ public struct WorkerSettings: Sendable, Equatable {
         if settings.heartbeatSeconds >= settings.leaseSeconds {
             nested.fail("heartbeat_seconds", .invalidValue(
                 expected: "fewer seconds than lease_seconds (\(settings.leaseSeconds))", found: String(settings.heartbeatSeconds)))
+            settings.heartbeatSeconds = min(WorkerSettings().heartbeatSeconds, settings.leaseSeconds / 2)
         }
         table.absorb(nested)
         return settings
