@@ -38,6 +38,7 @@ let package = Package(
 
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Graph"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Sandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )
