@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Graph
+import Scheduler
 
 /// How PKGBUILDs are read: the makepkg.conf they are evaluated against and its CARCH.
 struct ReaderOptions: ParsableArguments {
@@ -38,4 +39,23 @@ struct SigningOptions: ParsableArguments {
 
     @Option(name: [.customShort("k"), .long], help: "The gpg key to sign with (default: gpg's default key).")
     var key: String?
+}
+
+/// `--config DIR`: the directory holding `pacbuild.toml` and `repos.d/`, shared by every
+/// subcommand that needs the configuration.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "The configuration directory (pacbuild.toml, repos.d/).", discussion: "Default: $PACBUILD_CONFIG, else the current directory.",
+        valueName: "dir"))
+    var directory: String?
+
+    /// The directory to read: the option, then `$PACBUILD_CONFIG`, then `.`.
+    var resolvedDirectory: String {
+        if let directory { return directory }
+        if let variable = ProcessInfo.processInfo.environment["PACBUILD_CONFIG"], !variable.isEmpty { return variable }
+        return FileManager.default.currentDirectoryPath
+    }
+
+    /// Loads the configuration; errors are in the result for the command to judge.
+    func load() -> Configuration { Configuration.load(directory: resolvedDirectory) }
 }

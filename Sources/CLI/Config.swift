@@ -1,0 +1,10 @@
+import ArgumentParser
+
+extension Pacbuild {
+    /// `pacbuild config ...`: the configuration directory (`pacbuild.toml`, `repos.d/`).
+    struct Config: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Inspect the configuration (pacbuild.toml and repos.d/*.toml).",
+            subcommands: [ConfigCheck.self])
+    }
+}

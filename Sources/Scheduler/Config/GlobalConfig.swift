@@ -1,0 +1,58 @@
+import Foundation
+import Sandbox
+
+/// Settings for the whole installation, from `pacbuild.toml`. Every key has a default,
+/// so the file is optional.
+public struct GlobalConfig: Sendable, Equatable {
+    /// Where pacbuild keeps its state (store, caches, logs), absolute.
+    public var stateDir: String
+    /// The build store.
+    public var store: StoreLocation
+    /// The sandbox backend of repos that name none. `namespace`: isolated and fast,
+    /// whereas `host` is unsafe and `uml` is slow.
+    public var sandbox: SandboxBackendKind
+    /// The build root (`pacbuild sandbox create NAME`) builds start from.
+    public var buildRoot: String
+    /// Waka settings.
+    public var workers: WorkerSettings
+
+    /// The state directory's default, relative to the configuration directory.
+    public static let defaultStateDir = ".pacbuild-state"
+    /// The SQLite store's file name in the state directory.
+    public static let defaultStoreFile = "pacbuild.sqlite"
+    public static let defaultBuildRoot = "default"
+
+    /// The settings without a `pacbuild.toml`.
+    static func defaults(paths: ConfigPaths) -> GlobalConfig {
+        let state = paths.resolve(defaultStateDir)
+        return GlobalConfig(stateDir: state, store: .sqlite(path: state + "/" + defaultStoreFile), sandbox: .namespace,
+                            buildRoot: defaultBuildRoot, workers: WorkerSettings())
+    }
+
+    static let keys = ["state_dir", "store", "sandbox", "build_root", "workers"]
+
+    /// Reads `pacbuild.toml`, keeping the default of each key that is absent or wrong
+    /// (the errors say which), so repo files are still checked against sane settings.
+    static func parse(_ source: ConfigSource, paths: ConfigPaths) -> (GlobalConfig, [ConfigError]) {
+        var table = source.table(keys: keys)
+        var config = defaults(paths: paths)
+        if let state = table.path("state_dir", paths, .creatableDirectory, expected: "a directory that exists or can be created") {
+            config.stateDir = state
+            config.store = .sqlite(path: state + "/" + defaultStoreFile)
+        }
+        if let url = table.string("store", expected: "a store URL, sqlite:PATH or postgres://...") {
+            if let store = StoreLocation(url: url, resolve: paths.resolve) {
+                config.store = store
+                if case .sqlite(let file) = store, !paths.satisfies(file, .creatableFile) {
+                    table.fail("store", .missingPath(path: url, expected: "an SQLite file whose directory exists or can be created"))
+                }
+            } else {
+                table.fail("store", .invalidValue(expected: "a store URL, sqlite:PATH or postgres://...", found: "'\(url)'"))
+            }
+        }
+        config.sandbox = table.choice("sandbox", SandboxBackendKind.self) ?? config.sandbox
+        config.buildRoot = table.string("build_root") ?? config.buildRoot
+        config.workers = WorkerSettings.parse(&table)
+        return (config, table.finish())
+    }
+}

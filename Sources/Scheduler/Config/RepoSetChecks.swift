@@ -1,0 +1,108 @@
+import Graph
+
+/// The checks that need every repo file at once: duplicate names, `depends_on` naming
+/// repos that do not exist or are broken, and cycles between repos. They look at every
+/// file with a name, broken or not, so one run reports everything. A repo that fails
+/// one is dropped, and so, in turn, is every repo that depends on it, so the loaded set
+/// is closed under `depends_on`.
+enum RepoSetChecks {
+    static func apply(to parsed: inout [ParsedRepo]) {
+        let owners = rejectDuplicates(&parsed)
+        let known = parsed.compactMap(\.name).filter { owners[$0] != nil }.uniqued()
+        rejectUnknownDependencies(&parsed, known: known)
+        rejectCycles(&parsed, owners: owners)
+        rejectDependentsOfBroken(&parsed, known: known)
+    }
+
+    /// The first file to define a name keeps it (file name order); returns the index
+    /// of each name's owner.
+    private static func rejectDuplicates(_ parsed: inout [ParsedRepo]) -> [String: Int] {
+        var owners: [String: Int] = [:]
+        for index in parsed.indices {
+            guard let name = parsed[index].name else { continue }
+            if let first = owners[name] {
+                parsed[index].reject("name", .duplicateRepo(name, firstFile: parsed[first].file))
+            } else {
+                owners[name] = index
+            }
+        }
+        return owners
+    }
+
+    private static func rejectUnknownDependencies(_ parsed: inout [ParsedRepo], known: [String]) {
+        for index in parsed.indices {
+            var seen = Set<String>()
+            for dependency in parsed[index].dependsOn {
+                if !known.contains(dependency) {
+                    parsed[index].reject("depends_on", .unknownRepo(dependency, known: known))
+                } else if !seen.insert(dependency).inserted {
+                    parsed[index].reject("depends_on", .invalidValue(expected: "each repo once", found: "'\(dependency)' twice"))
+                }
+            }
+        }
+    }
+
+    /// Each cycle is reported once, in the file of its first member in config order,
+    /// and all its members are dropped: no search order can be derived from it.
+    private static func rejectCycles(_ parsed: inout [ParsedRepo], owners: [String: Int]) {
+        let names = owners.sorted { $0.value < $1.value }.map(\.key)
+        var edges: [String: [String]] = [:]
+        for name in names { edges[name] = parsed[owners[name]!].dependsOn.filter { owners[$0] != nil } }
+        let successors = { [edges] (name: String) in edges[name] ?? [] }
+        for component in stronglyConnectedComponents(names, successors: successors) {
+            guard component.count > 1 || successors(component[0]).contains(component[0]) else { continue }
+            let members = Set(component)
+            let first = names.first { members.contains($0) }!
+            parsed[owners[first]!].reject("depends_on", .repoCycle(walkCycle(from: first, within: members, successors: successors)))
+            for member in component { parsed[owners[member]!].repo = nil }
+        }
+    }
+
+    /// A cycle through `start` inside a strongly connected component: a shortest path
+    /// back to `start` (breadth first), so the message shows a real loop.
+    private static func walkCycle(from start: String, within members: Set<String>, successors: (String) -> [String]) -> [String] {
+        var parent: [String: String] = [:]
+        var queue = [start], head = 0
+        while head < queue.count {
+            let node = queue[head]
+            head += 1
+            for next in successors(node) where members.contains(next) {
+                if next == start {
+                    var path = [node]
+                    while let previous = parent[path[0]] { path.insert(previous, at: 0) }
+                    return path + [start]
+                }
+                if parent[next] == nil {
+                    parent[next] = node
+                    queue.append(next)
+                }
+            }
+        }
+        return [start, start]
+    }
+
+    /// Drops repos that depend on a known repo that is not loaded, until none is left:
+    /// a repo cannot be planned without its dependencies.
+    private static func rejectDependentsOfBroken(_ parsed: inout [ParsedRepo], known: [String]) {
+        var changed = true
+        while changed {
+            changed = false
+            let loaded = Set(parsed.compactMap { $0.repo?.name })
+            for index in parsed.indices {
+                guard let repo = parsed[index].repo,
+                      let broken = repo.dependsOn.first(where: { !loaded.contains($0) && known.contains($0) })
+                else { continue }
+                parsed[index].reject("depends_on", .repoNotLoaded(broken))
+                changed = true
+            }
+        }
+    }
+}
+
+private extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// How a waka (a build worker) runs, from `[workers]` in `pacbuild.toml`.
+public struct WorkerSettings: Sendable, Equatable {
+    /// Builds run at once on this machine. One by default: a build may use every core.
+    public var jobs: Int = 1
+    /// The name the waka reports to the store (default: the host name).
+    public var name: String = ProcessInfo.processInfo.hostName
+    /// Arches this waka builds (empty: every repo arch).
+    public var arches: [String] = []
+    /// Tags a build may require of its waka (e.g. `big-memory`).
+    public var tags: [String] = []
+    /// Seconds a claimed build stays leased without a heartbeat before another waka may
+    /// take it over.
+    public var leaseSeconds: Int = 300
+    /// Seconds between heartbeats; below the lease so that a live waka never loses one.
+    public var heartbeatSeconds: Int = 30
+    /// Attempts per build before a failure is final (sandbox crashes, lost leases).
+    public var maxAttempts: Int = 3
+
+    public init() {}
+
+    static let keys = ["jobs", "name", "arches", "tags", "lease_seconds", "heartbeat_seconds", "max_attempts"]
+
+    /// Reads `[workers]`, keeping the default of each key that is absent or wrong.
+    static func parse(_ table: inout ConfigTable) -> WorkerSettings {
+        var settings = WorkerSettings()
+        guard var nested = table.table("workers", keys: keys) else { return settings }
+        settings.jobs = nested.integer("jobs", in: 1...1024, expected: "a number of builds, from 1 to 1024") ?? settings.jobs
+        settings.name = nested.string("name") ?? settings.name
+        settings.arches = nested.strings("arches", expected: "an array of arches") ?? settings.arches
+        settings.tags = nested.strings("tags", expected: "an array of tags") ?? settings.tags
+        let day = 86_400
+        settings.leaseSeconds = nested.integer("lease_seconds", in: 10...day, expected: "seconds, from 10 to 86400")
+            ?? settings.leaseSeconds
+        settings.heartbeatSeconds = nested.integer("heartbeat_seconds", in: 1...day, expected: "seconds, from 1 to 86400")
+            ?? settings.heartbeatSeconds
+        settings.maxAttempts = nested.integer("max_attempts", in: 1...100, expected: "a number of attempts, from 1 to 100")
+            ?? settings.maxAttempts
+        if settings.heartbeatSeconds >= settings.leaseSeconds {
+            nested.fail("heartbeat_seconds", .invalidValue(
+                expected: "fewer seconds than lease_seconds (\(settings.leaseSeconds))", found: String(settings.heartbeatSeconds)))
+            settings.heartbeatSeconds = min(WorkerSettings().heartbeatSeconds, settings.leaseSeconds / 2)
+        }
+        table.absorb(nested)
+        return settings
+    }
+}
