@@ -9,10 +9,16 @@ extension Planner {
         })
         let order = graph.buildOrder(of: selection, expectedTime: options.expectedTime)
         var buildOrder: [String] = []
+        // a cycle's members keep their first-pass order; they rank by the cycle's top priority
+        var cycleOf: [PackageBaseID: Int] = [:]
+        for (n, cycle) in order.cycles.enumerated() { for member in cycle.members { cycleOf[member] = n } }
         for (wave, members) in order.waves.enumerated() {
-            let ranked = members.map { id in (id: id, priority: order.priority(of: id) ?? 0) }
-                .sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
-            for (id, priority) in ranked {
+            var groupPriority: [Int: Double] = [:]
+            for id in members { if let c = cycleOf[id] { groupPriority[c] = max(groupPriority[c] ?? 0, order.priority(of: id) ?? 0) } }
+            let ranked = members.enumerated().map { position, id in
+                (id: id, priority: order.priority(of: id) ?? 0, rank: cycleOf[id].flatMap { groupPriority[$0] } ?? order.priority(of: id) ?? 0, position: position)
+            }.sorted { ($0.rank, $1.position) > ($1.rank, $0.position) }
+            for (id, priority, _, _) in ranked {
                 let i = index[id]!
                 entries[i].wave = wave
                 entries[i].priority = priority

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Scheduler
+
+extension Pacbuild {
+    /// `pacbuild plan`: the dry run of a catch-up.
+    struct PlanCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plan",
+            abstract: "Show what a catch-up would build, in which order and why, and what is blocked.",
+            discussion: """
+                Reads every configured repo's PKGBUILD trees and database. Formats: text (for \
+                people), json (schema pacbuild.plan/1, docs/plan-schema.md), dot and svg (the \
+                plan's graph coloured by status; svg needs graphviz's dot). Exit status 1 when \
+                the configuration has errors.
+                """)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, dot, svg }
+
+        @OptionGroup var config: ConfigOptions
+        @Option(help: "Plan builds of this repo only.") var repo: String?
+        @Option(help: "Output format: text, json, dot or svg.") var format: Format = .text
+        @Option(help: "Estimate the makespan for this many workers.") var workers: Int = 1
+        @Option(parsing: .upToNextOption, help: "Rebuild these pkgbases even if current.") var rebuild: [String] = []
+        @Flag(help: "With --rebuild: also rebuild everything that depends on them, transitively.") var reverse = false
+
+        func validate() throws {
+            if workers < 1 { throw ValidationError("--workers must be at least 1") }
+            if reverse && rebuild.isEmpty { throw ValidationError("--reverse needs --rebuild PKG...") }
+        }
+
+        func run() throws {
+            let (plan, problems) = try loadPlan(config: config, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse))
+            for problem in problems { printError("warning: \(problem)") }
+            switch format {
+            case .text: print(PlanText(plan: plan, workers: workers).text, terminator: "")
+            case .json: print(try jsonText(plan))
+            case .dot: print(PlanDot(plan: plan).text, terminator: "")
+            case .svg: print(try PlanDot(plan: plan).svg(), terminator: "")
+            }
+        }
+    }
+}
+
+/// Loads the configuration and makes the plan; configuration errors stop it (exit 1).
+func loadPlan(config: ConfigOptions, options: PlanOptions) throws -> (Plan, [PlanInputProblem]) {
+    let loaded = config.load()
+    guard loaded.isValid else {
+        for error in loaded.errors { printError(error.description) }
+        throw ExitCode(1)
+    }
+    if let repo = options.repo, loaded.repo(named: repo) == nil {
+        throw ValidationError("no repo '\(repo)' in \(loaded.directory) (repos: \(loaded.repos.map(\.name).joined(separator: ", ")))")
+    }
+    let (repos, problems) = loaded.planRepos()
+    do {
+        return (try Plan.make(repos: repos, options: options), problems)
+    } catch {
+        throw ValidationError(error.description)
+    }
+}

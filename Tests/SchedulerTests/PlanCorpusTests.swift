@@ -1,0 +1,95 @@
+import Foundation
+import Graph
+import Repo
+import Testing
+@testable import Scheduler
+
+/// Plans over real trees and real databases: the tiny corpus (PKGBUILDs and the
+/// database real repo-add wrote for the packages real makepkg built from them), and the
+/// shipped example configuration over examples/abs.
+struct PlanCorpusTests {
+    static let corpus = ConfigFixture.packageRoot + "/../shared/corpus"
+
+    static func tinyRepo() throws -> PlanRepo {
+        setlocale(LC_ALL, "C.UTF-8")
+        let results = try PKGBUILDTree(root: corpus + "/tiny-src").read(with: PKGBUILDReader())
+        let db = try SyncDatabase.read(at: corpus + "/dbs/tiny/zst/tiny.db.tar.gz")
+        return PlanRepo(name: "tiny", carch: "x86_64", pkgbuilds: results, database: db.entries)
+    }
+
+    /// tiny-src.depgraph.tsv: `from_dir  to_dir`, one build edge a line.
+    static func depgraph() throws -> [(String, String)] {
+        try String(contentsOfFile: corpus + "/tiny-src.depgraph.tsv", encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { line in
+                let f = line.split(separator: "\t").map(String.init)
+                return (f[0], f[1])
+            }
+    }
+
+    @Test func theTinyRepoIsCurrent() throws {
+        let plan = try Plan.make(repos: [try Self.tinyRepo()])
+        #expect(plan.entries.count == 8)
+        #expect(plan.entries.allSatisfy { $0.status == .current }, "\(plan.entries.map { "\($0.id) \($0.status)" })")
+        #expect(plan.buildOrder.isEmpty)
+        #expect(plan.entry(named: "tiny-zlib")?.oldVersion == "1:1.3-2")
+    }
+
+    @Test func rebuildingZlibRebuildsWhatDependsOnIt() throws {
+        let plan = try Plan.make(repos: [try Self.tinyRepo()], options: PlanOptions(rebuild: ["tiny-zlib"], reverse: true))
+        // the reverse closure of tiny-zlib in the corpus's own dependency table
+        let edges = try Self.depgraph()
+        var expected: Set<String> = ["tiny-zlib"]
+        while true {
+            let more = Set(edges.filter { expected.contains($0.1) }.map(\.0)).subtracting(expected)
+            if more.isEmpty { break }
+            expected.formUnion(more)
+        }
+        #expect(Set(plan.buildOrder.map { String($0.dropFirst("tiny/".count)) }) == expected)
+        for entry in plan.entries where entry.status == .rebuild {
+            for need in entry.needs { #expect(plan.entry(named: need)!.wave! < entry.wave!, "\(entry.id) needs \(need)") }
+        }
+        // every table edge between rebuilt pkgbases is a planned wait
+        for (from, to) in edges where expected.contains(from) && expected.contains(to) {
+            #expect(plan.entry(named: from)?.needs.contains("tiny/" + to) == true, "\(from) -> \(to)")
+        }
+    }
+
+    @Test func anOutdatedPKGBUILDIsPlanned() throws {
+        var repo = try Self.tinyRepo()
+        let i = try #require(repo.pkgbuilds.firstIndex { $0.srcinfo?.pkgbase == "tiny-ssl" })
+        var srcinfo = try #require(repo.pkgbuilds[i].srcinfo)
+        let k = try #require(srcinfo.base.attributes.firstIndex { $0.key == "pkgver" })
+        srcinfo.base.attributes[k].values = ["3.1.1"]
+        repo.pkgbuilds[i].srcinfo = srcinfo
+        let plan = try Plan.make(repos: [repo])
+        #expect(plan.buildOrder == ["tiny/tiny-ssl"])
+        #expect(plan.entry(named: "tiny-ssl")?.status == .outdated)
+        #expect(plan.entry(named: "tiny-ssl")?.oldVersion == "3.1.0-1")
+        #expect(plan.entry(named: "tiny-ssl")?.newVersion == "3.1.1-1")
+    }
+
+    @Test func theShippedExampleBuildsEverythingInDependencyOrder() throws {
+        let config = Configuration.load(directory: ConfigFixture.packageRoot)
+        #expect(config.errors.isEmpty)
+        var (repos, problems) = config.planRepos()
+        #expect(problems.isEmpty, "\(problems)")
+        // as before the first build: the state directory's databases do not exist yet
+        for i in repos.indices { repos[i].database = [] }
+        let plan = try Plan.make(repos: repos)
+        #expect(plan.entries.count == 9)
+        #expect(plan.entries.allSatisfy { $0.status == .new })
+        #expect(plan.entry(named: "ex-hello")?.needs.contains("current/ex-libfmt") == true)
+        #expect(plan.entry(named: "ex-tzinfo")?.newVersion == "1:1.0-2")
+        // every dependency the committed .SRCINFO names is built first
+        for entry in plan.entries {
+            let srcinfo = try SrcInfo(parsing: String(contentsOfFile: (entry.file as NSString).deletingLastPathComponent + "/.SRCINFO", encoding: .utf8))
+            let names = Set(["depends", "makedepends", "checkdepends"].flatMap { key in
+                srcinfo.pkgnames.flatMap { srcinfo.values(key, for: $0) } + (srcinfo.base[key] ?? [])
+            }.map { Dependency($0).name })
+            for need in entry.needs { #expect(plan.entry(named: need)!.wave! < entry.wave!) }
+            for other in plan.entries where other.id != entry.id && other.pkgnames.contains(where: names.contains) {
+                #expect(entry.needs.contains(other.id), "\(entry.id) needs \(other.id)")
+            }
+        }
+    }
+}
