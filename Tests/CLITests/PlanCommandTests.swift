@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// `pacbuild plan` and `pacbuild why` over the shipped example configuration.
+struct PlanCommandTests {
+    /// The shipped configuration with its state directory moved into a temp dir, so the
+    /// example databases are absent whatever a demo left behind.
+    static func config() throws -> String {
+        let dir = NSTemporaryDirectory() + "pacbuild-plan-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/repos.d", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/examples", withDestinationPath: PacbuildBinary.packageRoot + "/examples")
+        for file in ["current-i586.toml", "extra-i586.toml"] {
+            try FileManager.default.copyItem(atPath: PacbuildBinary.packageRoot + "/repos.d/" + file, toPath: dir + "/repos.d/" + file)
+        }
+        try FileManager.default.copyItem(atPath: PacbuildBinary.packageRoot + "/pacbuild.toml", toPath: dir + "/pacbuild.toml")
+        return dir
+    }
+
+    @Test func textJSONAndDot() throws {
+        let dir = try Self.config()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let text = try PacbuildBinary.run(["plan", "--config", dir, "--workers", "2"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("plan: 9 pkgbases: 9 new\nbuilds: 9 in 5 waves;"))
+        #expect(text.stdout.contains("on 2 workers"))
+        #expect(text.stdout.contains("  wave 0  current/ex-libbase  1.2.0-1  new: not in the current database\n"))
+
+        let json = try PacbuildBinary.run(["plan", "--config", dir, "--format", "json"])
+        #expect(json.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(object?["schema"] as? String == "pacbuild.plan/1")
+        let order = try #require(object?["buildOrder"] as? [String])
+        #expect(order.count == 9)
+        #expect(order.firstIndex(of: "current/ex-libfmt")! < order.firstIndex(of: "extra/ex-hello")!)
+
+        let dot = try PacbuildBinary.run(["plan", "--config", dir, "--format", "dot"])
+        #expect(dot.stdout.hasPrefix("digraph plan {"))
+        #expect(dot.stdout.contains("\"extra/ex-hello\" -> \"current/ex-libfmt\";"))
+    }
+
+    @Test func rebuildNeedsAKnownName() throws {
+        let dir = try Self.config()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bad = try PacbuildBinary.run(["plan", "--config", dir, "--rebuild", "nosuch"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("no pkgbase or pkgname 'nosuch' in current, extra"))
+        let unknownRepo = try PacbuildBinary.run(["plan", "--config", dir, "--repo", "nosuch"])
+        #expect(unknownRepo.status != 0)
+        #expect(unknownRepo.stderr.contains("no repo 'nosuch'"))
+    }
+
+    @Test func whyExplainsASplitPackage() throws {
+        let dir = try Self.config()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let why = try PacbuildBinary.run(["why", "--config", dir, "ex-utils-doc"])
+        #expect(why.status == 0, "\(why.stderr)")
+        #expect(why.stdout.hasPrefix("extra/ex-utils 1.4-1 (packages: ex-utils, ex-utils-doc)\n  status: new: not in the extra database\n"))
+        #expect(why.stdout.contains("  waits for: "))
+        #expect(why.stdout.contains("extra/ex-hello"))
+    }
+
+    @Test func configurationErrorsStopThePlan() throws {
+        let dir = try Self.config()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "name = \"extra\"\narch = \"i586\"\nabs = \"examples/abs/extra\"\ndb = \"x/extra.db.tar.gz\"\ndepends_on = [\"curent\"]\n"
+            .write(toFile: dir + "/repos.d/extra-i586.toml", atomically: true, encoding: .utf8)
+        let plan = try PacbuildBinary.run(["plan", "--config", dir])
+        #expect(plan.status == 1)
+        #expect(plan.stderr.contains("repos.d/extra-i586.toml:5: key 'depends_on': unknown repo 'curent'"))
+    }
+}
