@@ -1,12 +1,31 @@
+import Repo
+
 /// What goes wrong in planning, queueing and publishing, in words a maintainer can act on.
 public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `--rebuild NAME` or `why NAME` names nothing in any configured repo.
     case unknownPackage(String, repos: [String])
+    /// A package file to publish is not the one that was built.
+    case checksumMismatch(file: String, expected: String, actual: String)
+    /// The pool already holds a different file of that name: publishing would replace a
+    /// released package behind pacman's back.
+    case poolConflict(path: String)
+    /// Reading a package or writing the database failed.
+    case repo(RepoError)
+    /// Copying into the pool failed.
+    case io(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .unknownPackage(let name, let repos):
             "no pkgbase or pkgname '\(name)' in \(repos.isEmpty ? "any configured repo" : repos.joined(separator: ", "))"
+        case .checksumMismatch(let file, let expected, let actual):
+            "\(file): sha256 \(actual), but the build recorded \(expected); the file changed since it was built, rebuild it"
+        case .poolConflict(let path):
+            "\(path) already exists with different content; remove it or bump pkgrel, a released file is never replaced"
+        case .repo(let error):
+            error.description
+        case .io(let path, let reason):
+            "\(path): \(reason)"
         }
     }
 }

@@ -8,7 +8,9 @@ struct PlanCommandTests {
     static func config() throws -> String {
         let dir = NSTemporaryDirectory() + "pacbuild-plan-cli-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir + "/repos.d", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: dir + "/examples", withDestinationPath: PacbuildBinary.packageRoot + "/examples")
+        for link in ["examples", "hooks"] {
+            try FileManager.default.createSymbolicLink(atPath: dir + "/" + link, withDestinationPath: PacbuildBinary.packageRoot + "/" + link)
+        }
         for file in ["current-i586.toml", "extra-i586.toml"] {
             try FileManager.default.copyItem(atPath: PacbuildBinary.packageRoot + "/repos.d/" + file, toPath: dir + "/repos.d/" + file)
         }

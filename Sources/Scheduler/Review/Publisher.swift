@@ -1,0 +1,113 @@
+import Foundation
+import Repo
+
+/// Where accepted packages go: a repo's database, pool and hooks.
+public struct PublishTarget: Sendable {
+    public var repoName: String
+    public var arch: String
+    public var database: String
+    public var pool: String
+    public var hooks: RepoHooks
+
+    public init(repoName: String, arch: String, database: String, pool: String, hooks: RepoHooks) {
+        self.repoName = repoName
+        self.arch = arch
+        self.database = database
+        self.pool = pool
+        self.hooks = hooks
+    }
+
+    public init(_ repo: RepoConfig) {
+        self.init(repoName: repo.name, arch: repo.arch, database: repo.db, pool: repo.pool, hooks: repo.hooks)
+    }
+}
+
+/// What publishing did.
+public struct PublishResult: Sendable {
+    /// Package files now in the pool and the database.
+    public var added: [String] = []
+    /// Older package files the new ones replaced, deleted from the pool.
+    public var removed: [String] = []
+    public var warnings: [String] = []
+    public var hooks: [HookResult] = []
+}
+
+/// Publishes built packages into a repo, in an order that a re-run after a crash at any
+/// step completes: copy into the pool (a file already there with the same checksum is
+/// kept), then the Repo module's atomic database update (replaced files deleted after
+/// the new database is in place), then the hooks.
+public struct Publisher: Sendable {
+    public var target: PublishTarget
+
+    public init(target: PublishTarget) { self.target = target }
+
+    /// - Parameter packages: built package files, each with the sha256 recorded when it
+    ///   was built (nil: not checked).
+    public func publish(_ packages: [(path: String, sha256: String?)]) throws(SchedulerError) -> PublishResult {
+        var result = PublishResult()
+        var pooled: [String] = []
+        for (path, expected) in packages {
+            let file: PackageFile
+            do { file = try PackageFile.read(at: path) } catch { throw .repo(error) }
+            if let expected, expected != file.checksums.sha256sum {
+                throw .checksumMismatch(file: path, expected: expected, actual: file.checksums.sha256sum)
+            }
+            pooled.append(try place(path, sha256: file.checksums.sha256sum))
+        }
+        let report: RepoUpdateReport
+        do {
+            report = try DatabaseWriter(path: target.database).add(pooled, options: RepoUpdateOptions(removeOld: true))
+        } catch {
+            throw .repo(error)
+        }
+        if let failure = report.failures.first { throw .repo(failure) }
+        result.added = pooled
+        result.removed = report.removedFiles
+        result.warnings = report.warnings
+        let runner = HookRunner(timeoutSeconds: target.hooks.timeout, workingDirectory: target.hooks.workingDirectory)
+        let event = HookEvent(repoName: target.repoName, repoArch: target.arch, database: target.database,
+                              pool: target.pool, added: result.added, removed: result.removed)
+        result.hooks = runner.run(target.hooks.postAccept + target.hooks.postUpdate, event: event)
+        return result
+    }
+
+    /// Copies a package (and its detached `.sig`) into the pool through a temporary file
+    /// and a rename, so the pool never holds half a package.
+    func place(_ path: String, sha256: String) throws(SchedulerError) -> String {
+        let manager = FileManager.default
+        let name = (path as NSString).lastPathComponent
+        let destination = target.pool + "/" + name
+        do {
+            try manager.createDirectory(atPath: target.pool, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: target.pool, reason: "cannot create the pool directory: \(error.localizedDescription)")
+        }
+        if (path as NSString).standardizingPath == (destination as NSString).standardizingPath { return destination }
+        if manager.fileExists(atPath: destination) {
+            let existing: PackageFile
+            do { existing = try PackageFile.read(at: destination) } catch { throw .poolConflict(path: destination) }
+            guard existing.checksums.sha256sum == sha256 else { throw .poolConflict(path: destination) }
+            return destination
+        }
+        for (source, target) in [(path, destination), (path + ".sig", destination + ".sig")] where manager.fileExists(atPath: source) {
+            let temporary = target + ".part"
+            do {
+                try? manager.removeItem(atPath: temporary)
+                try manager.copyItem(atPath: source, toPath: temporary)
+                try Self.sync(temporary)
+                guard rename(temporary, target) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            } catch {
+                try? manager.removeItem(atPath: temporary)
+                throw .io(path: target, reason: "cannot copy \(source) into the pool: \(error.localizedDescription)")
+            }
+        }
+        return destination
+    }
+
+    static func sync(_ path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CocoaError(.fileReadUnknown) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+}
