@@ -38,4 +38,8 @@ struct SigningOptions: ParsableArguments {
 
     @Option(name: [.customShort("k"), .long], help: "The gpg key to sign with (default: gpg's default key).")
     var key: String?
+
+    @Flag(name: [.customShort("v"), .long],
+          help: "Verify the existing databases' signatures before updating; with no packages or names, only verify.")
+    var verify = false
 }
