@@ -35,10 +35,17 @@ public struct SyncDatabase: Sendable {
     public static func read(at path: String, limits: ReadLimits = .database) throws(RepoError) -> SyncDatabase {
         let reader = try ArchiveReader(file: linkTarget(ofTextLink: path) ?? path, limits: limits)
         let group = DispatchGroup()
+        // One parser thread: with the reader that keeps two cores busy, and parsing a batch
+        // takes less time than decompressing the next, so more threads would only switch.
+        let parser = DispatchQueue(label: "pacbuild.repo.parse")
         var batches: [DatabaseBatch] = []
         var batch = DatabaseBatch()
         // Where each directory went, for the rare archive whose files of one directory are
         // not adjacent; files arriving after their directory's batch was sent wait in `late`.
+        // repo-add writes directories in ascending byte order, and while they ascend a new
+        // name cannot be a known one, so the table is only built (from `seen`) when they stop.
+        var ascending = true
+        var seen: [(name: String, slot: (batch: Int, directory: Int))] = []
         var location: [String: (batch: Int, directory: Int)] = [:]
         var late: [(batch: Int, directory: Int, entry: String, data: [UInt8])] = []
         var previous: (name: Substring, batch: Int, directory: Int)?
@@ -47,7 +54,7 @@ public struct SyncDatabase: Sendable {
             let full = batch
             batches.append(full)
             batch = DatabaseBatch()
-            DispatchQueue.global().async(group: group) { full.parse(path: path) }
+            parser.async(group: group) { full.parse(path: path) }
         }
         defer { group.wait() }
         while true {
@@ -67,13 +74,21 @@ public struct SyncDatabase: Sendable {
             let slot: (batch: Int, directory: Int)
             if let previous, previous.name.utf8.elementsEqual(directoryName.utf8) {
                 slot = (previous.batch, previous.directory)
-            } else if let known = location[String(directoryName)] {
-                slot = known
             } else {
-                if batch.isFull { send() }
-                slot = (batches.count, batch.directories.count)
-                batch.directories.append(String(directoryName))
-                location[String(directoryName)] = slot
+                let name = String(directoryName)
+                if ascending, let last = seen.last, !bytewiseLess(last.name, name) {
+                    ascending = false
+                    for known in seen { location[known.name] = known.slot }
+                    seen = []
+                }
+                if !ascending, let known = location[name] {
+                    slot = known
+                } else {
+                    if batch.isFull { send() }
+                    slot = (batches.count, batch.directories.count)
+                    batch.directories.append(name)
+                    if ascending { seen.append((name, slot)) } else { location[name] = slot }
+                }
             }
             previous = (directoryName, slot.batch, slot.directory)
             guard isFile else { continue }
