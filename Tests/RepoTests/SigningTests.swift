@@ -35,7 +35,31 @@ struct SigningTests {
         }
     }
 
-    static func repository(in scratch: String) throws -> (directory: String, packages: [String]) {
+    /// A scratch repository directory holding the tiny packages, a keyring, and the binary.
+    struct Fixture {
+        let binary: String
+        let keyring: Keyring
+        let directory: String
+        let packages: [String]
+
+        /// Runs `pacbuild ARGUMENTS` in the repository directory with the keyring's GNUPGHOME.
+        func pacbuild(_ arguments: [String]) throws -> Tools.Result {
+            try Tools.run([binary] + arguments, in: directory, environment: keyring.environment)
+        }
+
+        /// Runs the real repo-add the same way.
+        func repoAdd(_ arguments: [String]) throws -> Tools.Result {
+            try Tools.run(["repo-add", "-q"] + arguments, in: directory, environment: keyring.environment)
+        }
+    }
+
+    /// Runs `body` on a fresh fixture, then stops gpg-agent and removes the scratch directory.
+    static func withFixture(_ body: (Fixture) throws -> Void) throws {
+        let binary = try #require(Tools.pacbuild)
+        let scratch = try Tools.scratch()
+        defer { Tools.cleanUp(scratch) }
+        let keyring = try Keyring(scratch: scratch)
+        defer { keyring.shutDown() }
         let directory = scratch + "/repo"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var names: [String] = []
@@ -44,19 +68,12 @@ struct SigningTests {
             try FileManager.default.copyItem(atPath: package, toPath: directory + "/" + name)
             names.append(name)
         }
-        return (directory, names)
+        try body(Fixture(binary: binary, keyring: keyring, directory: directory, packages: names))
     }
 
-    @Test func signedDatabasesVerifyWithGPG() throws {
-        let binary = try #require(Tools.pacbuild)
-        let scratch = try Tools.scratch()
-        defer { Tools.cleanUp(scratch) }
-        let keyring = try Keyring(scratch: scratch)
-        defer { keyring.shutDown() }
-        let (directory, packages) = try Self.repository(in: scratch)
-
-        let added = try Tools.run([binary, "repo", "add", "--sign", "--key", keyring.fingerprint, "r.db.tar.gz"] + packages,
-                                  in: directory, environment: keyring.environment)
+    @Test func signedDatabasesVerifyWithGPG() throws { try Self.withFixture { fixture in
+        let (keyring, directory) = (fixture.keyring, fixture.directory)
+        let added = try fixture.pacbuild(["repo", "add", "--sign", "--key", keyring.fingerprint, "r.db.tar.gz"] + fixture.packages)
         #expect(added.status == 0, "\(added.stderr)")
         for kind in ["db", "files"] {
             let archive = directory + "/r.\(kind).tar.gz"
@@ -71,28 +88,21 @@ struct SigningTests {
 
         // --verify alone checks both signatures and writes nothing, like repo-add -v DB.
         let before = try Data(contentsOf: URL(fileURLWithPath: directory + "/r.db.tar.gz"))
-        let verifyOnly = try Tools.run([binary, "repo", "add", "--verify", "r.db.tar.gz"], in: directory, environment: keyring.environment)
+        let verifyOnly = try fixture.pacbuild(["repo", "add", "--verify", "r.db.tar.gz"])
         #expect(verifyOnly.status == 0, "\(verifyOnly.stderr)")
-        let reference = try Tools.run(["repo-add", "-q", "--verify", "r.db.tar.gz"], in: directory, environment: keyring.environment)
+        let reference = try fixture.repoAdd(["--verify", "r.db.tar.gz"])
         #expect(reference.status == 0, "\(reference.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/r.db.tar.gz")) == before)
 
         // --verify before an update, signing again: the new signatures verify too.
-        let removed = try Tools.run([binary, "repo", "remove", "--verify", "--sign", "--key", keyring.fingerprint, "r.db.tar.gz", "tiny-app"],
-                                    in: directory, environment: keyring.environment)
+        let removed = try fixture.pacbuild(["repo", "remove", "--verify", "--sign", "--key", keyring.fingerprint, "r.db.tar.gz", "tiny-app"])
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(try keyring.verify(directory + "/r.db.tar.gz").status == 0)
-    }
+    } }
 
-    @Test func verifyRefusesADatabaseItsSignatureDoesNotMatch() throws {
-        let binary = try #require(Tools.pacbuild)
-        let scratch = try Tools.scratch()
-        defer { Tools.cleanUp(scratch) }
-        let keyring = try Keyring(scratch: scratch)
-        defer { keyring.shutDown() }
-        let (directory, packages) = try Self.repository(in: scratch)
-        let signed = try Tools.run([binary, "repo", "add", "--sign", "--key", keyring.fingerprint, "r.db.tar.gz"] + packages.dropLast(),
-                                   in: directory, environment: keyring.environment)
+    @Test func verifyRefusesADatabaseItsSignatureDoesNotMatch() throws { try Self.withFixture { fixture in
+        let (directory, packages) = (fixture.directory, fixture.packages)
+        let signed = try fixture.pacbuild(["repo", "add", "--sign", "--key", fixture.keyring.fingerprint, "r.db.tar.gz"] + packages.dropLast())
         #expect(signed.status == 0, "\(signed.stderr)")
 
         // Someone replaces the db (here with the files db) but not its signature.
@@ -101,34 +111,28 @@ struct SigningTests {
         try FileManager.default.copyItem(atPath: directory + "/r.files.tar.gz", toPath: db)
         let tampered = try Data(contentsOf: URL(fileURLWithPath: db))
 
-        let ours = try Tools.run([binary, "repo", "add", "--verify", "r.db.tar.gz", packages.last!], in: directory, environment: keyring.environment)
+        let ours = try fixture.pacbuild(["repo", "add", "--verify", "r.db.tar.gz", packages.last!])
         #expect(ours.status == 1)
         #expect(ours.stderr.contains("r.db.tar.gz.sig") && ours.stderr.contains("NOT valid"), "\(ours.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == tampered, "nothing written after a failed verification")
         #expect(!FileManager.default.fileExists(atPath: db + ".lck"))
-        let reference = try Tools.run(["repo-add", "-q", "--verify", "r.db.tar.gz", packages.last!], in: directory, environment: keyring.environment)
+        let reference = try fixture.repoAdd(["--verify", "r.db.tar.gz", packages.last!])
         #expect(reference.status == 1, "repo-add --verify also refuses: \(reference.stderr)")
 
         // Without a signature, --verify warns and goes on, as repo-add does.
         for file in ["r.db.tar.gz.sig", "r.files.tar.gz.sig"] { try FileManager.default.removeItem(atPath: directory + "/" + file) }
         try FileManager.default.removeItem(atPath: db)
-        let unsigned = try Tools.run([binary, "repo", "add", "--verify", "r.db.tar.gz", packages.last!], in: directory, environment: keyring.environment)
+        let unsigned = try fixture.pacbuild(["repo", "add", "--verify", "r.db.tar.gz", packages.last!])
         #expect(unsigned.status == 0, "\(unsigned.stderr)")
         #expect(unsigned.stderr.contains("no existing signature found"), "\(unsigned.stderr)")
-    }
+    } }
 
-    @Test func aMissingKeyFailsBeforeAnythingIsWritten() throws {
-        let binary = try #require(Tools.pacbuild)
-        let scratch = try Tools.scratch()
-        defer { Tools.cleanUp(scratch) }
-        let keyring = try Keyring(scratch: scratch)
-        defer { keyring.shutDown() }
-        let (directory, packages) = try Self.repository(in: scratch)
-        let result = try Tools.run([binary, "repo", "add", "--sign", "--key", "nobody@pacbuild.invalid", "r.db.tar.gz"] + packages,
-                                   in: directory, environment: keyring.environment)
+    @Test func aMissingKeyFailsBeforeAnythingIsWritten() throws { try Self.withFixture { fixture in
+        let directory = fixture.directory
+        let result = try fixture.pacbuild(["repo", "add", "--sign", "--key", "nobody@pacbuild.invalid", "r.db.tar.gz"] + fixture.packages)
         #expect(result.status == 1)
         #expect(result.stderr.contains("does not exist in the keyring"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/r.db.tar.gz"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/r.db.tar.gz.lck"))
-    }
+    } }
 }
