@@ -29,34 +29,14 @@ public struct SyncDatabase: Sendable {
     /// Reads the database at `path`, following a `NAME.db` symlink like any file, and
     /// also a symlink that lost its link on the way (see ``linkTarget(ofTextLink:)``).
     ///
-    /// The calling thread decompresses and cuts the archive into ``DatabaseBatch``es;
-    /// worker threads parse each batch while the next is decompressed, so on two cores
-    /// reading costs about as much as decompressing.
+    /// The calling thread decompresses and cuts the archive into ``DatabaseBatch``es
+    /// (see ``DatabaseBatcher``); a parser thread parses each batch while the next is
+    /// decompressed, so on two cores reading costs about as much as decompressing.
     public static func read(at path: String, limits: ReadLimits = .database) throws(RepoError) -> SyncDatabase {
         let reader = try ArchiveReader(file: linkTarget(ofTextLink: path) ?? path, limits: limits)
-        let group = DispatchGroup()
-        // One parser thread: with the reader that keeps two cores busy, and parsing a batch
-        // takes less time than decompressing the next, so more threads would only switch.
-        let parser = DispatchQueue(label: "pacbuild.repo.parse")
-        var batches: [DatabaseBatch] = []
-        var batch = DatabaseBatch()
-        // Where each directory went, for the rare archive whose files of one directory are
-        // not adjacent; files arriving after their directory's batch was sent wait in `late`.
-        // repo-add writes directories in ascending byte order, and while they ascend a new
-        // name cannot be a known one, so the table is only built (from `seen`) when they stop.
-        var ascending = true
-        var seen: [(name: String, slot: (batch: Int, directory: Int))] = []
-        var location: [String: (batch: Int, directory: Int)] = [:]
-        var late: [(batch: Int, directory: Int, entry: String, data: [UInt8])] = []
-        var previous: (name: Substring, batch: Int, directory: Int)?
+        var batcher = DatabaseBatcher(path: path)
+        defer { batcher.waitForParser() }
         var problems: [RepoError] = []
-        func send() {
-            let full = batch
-            batches.append(full)
-            batch = DatabaseBatch()
-            parser.async(group: group) { full.parse(path: path) }
-        }
-        defer { group.wait() }
         while true {
             let header: ArchiveEntryHeader
             do {
@@ -66,48 +46,9 @@ public struct SyncDatabase: Sendable {
                 if case .unsafeEntryName = error { problems.append(error); continue }
                 throw error
             }
-            let slash = header.name.utf8.firstIndex(of: UInt8(ascii: "/")) ?? header.name.endIndex
-            let directoryName = header.name[..<slash]
-            guard !directoryName.isEmpty else { continue }
-            let isFile = header.isRegularFile && slash < header.name.endIndex
-                && header.name.utf8.index(after: slash) < header.name.endIndex
-            let slot: (batch: Int, directory: Int)
-            if let previous, previous.name.utf8.elementsEqual(directoryName.utf8) {
-                slot = (previous.batch, previous.directory)
-            } else {
-                let name = String(directoryName)
-                if ascending, let last = seen.last, !bytewiseLess(last.name, name) {
-                    ascending = false
-                    for known in seen { location[known.name] = known.slot }
-                    seen = []
-                }
-                if !ascending, let known = location[name] {
-                    slot = known
-                } else {
-                    if batch.isFull { send() }
-                    slot = (batches.count, batch.directories.count)
-                    batch.directories.append(name)
-                    if ascending { seen.append((name, slot)) } else { location[name] = slot }
-                }
-            }
-            previous = (directoryName, slot.batch, slot.directory)
-            guard isFile else { continue }
-            if slot.batch == batches.count {
-                let start = batch.bytes.count
-                try reader.appendData(to: &batch.bytes, size: header.size)
-                batch.files.append((slot.directory, header.name, start..<batch.bytes.count))
-            } else {
-                var data: [UInt8] = []
-                try reader.appendData(to: &data, size: header.size)
-                late.append((slot.batch, slot.directory, header.name, data))
-            }
+            try batcher.add(header, from: reader)
         }
-        if !batch.directories.isEmpty { send() }
-        group.wait()
-        for file in late {
-            file.data.withUnsafeBufferPointer { batches[file.batch].apply($0, entry: file.entry, to: file.directory, path: path) }
-        }
-        return SyncDatabase(path: path, collecting: batches, problems: problems)
+        return SyncDatabase(path: path, collecting: batcher.finish(), problems: problems)
     }
 
     /// The entries of parsed batches in archive order, checked as libalpm checks them (a
