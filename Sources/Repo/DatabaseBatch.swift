@@ -9,7 +9,7 @@ import Dispatch
 final class DatabaseBatch: @unchecked Sendable {
     /// Directories parsed per batch: enough to amortise a dispatch, small enough that the
     /// parser starts early and the last batch is short.
-    static let directoriesPerBatch = 256
+    static let directoriesPerBatch = 64
 
     /// Directory names, in archive order.
     var directories: [String] = []
@@ -25,7 +25,7 @@ final class DatabaseBatch: @unchecked Sendable {
     var failures: [RepoError?] = []
 
     init() {
-        bytes.reserveCapacity(Self.directoriesPerBatch * 2048)
+        bytes.reserveCapacity(Self.directoriesPerBatch * 1536)
     }
 
     var isFull: Bool { directories.count >= Self.directoriesPerBatch }
