@@ -39,6 +39,10 @@ struct SigningOptions: ParsableArguments {
 
     @Option(name: [.customShort("k"), .long], help: "The gpg key to sign with (default: gpg's default key).")
     var key: String?
+
+    @Flag(name: [.customShort("v"), .long],
+          help: "Verify the existing databases' signatures before updating; with no packages or names, only verify.")
+    var verify = false
 }
 
 /// `--config DIR`: the directory holding `pacbuild.toml` and `repos.d/`, shared by every

@@ -23,14 +23,16 @@ extension Pacbuild {
         @Argument(help: "Package files.") var packages: [String] = []
 
         func validate() throws {
-            if packages.isEmpty { throw ValidationError("give at least one package file") }
+            if packages.isEmpty && !signing.verify { throw ValidationError("give at least one package file") }
         }
 
         func run() throws {
             let options = RepoUpdateOptions(onlyAddNew: onlyNew, removeOld: remove, preventDowngrade: preventDowngrade,
-                                            sign: signing.sign || signing.key != nil, key: signing.key)
+                                            sign: signing.sign || signing.key != nil, key: signing.key, verify: signing.verify)
             do {
-                try finish(try DatabaseWriter(path: database).add(packages, options: options), database: database)
+                let writer = try DatabaseWriter(path: database)
+                if packages.isEmpty { return try finishVerifying(try writer.verify()) }
+                try finish(try writer.add(packages, options: options), database: database)
             } catch let error as RepoError {
                 printError("error: \(error)")
                 throw ExitCode(1)

@@ -14,13 +14,15 @@ extension Pacbuild {
         @Argument(help: "Package names.") var names: [String] = []
 
         func validate() throws {
-            if names.isEmpty { throw ValidationError("give at least one package name") }
+            if names.isEmpty && !signing.verify { throw ValidationError("give at least one package name") }
         }
 
         func run() throws {
-            let options = RepoUpdateOptions(sign: signing.sign || signing.key != nil, key: signing.key)
+            let options = RepoUpdateOptions(sign: signing.sign || signing.key != nil, key: signing.key, verify: signing.verify)
             do {
-                try finish(try DatabaseWriter(path: database).remove(names, options: options), database: database)
+                let writer = try DatabaseWriter(path: database)
+                if names.isEmpty { return try finishVerifying(try writer.verify()) }
+                try finish(try writer.remove(names, options: options), database: database)
             } catch let error as RepoError {
                 printError("error: \(error)")
                 throw ExitCode(1)

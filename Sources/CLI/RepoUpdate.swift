@@ -12,3 +12,9 @@ func finish(_ report: RepoUpdateReport, database: String) throws {
     }
     if !report.failures.isEmpty { throw ExitCode(1) }
 }
+
+/// Prints the warnings of a verify-only run (`repo add --verify DB`); a bad signature
+/// arrives as a thrown error instead.
+func finishVerifying(_ report: RepoUpdateReport) throws {
+    for warning in report.warnings { printError("warning: \(warning)") }
+}

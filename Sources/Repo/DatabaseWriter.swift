@@ -13,14 +13,17 @@ public struct RepoUpdateOptions: Sendable, Equatable {
     public var sign = false
     /// `--key`: the gpg key to sign with (gpg's default key otherwise).
     public var key: String?
+    /// `--verify`: check the existing databases' signatures with gpg before updating them.
+    public var verify = false
 
     public init(onlyAddNew: Bool = false, removeOld: Bool = false, preventDowngrade: Bool = false,
-                sign: Bool = false, key: String? = nil) {
+                sign: Bool = false, key: String? = nil, verify: Bool = false) {
         self.onlyAddNew = onlyAddNew
         self.removeOld = removeOld
         self.preventDowngrade = preventDowngrade
         self.sign = sign
         self.key = key
+        self.verify = verify
     }
 }
 
@@ -103,6 +106,23 @@ public struct DatabaseWriter: Sendable {
         }
     }
 
+    /// Only verifies the existing databases' signatures (`repo-add --verify DB` without
+    /// packages): no lock, nothing written. A database without a `.sig` gives a warning.
+    public func verify() throws(RepoError) -> RepoUpdateReport {
+        var report = RepoUpdateReport()
+        try verifySignatures(into: &report)
+        return report
+    }
+
+    /// repo-add's `verify_signature` for each database that exists.
+    private func verifySignatures(into report: inout RepoUpdateReport) throws(RepoError) {
+        for kind in DatabaseKind.allCases where FileManager.default.fileExists(atPath: archivePath(kind)) {
+            if try !verifyDetached(archivePath(kind)) {
+                report.warnings.append("\(archivePath(kind)): no existing signature found, skipping verification")
+            }
+        }
+    }
+
     // MARK: - One update
 
     /// Locks, reads both databases, applies `change`, and writes them if nothing failed.
@@ -115,15 +135,18 @@ public struct DatabaseWriter: Sendable {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .io(file: directory, reason: "does not exist or is not a directory")
         }
+        // repo-add's check_gpg: a missing signing key fails before anything is touched.
+        if options.sign { try checkSigningKey(options.key) }
         let lock = try RepoLock(path: absolutePath(path) + ".lck")
         defer { lock.release() }
+        var report = RepoUpdateReport()
+        if options.verify { try verifySignatures(into: &report) }
         let dbPath = archivePath(.db), filesPath = archivePath(.files)
         if mustExist && !FileManager.default.fileExists(atPath: dbPath) {
             throw .io(file: dbPath, reason: "repository file not found")
         }
         var db = FileManager.default.fileExists(atPath: dbPath) ? try DatabaseArchive(reading: dbPath) : DatabaseArchive()
         var files = FileManager.default.fileExists(atPath: filesPath) ? try DatabaseArchive(reading: filesPath) : DatabaseArchive()
-        var report = RepoUpdateReport()
         let replaced = try change(&db, &files, &report)
         guard report.failures.isEmpty else { return report }
         if db.directories.isEmpty { report.warnings.append("No packages remain, creating empty database.") }

@@ -28,11 +28,14 @@ public struct SyncDatabase: Sendable {
 
     /// Reads the database at `path`, following a `NAME.db` symlink like any file, and
     /// also a symlink that lost its link on the way (see ``linkTarget(ofTextLink:)``).
+    ///
+    /// The calling thread decompresses and cuts the archive into ``DatabaseBatch``es
+    /// (see ``DatabaseBatcher``); a parser thread parses each batch while the next is
+    /// decompressed, so on two cores reading costs about as much as decompressing.
     public static func read(at path: String, limits: ReadLimits = .database) throws(RepoError) -> SyncDatabase {
         let reader = try ArchiveReader(file: linkTarget(ofTextLink: path) ?? path, limits: limits)
-        // Pass 1, sequential: decompress and collect each directory's field files.
-        var directories: [(name: String, files: [(entry: String, data: [UInt8])])] = []
-        var index: [String: Int] = [:]
+        var batcher = DatabaseBatcher(path: path)
+        defer { batcher.waitForParser() }
         var problems: [RepoError] = []
         while true {
             let header: ArchiveEntryHeader
@@ -43,47 +46,51 @@ public struct SyncDatabase: Sendable {
                 if case .unsafeEntryName = error { problems.append(error); continue }
                 throw error
             }
-            let (directory, file) = splitEntryName(header.name)
-            guard !directory.isEmpty else { continue }
-            let slot = index[directory] ?? directories.count
-            if slot == directories.count {
-                index[directory] = slot
-                directories.append((directory, []))
-            }
-            guard file != nil, header.isRegularFile else { continue }
-            directories[slot].files.append((header.name, try reader.readData(size: header.size)))
+            try batcher.add(header, from: reader)
         }
-        // Pass 2: parse the directories on every core; the entries are independent.
-        let parsed = parallelMap(directories) { directory -> Result<DatabaseEntry, RepoError> in
-            guard var entry = DatabaseEntry(directoryName: directory.name) else {
-                return .failure(.malformed(file: path, entry: directory.name, expected: "a NAME-PKGVER-PKGREL directory", found: directory.name))
+        return SyncDatabase(path: path, collecting: batcher.finish(), problems: problems)
+    }
+
+    /// The entries of parsed batches in archive order, checked as libalpm checks them (a
+    /// FILENAME, one entry per name), then sorted by name byte-wise.
+    private init(path: String, collecting batches: [DatabaseBatch], problems: [RepoError]) {
+        var problems = problems
+        // Entries stay in their batches until they are moved into `result` in name order:
+        // an entry is ~450 bytes, and one more array of 15,000 of them costs page faults.
+        var names: [String] = []
+        var places: [(batch: Int, index: Int)] = []
+        for (number, batch) in batches.enumerated() {
+            for index in batch.entries.indices {
+                if let failure = batch.failures[index] { problems.append(failure); continue }
+                guard let entry = batch.entries[index] else { continue }
+                if entry.filename.isEmpty {
+                    problems.append(.missingField(file: path, entry: entry.directoryName + "/desc", field: "FILENAME"))
+                } else {
+                    names.append(entry.name)
+                    places.append((number, index))
+                }
             }
-            for file in directory.files {
-                do throws(RepoError) { try entry.read(fieldFile: file.data, file: path, entry: file.entry) } catch { return .failure(error) }
-            }
-            return .success(entry)
         }
-        var entries: [DatabaseEntry] = []
-        for result in parsed {
-            switch result {
-            case .success(let entry): entries.append(entry)
-            case .failure(let error): problems.append(error)
-            }
+        // Sort positions by (name, archive position): duplicates end up adjacent, the
+        // first in the archive kept, as libalpm keeps the first package of a name.
+        var order = Array(names.indices)
+        if !zip(names, names.dropFirst()).allSatisfy({ bytewiseLess($0, $1) }) {
+            order.sort { a, b in bytewiseLess(names[a], names[b]) || (a < b && !bytewiseLess(names[b], names[a])) }
         }
         var result: [DatabaseEntry] = []
-        result.reserveCapacity(entries.count)
-        var seen: Set<String> = []
-        for entry in entries {
-            if entry.filename.isEmpty {
-                problems.append(.missingField(file: path, entry: entry.directoryName + "/desc", field: "FILENAME"))
-            } else if !seen.insert(entry.name).inserted {
+        result.reserveCapacity(order.count)
+        var previous: Int?
+        for position in order {
+            let place = places[position]
+            let entry = batches[place.batch].entries[place.index].take()!
+            if let previous, names[previous].utf8.elementsEqual(entry.name.utf8) {
                 problems.append(.malformed(file: path, entry: entry.directoryName, expected: "one entry per package name", found: "a second \(entry.name)"))
             } else {
                 result.append(entry)
+                previous = position
             }
         }
-        result.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        return SyncDatabase(path: path, entries: result, problems: problems)
+        self.init(path: path, entries: result, problems: problems)
     }
 }
 
@@ -93,32 +100,35 @@ extension SyncDatabase {
     /// corpus): a file under 256 bytes whose whole content is the name of a
     /// `NAME.db.tar.EXT` beside it. `nil` for anything else.
     static func linkTarget(ofTextLink path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? Int, size > 0, size < 256,
-              let data = FileManager.default.contents(atPath: path),
-              let name = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .newlines),
-              !name.contains("/"), name.contains(".tar")
-        else { return nil }
-        let sibling = (path as NSString).deletingLastPathComponent.isEmpty ? name : (path as NSString).deletingLastPathComponent + "/" + name
-        return FileManager.default.fileExists(atPath: sibling) ? sibling : nil
+        // Plain stat and read: FileManager's attributes look up the owner's name in
+        // /etc/passwd, which costs more than the rest of this check on every `repo ls`.
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0, info.st_size < 256 else { return nil }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 256)
+        let count = Glibc.read(descriptor, &bytes, bytes.count)
+        guard count > 0, let text = String(validating: bytes[..<count], as: UTF8.self) else { return nil }
+        let name = text.trimmingCharacters(in: .newlines)
+        guard !name.isEmpty, !name.contains("/"), name.contains(".tar") else { return nil }
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let sibling = slash.map { String(path[...$0]) + name } ?? name
+        return access(sibling, F_OK) == 0 ? sibling : nil
     }
 }
 
-/// `transform` over `items` in order, spread over the available cores in contiguous chunks.
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-    let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, items.count / 256))
-    guard workers > 1 else { return items.map(transform) }
-    let chunk = (items.count + workers - 1) / workers
-    let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
-    results.initialize(repeating: nil)
-    defer { results.deallocate() }
-    // Each worker writes only its own disjoint range of `results`.
-    nonisolated(unsafe) let shared = results
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let range = (worker * chunk)..<min(items.count, (worker + 1) * chunk)
-        for position in range { shared[position] = transform(items[position]) }
+/// Byte-wise `a < b`, as libalpm's `strcmp` orders names (String's `<` would compare
+/// canonically equivalent spellings as equal).
+func bytewiseLess(_ a: String, _ b: String) -> Bool {
+    var a = a, b = b
+    return a.withUTF8 { a in
+        b.withUTF8 { b in
+            let common = min(a.count, b.count)
+            let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+            return order != 0 ? order < 0 : a.count < b.count
+        }
     }
-    return results.map { $0! }
 }
 
 /// `dir/file` split at the first `/`; a bare `dir/` gives no file.

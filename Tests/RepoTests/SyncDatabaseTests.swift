@@ -105,6 +105,37 @@ import Testing
         }
     }
 
+    /// Directories out of order and one directory's files far apart (every `desc` first,
+    /// then every `depends`, more than one parse batch later): the entries still get all
+    /// their fields, in pacman's order, and a second directory of one name is reported.
+    @Test func scatteredDirectoriesReadLikePacman() throws {
+        let scratch = try Tools.scratch()
+        defer { Tools.cleanUp(scratch) }
+        let count = 3 * DatabaseBatch.directoriesPerBatch
+        var generator = SystemRandomNumberGenerator()
+        let numbers = (0..<count).shuffled(using: &generator)
+        func desc(_ i: Int) -> String { "%FILENAME%\np\(i)-1-1-any.pkg.tar.zst\n\n%NAME%\np\(i)\n\n%VERSION%\n1-1\n\n%ARCH%\nany\n\n" }
+        let descs = numbers.map { ("p\($0)-1-1/desc", desc($0)) }
+        let depends = numbers.reversed().map { ("p\($0)-1-1/depends", "%DEPENDS%\nd\($0)>=1\n\n") }
+        let path = scratch + "/s.db.tar.gz"
+        try BadInputTests.craftTar(path, entries: descs + depends)
+        let database = try SyncDatabase.read(at: path)
+        #expect(database.problems.isEmpty, "\(database.problems)")
+        #expect(database.entries.count == count)
+        #expect(database.entries.allSatisfy { $0.depends.map(\.description) == ["d" + $0.name.dropFirst() + ">=1"] })
+
+        let pacman = try Pacman(scratch: scratch, repos: [("s", path, nil)])
+        let listed = try pacman.run(["-Sl", "s"])
+        #expect(database.entries.map { "s \($0.name) \($0.version)\n" }.joined() == listed.stdout)
+
+        let duplicated = scratch + "/d.db.tar.gz"
+        try BadInputTests.craftTar(duplicated, entries: [("q-2-1/desc", desc(7).replacingOccurrences(of: "p7", with: "q").replacingOccurrences(of: "1-1", with: "2-1")),
+                                                         ("q-1-1/desc", desc(7).replacingOccurrences(of: "p7", with: "q"))])
+        let twice = try SyncDatabase.read(at: duplicated)
+        #expect(twice.entries.map(\.version.description) == ["2-1"])
+        #expect(twice.problems == [.malformed(file: duplicated, entry: "q-1-1", expected: "one entry per package name", found: "a second q")])
+    }
+
     @Test func versionsAndDependenciesAreGraphValues() throws {
         let database = try SyncDatabase.read(at: TestPaths.dbs + "/tiny.db.tar.gz")
         let zlib = try #require(database.entries.first { $0.name == "tiny-zlib" })

@@ -37,6 +37,22 @@ enum Tools {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// The built `pacbuild` executable, for tests that must run (and kill) a real process:
+    /// `$PACBUILD_BIN`, else the newest `debug/pacbuild` under a `.build*` scratch
+    /// directory of the package (`swift test --scratch-path .build-x` builds it there).
+    static let pacbuild: String? = {
+        let fm = FileManager.default
+        if let path = ProcessInfo.processInfo.environment["PACBUILD_BIN"], fm.isExecutableFile(atPath: path) { return path }
+        let candidates = ((try? fm.contentsOfDirectory(atPath: TestPaths.packageRoot)) ?? [])
+            .filter { $0.hasPrefix(".build") }
+            .map { TestPaths.packageRoot + "/" + $0 + "/debug/pacbuild" }
+            .filter { fm.isExecutableFile(atPath: $0) }
+        func modified(_ path: String) -> Date {
+            ((try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
+        }
+        return candidates.max { modified($0) < modified($1) }
+    }()
+
     /// A fresh temporary directory, removed by the caller with `cleanUp`.
     static func scratch() throws -> String {
         let path = NSTemporaryDirectory() + "pacbuild-repo-tests-" + UUID().uuidString
