@@ -5,7 +5,8 @@ import Sandbox
 /// minute) under a fixed state directory and reused while its stamp is there.
 enum TestRoot {
     static let stateDirectory = ProcessInfo.processInfo.environment["PACBUILD_TEST_STATE"] ?? "/var/tmp/pacbuild-test-state"
-    static let name = "debian12"
+    /// Versioned: a change of ``BuildRootSource/debootstrapPackages`` needs a new name.
+    static let name = "debian12-v3"
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let examples = packageRoot + "/examples/abs"

@@ -32,15 +32,14 @@ struct BuildWorkspace {
     }
 
     /// Links each repository's database (as `NAME.db`) and its package files into
-    /// `job/repos/NAME/`; hard links where possible, copies otherwise. Returns the
-    /// staged database paths.
-    func stageRepositories(_ repositories: [LocalRepository]) throws(SandboxError) -> [String] {
-        var staged: [String] = []
+    /// `job/repos/NAME/`; hard links where possible, copies otherwise. A repository
+    /// without a database yet (before its first publish) has nothing to offer and is
+    /// left out. Returns the staged repositories with their staged database paths.
+    func stageRepositories(_ repositories: [LocalRepository]) throws(SandboxError) -> [LocalRepository] {
+        var staged: [LocalRepository] = []
         for repository in repositories {
             let source = (repository.database as NSString).resolvingSymlinksInPath
-            guard FileManager.default.fileExists(atPath: source) else {
-                throw .io(path: repository.database, reason: "repository database \(repository.name) does not exist")
-            }
+            guard FileManager.default.fileExists(atPath: source) else { continue }
             let target = job + "/repos/" + repository.name
             try makeDirectory(target)
             try linkOrCopy(source, to: target + "/\(repository.name).db")
@@ -49,7 +48,7 @@ struct BuildWorkspace {
             for name in names where name.contains(".pkg.tar") {
                 try linkOrCopy(poolDirectory + "/" + name, to: target + "/" + name)
             }
-            staged.append(target + "/\(repository.name).db")
+            staged.append(LocalRepository(name: repository.name, database: target + "/\(repository.name).db"))
         }
         return staged
     }

@@ -31,9 +31,9 @@ public struct SandboxBuild: Sendable {
         }
         let workspace = try BuildWorkspace.make(at: workDirectory)
         try workspace.copySources(from: job.directory)
-        let databases = try workspace.stageRepositories(job.repositories)
-        let assumed = try DependencyResolution.assumedInstalled(job.dependencies, databases: databases)
-        try workspace.write(PacmanConfiguration.text(repositories: job.repositories, carch: job.carch), to: "pacman.conf")
+        let staged = try workspace.stageRepositories(job.repositories)
+        let assumed = try DependencyResolution.assumedInstalled(job.dependencies, databases: staged.map(\.database))
+        try workspace.write(PacmanConfiguration.text(repositories: staged, carch: job.carch), to: "pacman.conf")
         if let conf = job.makepkgConf {
             guard let text = try? String(contentsOfFile: conf, encoding: .utf8) else { throw .io(path: conf, reason: "cannot read makepkg.conf") }
             try workspace.write(text, to: "makepkg.conf")

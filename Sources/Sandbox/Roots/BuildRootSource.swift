@@ -9,7 +9,8 @@ public enum BuildRootSource: Sendable, Equatable {
     /// An extracted root tarball (a port's bootstrap tarball, `root.x86_64/` or flat).
     case tarball(String)
 
-    /// The Debian packages `--debootstrap` adds to minbase: the build tools, and
-    /// busybox for UML's `poweroff -f` (minbase has no init system).
-    public static let debootstrapPackages = ["pacman-package-manager", "makepkg", "fakeroot", "libarchive-tools", "busybox"]
+    /// The Debian packages `--debootstrap` adds to minbase: the build tools, binutils
+    /// for makepkg's default `strip` option, file for its source extraction, and busybox for UML's `poweroff -f`
+    /// (minbase has no init system).
+    public static let debootstrapPackages = ["pacman-package-manager", "makepkg", "fakeroot", "libarchive-tools", "binutils", "file", "busybox"]
 }
