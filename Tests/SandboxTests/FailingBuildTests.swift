@@ -48,7 +48,7 @@ struct FailingBuildTests {
     @Test func reachingTheNetworkFails() throws {
         let listener = try TestRoot.temporaryDirectory("listener")
         let port = 20000 + Int.random(in: 0..<20000)
-        try TestRoot.shell("((timeout 15 python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\"127.0.0.1\", \(port))); s.listen(); s.settimeout(14); c,_=s.accept(); open(sys.argv[1],\"w\").write(\"reached\")' \(listener)/reached) >/dev/null 2>&1 &) ; sleep 0.3")
+        try TestRoot.listen(on: port, marker: listener + "/reached")
         let (result, log) = try build(Self.pkgbuild("ex-network", build: """
             cat /proc/net/dev
             exec 3<>/dev/tcp/127.0.0.1/\(port)
@@ -56,6 +56,7 @@ struct FailingBuildTests {
         #expect(result.failure?.failureClass == .build, "\(log)")
         #expect(!log.contains("eth0"))
         #expect(!FileManager.default.fileExists(atPath: listener + "/reached"))
+        #expect(try TestRoot.reachFromHost(port: port, marker: listener + "/reached"))
     }
 
     @Test func runningPastTheTimeoutIsKilledAndClassified() throws {

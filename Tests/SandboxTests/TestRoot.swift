@@ -59,4 +59,28 @@ enum TestRoot {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+
+    /// A one-connection listener on the host's 127.0.0.1 for 20 seconds that writes
+    /// `marker` when reached: a sandbox without network must not reach it.
+    static func listen(on port: Int, marker: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["20", "python3", "-c", """
+            import socket, sys
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", \(port))); s.listen(); s.settimeout(19)
+            c, _ = s.accept(); open(sys.argv[1], "w").write("reached")
+            """, marker]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(300_000)
+    }
+
+    /// Connects from the host to the listener: proves it was alive, so that "the
+    /// sandbox did not reach it" means something.
+    static func reachFromHost(port: Int, marker: String) throws -> Bool {
+        try shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/\(port)'; sleep 0.3")
+        return FileManager.default.fileExists(atPath: marker)
+    }
 }

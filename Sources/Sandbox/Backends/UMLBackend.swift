@@ -46,6 +46,9 @@ public struct UMLBackend: SandboxBackend {
         return outcome
     }
 
+    /// Makes (or refreshes) the root's ext4 image now, instead of on the first build.
+    public static func makeImage(for root: BuildRoot) throws(SandboxError) -> String { try UMLImage.ensure(root) }
+
     /// SIGTERM to UML's main process, which shuts the machine down and takes its
     /// helpers with it (SIGKILL would leave them behind); the group only if it hangs.
     static func stop(grace: Duration = .seconds(10)) -> Termination {
