@@ -12,7 +12,7 @@ extension Pacbuild {
         @Argument(help: "The build root.") var name: String
         @Option(help: "namespace or uml.") var backend: SandboxBackendKind = .namespace
         @Flag(help: "Allow network access.") var network = false
-        @Argument(parsing: .captureForPassthrough, help: "A command instead of the shell.") var command: [String] = []
+        @Argument(parsing: .postTerminator, help: "A command instead of the shell (after --).") var command: [String] = []
 
         func run() throws {
             var status: Int32 = 0
