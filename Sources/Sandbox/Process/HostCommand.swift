@@ -16,16 +16,9 @@ enum HostCommand {
 
     /// Runs `arguments` and returns the status and the combined output.
     static func status(_ arguments: [String], environment: [String: String]? = nil) throws(SandboxError) -> (Int32, String) {
-        var fds: [Int32] = [0, 0]
-        guard makePipe(&fds) else { throw .io(path: "pipe", reason: String(cString: strerror(errno))) }
-        let child: Spawned
-        do { child = try Spawned.start(arguments, environment: environment, output: fds[1]) } catch {
-            close(fds[0]); close(fds[1])
-            throw error
-        }
-        close(fds[1])
-        let output = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true).readDataToEndOfFile()
-        return (child.wait(), String(decoding: output, as: UTF8.self))
+        let (child, output) = try Spawned.startPiped(arguments, environment: environment)
+        let data = FileHandle(fileDescriptor: output, closeOnDealloc: true).readDataToEndOfFile()
+        return (child.wait(), String(decoding: data, as: UTF8.self))
     }
 
     /// Whether `tool` is on `PATH`.

@@ -44,6 +44,18 @@ struct Spawned: Sendable {
         return Spawned(pid: pid)
     }
 
+    /// Starts the command with stdout and stderr into a new pipe; returns the pipe's
+    /// read end, which the caller closes.
+    static func startPiped(_ arguments: [String], environment: [String: String]?) throws(SandboxError) -> (Spawned, Int32) {
+        var fds: [Int32] = [0, 0]
+        guard makePipe(&fds) else { throw .io(path: "pipe", reason: String(cString: strerror(errno))) }
+        defer { close(fds[1]) }
+        do { return (try start(arguments, environment: environment, output: fds[1]), fds[0]) } catch {
+            close(fds[0])
+            throw error
+        }
+    }
+
     /// Waits for the child; the status the shell would report (`128 + signal` when killed).
     func wait() -> Int32 {
         var status: Int32 = 0

@@ -53,15 +53,8 @@ enum SupervisedRun {
     static func run(_ arguments: [String], environment: [String: String]? = nil, log: BuildLog,
                     timeout: Duration, termination: Termination) throws(SandboxError) -> SupervisedOutcome {
         let start = ContinuousClock.now
-        var fds: [Int32] = [0, 0]
-        guard makePipe(&fds) else { throw .io(path: "pipe", reason: String(cString: strerror(errno))) }
-        let child: Spawned
-        do { child = try Spawned.start(arguments, environment: environment, output: fds[1]) } catch {
-            close(fds[0]); close(fds[1])
-            throw error
-        }
-        close(fds[1])
-        defer { close(fds[0]) }
+        let (child, output) = try Spawned.startPiped(arguments, environment: environment)
+        defer { close(output) }
         let deadline = start + timeout
         var timedOut = false
         var exited: Int32?
@@ -72,10 +65,10 @@ enum SupervisedRun {
                 log.note("timeout after \(timeout); stopping the sandbox")
                 termination.stop(child.pid)
             }
-            var pollfd = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
+            var pollfd = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
             let ready = Glibc.poll(&pollfd, 1, 200)
             if ready > 0 {
-                let count = read(fds[0], &buffer, buffer.count)
+                let count = read(output, &buffer, buffer.count)
                 if count > 0 { log.append(Data(buffer[0..<count])); continue }
                 if count == 0 { break }
                 if errno == EINTR { continue }
