@@ -17,8 +17,8 @@ let package = Package(
         .target(name: "Graph", exclude: ["README.md"]),
         // pacman's file formats (sync/files databases, package files) through libarchive.
         .target(name: "Repo", dependencies: ["Graph", "CArchive", "CCrypto"], exclude: ["README.md"]),
-        // Isolated build backends (User Mode Linux, namespaces + overlayfs, host) that run makepkg.
-        .target(name: "Sandbox", dependencies: ["Graph"], exclude: ["README.md"]),
+        // Isolated build backends (User Mode Linux, namespaces + overlayfs, host), build roots, and builds with makepkg; reads the packages it built through Repo.
+        .target(name: "Sandbox", dependencies: ["Graph", "Repo"], exclude: ["README.md"]),
         // The application: configuration, plans, the build store and queue, wakas, review and publishing.
         .target(name: "Scheduler", dependencies: [
             "Graph", "Repo", "Sandbox", "CLibPQ", "CSQLite",
@@ -41,6 +41,8 @@ let package = Package(
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Sandbox", "Graph", "Repo"]),
         // Runs the built `pacbuild` executable (depending on CLI makes SwiftPM build it).
         .testTarget(name: "CLITests", dependencies: ["CLI", "Graph"]),
+        // Real sandboxes and builds: needs root, a debootstrap'ed build root (made once, reused) and user-mode-linux.
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Repo", "Graph"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+extension Pacbuild {
+    /// `pacbuild sandbox ...`: build roots and throw-away sandboxes over them.
+    struct SandboxCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sandbox",
+            abstract: "Create, list and remove build roots; open a shell in a fresh sandbox.",
+            subcommands: [SandboxCreate.self, SandboxList.self, SandboxRemove.self, SandboxShell.self])
+    }
+}

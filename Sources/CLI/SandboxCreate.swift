@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Sandbox
+
+extension Pacbuild {
+    /// `pacbuild sandbox create NAME --debootstrap|--from-dir DIR|--from-tarball FILE`.
+    struct SandboxCreate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create",
+            abstract: "Make and cache a build root under STATE/roots/NAME.",
+            discussion: """
+                --debootstrap makes a Debian 12 minbase root with pacman, makepkg, fakeroot, bsdtar and a \
+                builder user (about a minute, from the mirror apt uses here); --from-dir copies a root \
+                (a pacstrap'ed Arch root); --from-tarball extracts one (a port's bootstrap tarball).
+                """)
+
+        @OptionGroup var state: StateOptions
+        @Argument(help: "The root's name.") var name: String
+        @Flag(help: "Make a Debian 12 root with debootstrap.") var debootstrap = false
+        @Option(help: "The Debian mirror for --debootstrap (default: the one in /etc/apt/sources.list*).") var mirror: String?
+        @Option(name: .customLong("from-dir"), help: "Copy this root directory.") var directory: String?
+        @Option(name: .customLong("from-tarball"), help: "Extract this root tarball.") var tarball: String?
+        @Flag(help: "Also make the ext4 image the uml backend boots.") var image = false
+
+        func validate() throws {
+            if [debootstrap, directory != nil, tarball != nil].filter({ $0 }).count != 1 {
+                throw ValidationError("give exactly one of --debootstrap, --from-dir DIR, --from-tarball FILE")
+            }
+            if mirror != nil && !debootstrap { throw ValidationError("--mirror goes with --debootstrap") }
+        }
+
+        func run() throws {
+            let source: BuildRootSource = if let directory { .directory(directory) }
+                else if let tarball { .tarball(tarball) } else { .debootstrap(mirror: mirror) }
+            try failing { () throws(SandboxError) in
+                let root = try state.store.create(name, from: source)
+                if image { _ = try UMLBackend.makeImage(for: root) }
+                let seconds = root.stamp().map { String(format: " in %.1f s", $0.seconds) } ?? ""
+                print("created \(root.name) at \(root.rootfs)\(seconds)")
+            }
+        }
+    }
+}

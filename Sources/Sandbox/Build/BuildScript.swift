@@ -1,0 +1,36 @@
+/// The script the sandbox runs as root: install the dependencies with the real pacman,
+/// then run the real makepkg as the unprivileged builder (makepkg refuses root). Its
+/// own messages start with `==> pacbuild:` so that the log shows which step is which.
+enum BuildScript {
+    static let builder = "builder"
+
+    static func text(dependencies: [String], assumeInstalled: [String], customMakepkgConf: Bool) -> String {
+        let dir = SandboxJob.mountPoint
+        var lines = [
+            "#!/bin/sh",
+            "# Written by pacbuild for one build: dependencies as root, then makepkg as \(builder).",
+            "set -u",
+        ]
+        if !dependencies.isEmpty {
+            let assume = assumeInstalled.flatMap { ["--assume-installed", shellQuoted($0)] }.joined(separator: " ")
+            lines += [
+                "echo '==> pacbuild: installing dependencies: \(dependencies.joined(separator: " "))'",
+                "pacman --config \(dir)/pacman.conf --noconfirm --noprogressbar --needed --asdeps -Sy \(assume) -- "
+                    + dependencies.map(shellQuoted).joined(separator: " ")
+                    + " || { echo '\(FailureClassifier.dependencyMarker)'; exit 70; }",
+            ]
+        }
+        let config = customMakepkgConf ? "--config \(dir)/makepkg.conf " : ""
+        lines += [
+            "chown -R \(builder): \(dir)/src \(dir)/out",
+            "echo '==> pacbuild: running makepkg as \(builder)'",
+            "cd \(dir)/src",
+            // --nodeps: pacman installed them above, and names assumed installed are not in
+            // the local database, where makepkg's own check would look for them.
+            "exec runuser -u \(builder) -- env -i HOME=/home/\(builder) USER=\(builder) LOGNAME=\(builder) "
+                + "PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 PKGDEST=\(dir)/out SRCDEST=\(dir)/src "
+                + "BUILDDIR=/tmp/pacbuild-build makepkg \(config)--nodeps --nocolor --noconfirm",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,31 @@
+/// Why a build failed, so that maintainers and the scheduler can tell a broken source
+/// URL from a compile error from a flaky sandbox without reading the log.
+public enum FailureClass: String, Sendable, Codable, CaseIterable {
+    /// Fetching, verifying or extracting sources; `pkgver()`.
+    case source
+    /// `prepare()`.
+    case prepare
+    /// `build()`.
+    case build
+    /// `check()`.
+    case check
+    /// `package()`, or packages missing, extra or wrong after the build.
+    case package
+    /// Installing depends/makedepends/checkdepends.
+    case dependencies
+    /// The sandbox ran out of time and was stopped.
+    case timeout
+    /// The sandbox could not be set up or died (not the PKGBUILD's fault).
+    case sandbox
+}
+
+/// A failed build's class and a sentence saying what happened.
+public struct BuildFailure: Sendable, Codable, Equatable {
+    public var failureClass: FailureClass
+    public var reason: String
+
+    public init(_ failureClass: FailureClass, _ reason: String) {
+        self.failureClass = failureClass
+        self.reason = reason
+    }
+}

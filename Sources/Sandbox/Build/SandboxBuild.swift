@@ -1,0 +1,57 @@
+import Foundation
+
+/// Builds one pkgbase in a sandbox: stages a workspace, runs the build script there
+/// through the backend, verifies the packages, and classifies a failure.
+///
+/// The scheduler calls this per claimed build; `pacbuild build` calls it directly.
+public struct SandboxBuild: Sendable {
+    public var backend: any SandboxBackend
+    public var root: BuildRoot
+    /// `WORK/`: made fresh; holds `job/` (packages in `job/out/`) and `build.log`.
+    public var workDirectory: String
+    /// Where the backend makes its per-run scratch.
+    public var scratchParent: String
+    /// UML's `mem=`.
+    public var memory: String
+
+    public init(backend: any SandboxBackend, root: BuildRoot, workDirectory: String,
+                scratchParent: String = "/var/tmp", memory: String = "1024M") {
+        self.backend = backend
+        self.root = root
+        self.workDirectory = workDirectory
+        self.scratchParent = scratchParent
+        self.memory = memory
+    }
+
+    /// Runs the build. Throws only when the build could not be attempted (no such
+    /// directory, unreadable repository); a build that ran and failed is a result.
+    public func run(_ job: BuildJob) throws(SandboxError) -> BuildResult {
+        guard backend.kind != .host else {
+            throw .invalidJob("builds install packages as root inside the sandbox; the host backend would install them into the host")
+        }
+        let workspace = try BuildWorkspace.make(at: workDirectory)
+        try workspace.copySources(from: job.directory)
+        let staged = try workspace.stageRepositories(job.repositories)
+        let assumed = try DependencyResolution.assumedInstalled(job.dependencies, databases: staged.map(\.database))
+        try workspace.write(PacmanConfiguration.text(repositories: staged, carch: job.carch), to: "pacman.conf")
+        if let conf = job.makepkgConf {
+            guard let text = try? String(contentsOfFile: conf, encoding: .utf8) else { throw .io(path: conf, reason: "cannot read makepkg.conf") }
+            try workspace.write(text, to: "makepkg.conf")
+        }
+        try workspace.write(BuildScript.text(dependencies: job.dependencies, assumeInstalled: assumed,
+                                             customMakepkgConf: job.makepkgConf != nil), to: "job.sh", mode: 0o755)
+        let sandboxJob = SandboxJob(root: root, jobDirectory: workspace.job, command: ["/bin/sh", SandboxJob.mountPoint + "/job.sh"],
+                                    network: job.network, timeout: job.timeout, logPath: workspace.log,
+                                    scratchParent: scratchParent, memory: memory)
+        let outcome = try backend.run(sandboxJob)
+        var failure = FailureClassifier.classify(log: outcome.tail, exitStatus: outcome.exitStatus, timedOut: outcome.timedOut)
+        var (packages, problems) = PackageVerifier.verify(directory: workspace.output, expected: job.expected)
+        if failure == nil, !problems.isEmpty {
+            failure = BuildFailure(.package, problems.joined(separator: "; "))
+        }
+        if failure != nil { packages = packages.filter { _ in problems.isEmpty } }
+        let seconds = Double(outcome.duration.components.seconds) + Double(outcome.duration.components.attoseconds) / 1e18
+        return BuildResult(pkgbase: job.pkgbase, failure: failure, packages: packages, logPath: workspace.log,
+                           logTail: outcome.tail, exitStatus: outcome.exitStatus, seconds: seconds, assumedInstalled: assumed)
+    }
+}

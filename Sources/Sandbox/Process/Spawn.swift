@@ -1,0 +1,106 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child started with `posix_spawn` in its own process group, so that a timeout can
+/// signal everything it started on the host side at once. Foundation's `Process` does
+/// not offer the process group, and `posix_spawn` avoids forking a large Swift process.
+struct Spawned: Sendable {
+    let pid: pid_t
+
+    /// Starts `arguments[0]` (a path, or a name looked up in `PATH`) with `environment`.
+    /// `output` receives stdout and stderr (`nil`: inherit the caller's); stdin is
+    /// `/dev/null` unless `interactive`, when all three are inherited.
+    static func start(_ arguments: [String], environment: [String: String]? = nil, output: Int32?,
+                      interactive: Bool = false) throws(SandboxError) -> Spawned {
+        guard let program = arguments.first else { throw .invalidJob("empty command") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if !interactive { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
+        if let output {
+            posix_spawn_file_actions_adddup2(&actions, output, 1)
+            posix_spawn_file_actions_adddup2(&actions, output, 2)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+        if !interactive { flags |= Int32(POSIX_SPAWN_SETPGROUP) }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let status = withCStrings(arguments) { argv in
+            withCStrings(env) { envp in posix_spawnp(&pid, program, &actions, &attributes, argv, envp) }
+        }
+        guard status == 0 else { throw .io(path: program, reason: "cannot start: \(String(cString: strerror(status)))") }
+        return Spawned(pid: pid)
+    }
+
+    /// Starts the command with stdout and stderr into a new pipe; returns the pipe's
+    /// read end, which the caller closes.
+    static func startPiped(_ arguments: [String], environment: [String: String]?) throws(SandboxError) -> (Spawned, Int32) {
+        var fds: [Int32] = [0, 0]
+        guard makePipe(&fds) else { throw .io(path: "pipe", reason: String(cString: strerror(errno))) }
+        defer { close(fds[1]) }
+        do { return (try start(arguments, environment: environment, output: fds[1]), fds[0]) } catch {
+            close(fds[0])
+            throw error
+        }
+    }
+
+    /// Waits for the child; the status the shell would report (`128 + signal` when killed).
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return Self.exitCode(status)
+    }
+
+    /// The exit code, or `nil` while the child runs.
+    func poll() -> Int32? {
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        return result == pid ? Self.exitCode(status) : nil
+    }
+
+    static func exitCode(_ status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+}
+
+/// Runs `body` with a NULL-terminated C array of the strings.
+func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    let pointers = strings.map { strdup($0) } + [nil]
+    defer { pointers.forEach { free($0) } }
+    return body(pointers)
+}
+
+/// The processes whose parent is `pid`, found through `/proc` (a namespace's init is
+/// the child of the `unshare` we started).
+func childProcesses(of pid: pid_t) -> [pid_t] {
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+    return entries.compactMap { entry -> pid_t? in
+        guard let candidate = pid_t(entry),
+              let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+              let close = stat.range(of: ")", options: .backwards) else { return nil }
+        let fields = stat[close.upperBound...].split(separator: " ")
+        return fields.count > 1 && pid_t(fields[1]) == pid ? candidate : nil
+    }
+}
+
+/// A pipe whose ends are not inherited by other children spawned meanwhile (the child
+/// gets the write end as its stdout and stderr through `dup2`, which clears the flag).
+func makePipe(_ fds: inout [Int32]) -> Bool {
+    guard pipe(&fds) == 0 else { return false }
+    _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+    return true
+}
