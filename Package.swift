@@ -38,6 +38,8 @@ let package = Package(
 
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Graph"]),
+        // The lifecycle machine alone, and the store conformance suite run against SQLite and a throw-away PostgreSQL.
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Graph"]),
     ],
     swiftLanguageModes: [.v6]
 )
