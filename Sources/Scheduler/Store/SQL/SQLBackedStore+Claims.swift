@@ -8,17 +8,22 @@ extension SQLBackedStore {
     public func claim(worker: String, arches: [String]) throws -> BuildRecord? {
         var machine = BuildLifecycle(state: .ready)
         guard case .transition(let building, _) = machine.event(.claim) else { return nil }
-        let time = now
-        var parameters: [SQLValue] = [.text(building.name.rawValue), .text(worker),
-                                      .time(time.addingTimeInterval(options.leaseDuration)), .time(time)]
+        var parameters: [SQLValue] = [.text(building.name.rawValue), .text(worker)]
         let archList = (Set(arches).union(["any"])).sorted().map { arch in
             parameters.append(.text(arch))
             return "$\(parameters.count)"
         }.joined(separator: ", ")
-        let sql = "UPDATE builds SET state = $1, worker = $2, lease_expires = $3, started_at = $4, updated_at = $4 "
-            + "WHERE id = (SELECT id FROM builds WHERE state = 'ready' AND arch IN (\(archList)) "
+        let time = parameters.count
+        let sql = "UPDATE builds SET state = $1, worker = $2, lease_expires = $\(time + 1), started_at = $\(time + 2), "
+            + "updated_at = $\(time + 2) WHERE id = (SELECT id FROM builds WHERE state = 'ready' AND arch IN (\(archList)) "
             + "ORDER BY priority DESC, id LIMIT 1\(dialect.skipLocked)) RETURNING \(Self.buildColumns)"
-        return try claimStatement { db in try records(db, sql, parameters).first }
+        return try claimStatement { db in
+            // The clock is read once the claim may run (after SQLite's write lock is
+            // taken), so a claim's start is never earlier than the acceptance of the
+            // dependencies that made it ready.
+            let now = self.now
+            return try records(db, sql, parameters + [.time(now.addingTimeInterval(options.leaseDuration)), .time(now)]).first
+        }
     }
 
     /// Runs the claim's single statement atomically: SQLite needs an immediate
