@@ -114,4 +114,26 @@ import Testing
         }
         try expectOrdered(store, builds, slack: backend == .sqlite ? 0 : 0.05)
     }
+
+    /// A server restart in the middle of a run: the store reconnects and goes on. On a
+    /// server of its own, so the restart does not disturb the other tests.
+    @Test func postgresRestartIsSurvived() throws {
+        let server = try TestPostgres.start()
+        defer { if let dir = server.directory { try? TestPostgres.stop(dir) } }
+        let store = try PostgresStore(url: server.url)
+        let ids = try store.enqueue(Self.dag(20)).enqueued
+        let first = try #require(try store.claim(worker: "w", arches: ["x86_64"]))
+        try TestPostgres.restart(server)
+        _ = try store.report(first.id, worker: "w", result: .built(log: nil, artifacts: []))
+        try store.accept(first.id)
+        try TestPostgres.restart(server)
+        var finished = 1
+        while let build = try store.claim(worker: "w", arches: ["x86_64"]) {
+            _ = try store.report(build.id, worker: "w", result: .built(log: nil, artifacts: []))
+            try store.accept(build.id)
+            finished += 1
+        }
+        #expect(finished == ids.count, "no build lost")
+        #expect(try store.counts() == [StateCount(repo: "core", state: .accepted, count: ids.count)])
+    }
 }

@@ -11,6 +11,8 @@ enum TestPostgres {
         let url: String
         /// The data directory when known, for the restart test.
         let dataDirectory: String?
+        /// pg-scratch's directory when this process started the server.
+        var directory: String? = nil
     }
 
     static let server: Result<Server, TestSetupError> = {
@@ -20,8 +22,6 @@ enum TestPostgres {
         }
         return Result { try start() }.mapError { $0 as? TestSetupError ?? TestSetupError("\($0)") }
     }()
-
-    static let bin = "/usr/lib/postgresql/15/bin"
 
     /// A new empty database on the test server; each test gets its own.
     static func freshDatabase() throws -> String {
@@ -35,53 +35,50 @@ enum TestPostgres {
         return server.url.replacingCharacters(in: path, with: "/\(name)")
     }
 
-    /// Restarts the server (fast shutdown drops every connection).
-    static func restart() throws {
-        guard let data = try server.get().dataDirectory else { throw TestSetupError("the data directory is unknown") }
-        try run(["runuser", "-u", "postgres", "--", "\(bin)/pg_ctl", "-D", data, "-w", "-m", "fast", "restart"])
-    }
-
-    private static func start() throws -> Server {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pacbuild-pg-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try run(["chown", "postgres:postgres", dir])
-        let data = dir + "/data"
-        try run(["runuser", "-u", "postgres", "--", "\(bin)/initdb", "-D", data, "-A", "trust", "-U", "postgres"])
-        let port = try freePort()
-        stopAtExit = (dir, data)
-        atexit {
-            guard let (dir, data) = TestPostgres.stopAtExit else { return }
-            _ = try? TestPostgres.run(["runuser", "-u", "postgres", "--", "\(TestPostgres.bin)/pg_ctl", "-D", data, "-w",
-                                       "-m", "immediate", "stop"])
-            try? FileManager.default.removeItem(atPath: dir)
+    /// Starts a server with `scripts/pg-scratch` (the same one `scripts/test` uses) and
+    /// stops it when this process exits.
+    static func start() throws -> Server {
+        let exports = try run([script, "start", "-c fsync=off"])
+        var values: [String: String] = [:]
+        for line in exports.split(separator: "\n") where line.hasPrefix("export ") {
+            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { values[pair[0]] = pair[1] }
         }
-        try run(["runuser", "-u", "postgres", "--", "\(bin)/pg_ctl", "-D", data, "-w", "-l", dir + "/log", "-o",
-                 "-p \(port) -k \(dir) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100", "start"])
-        return Server(url: "postgresql://postgres@127.0.0.1:\(port)/postgres", dataDirectory: data)
-    }
-
-    /// Read only at exit, written once before the server starts.
-    nonisolated(unsafe) private static var stopAtExit: (String, String)?
-
-    /// A port nothing listens on now: bind port 0 on loopback and ask which one it got.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
+        guard let url = values["PACBUILD_TEST_PG_URL"], let dir = values["PACBUILD_TEST_PG_DIR"] else {
+            throw TestSetupError("scripts/pg-scratch printed no URL: \(exports)")
         }
-        guard bound else { throw TestSetupError("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        let server = Server(url: url, dataDirectory: values["PACBUILD_TEST_PG_DATA"], directory: dir)
+        started.withLock { $0.append(dir) }
+        if !registeredStop.withLock({ ($0, $0 = true).0 }) {
+            atexit { for dir in TestPostgres.started.withLock({ $0 }) { _ = try? TestPostgres.stop(dir) } }
+        }
+        return server
     }
+
+    static func stop(_ dir: String) throws { try run([script, "stop", dir]) }
+
+    /// Restarts a server (a fast shutdown drops every connection).
+    static func restart(_ server: Server) throws {
+        guard let data = server.dataDirectory else { throw TestSetupError("the data directory is unknown") }
+        try run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", data, "-w", "-m", "fast", "restart"])
+    }
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/pg-scratch").path
+    private static let started = Locked<[String]>([])
+    private static let registeredStop = Locked(false)
 
     @discardableResult
     static func run(_ arguments: [String]) throws -> String { try Subprocess.run(arguments) }
+}
+
+/// A value behind a lock, for the few globals the test helpers share between tests.
+final class Locked<Value>: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }
 
 struct TestSetupError: Error, CustomStringConvertible {
