@@ -17,19 +17,13 @@ extension SQLBackedStore {
         let sql = "UPDATE builds SET state = $1, worker = $2, lease_expires = $\(time + 1), started_at = $\(time + 2), "
             + "updated_at = $\(time + 2) WHERE id = (SELECT id FROM builds WHERE state = 'ready' AND arch IN (\(archList)) "
             + "ORDER BY priority DESC, id LIMIT 1\(dialect.skipLocked)) RETURNING \(Self.buildColumns)"
-        return try claimStatement { db in
+        return try claimTransaction { db in
             // The clock is read once the claim may run (after SQLite's write lock is
             // taken), so a claim's start is never earlier than the acceptance of the
             // dependencies that made it ready.
             let now = self.now
             return try records(db, sql, parameters + [.time(now.addingTimeInterval(options.leaseDuration)), .time(now)]).first
         }
-    }
-
-    /// Runs the claim's single statement atomically: SQLite needs an immediate
-    /// transaction, PostgreSQL's autocommit statement already is one.
-    func claimStatement<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
-        dialect.skipLocked.isEmpty ? try transaction(body) : try autocommit(body)
     }
 
     public func renewLease(_ build: BuildID, worker: String) throws {

@@ -31,6 +31,7 @@ extension SQLBackedStore {
                 }
             }
             try reevaluate(result.enqueued, db)
+            if result.enqueued.count >= 100, let refresh = dialect.refreshStatistics { try db.query(refresh) }
             return result
         }
     }

@@ -27,6 +27,11 @@ public class SQLBackedStore: BuildStore, @unchecked Sendable {
         fatalError("\(Self.self) must override transaction")
     }
 
+    /// Runs a claim's single statement atomically, as cheaply as the backend allows.
+    func claimTransaction<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try transaction(body)
+    }
+
     /// Runs `body` on the connection without a transaction (reads, single statements).
     @discardableResult
     func autocommit<T>(_ body: (any SQLConnection) throws -> T) throws -> T {

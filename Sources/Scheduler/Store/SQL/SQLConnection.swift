@@ -24,9 +24,14 @@ struct SQLDialect: Sendable {
     /// Appended to a select of rows the transaction goes on to change, so concurrent
     /// PostgreSQL transactions take turns on them (SQLite has one writer at a time).
     var forUpdate: String
+    /// Run after a large enqueue: PostgreSQL plans from statistics, and without fresh
+    /// ones it sorts every ready row for each claim (4 ms at 8,000 rows) instead of
+    /// reading the first entry of the claim index (0.04 ms).
+    var refreshStatistics: String?
 
     static let sqlite = SQLDialect(serialPrimaryKey: "INTEGER PRIMARY KEY", skipLocked: "", migrationLock: nil,
-                                   forUpdate: "")
+                                   forUpdate: "", refreshStatistics: nil)
     static let postgres = SQLDialect(serialPrimaryKey: "BIGSERIAL PRIMARY KEY", skipLocked: " FOR UPDATE SKIP LOCKED",
-                                     migrationLock: "SELECT pg_advisory_xact_lock(7261001)", forUpdate: " FOR UPDATE")
+                                     migrationLock: "SELECT pg_advisory_xact_lock(7261001)", forUpdate: " FOR UPDATE",
+                                     refreshStatistics: "ANALYZE builds, build_edges")
 }

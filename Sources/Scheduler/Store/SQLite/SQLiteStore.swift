@@ -36,6 +36,8 @@ public final class SQLiteStore: SQLBackedStore, @unchecked Sendable {
         }
     }
 
+    // A claim runs in `transaction`'s immediate transaction, the base class's default.
+
     override func autocommit<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
