@@ -24,20 +24,6 @@ public final class PostgresStore: SQLBackedStore, @unchecked Sendable {
         try migrate(upTo: schema)
     }
 
-    override func transaction<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
-        try autocommit { db in
-            try db.query("BEGIN")
-            do {
-                let result = try body(db)
-                try db.query("COMMIT")
-                return result
-            } catch {
-                if !connection.isBroken { _ = try? db.query("ROLLBACK") }
-                throw error
-            }
-        }
-    }
-
     /// A claim does not wait for its WAL flush (`synchronous_commit = off` for this
     /// transaction only): the flush was most of a claim's time. A claim lost in a server
     /// crash is harmless: the build is `ready` again and claimed anew, and the first

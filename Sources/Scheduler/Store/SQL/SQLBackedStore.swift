@@ -21,10 +21,22 @@ public class SQLBackedStore: BuildStore, @unchecked Sendable {
         self.storeName = storeName
     }
 
-    /// Runs `body` in one write transaction, committed when it returns.
+    /// Runs `body` in one write transaction, committed when it returns and rolled back
+    /// when it throws (a rollback on a broken connection fails quietly: the server has
+    /// already dropped the transaction).
     @discardableResult
     func transaction<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
-        fatalError("\(Self.self) must override transaction")
+        try autocommit { db in
+            try db.query(dialect.begin)
+            do {
+                let result = try body(db)
+                try db.query("COMMIT")
+                return result
+            } catch {
+                _ = try? db.query("ROLLBACK")
+                throw error
+            }
+        }
     }
 
     /// Runs a claim's single statement atomically, as cheaply as the backend allows.

@@ -16,6 +16,10 @@ extension SQLConnection {
 struct SQLDialect: Sendable {
     /// The type of an auto-incrementing 64-bit primary key.
     var serialPrimaryKey: String
+    /// Starts a write transaction. SQLite's IMMEDIATE takes the write lock up front: a
+    /// deferred transaction that reads first could not upgrade later without failing
+    /// with SQLITE_BUSY.
+    var begin: String
     /// Appended to the claim's inner select: PostgreSQL skips rows another claimer locked.
     var skipLocked: String
     /// Taken first inside a migration transaction so two processes do not migrate at once
@@ -29,9 +33,9 @@ struct SQLDialect: Sendable {
     /// reading the first entry of the claim index (0.04 ms).
     var refreshStatistics: String?
 
-    static let sqlite = SQLDialect(serialPrimaryKey: "INTEGER PRIMARY KEY", skipLocked: "", migrationLock: nil,
+    static let sqlite = SQLDialect(serialPrimaryKey: "INTEGER PRIMARY KEY", begin: "BEGIN IMMEDIATE", skipLocked: "", migrationLock: nil,
                                    forUpdate: "", refreshStatistics: nil)
-    static let postgres = SQLDialect(serialPrimaryKey: "BIGSERIAL PRIMARY KEY", skipLocked: " FOR UPDATE SKIP LOCKED",
+    static let postgres = SQLDialect(serialPrimaryKey: "BIGSERIAL PRIMARY KEY", begin: "BEGIN", skipLocked: " FOR UPDATE SKIP LOCKED",
                                      migrationLock: "SELECT pg_advisory_xact_lock(7261001)", forUpdate: " FOR UPDATE",
                                      refreshStatistics: "ANALYZE builds, build_edges")
 }

@@ -20,24 +20,6 @@ public final class SQLiteStore: SQLBackedStore, @unchecked Sendable {
         try migrate(upTo: schema)
     }
 
-    override func transaction<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
-        try autocommit { db in
-            // IMMEDIATE takes the write lock up front: a deferred transaction that reads
-            // first could not upgrade later without failing with SQLITE_BUSY.
-            try db.query("BEGIN IMMEDIATE")
-            do {
-                let result = try body(db)
-                try db.query("COMMIT")
-                return result
-            } catch {
-                _ = try? db.query("ROLLBACK")
-                throw error
-            }
-        }
-    }
-
-    // A claim runs in `transaction`'s immediate transaction, the base class's default.
-
     override func autocommit<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
