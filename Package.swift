@@ -38,6 +38,7 @@ let package = Package(
 
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Graph"]),
+        // The lifecycle machine, configuration, planning and publishing, and the store conformance suite run against SQLite and a throw-away PostgreSQL.
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Sandbox", "Graph", "Repo"]),
         // Runs the built `pacbuild` executable (depending on CLI makes SwiftPM build it).
         .testTarget(name: "CLITests", dependencies: ["CLI", "Graph"]),

@@ -1,0 +1,54 @@
+import Foundation
+import Graph
+
+/// One build as the store remembers it: what was built, where it stands, who holds it
+/// and what it left behind.
+public struct BuildRecord: Sendable, Hashable, Codable {
+    public var id: BuildID
+    public var package: PackageBaseID
+    public var version: String
+    /// The architecture a worker must serve to claim it (`any` builds anywhere).
+    public var arch: String
+    public var state: BuildState
+    /// Higher is claimed first (the planner's critical-path length).
+    public var priority: Double
+    /// Leases lost so far.
+    public var attempts: Int
+    public var worker: String?
+    public var leaseExpires: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// When it was accepted or rejected.
+    public var reviewedAt: Date?
+    /// Where the build log lives (a path or URL the worker reported).
+    public var log: String?
+    /// The package files it produced.
+    public var artifacts: [String]
+    /// A failure's or a rejection's reason in words.
+    public var reason: String?
+}
+
+extension BuildState: Codable {
+    private enum CodingKeys: String, CodingKey { case name, failure, blockedBy }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encodeIfPresent(failureClass, forKey: .failure)
+        try container.encodeIfPresent(blockedBy, forKey: .blockedBy)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try container.decode(Name.self, forKey: .name)
+        let failure = try container.decodeIfPresent(FailureClass.self, forKey: .failure)
+        let blockedBy = try container.decodeIfPresent(BuildID.self, forKey: .blockedBy)
+        guard let state = BuildState(name: name, failure: failure, blockedBy: blockedBy) else {
+            throw DecodingError.dataCorruptedError(forKey: .name, in: container,
+                                                   debugDescription: "state \(name.rawValue) lacks its failure class or blocking build")
+        }
+        self = state
+    }
+}

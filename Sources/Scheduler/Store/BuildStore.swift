@@ -1,0 +1,70 @@
+import Graph
+
+/// pacbuild's memory of every build it planned, ran, accepted or rejected, and the queue
+/// wakas claim from. Two conformers share one schema and one set of rules (the rules are
+/// ``BuildLifecycle``'s): ``SQLiteStore`` for one machine, ``PostgresStore`` for many.
+///
+/// Every method blocks on the database, so call them from a thread of your own (or a
+/// synchronous command), never from a task on Swift's cooperative pool. Each method is
+/// one transaction: a crash leaves the store as before or as after, never between.
+public protocol BuildStore: AnyObject, Sendable {
+    /// The schema version the store is at after its migrations.
+    var schemaVersion: Int { get throws }
+
+    // MARK: Queue
+
+    /// Queues the planned builds with their edges. Idempotent per repo, pkgbase and
+    /// version; a new version supersedes the queued, not yet started, older ones (their
+    /// dependents' edges move to it); a version marked rejected is left out.
+    func enqueue(_ builds: [PlannedBuild]) throws -> EnqueueResult
+    /// Drops queued builds of `package` other than `version` that have not started.
+    func supersede(_ package: PackageBaseID, keeping version: String) throws -> [BuildID]
+    /// Atomically takes the highest-priority `ready` build of one of `arches` (or `any`)
+    /// and leases it to `worker`; nil when nothing is ready.
+    func claim(worker: String, arches: [String]) throws -> BuildRecord?
+    /// Extends the lease on one build `worker` holds.
+    func renewLease(_ build: BuildID, worker: String) throws
+    /// Records that `worker` is alive and renews every lease it holds; returns how many.
+    func heartbeat(worker: String) throws -> Int
+    /// Puts builds whose lease ran out back to `ready` (or `failed(lost)` past the retry
+    /// limit); returns them.
+    func expireLeases() throws -> [BuildID]
+    /// A worker's result for a build it holds; a built build's duration goes to history.
+    func report(_ build: BuildID, worker: String, result: BuildResult) throws -> BuildRecord
+
+    // MARK: Review and maintenance
+
+    /// Accepts a built build; dependents whose dependencies are all accepted become `ready`.
+    func accept(_ build: BuildID) throws
+    /// Rejects a built build and marks its version; dependents become `blocked` by it.
+    func reject(_ build: BuildID, reason: String) throws
+    func cancel(_ build: BuildID) throws
+    /// Queues a failed, rejected, cancelled or blocked build again (removing the mark of
+    /// a rejected one).
+    func retry(_ build: BuildID) throws
+    func setPriority(_ build: BuildID, _ priority: Double) throws
+    func mark(_ mark: RejectionMark) throws
+    func unmark(_ package: PackageBaseID, version: String) throws
+    func marks() throws -> [RejectionMark]
+
+    // MARK: Reading
+
+    func build(_ id: BuildID) throws -> BuildRecord
+    /// Builds in `state` (all when nil) of `repo` (all when nil), by priority then id.
+    func builds(state: BuildState.Name?, repo: String?, limit: Int?) throws -> [BuildRecord]
+    /// Every build ever queued for `package`, oldest first.
+    func builds(of package: PackageBaseID) throws -> [BuildRecord]
+    /// The builds `build` waits for.
+    func dependencies(of build: BuildID) throws -> [BuildID]
+    /// How many builds each repo has in each state.
+    func counts() throws -> [StateCount]
+
+    // MARK: Workers and history
+
+    func register(_ worker: WorkerInfo) throws
+    func workers() throws -> [WorkerInfo]
+    /// Records a build's duration in seconds, for the planner's priorities.
+    func appendHistory(_ package: PackageBaseID, version: String, seconds: Double) throws
+    /// The mean of the last `window` durations of `package`, nil when it never built.
+    func averageDuration(of package: PackageBaseID, window: Int) throws -> Double?
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Handing builds to workers: claims, leases and results.
+extension SQLBackedStore {
+    /// One statement takes the best ready row and leases it: PostgreSQL skips rows other
+    /// claimers hold (`FOR UPDATE SKIP LOCKED`), SQLite runs it in an immediate
+    /// transaction, so no two claimers ever get the same build.
+    public func claim(worker: String, arches: [String]) throws -> BuildRecord? {
+        var machine = BuildLifecycle(state: .ready)
+        guard case .transition(let building, _) = machine.event(.claim) else { return nil }
+        var parameters: [SQLValue] = [.text(building.name.rawValue), .text(worker)]
+        let archList = (Set(arches).union(["any"])).sorted().map { arch in
+            parameters.append(.text(arch))
+            return "$\(parameters.count)"
+        }.joined(separator: ", ")
+        let time = parameters.count
+        let sql = "UPDATE builds SET state = $1, worker = $2, lease_expires = $\(time + 1), started_at = $\(time + 2), "
+            + "updated_at = $\(time + 2) WHERE id = (SELECT id FROM builds WHERE state = 'ready' AND arch IN (\(archList)) "
+            + "ORDER BY priority DESC, id LIMIT 1\(dialect.skipLocked)) RETURNING \(Self.buildColumns)"
+        return try claimTransaction { db in
+            // The clock is read once the claim may run (after SQLite's write lock is
+            // taken), so a claim's start is never earlier than the acceptance of the
+            // dependencies that made it ready.
+            let now = self.now
+            return try records(db, sql, parameters + [.time(now.addingTimeInterval(options.leaseDuration)), .time(now)]).first
+        }
+    }
+
+    public func renewLease(_ build: BuildID, worker: String) throws {
+        try transaction { db in
+            let record = try load(db, build)
+            try requireHolder(record, worker)
+            try apply(.renewLease, to: record, db)
+            try db.query("UPDATE builds SET lease_expires = $1 WHERE id = $2",
+                         .time(now.addingTimeInterval(options.leaseDuration)), .int(build.rawValue))
+        }
+    }
+
+    public func heartbeat(worker: String) throws -> Int {
+        try transaction { db in
+            try db.query("UPDATE workers SET last_heartbeat = $1 WHERE name = $2", .time(now), .text(worker))
+            return try db.query("UPDATE builds SET lease_expires = $1 WHERE worker = $2 AND state = 'building' RETURNING id",
+                                .time(now.addingTimeInterval(options.leaseDuration)), .text(worker)).count
+        }
+    }
+
+    public func expireLeases() throws -> [BuildID] {
+        try transaction { db in
+            let expired = try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE state = 'building' "
+                                      + "AND lease_expires < $1 ORDER BY id\(dialect.skipLocked)", [.time(now)])
+            for record in expired {
+                try apply(.leaseExpired, to: record, db, setting: [("worker", .null), ("lease_expires", .null)])
+            }
+            return expired.map(\.id)
+        }
+    }
+
+    public func report(_ build: BuildID, worker: String, result: BuildResult) throws -> BuildRecord {
+        try transaction { db in
+            let record = try load(db, build)
+            try requireHolder(record, worker)
+            let time = now
+            var columns: [(String, SQLValue)] = [("lease_expires", .null), ("finished_at", .time(time))]
+            switch result {
+            case .built(let log, let artifacts):
+                columns += [("log_ref", .optional(log)), ("artifacts", .text(artifacts.joined(separator: "\n")))]
+                try apply(.built, to: record, db, setting: columns)
+                if let started = record.startedAt {
+                    try appendHistory(record.package, version: record.version,
+                                      seconds: time.timeIntervalSince(started), db)
+                }
+            case .failed(let failure, let reason, let log):
+                columns += [("log_ref", .optional(log)), ("reason", .text(reason))]
+                try apply(.failed(failure), to: record, db, setting: columns)
+            }
+            return try load(db, build, forUpdate: false)
+        }
+    }
+
+    /// A worker may only touch a build it holds; another holder means its lease was
+    /// lost. (A build no longer building is refused by the lifecycle itself.)
+    private func requireHolder(_ record: BuildRecord, _ worker: String) throws {
+        guard record.state != .building || record.worker == worker else {
+            throw StoreError.notHolder(record.id, worker: worker, holder: record.worker)
+        }
+    }
+}

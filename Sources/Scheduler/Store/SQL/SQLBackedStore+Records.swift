@@ -1,0 +1,81 @@
+import Foundation
+import Graph
+
+/// Reading the store, workers and build history.
+extension SQLBackedStore {
+    public func build(_ id: BuildID) throws -> BuildRecord {
+        try autocommit { db in try load(db, id, forUpdate: false) }
+    }
+
+    public func builds(state: BuildState.Name?, repo: String?, limit: Int?) throws -> [BuildRecord] {
+        var parameters: [SQLValue] = []
+        var conditions: [String] = []
+        if let state { parameters.append(.text(state.rawValue)); conditions.append("state = $\(parameters.count)") }
+        if let repo { parameters.append(.text(repo)); conditions.append("repo = $\(parameters.count)") }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let cap = limit.map { " LIMIT \($0)" } ?? ""
+        return try autocommit { db in
+            try records(db, "SELECT \(Self.buildColumns) FROM builds\(filter) ORDER BY priority DESC, id\(cap)", parameters)
+        }
+    }
+
+    public func builds(of package: PackageBaseID) throws -> [BuildRecord] {
+        try autocommit { db in
+            try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE repo = $1 AND pkgbase = $2 ORDER BY id",
+                        [.text(package.repo), .text(package.pkgbase)])
+        }
+    }
+
+    public func dependencies(of build: BuildID) throws -> [BuildID] {
+        try autocommit { db in
+            try db.query("SELECT depends_on FROM build_edges WHERE build_id = $1 ORDER BY depends_on", .int(build.rawValue))
+                .compactMap { $0.buildID(0) }
+        }
+    }
+
+    public func counts() throws -> [StateCount] {
+        try autocommit { db in
+            try db.query("SELECT repo, state, count(*) FROM builds GROUP BY repo, state ORDER BY repo, state").compactMap { row in
+                BuildState.Name(rawValue: row.string(1)).map { StateCount(repo: row.string(0), state: $0, count: Int(row.int(2) ?? 0)) }
+            }
+        }
+    }
+
+    public func register(_ worker: WorkerInfo) throws {
+        try autocommit { db in
+            try db.query("INSERT INTO workers (name, host, arches, tags, slots, last_heartbeat) VALUES ($1, $2, $3, $4, $5, $6) "
+                         + "ON CONFLICT (name) DO UPDATE SET host = excluded.host, arches = excluded.arches, "
+                         + "tags = excluded.tags, slots = excluded.slots, last_heartbeat = excluded.last_heartbeat",
+                         .text(worker.name), .text(worker.host), .text(worker.arches.joined(separator: " ")),
+                         .text(worker.tags.joined(separator: " ")), .int(Int64(worker.slots)), .time(worker.lastHeartbeat ?? now))
+        }
+    }
+
+    public func workers() throws -> [WorkerInfo] {
+        try autocommit { db in
+            try db.query("SELECT name, host, arches, tags, slots, last_heartbeat FROM workers ORDER BY name").map { row in
+                WorkerInfo(name: row.string(0), host: row.string(1), arches: Self.words(row.string(2)),
+                           tags: Self.words(row.string(3)), slots: Int(row.int(4) ?? 1), lastHeartbeat: row.time(5))
+            }
+        }
+    }
+
+    public func appendHistory(_ package: PackageBaseID, version: String, seconds: Double) throws {
+        try autocommit { db in try appendHistory(package, version: version, seconds: seconds, db) }
+    }
+
+    func appendHistory(_ package: PackageBaseID, version: String, seconds: Double, _ db: any SQLConnection) throws {
+        try db.query("INSERT INTO history (repo, pkgbase, version, seconds, finished_at) VALUES ($1, $2, $3, $4, $5)",
+                     .text(package.repo), .text(package.pkgbase), .text(version), .double(seconds), .time(now))
+    }
+
+    public func averageDuration(of package: PackageBaseID, window: Int) throws -> Double? {
+        try autocommit { db in
+            try db.query("SELECT avg(seconds) FROM (SELECT seconds FROM history WHERE repo = $1 AND pkgbase = $2 "
+                         + "ORDER BY id DESC LIMIT \(max(window, 1))) AS recent",
+                         .text(package.repo), .text(package.pkgbase)).first?.double(0)
+        }
+    }
+
+    private static func words(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
+}

@@ -1,0 +1,57 @@
+/// The store's schema as numbered migrations, applied in order on open and recorded in
+/// `schema_version`. A migration is never edited once released: a change is a new one,
+/// so a store written by any older pacbuild can be brought up to date.
+enum Schema {
+    struct Migration: Sendable {
+        let version: Int
+        let statements: @Sendable (SQLDialect) -> [String]
+    }
+
+    static var latest: Int { migrations.last!.version }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1) { dialect in [
+            """
+            CREATE TABLE builds (
+                id \(dialect.serialPrimaryKey),
+                repo TEXT NOT NULL, pkgbase TEXT NOT NULL, version TEXT NOT NULL, arch TEXT NOT NULL,
+                state TEXT NOT NULL, failure_class TEXT, blocked_by BIGINT,
+                priority DOUBLE PRECISION NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+                worker TEXT, lease_expires BIGINT,
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                started_at BIGINT, finished_at BIGINT, reviewed_at BIGINT,
+                log_ref TEXT, artifacts TEXT, reason TEXT,
+                UNIQUE (repo, pkgbase, version))
+            """,
+            "CREATE INDEX builds_claim ON builds (state, priority DESC, id)",
+            "CREATE INDEX builds_lease ON builds (state, lease_expires)",
+            "CREATE INDEX builds_package ON builds (repo, pkgbase)",
+            """
+            CREATE TABLE build_edges (
+                build_id BIGINT NOT NULL REFERENCES builds (id),
+                depends_on BIGINT NOT NULL REFERENCES builds (id),
+                PRIMARY KEY (build_id, depends_on))
+            """,
+            "CREATE INDEX build_edges_reverse ON build_edges (depends_on)",
+            "CREATE TABLE workers (name TEXT PRIMARY KEY, host TEXT NOT NULL, arches TEXT NOT NULL, last_heartbeat BIGINT)",
+            """
+            CREATE TABLE marks (
+                repo TEXT NOT NULL, pkgbase TEXT NOT NULL, version TEXT NOT NULL,
+                reason TEXT NOT NULL, marked_at BIGINT NOT NULL,
+                PRIMARY KEY (repo, pkgbase, version))
+            """,
+        ] },
+        // Version 2: build history for the planner's priorities; worker tags and slots.
+        Migration(version: 2) { dialect in [
+            """
+            CREATE TABLE history (
+                id \(dialect.serialPrimaryKey),
+                repo TEXT NOT NULL, pkgbase TEXT NOT NULL, version TEXT NOT NULL,
+                seconds DOUBLE PRECISION NOT NULL, finished_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX history_package ON history (repo, pkgbase, id)",
+            "ALTER TABLE workers ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE workers ADD COLUMN slots INTEGER NOT NULL DEFAULT 1",
+        ] },
+    ]
+}
