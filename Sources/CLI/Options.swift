@@ -63,3 +63,20 @@ struct ConfigOptions: ParsableArguments {
     /// Loads the configuration; errors are in the result for the command to judge.
     func load() -> Configuration { Configuration.load(directory: resolvedDirectory) }
 }
+
+/// `--store URL`: another store than `pacbuild.toml`'s, e.g. a remote waka's PostgreSQL.
+struct StoreOption: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "The build store: sqlite:PATH or postgresql://USER@HOST/DB (default: pacbuild.toml's store).", valueName: "url"))
+    var url: String?
+}
+
+/// Loads the configuration; its errors stop the command (exit status 1).
+func loadValidConfiguration(_ options: ConfigOptions) throws -> Configuration {
+    let loaded = options.load()
+    guard loaded.isValid else {
+        for error in loaded.errors { printError(error.description) }
+        throw ExitCode(1)
+    }
+    return loaded
+}

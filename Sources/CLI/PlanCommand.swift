@@ -44,11 +44,7 @@ extension Pacbuild {
 
 /// Loads the configuration and makes the plan; configuration errors stop it (exit 1).
 func loadPlan(config: ConfigOptions, options: PlanOptions) throws -> (Plan, [PlanInputProblem]) {
-    let loaded = config.load()
-    guard loaded.isValid else {
-        for error in loaded.errors { printError(error.description) }
-        throw ExitCode(1)
-    }
+    let loaded = try loadValidConfiguration(config)
     if let repo = options.repo, loaded.repo(named: repo) == nil {
         throw ValidationError("no repo '\(repo)' in \(loaded.directory) (repos: \(loaded.repos.map(\.name).joined(separator: ", ")))")
     }

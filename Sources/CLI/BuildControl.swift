@@ -1,0 +1,91 @@
+import ArgumentParser
+import Graph
+import Scheduler
+
+/// A build named on the command line: `#12`/`12`, or a pkgbase (`repo/pkgbase` when two
+/// repos have it), meaning its newest build.
+struct BuildReference: ExpressibleByArgument {
+    var text: String
+    init?(argument: String) { text = argument }
+
+    func resolve(in store: any BuildStore, configuration: Configuration) throws -> BuildRecord {
+        let digits = text.hasPrefix("#") ? String(text.dropFirst()) : text
+        if let number = Int64(digits) { return try store.build(BuildID(number)) }
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        let candidates = parts.count == 2 ? [PackageBaseID(repo: parts[0], pkgbase: parts[1])]
+            : configuration.repos.map { PackageBaseID(repo: $0.name, pkgbase: text) }
+        let newest = try candidates.compactMap { try store.builds(of: $0).last }
+        guard newest.count == 1, let build = newest.first else {
+            throw ValidationError(newest.isEmpty ? "no build of '\(text)' in the store"
+                : "'\(text)' is built in several repos (\(newest.map(\.package.repo).joined(separator: ", "))): say repo/\(text)")
+        }
+        return build
+    }
+}
+
+extension Pacbuild {
+    /// `pacbuild retry ID|PKG`.
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue a failed, rejected, cancelled or blocked build again (a rejected version's mark is removed).")
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Argument(help: "Build ids (#12) or pkgbases.") var builds: [BuildReference]
+
+        func run() throws {
+            try forEachBuild(builds, config: config, store: store) { store, build in
+                try store.retry(build.id)
+                return "\(build.id) \(build.package) \(build.version): \(try store.build(build.id).state.name.rawValue)"
+            }
+        }
+    }
+
+    /// `pacbuild cancel ID|PKG`.
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel queued builds (a running one is cancelled when its worker reports).")
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Argument(help: "Build ids (#12) or pkgbases.") var builds: [BuildReference]
+
+        func run() throws {
+            try forEachBuild(builds, config: config, store: store) { store, build in
+                try store.cancel(build.id)
+                return "\(build.id) \(build.package) \(build.version): cancelled"
+            }
+        }
+    }
+
+    /// `pacbuild priority PKG N`.
+    struct Priority: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a queued build's priority (higher is claimed first).")
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Argument(help: "A build id (#12) or pkgbase.") var build: BuildReference
+        @Argument(help: "The new priority.") var priority: Double
+
+        func run() throws {
+            try forEachBuild([build], config: config, store: store) { store, build in
+                try store.setPriority(build.id, priority)
+                return "\(build.id) \(build.package) \(build.version): priority \(priority)"
+            }
+        }
+    }
+}
+
+/// Resolves each reference and applies `action`, printing its line; every failure is
+/// reported and the others still run (exit 1 when any failed).
+func forEachBuild(_ references: [BuildReference], config: ConfigOptions, store option: StoreOption,
+                  _ action: (any BuildStore, BuildRecord) throws -> String) throws {
+    let loaded = try loadValidConfiguration(config)
+    let store = try loaded.openStore(url: option.url)
+    var failed = false
+    for reference in references {
+        do {
+            print(try action(store, try reference.resolve(in: store, configuration: loaded)))
+        } catch {
+            printError("\(reference.text): \(error)")
+            failed = true
+        }
+    }
+    if failed { throw ExitCode(1) }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Graph
+import Scheduler
+
+extension Pacbuild {
+    /// `pacbuild catchup`: the plan, queued.
+    struct CatchupCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "catchup",
+            abstract: "Plan, then bring the build store in line with the plan: queue new work, supersede stale versions.",
+            discussion: """
+                Never queues a version marked rejected; a second run changes nothing. Prints what \
+                it changed (with --dry-run, what it would change).
+                """)
+
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Option(help: "Catch up this repo only.") var repo: String?
+        @Flag(help: "Show what would be queued without changing the store.") var dryRun = false
+
+        func run() throws {
+            let loaded = try loadValidConfiguration(config)
+            let buildStore = try loaded.openStore(url: store.url)
+            let (plan, problems) = try loadPlan(config: config, options: PlanOptions(
+                repo: repo, expectedTime: loaded.historyTimes(from: buildStore)))
+            for problem in problems { printError("warning: \(problem)") }
+            let catchup = Catchup(plan: plan, arches: Dictionary(uniqueKeysWithValues: loaded.repos.map { ($0.name, $0.arch) }))
+            let report = try catchup.run(store: buildStore, dryRun: dryRun)
+            print(CatchupText(report: report, dryRun: dryRun).text, terminator: "")
+        }
+    }
+}
+
+/// What catchup changed, one line a build.
+struct CatchupText {
+    let report: CatchupReport
+    let dryRun: Bool
+
+    var text: String {
+        var out = ""
+        if dryRun {
+            for build in report.wouldEnqueue { out += "would queue \(build.package) \(build.version)\n" }
+            out += "dry run: \(report.wouldEnqueue.count) to queue, \(report.existing.count) already queued, \(report.planned.count) planned\n"
+            return out
+        }
+        for record in report.enqueued { out += "queued \(record.id) \(record.package) \(record.version) (\(record.state.name.rawValue))\n" }
+        for record in report.superseded { out += "superseded \(record.id) \(record.package) \(record.version)\n" }
+        for build in report.markedRejected { out += "skipped \(build.package) \(build.version): marked rejected\n" }
+        out += report.changedNothing
+            ? "nothing changed: \(report.existingIDs.count) planned builds already queued\n"
+            : "\(report.enqueued.count) queued, \(report.superseded.count) superseded, \(report.existingIDs.count) already queued, \(report.markedRejected.count) rejected versions skipped\n"
+        return out
+    }
+}

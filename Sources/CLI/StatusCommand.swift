@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Scheduler
+
+extension Pacbuild {
+    /// `pacbuild status`: the queue at a glance.
+    struct StatusCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Counts per state and repo, running builds with worker and elapsed time, the next ready builds, workers.")
+
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Flag(help: "Print as JSON.") var json = false
+        @Option(help: "How many ready builds to list.") var next = 10
+
+        struct Status: Encodable {
+            var counts: [StateCount]
+            var running: [BuildRecord]
+            var ready: [BuildRecord]
+            var workers: [WorkerInfo]
+        }
+
+        func run() throws {
+            let loaded = try loadValidConfiguration(config)
+            let buildStore = try loaded.openStore(url: store.url)
+            let status = Status(
+                counts: try buildStore.counts(),
+                running: try buildStore.builds(state: .building, repo: nil, limit: nil),
+                ready: try buildStore.builds(state: .ready, repo: nil, limit: next),
+                workers: try buildStore.workers())
+            if json { print(try jsonText(status)); return }
+            var out = ""
+            let repos = Array(Set(status.counts.map(\.repo))).sorted()
+            if repos.isEmpty { out += "the store holds no builds; run pacbuild catchup\n" }
+            for repo in repos {
+                let counts = status.counts.filter { $0.repo == repo && $0.count > 0 }.map { "\($0.count) \($0.state.rawValue)" }
+                out += "\(repo): \(counts.joined(separator: ", "))\n"
+            }
+            if !status.running.isEmpty { out += "\nrunning:\n" }
+            for build in status.running {
+                let elapsed = build.startedAt.map { Int(Date().timeIntervalSince($0)) }.map { "\($0 / 60)m\(String(format: "%02d", $0 % 60))s" } ?? "?"
+                out += "  \(build.id) \(build.package) \(build.version) on \(build.worker ?? "?") for \(elapsed)\n"
+            }
+            if !status.ready.isEmpty { out += "\nnext ready:\n" }
+            for build in status.ready { out += "  \(build.id) \(build.package) \(build.version) priority \(Int(build.priority))\n" }
+            if !status.workers.isEmpty { out += "\nworkers:\n" }
+            for worker in status.workers {
+                let seen = worker.lastHeartbeat.map { "last seen \(Int(Date().timeIntervalSince($0)))s ago" } ?? "never seen"
+                out += "  \(worker.name) on \(worker.host) (\(worker.arches.joined(separator: " "))), \(worker.slots) slot(s), \(seen)\n"
+            }
+            print(out, terminator: "")
+        }
+    }
+}

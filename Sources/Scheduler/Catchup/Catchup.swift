@@ -1,0 +1,74 @@
+import Graph
+
+/// Brings the store in line with a plan: the plan's builds are queued with their edges,
+/// stale queued versions superseded, rejected versions left out. Running it twice
+/// changes nothing the second time (the store's `enqueue` is idempotent per version).
+public struct Catchup: Sendable {
+    public var plan: Plan
+    /// The arch a build is claimed for: its repo's CARCH (wakas serve repo arches).
+    public var arches: [String: String]
+
+    public init(plan: Plan, arches: [String: String]) {
+        self.plan = plan
+        self.arches = arches
+    }
+
+    /// The plan's builds as the store takes them, in build order.
+    ///
+    /// A cycle's members wait only for members before them in the first-pass order, so
+    /// the store, which knows nothing of cycles, can release them one after another.
+    public var plannedBuilds: [PlannedBuild] {
+        let byID = Dictionary(uniqueKeysWithValues: plan.entries.map { ($0.id, $0) })
+        var cyclePosition: [String: (cycle: Int, position: Int)] = [:]
+        for (n, cycle) in plan.cycles.enumerated() {
+            for (position, member) in cycle.members.enumerated() { cyclePosition[member] = (n, position) }
+        }
+        return plan.buildOrder.compactMap { id -> PlannedBuild? in
+            guard let entry = byID[id], let version = entry.newVersion else { return nil }
+            let needs = entry.needs.filter { need in
+                guard let mine = cyclePosition[id], let theirs = cyclePosition[need], mine.cycle == theirs.cycle else { return true }
+                return theirs.position < mine.position
+            }
+            return PlannedBuild(PackageBaseID(repo: entry.repo, pkgbase: entry.pkgbase), version: version,
+                                arch: arches[entry.repo] ?? "any", priority: entry.priority ?? 0,
+                                dependencies: needs.compactMap { byID[$0].map { PackageBaseID(repo: $0.repo, pkgbase: $0.pkgbase) } })
+        }
+    }
+
+    /// Queues the plan's builds; `dryRun` only says what would be queued.
+    public func run(store: any BuildStore, dryRun: Bool = false) throws -> CatchupReport {
+        let builds = plannedBuilds
+        if dryRun {
+            var report = CatchupReport(planned: builds)
+            for build in builds {
+                let known = try store.builds(of: build.package)
+                if known.contains(where: { $0.version == build.version }) { report.existing.append(build) } else { report.wouldEnqueue.append(build) }
+            }
+            let marked = Set(try store.marks().map { "\($0.package)=\($0.version)" })
+            report.wouldEnqueue.removeAll { marked.contains("\($0.package)=\($0.version)") }
+            return report
+        }
+        let result = try store.enqueue(builds)
+        var report = CatchupReport(planned: builds)
+        report.enqueued = try result.enqueued.map { try store.build($0) }
+        report.superseded = try result.superseded.map { try store.build($0) }
+        report.existingIDs = result.existing
+        report.markedRejected = result.markedRejected
+        return report
+    }
+}
+
+/// What a catch-up changed (or, for a dry run, would change).
+public struct CatchupReport: Sendable {
+    public var planned: [PlannedBuild]
+    public var enqueued: [BuildRecord] = []
+    public var superseded: [BuildRecord] = []
+    public var existingIDs: [BuildID] = []
+    public var markedRejected: [PlannedBuild] = []
+    /// Dry run only.
+    public var wouldEnqueue: [PlannedBuild] = []
+    /// Dry run only: already queued at that version.
+    public var existing: [PlannedBuild] = []
+
+    public var changedNothing: Bool { enqueued.isEmpty && superseded.isEmpty && wouldEnqueue.isEmpty }
+}
