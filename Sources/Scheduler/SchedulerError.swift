@@ -11,6 +11,12 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case poolConflict(path: String)
     /// Reading a package or writing the database failed.
     case repo(RepoError)
+    /// Only a `built` build can be accepted.
+    case notAcceptable(id: String, state: String)
+    /// A built build without package files.
+    case noArtifacts(id: String)
+    /// A package file that is not of the build's pkgbase and version.
+    case wrongArtifact(file: String, expected: String, found: String)
     /// Copying into the pool failed.
     case io(path: String, reason: String)
 
@@ -22,6 +28,12 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(file): sha256 \(actual), but the build recorded \(expected); the file changed since it was built, rebuild it"
         case .poolConflict(let path):
             "\(path) already exists with different content; remove it or bump pkgrel, a released file is never replaced"
+        case .notAcceptable(let id, let state):
+            "build \(id) is \(state); only a built build can be accepted"
+        case .noArtifacts(let id):
+            "build \(id) recorded no package files; retry it"
+        case .wrongArtifact(let file, let expected, let found):
+            "\(file) is \(found), but the build is \(expected)"
         case .repo(let error):
             error.description
         case .io(let path, let reason):
