@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Graph
 import Scheduler
 
 extension Pacbuild {
@@ -8,10 +10,12 @@ extension Pacbuild {
             abstract: "Explain one package: its status, what it waits for, what it blocks, and why it is or is not planned.")
 
         @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
         @Argument(help: "A pkgbase, a pkgname or repo/pkgbase.") var name: String
 
         func run() throws {
             let (plan, _) = try loadPlan(config: config, options: PlanOptions())
+            let history = try storeHistory()
             let matches = plan.entries.filter { $0.id == name || $0.pkgbase == name || $0.pkgnames.contains(name) }
             guard !matches.isEmpty else {
                 throw ValidationError(SchedulerError.unknownPackage(name, repos: Array(Set(plan.entries.map(\.repo))).sorted()).description)
@@ -30,7 +34,33 @@ extension Pacbuild {
                 if !dependents.isEmpty { out += "  needed first by: \(dependents.joined(separator: ", "))\n" }
                 for reason in entry.unresolved { out += "  unresolved: \(reason)\n" }
                 for diagnostic in entry.diagnostics { out += "  \(diagnostic)\n" }
+                out += history(entry.repo, entry.pkgbase)
                 print(out, terminator: "")
+            }
+        }
+    
+        /// What the store knows of a pkgbase (nothing when no store exists yet): its
+        /// builds with state, failure class and reason, and rejection marks.
+        func storeHistory() throws -> (String, String) -> String {
+            let loaded = try loadValidConfiguration(config)
+            if store.url == nil, case .sqlite(let path) = loaded.global.store, !FileManager.default.fileExists(atPath: path) {
+                return { _, _ in "  store: nothing queued yet (no store at \(path))\n" }
+            }
+            let buildStore = try loaded.openStore(url: store.url)
+            let marks = try buildStore.marks()
+            return { repo, pkgbase in
+                let id = PackageBaseID(repo: repo, pkgbase: pkgbase)
+                var out = ""
+                for build in (try? buildStore.builds(of: id)) ?? [] {
+                    var line = "  store: \(build.id) \(build.version) \(build.state.name.rawValue)"
+                    if let failure = build.state.failureClass { line += " (\(failure.rawValue))" }
+                    if let blocker = build.state.blockedBy { line += " by \(blocker)" }
+                    if let reason = build.reason { line += ": \(reason)" }
+                    if let log = build.log { line += "; log \(log)" }
+                    out += line + "\n"
+                }
+                for mark in marks where mark.package == id { out += "  rejected: \(mark.version): \(mark.reason)\n" }
+                return out
             }
         }
     }
