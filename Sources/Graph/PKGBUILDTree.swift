@@ -43,11 +43,7 @@ public struct PKGBUILDTree: Sendable {
 
     /// Reads the PKGBUILDs of `directories` (each a directory or a PKGBUILD file).
     public static func read(directories: [String], with reader: PKGBUILDReader) -> [PKGBUILDReader.Result] {
-        let results = ResultSlots(count: directories.count)
-        DispatchQueue.concurrentPerform(iterations: directories.count) { i in
-            results.set(i, readOne(directories[i], with: reader))
-        }
-        return results.values
+        directories.concurrentMap { readOne($0, with: reader) }
     }
 
     /// Reads one PKGBUILD: `path` is its directory or the file itself.
@@ -65,22 +61,4 @@ public struct PKGBUILDTree: Sendable {
         let absolute = dir.hasPrefix("/") ? dir : FileManager.default.currentDirectoryPath + "/" + dir
         return reader.read(text: text, file: file, startdir: absolute)
     }
-}
-
-/// Result slots written from `concurrentPerform` workers, each index by one worker only.
-private final class ResultSlots: @unchecked Sendable {
-    // @unchecked: every index is written exactly once, by one worker, and read only
-    // after concurrentPerform has returned, which orders those writes before the read.
-    private var slots: [PKGBUILDReader.Result?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: PKGBUILDReader.Result) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-
-    var values: [PKGBUILDReader.Result] { slots.map { $0! } }
 }
