@@ -41,7 +41,7 @@ extension ParseCache {
         var output = CacheOutput()
         output.bytes.append(contentsOf: Self.magic)
         output.int(Self.formatVersion)
-        output.int(entries.count)
+        output.count(entries.count)
         for (key, entry) in entries.sorted(by: { $0.key.path < $1.key.path }) {
             output.string(key.path)
             output.unsigned(key.environment)
@@ -83,6 +83,8 @@ struct CacheOutput {
 
     mutating func int(_ value: Int) { unsigned(UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))) }
 
+    mutating func count(_ value: Int) { unsigned(UInt64(value)) }
+
     mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
@@ -92,12 +94,12 @@ struct CacheOutput {
     }
 
     mutating func strings(_ values: [String]) {
-        int(values.count)
+        count(values.count)
         for value in values { string(value) }
     }
 
     mutating func section(_ section: SrcInfo.Section) {
-        int(section.attributes.count)
+        count(section.attributes.count)
         for attribute in section.attributes {
             string(attribute.key)
             strings(attribute.values)
@@ -110,7 +112,7 @@ struct CacheOutput {
             bytes.append(1)
             string(srcinfo.pkgbase)
             section(srcinfo.base)
-            int(srcinfo.packages.count)
+            count(srcinfo.packages.count)
             for package in srcinfo.packages {
                 string(package.name)
                 section(package.section)
@@ -118,7 +120,7 @@ struct CacheOutput {
         } else {
             bytes.append(0)
         }
-        int(result.diagnostics.count)
+        count(result.diagnostics.count)
         for d in result.diagnostics {
             string(d.file)
             int(d.line)
