@@ -150,12 +150,12 @@ struct Planner {
             let i = index[id]!
             guard entries[i].status.isBuilt else { continue }
             for target in graph.dependencies(of: id) where wanted.contains(target) {
-                let t = entries[index[target]!]
-                guard [.unresolvable, .needsFallback, .blocked].contains(t.status) else { continue }
+                let t = index[target]!
+                guard [.unresolvable, .needsFallback, .blocked].contains(entries[t].status) else { continue }
                 let root = cause[target] ?? target
                 cause[id] = root
                 entries[i].status = .blocked
-                entries[i].blockedBy = [target.description] + t.blockedBy
+                entries[i].blockedBy = [target.description] + entries[t].blockedBy
                 entries[i].reason = "needs \(target) first, which cannot be built (\(root) is \(entries[index[root]!].status.rawValue))"
                 break
             }
