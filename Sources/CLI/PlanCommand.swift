@@ -35,7 +35,7 @@ extension Pacbuild {
             for problem in problems { printError("warning: \(problem)") }
             switch format {
             case .text: print(PlanText(plan: plan, workers: workers).text, terminator: "")
-            case .json: print(try jsonText(plan))
+            case .json: print(plan.jsonText)
             case .dot: print(PlanDot(plan: plan).text, terminator: "")
             case .svg: print(try PlanDot(plan: plan).svg(), terminator: "")
             }
