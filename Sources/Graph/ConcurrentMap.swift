@@ -5,10 +5,7 @@ extension Array where Element: Sendable {
     /// For independent, similarly sized items (reading one PKGBUILD each).
     public func concurrentMap<R: Sendable>(_ transform: @Sendable (Element) -> R) -> [R] {
         let slots = ResultSlots<R>(count: count)
-        withoutActuallyEscaping(transform) { transform in
-            let items = self
-            DispatchQueue.concurrentPerform(iterations: items.count) { i in slots.set(i, transform(items[i])) }
-        }
+        DispatchQueue.concurrentPerform(iterations: count) { i in slots.set(i, transform(self[i])) }
         return slots.values
     }
 }
