@@ -23,6 +23,7 @@ extension Pacbuild {
         @Option(help: "Estimate the makespan for this many workers.") var workers: Int = 1
         @Option(parsing: .upToNextOption, help: "Rebuild these pkgbases even if current.") var rebuild: [String] = []
         @Flag(help: "With --rebuild: also rebuild everything that depends on them, transitively.") var reverse = false
+        @Flag(help: "Parse every PKGBUILD, neither reading nor writing the parse cache in the state directory.") var noCache = false
 
         func validate() throws {
             if workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -30,11 +31,11 @@ extension Pacbuild {
         }
 
         func run() throws {
-            let (plan, problems) = try loadPlan(config: config, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse))
+            let (plan, problems) = try loadPlan(config: config, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse), cache: !noCache)
             for problem in problems { printError("warning: \(problem)") }
             switch format {
             case .text: print(PlanText(plan: plan, workers: workers).text, terminator: "")
-            case .json: print(try jsonText(plan))
+            case .json: print(plan.jsonText)
             case .dot: print(PlanDot(plan: plan).text, terminator: "")
             case .svg: print(try PlanDot(plan: plan).svg(), terminator: "")
             }
@@ -43,12 +44,13 @@ extension Pacbuild {
 }
 
 /// Loads the configuration and makes the plan; configuration errors stop it (exit 1).
-func loadPlan(config: ConfigOptions, options: PlanOptions) throws -> (Plan, [PlanInputProblem]) {
+/// With `cache`, PKGBUILDs unchanged since the last run are taken from the parse cache.
+func loadPlan(config: ConfigOptions, options: PlanOptions, cache: Bool = true) throws -> (Plan, [PlanInputProblem]) {
     let loaded = try loadValidConfiguration(config)
     if let repo = options.repo, loaded.repo(named: repo) == nil {
         throw ValidationError("no repo '\(repo)' in \(loaded.directory) (repos: \(loaded.repos.map(\.name).joined(separator: ", ")))")
     }
-    let (repos, problems) = loaded.planRepos()
+    let (repos, problems) = loaded.planRepos(cache: cache ? loaded.parseCacheFile : nil)
     do {
         return (try Plan.make(repos: repos, options: options), problems)
     } catch {

@@ -8,7 +8,9 @@ struct PlanText {
 
     var text: String {
         var out = summary + "\n"
-        let byID = Dictionary(uniqueKeysWithValues: plan.entries.map { ($0.id, $0) })
+        // a pkgbase given twice in one repo has two entries with one id; the first is the
+        // one planned (the other is excluded), as in `Plan.entry(named:)`
+        let byID = Dictionary(plan.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let builds = plan.buildOrder.compactMap { byID[$0] }
         out += "builds (\(builds.count)):\n"
         if builds.isEmpty { out += "  nothing to build\n" }

@@ -13,6 +13,12 @@ public struct PKGBUILDReader: Sendable {
         /// The package description; nil when the PKGBUILD names no package.
         public var srcinfo: SrcInfo?
         public var diagnostics: [Diagnostic]
+
+        public init(file: String, srcinfo: SrcInfo?, diagnostics: [Diagnostic]) {
+            self.file = file
+            self.srcinfo = srcinfo
+            self.diagnostics = diagnostics
+        }
         /// Something could not be evaluated without a real shell (a command substitution
         /// of an external command, `source`, a file test, ...): only the sandboxed makepkg
         /// can give the exact answer. The values that could be evaluated are in `srcinfo`.

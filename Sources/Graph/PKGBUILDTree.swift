@@ -25,15 +25,35 @@ public struct PKGBUILDTree: Sendable {
                 found.append(dir)
                 continue
             }
-            guard let entries = try? manager.contentsOfDirectory(atPath: dir) else { continue }
-            for entry in entries where !entry.hasPrefix(".") && entry != "src" && entry != "pkg" {
-                let path = dir + "/" + entry
-                if manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                    stack.append(path)
-                }
+            for entry in Self.subdirectories(of: dir) where !entry.hasPrefix(".") && entry != "src" && entry != "pkg" {
+                stack.append(dir + "/" + entry)
             }
         }
         directories = found.sorted()
+    }
+
+    /// The names of the directories in `dir` (following symlinks), from `readdir`'s
+    /// entry types: a tree of 12,000 pkgbases is listed without a `stat` per entry.
+    /// Only an entry whose type the filesystem does not give, or a symlink, is `stat`ed.
+    static func subdirectories(of dir: String) -> [String] {
+        guard let handle = opendir(dir) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR):
+                names.append(name)
+            case Int32(DT_LNK), Int32(DT_UNKNOWN):
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory), isDirectory.boolValue {
+                    names.append(name)
+                }
+            default:
+                break
+            }
+        }
+        return names.filter { $0 != "." && $0 != ".." }
     }
 
     /// Reads every PKGBUILD with `reader`, on all cores, results in `directories` order.
@@ -43,11 +63,7 @@ public struct PKGBUILDTree: Sendable {
 
     /// Reads the PKGBUILDs of `directories` (each a directory or a PKGBUILD file).
     public static func read(directories: [String], with reader: PKGBUILDReader) -> [PKGBUILDReader.Result] {
-        let results = ResultSlots(count: directories.count)
-        DispatchQueue.concurrentPerform(iterations: directories.count) { i in
-            results.set(i, readOne(directories[i], with: reader))
-        }
-        return results.values
+        directories.concurrentMap { readOne($0, with: reader) }
     }
 
     /// Reads one PKGBUILD: `path` is its directory or the file itself.
@@ -65,22 +81,4 @@ public struct PKGBUILDTree: Sendable {
         let absolute = dir.hasPrefix("/") ? dir : FileManager.default.currentDirectoryPath + "/" + dir
         return reader.read(text: text, file: file, startdir: absolute)
     }
-}
-
-/// Result slots written from `concurrentPerform` workers, each index by one worker only.
-private final class ResultSlots: @unchecked Sendable {
-    // @unchecked: every index is written exactly once, by one worker, and read only
-    // after concurrentPerform has returned, which orders those writes before the read.
-    private var slots: [PKGBUILDReader.Result?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: PKGBUILDReader.Result) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-
-    var values: [PKGBUILDReader.Result] { slots.map { $0! } }
 }

@@ -19,6 +19,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case wrongArtifact(file: String, expected: String, found: String)
     /// Copying into the pool failed.
     case io(path: String, reason: String)
+    /// The parse cache could not be written (the plan itself is unaffected).
+    case cacheNotWritten(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             error.description
         case .io(let path, let reason):
             "\(path): \(reason)"
+        case .cacheNotWritten(let path, let reason):
+            "\(path): cannot write the parse cache: \(reason)"
         }
     }
 }

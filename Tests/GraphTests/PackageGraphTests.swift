@@ -71,6 +71,15 @@ func id(_ repo: String, _ pkgbase: String) -> PackageBaseID { PackageBaseID(repo
         #expect(g.isUnresolvable(id("core", "u3")) && g.node(id("core", "u3")) != nil)
     }
 
+    /// libalpm's `resolvedep` skips, among providers, a package named like the
+    /// dependency: `foo 1.0` providing `foo=2.0` does not meet `foo>=2`.
+    @Test func aPackageProvidingItsOwnNameDoesNotOverruleItsVersion() {
+        let g = graph([pkg("user", ["depends": ["foo>=2"]])],
+                      database: [AvailablePackage(name: "foo", version: "1.0-1", provides: [Dependency("foo=2.0")])])
+        #expect(g.isUnresolvable(id("core", "user")))
+        #expect(g.resolver.resolve(Dependency("foo>=1"), from: "core") == .database(repo: "core", package: "foo"))
+    }
+
     @Test func crossRepoResolutionSearchesTheSameRepoThenDependsOnInOrder() {
         let g = PackageGraph(repos: [
             RepoContents(name: "current", carch: "i586", pkgbuilds: [pkg("ssl", ["provides": ["libssl.so"]]),

@@ -18,6 +18,9 @@ public struct PackageGraph: Sendable {
     public let bootstrap: [String: Set<String>]
     private let position: [PackageBaseID: Int]
     private let outgoing: [[BuildEdge]]
+    /// `outgoing`'s targets without duplicates, computed once: every ordering
+    /// algorithm asks for them, several times per node.
+    private let targets: [[PackageBaseID]]
     private let unresolvedOf: [PackageBaseID: [UnresolvedDependency]]
 
     /// Reads every repo's PKGBUILD descriptions for its CARCH and resolves their build
@@ -26,23 +29,21 @@ public struct PackageGraph: Sendable {
     public init(repos: [RepoContents]) {
         var nodes: [PackageNode] = [], duplicates: [PackageBaseID] = []
         var position: [PackageBaseID: Int] = [:]
-        for repo in repos {
-            for srcinfo in repo.pkgbuilds {
-                let node = PackageNode(srcinfo, repo: repo.name, carch: repo.carch)
-                guard position[node.id] == nil else { duplicates.append(node.id); continue }
-                position[node.id] = nodes.count
-                nodes.append(node)
-            }
+        // nodes and their resolution are independent of each other: built on all cores
+        let described = repos.flatMap { repo in repo.pkgbuilds.map { (repo.name, repo.carch, $0) } }
+        for node in described.concurrentMap({ PackageNode($2, repo: $0, carch: $1) }) {
+            guard position[node.id] == nil else { duplicates.append(node.id); continue }
+            position[node.id] = nodes.count
+            nodes.append(node)
         }
         let resolver = ProviderResolver(repos: repos, nodes: nodes)
-        var outgoing = [[BuildEdge]](repeating: [], count: nodes.count)
-        var unresolved: [UnresolvedDependency] = []
-        for (n, node) in nodes.enumerated() {
+        let resolved = nodes.concurrentMap { node in
+            var edges: [BuildEdge] = [], unresolved: [UnresolvedDependency] = []
             for entry in node.buildDependencies where !node.satisfiesItself(entry.dependency) {
                 switch resolver.resolve(entry.dependency, from: node.id.repo) {
                 case .pkgbuild(let target, let pkgname)? where target != node.id:
-                    outgoing[n].append(BuildEdge(from: node.id, to: target, kind: entry.kind,
-                                                 dependency: entry.dependency, pkgname: pkgname))
+                    edges.append(BuildEdge(from: node.id, to: target, kind: entry.kind,
+                                           dependency: entry.dependency, pkgname: pkgname))
                 case nil:
                     unresolved.append(UnresolvedDependency(
                         node: node.id, kind: entry.kind, dependency: entry.dependency,
@@ -51,12 +52,19 @@ public struct PackageGraph: Sendable {
                     break
                 }
             }
+            return (edges, unresolved)
         }
+        let outgoing = resolved.map(\.0)
+        let unresolved = resolved.flatMap(\.1)
         self.nodes = nodes
         self.duplicates = duplicates
         self.position = position
         self.resolver = resolver
         self.outgoing = outgoing
+        targets = outgoing.map { edges in
+            var seen = Set<PackageBaseID>()
+            return edges.map(\.to).filter { seen.insert($0).inserted }
+        }
         edges = outgoing.flatMap { $0 }
         self.unresolved = unresolved
         unresolvedOf = Dictionary(grouping: unresolved, by: \.node)
@@ -70,10 +78,7 @@ public struct PackageGraph: Sendable {
 
     /// The pkgbases `id` needs built first, without duplicates: the `successors` of the
     /// graph algorithms.
-    public func dependencies(of id: PackageBaseID) -> [PackageBaseID] {
-        var seen = Set<PackageBaseID>()
-        return edges(from: id).map(\.to).filter { seen.insert($0).inserted }
-    }
+    public func dependencies(of id: PackageBaseID) -> [PackageBaseID] { position[id].map { targets[$0] } ?? [] }
 
     /// The dependencies of `id` that nothing provides.
     public func unresolved(of id: PackageBaseID) -> [UnresolvedDependency] { unresolvedOf[id] ?? [] }

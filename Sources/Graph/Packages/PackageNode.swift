@@ -45,8 +45,11 @@ public struct PackageNode: Sendable {
         var dependencies: [BuildDependency] = []
         for kind in DependencyKind.allCases {
             for key in keysFor(kind.rawValue) {
-                let base = (srcinfo.base[key] ?? []).filter { !$0.isEmpty }
-                for value in base + srcinfo.pkgnames.flatMap({ srcinfo.values(key, for: $0) }) {
+                // a package that does not override the key inherits the base's values,
+                // already taken: only overrides can add entries
+                let base = srcinfo.base[key] ?? []
+                let overrides = srcinfo.packages.flatMap { $0.section[key] ?? [] }
+                for value in base + overrides where !value.isEmpty {
                     let entry = BuildDependency(kind, Dependency(value))
                     if seen.insert(entry).inserted { dependencies.append(entry) }
                 }

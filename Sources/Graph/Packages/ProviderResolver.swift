@@ -15,8 +15,14 @@ public enum Provider: Sendable, Hashable {
 ///   to is invisible, as it would be to that machine.
 /// - Literal name first: the first searched repo with a package of that name at a
 ///   version meeting the constraint wins, even if an earlier repo has a provider.
-/// - Otherwise providers: the first searched repo that has any (so the same repo
-///   first); among several there, the smallest pkgname.
+/// - Otherwise providers, other than packages named like the dependency: the first
+///   searched repo that has any (so the same repo first); among several there, the
+///   smallest pkgname. libalpm collects providers over all repos, each repo's sorted by
+///   name, and without a prompt takes the first: the same package.
+/// - Checked against libalpm on the real 2019 and 2021 Arch core databases
+///   (`ResolverTruthTests`). Not modelled, as a build graph has no use for them:
+///   libalpm's preference for a provider already installed, IgnorePkg, and its
+///   pass over the local database when nothing in the sync repos fits.
 /// - In one repo, the PKGBUILD's package comes before the database's package of the
 ///   same name: the graph builds the new one. Versions and provides are matched by
 ///   ``Dependency/isSatisfied(by:version:provides:)`` (libalpm's `_alpm_depcmp`).
@@ -82,8 +88,10 @@ public struct ProviderResolver: Sendable {
             }
         }
         for s in searchOrders[r] {
+            // libalpm skips a package named like the dependency here: its own version
+            // was judged in the literal pass, a `provides` of its own name cannot overrule it
             let providers = (indexes[s].byProvision[dependency.name] ?? []).filter {
-                eligible($0) && $0.provides.contains(where: dependency.isSatisfied(byProvision:))
+                eligible($0) && $0.name != dependency.name && $0.provides.contains(where: dependency.isSatisfied(byProvision:))
             }
             if let best = providers.min(by: ProviderIndex.Candidate.isPreferred) { return best.provider }
         }

@@ -24,23 +24,42 @@ extension Configuration {
     /// database, for the planner. A missing database is an empty repo (nothing built
     /// yet); an unreadable one, a broken tree root or makepkg.conf is a problem reported
     /// beside the repos, never a reason to drop the others.
-    public func planRepos() -> (repos: [PlanRepo], problems: [PlanInputProblem]) {
+    ///
+    /// With `cache` (a file, usually ``parseCacheFile``), PKGBUILDs unchanged since the
+    /// last run are not parsed again (see ``ParseCache``); the cache is then written
+    /// back, and failing to write it is only a problem reported beside the repos.
+    public func planRepos(cache cacheFile: String? = nil) -> (repos: [PlanRepo], problems: [PlanInputProblem]) {
         var repos: [PlanRepo] = []
         var problems: [PlanInputProblem] = []
+        var cache = cacheFile.map(ParseCache.load(from:))
+        var seen = Set<ParseCache.Key>()
         for config in self.repos {
             let note = { (message: String) in problems.append(PlanInputProblem(repo: config.name, message: message)) }
             var environment = MakepkgEnvironment.debianDefault(carch: config.arch)
+            var confData: Data?
             if let conf = config.makepkgConf {
                 if let data = FileManager.default.contents(atPath: conf) {
                     environment = MakepkgEnvironment(makepkgConf: String(decoding: data, as: UTF8.self), carch: config.arch)
+                    confData = data
                 } else {
                     note("\(conf): cannot read the makepkg.conf; Debian's default is used")
                 }
             }
             let reader = PKGBUILDReader(environment: environment)
+            let fingerprint = ParseCache.environment(carch: config.arch, makepkgConf: confData)
             var results: [PKGBUILDReader.Result] = []
             for root in config.abs {
-                do { results += try PKGBUILDTree(root: root).read(with: reader) } catch { note("\(error)") }
+                do {
+                    let tree = try PKGBUILDTree(root: root)
+                    if cache != nil {
+                        results += cache!.read(directories: tree.directories, with: reader, environment: fingerprint)
+                        for directory in tree.directories { seen.insert(ParseCache.Key(path: directory + "/PKGBUILD", environment: fingerprint)) }
+                    } else {
+                        results += tree.read(with: reader)
+                    }
+                } catch {
+                    note("\(error)")
+                }
             }
             var database: [DatabaseEntry] = []
             if FileManager.default.fileExists(atPath: config.db) {
@@ -57,6 +76,15 @@ extension Configuration {
                 blacklist: Set(config.blacklist), acceptedArches: config.archPolicy.acceptedArches(repoArch: config.arch),
                 pkgbuilds: results, database: database))
         }
+        if var cache, let cacheFile {
+            cache.retain(seen)
+            if cache.isModified {
+                do { try cache.save(to: cacheFile) } catch { problems.append(PlanInputProblem(repo: "*", message: error.description)) }
+            }
+        }
         return (repos, problems)
     }
+
+    /// Where `pacbuild plan` keeps its parse cache: `STATE_DIR/cache/pkgbuild-cache.bin`.
+    public var parseCacheFile: String { ParseCache.file(stateDirectory: global.stateDir) }
 }

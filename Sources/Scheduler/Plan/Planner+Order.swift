@@ -2,8 +2,10 @@ import Graph
 
 extension Planner {
     /// Orders the builds, gives them waves and priorities, and assembles the plan.
-    func finish(options: PlanOptions) -> Plan {
-        var entries = entries
+    /// Moves the entries into the plan: the planner is spent afterwards.
+    mutating func finish(options: PlanOptions) -> Plan {
+        var entries: [PlanEntry] = []
+        swap(&entries, &self.entries)
         let selection = Set(index.keys.filter { id in
             entries[index[id]!].status.isBuilt && (options.repo == nil || id.repo == options.repo)
         })

@@ -144,16 +144,19 @@ struct Planner {
             return index[id] == i ? id : nil
         }
         let order = stronglyConnectedComponents(ids, successors: graph.dependencies(of:)).flatMap { $0 }
+        // the pkgbase at the end of each blocked entry's chain: what cannot be built
+        var cause: [PackageBaseID: PackageBaseID] = [:]
         for id in order {
             let i = index[id]!
             guard entries[i].status.isBuilt else { continue }
             for target in graph.dependencies(of: id) where wanted.contains(target) {
-                let t = entries[index[target]!]
-                guard [.unresolvable, .needsFallback, .blocked].contains(t.status) else { continue }
+                let t = index[target]!
+                guard [.unresolvable, .needsFallback, .blocked].contains(entries[t].status) else { continue }
+                let root = cause[target] ?? target
+                cause[id] = root
                 entries[i].status = .blocked
-                entries[i].blockedBy = [target.description] + t.blockedBy
-                let cause = index[ids.first { $0.description == entries[i].blockedBy.last } ?? target]!
-                entries[i].reason = "needs \(target) first, which cannot be built (\(entries[cause].id) is \(entries[cause].status.rawValue))"
+                entries[i].blockedBy = [target.description] + entries[t].blockedBy
+                entries[i].reason = "needs \(target) first, which cannot be built (\(root) is \(entries[index[root]!].status.rawValue))"
                 break
             }
         }

@@ -1,0 +1,132 @@
+import Foundation
+import Graph
+import Repo
+import Testing
+
+/// Our ``ProviderResolver`` against libalpm on real databases: for every package of a
+/// `core` database, the packages `pacman -Sp core/PKG` installs on an empty root
+/// (`resolve-truth.tsv`, see ../shared/corpus/dbs/SOURCES.md), or its error.
+///
+/// The walk over runtime `depends` is libalpm's `_alpm_resolvedeps`: depth first, a
+/// package's dependencies before it; a dependency already met by a package pulled in
+/// earlier (or by the package itself, or by one still being resolved, for a cycle) pulls
+/// nothing; otherwise the resolver picks the provider (`_alpm_resolvedep`'s job) from
+/// the repos in pacman.conf order. What is tested is that choice: the same providers
+/// give the same set of packages.
+struct ResolverTruthTests {
+    static let dbs = ConfigFixture.packageRoot + "/../shared/corpus/dbs"
+
+    struct Truth {
+        var target: String
+        /// `repo/name=version` in libalpm's install order; empty on error.
+        var order: [String]
+        /// The `unable to satisfy dependency` messages when pacman failed.
+        var error: String?
+    }
+
+    static func truth(_ file: String) throws -> [Truth] {
+        try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let list = f[2].split(separator: ";").map(String.init)
+            return f[1] == "0" ? Truth(target: f[0], order: list, error: nil)
+                : Truth(target: f[0], order: [], error: list.joined(separator: " "))
+        }
+    }
+
+    /// One configured search order over the databases of `directory`.
+    struct Sync {
+        var resolver: ProviderResolver
+        var packages: [String: [String: DatabaseEntry]]
+
+        init(directory: String, repos: [String]) throws {
+            setlocale(LC_ALL, "C.UTF-8")
+            var packages: [String: [String: DatabaseEntry]] = [:]
+            var contents: [RepoContents] = []
+            for repo in repos {
+                let db = try SyncDatabase.read(at: "\(directory)/\(repo).db")
+                packages[repo] = Dictionary(db.entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                contents.append(RepoContents(
+                    name: repo, carch: "x86_64", dependsOn: repo == repos[0] ? Array(repos.dropFirst()) : [],
+                    database: db.entries.map { AvailablePackage(name: $0.name, version: $0.version.description, provides: $0.provides, base: $0.base) }))
+            }
+            resolver = ProviderResolver(repos: contents, nodes: [])
+            self.packages = packages
+        }
+
+        /// `repo/name=version` of every package installing `target` pulls in, dependencies
+        /// first, or the unmet dependencies as `'dep' required by pkg`.
+        func install(_ repo: String, _ name: String) -> (order: [String], unmet: [String]) {
+            var order: [(repo: String, entry: DatabaseEntry)] = []
+            var resolving: [DatabaseEntry] = []
+            var unmet: [String] = []
+            func meets(_ dependency: Dependency, _ entry: DatabaseEntry) -> Bool {
+                dependency.isSatisfied(by: entry.name, version: entry.version.description, provides: entry.provides)
+            }
+            func visit(_ repo: String, _ entry: DatabaseEntry) {
+                guard !order.contains(where: { $0.entry.name == entry.name }) else { return }
+                resolving.append(entry)
+                for dependency in entry.depends {
+                    if (order.map(\.entry) + resolving).contains(where: { meets(dependency, $0) }) { continue }
+                    // the resolver searches from the first repo: pacman.conf's order
+                    guard case .database(let r, let p)? = resolver.resolve(dependency, from: resolver.repos[0]) else {
+                        unmet.append("'\(dependency)' required by \(entry.name)")
+                        continue
+                    }
+                    visit(r, packages[r]![p]!)
+                }
+                resolving.removeLast()
+                order.append((repo, entry))
+            }
+            visit(repo, packages[repo]![name]!)
+            return (order.map { "\($0.repo)/\($0.entry.name)=\($0.entry.version)" }, unmet)
+        }
+    }
+
+    static let sources: [(truth: String, sync: String, repos: [String])] = [
+        ("paru/resolve-truth.tsv", "paru/testdata/db/sync", ["core", "extra"]),
+        ("alpm.rs/resolve-truth.tsv", "alpm.rs/tests/db/sync",
+         ["core", "extra", "testing", "community-testing", "multilib", "multilib-testing"]),
+    ]
+
+    @Test(arguments: sources.indices)
+    func installSetsMatchLibalpm(source: Int) throws {
+        let (truthFile, directory, repos) = Self.sources[source]
+        let sync = try Sync(directory: Self.dbs + "/" + directory, repos: repos)
+        let truths = try Self.truth(Self.dbs + "/" + truthFile)
+        #expect(truths.count > 200)
+        var mismatches: [String] = []
+        for truth in truths {
+            let parts = truth.target.split(separator: "/").map(String.init)
+            let (order, unmet) = sync.install(parts[0], parts[1])
+            if let error = truth.error {
+                if unmet.isEmpty { mismatches.append("\(truth.target): libalpm failed (\(error)), we resolved \(order)") }
+                // libalpm words it `unable to satisfy dependency 'jansson' required by nftables`
+                for message in unmet where !error.contains(message) {
+                    mismatches.append("\(truth.target): our unmet \(message) not in \(error)")
+                }
+                continue
+            }
+            if !unmet.isEmpty { mismatches.append("\(truth.target): libalpm resolved it, we could not: \(unmet)") }
+            if Set(order) != Set(truth.order) {
+                mismatches.append("\(truth.target): only libalpm \(Set(truth.order).subtracting(order).sorted()), only ours \(Set(order).subtracting(truth.order).sorted())")
+            }
+            #expect(order.last == "\(truth.target)=\(sync.packages[parts[0]]![parts[1]]!.version)")
+            // dependencies before dependents: a package meeting a dependency comes
+            // first, unless libalpm too puts it after (a cycle, broken the same way)
+            let entries = order.map { id in
+                let slash = id.firstIndex(of: "/")!, name = id[id.index(after: slash)...].split(separator: "=")[0]
+                return sync.packages[String(id[..<slash])]![String(name)]!
+            }
+            for (b, dependent) in entries.enumerated() {
+                for dependency in dependent.depends {
+                    guard let a = entries.firstIndex(where: {
+                        dependency.isSatisfied(by: $0.name, version: $0.version.description, provides: $0.provides)
+                    }), a > b, let ta = truth.order.firstIndex(of: order[a]), let tb = truth.order.firstIndex(of: order[b])
+                    else { continue }
+                    if ta < tb { mismatches.append("\(truth.target): \(order[a]) (for \(dependency)) after \(order[b]), libalpm puts it before") }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(truths.count):\n\(mismatches.prefix(20).joined(separator: "\n"))")
+    }
+}
