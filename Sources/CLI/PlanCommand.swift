@@ -31,13 +31,29 @@ extension Pacbuild {
         }
 
         func run() throws {
+            // the output of the last run is reused when no input changed (see PlanOutputCache)
+            let loaded = try loadValidConfiguration(config)
+            let cacheFile = PlanOutputCache.file(stateDirectory: loaded.global.stateDir)
+            let fingerprint = noCache ? nil : loaded.planFingerprint(
+                options: "\(format.rawValue)|\(repo ?? "")|\(rebuild.joined(separator: ","))|\(reverse)|\(workers)")
+            if let fingerprint, let cached = PlanOutputCache.load(from: cacheFile, fingerprint: fingerprint) {
+                for warning in cached.warnings { printError(warning) }
+                print(cached.stdout, terminator: "")
+                return
+            }
             let (plan, problems) = try loadPlan(config: config, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse), cache: !noCache)
-            for problem in problems { printError("warning: \(problem)") }
+            let warnings = problems.map { "warning: \($0)" }
+            for warning in warnings { printError(warning) }
+            let output: String
             switch format {
-            case .text: print(PlanText(plan: plan, workers: workers).text, terminator: "")
-            case .json: print(plan.jsonText)
-            case .dot: print(PlanDot(plan: plan).text, terminator: "")
-            case .svg: print(try PlanDot(plan: plan).svg(), terminator: "")
+            case .text: output = PlanText(plan: plan, workers: workers).text
+            case .json: output = plan.jsonText + "\n"
+            case .dot: output = PlanDot(plan: plan).text
+            case .svg: output = try PlanDot(plan: plan).svg()
+            }
+            print(output, terminator: "")
+            if let fingerprint {
+                PlanOutputCache.save(PlanOutputCache.Output(stdout: output, warnings: warnings), to: cacheFile, fingerprint: fingerprint)
             }
         }
     }
