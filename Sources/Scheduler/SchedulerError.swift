@@ -19,6 +19,14 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case wrongArtifact(file: String, expected: String, found: String)
     /// Copying into the pool failed.
     case io(path: String, reason: String)
+    /// A claimed build's pkgbase is in none of its repo's ABS trees any more.
+    case pkgbuildNotFound(package: String, trees: [String])
+    /// A claimed build's PKGBUILD cannot be read (the reader's diagnostics).
+    case pkgbuildUnreadable(directory: String, diagnostics: [String])
+    /// The PKGBUILD changed version since the build was queued.
+    case versionChanged(package: String, queued: String, found: String, directory: String)
+    /// A waka or run that cannot start (no repos it may build, no build root).
+    case cannotStart(String)
 
     public var description: String {
         switch self {
@@ -38,6 +46,15 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             error.description
         case .io(let path, let reason):
             "\(path): \(reason)"
+        case .pkgbuildNotFound(let package, let trees):
+            "no PKGBUILD of \(package) in \(trees.joined(separator: ", ")); it was removed since it was queued, run pacbuild catchup"
+        case .pkgbuildUnreadable(let directory, let diagnostics):
+            "\(directory)/PKGBUILD cannot be read: \(diagnostics.prefix(3).joined(separator: "; "))"
+        case .versionChanged(let package, let queued, let found, let directory):
+            "\(directory)/PKGBUILD is now \(package) \(found), but the build was queued for \(queued); "
+                + "run pacbuild catchup to queue the new version"
+        case .cannotStart(let reason):
+            reason
         }
     }
 }

@@ -29,15 +29,8 @@ extension Configuration {
         var problems: [PlanInputProblem] = []
         for config in self.repos {
             let note = { (message: String) in problems.append(PlanInputProblem(repo: config.name, message: message)) }
-            var environment = MakepkgEnvironment.debianDefault(carch: config.arch)
-            if let conf = config.makepkgConf {
-                if let data = FileManager.default.contents(atPath: conf) {
-                    environment = MakepkgEnvironment(makepkgConf: String(decoding: data, as: UTF8.self), carch: config.arch)
-                } else {
-                    note("\(conf): cannot read the makepkg.conf; Debian's default is used")
-                }
-            }
-            let reader = PKGBUILDReader(environment: environment)
+            let (reader, problem) = config.reader()
+            if let problem { note(problem) }
             var results: [PKGBUILDReader.Result] = []
             for root in config.abs {
                 do { results += try PKGBUILDTree(root: root).read(with: reader) } catch { note("\(error)") }
