@@ -4,8 +4,9 @@ import Foundation
 /// SIGTERM and SIGINT as requests to stop gracefully, the way a service manager asks:
 /// the first one starts the grace period, the second stops at once. The signals are
 /// ignored by default disposition and delivered through Dispatch, so the handler runs
-/// on a normal queue, not in signal context.
-public final class ShutdownSignals: Sendable {
+/// on a normal queue, not in signal context. Keep the value alive as long as the
+/// handling should last.
+public final class ShutdownSignals {
     private let sources: [any DispatchSourceSignal]
 
     /// `handler(n)` runs on the n-th signal received (1 for the first).
