@@ -37,7 +37,7 @@ extension Pacbuild {
             let mode: RunProgress.Mode = json ? .json : isatty(STDOUT_FILENO) == 1 ? .terminal : .plain
             let progress = RunProgress(mode: mode, slots: settings.slots, pending: try pending(report, buildStore, loaded))
             if json {
-                progress.note(try RunJSON.line(RunJSON.Event(event: "catchup", message: catchupLine(report))).dropLast() + "")
+                progress.note(String(try RunJSON.line(RunJSON.Event(event: "catchup", message: catchupLine(report))).dropLast()))
             } else {
                 progress.note(CatchupText(report: report, dryRun: false).text.trimmingCharacters(in: .newlines))
             }
