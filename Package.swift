@@ -44,6 +44,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI", "Graph"]),
         // Real sandboxes and builds: needs root, a debootstrap'ed build root (made once, reused) and user-mode-linux.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Repo", "Graph"]),
+        // `pacbuild run` end to end (catchup, wakas, namespace sandboxes, publishing, the real pacman): needs root and the sandbox tests' cached root.
+        .testTarget(name: "IntegrationTests", dependencies: ["CLI", "Scheduler", "Sandbox", "Graph"]),
     ],
     swiftLanguageModes: [.v6]
 )

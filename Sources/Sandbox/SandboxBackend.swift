@@ -53,7 +53,7 @@ func execute(_ launch: Launch, job: SandboxJob) throws(SandboxError) -> SandboxO
     }
     let log = try BuildLog(path: job.logPath)
     let outcome = try SupervisedRun.run(launch.arguments, environment: launch.environment, log: log,
-                                        timeout: job.timeout, termination: launch.termination)
+                                        timeout: job.timeout, termination: launch.termination, shouldStop: job.shouldStop)
     return SandboxOutcome(exitStatus: outcome.exitStatus, timedOut: outcome.timedOut, duration: outcome.duration,
                           tail: outcome.tail)
 }

@@ -24,10 +24,13 @@ public struct SandboxJob: Sendable {
     public var scratchParent: String
     /// UML's memory, `mem=` (ignored by the other backends).
     public var memory: String
+    /// Asked a few times a second while the job runs; `true` stops the sandbox as a
+    /// timeout does (a waka shutting down takes its unfinished builds back this way).
+    public var shouldStop: (@Sendable () -> Bool)?
 
     public init(root: BuildRoot, jobDirectory: String, command: [String], network: Bool = false,
                 timeout: Duration = .seconds(3600), logPath: String, interactive: Bool = false,
-                scratchParent: String = "/var/tmp", memory: String = "1024M") {
+                scratchParent: String = "/var/tmp", memory: String = "1024M", shouldStop: (@Sendable () -> Bool)? = nil) {
         self.root = root
         self.jobDirectory = jobDirectory
         self.command = command
@@ -37,6 +40,7 @@ public struct SandboxJob: Sendable {
         self.interactive = interactive
         self.scratchParent = scratchParent
         self.memory = memory
+        self.shouldStop = shouldStop
     }
 }
 

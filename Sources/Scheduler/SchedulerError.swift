@@ -21,6 +21,14 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case io(path: String, reason: String)
     /// The parse cache could not be written (the plan itself is unaffected).
     case cacheNotWritten(path: String, reason: String)
+    /// A claimed build's pkgbase is in none of its repo's ABS trees any more.
+    case pkgbuildNotFound(package: String, trees: [String])
+    /// A claimed build's PKGBUILD cannot be read (the reader's diagnostics).
+    case pkgbuildUnreadable(directory: String, diagnostics: [String])
+    /// The PKGBUILD changed version since the build was queued.
+    case versionChanged(package: String, queued: String, found: String, directory: String)
+    /// A waka or run that cannot start (no repos it may build, no build root).
+    case cannotStart(String)
 
     public var description: String {
         switch self {
@@ -42,6 +50,15 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(path): \(reason)"
         case .cacheNotWritten(let path, let reason):
             "\(path): cannot write the parse cache: \(reason)"
+        case .pkgbuildNotFound(let package, let trees):
+            "no PKGBUILD of \(package) in \(trees.joined(separator: ", ")); it was removed since it was queued, run pacbuild catchup"
+        case .pkgbuildUnreadable(let directory, let diagnostics):
+            "\(directory)/PKGBUILD cannot be read: \(diagnostics.prefix(3).joined(separator: "; "))"
+        case .versionChanged(let package, let queued, let found, let directory):
+            "\(directory)/PKGBUILD is now \(package) \(found), but the build was queued for \(queued); "
+                + "run pacbuild catchup to queue the new version"
+        case .cannotStart(let reason):
+            reason
         }
     }
 }

@@ -10,7 +10,7 @@ import Testing
     ]
     static let events: [BuildLifecycle.Event] = [
         .dependencies(.done), .dependencies(.pending), .dependencies(.failed(dep)), .claim, .renewLease,
-        .leaseExpired, .built, .failed(.check), .accept, .reject, .cancel, .retry(.done), .retry(.pending),
+        .leaseExpired, .release, .built, .failed(.check), .accept, .reject, .cancel, .retry(.done), .retry(.pending),
         .retry(.failed(dep)), .supersede,
     ]
 
@@ -32,6 +32,7 @@ import Testing
         case (.ready, .claim): return to(.building)
         case (.building, .renewLease): return .keep
         case (.building, .leaseExpired): return .transition(to: .ready, dependents: .none)
+        case (.building, .release): return to(.ready)
         case (.building, .built): return to(.built)
         case (.building, .failed(let c)): return to(.failed(c), .block)
         case (.built, .accept): return to(.accepted, .reevaluate)

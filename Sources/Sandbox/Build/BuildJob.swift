@@ -21,6 +21,9 @@ public struct BuildJob: Sendable {
     public var network: Bool
     /// Wall-clock limit for the whole sandbox, dependency installation included.
     public var timeout: Duration
+    /// See ``SandboxJob/shouldStop``: a stopped build ends as failed, and its caller,
+    /// who asked for the stop, knows to disregard the result.
+    public var shouldStop: (@Sendable () -> Bool)?
 
     public init(directory: String, pkgbase: String, expected: [ExpectedPackage], dependencies: [String],
                 repositories: [LocalRepository] = [], makepkgConf: String? = nil, carch: String,

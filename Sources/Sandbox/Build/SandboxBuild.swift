@@ -42,7 +42,7 @@ public struct SandboxBuild: Sendable {
                                              customMakepkgConf: job.makepkgConf != nil), to: "job.sh", mode: 0o755)
         let sandboxJob = SandboxJob(root: root, jobDirectory: workspace.job, command: ["/bin/sh", SandboxJob.mountPoint + "/job.sh"],
                                     network: job.network, timeout: job.timeout, logPath: workspace.log,
-                                    scratchParent: scratchParent, memory: memory)
+                                    scratchParent: scratchParent, memory: memory, shouldStop: job.shouldStop)
         let outcome = try backend.run(sandboxJob)
         var failure = FailureClassifier.classify(log: outcome.tail, exitStatus: outcome.exitStatus, timedOut: outcome.timedOut)
         var (packages, problems) = PackageVerifier.verify(directory: workspace.output, expected: job.expected)

@@ -51,18 +51,24 @@ struct SupervisedOutcome: Sendable {
 /// synchronize; callers run it off the cooperative pool (``SandboxBackend`` wraps it).
 enum SupervisedRun {
     static func run(_ arguments: [String], environment: [String: String]? = nil, log: BuildLog,
-                    timeout: Duration, termination: Termination) throws(SandboxError) -> SupervisedOutcome {
+                    timeout: Duration, termination: Termination,
+                    shouldStop: (@Sendable () -> Bool)? = nil) throws(SandboxError) -> SupervisedOutcome {
         let start = ContinuousClock.now
         let (child, output) = try Spawned.startPiped(arguments, environment: environment)
         defer { close(output) }
         let deadline = start + timeout
-        var timedOut = false
+        var timedOut = false, stopped = false
         var exited: Int32?
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             if !timedOut && ContinuousClock.now >= deadline {
                 timedOut = true
                 log.note("timeout after \(timeout); stopping the sandbox")
+                termination.stop(child.pid)
+            }
+            if !timedOut && !stopped, let shouldStop, shouldStop() {
+                stopped = true
+                log.note("stopped on request; stopping the sandbox")
                 termination.stop(child.pid)
             }
             var pollfd = pollfd(fd: output, events: Int16(POLLIN), revents: 0)

@@ -11,7 +11,9 @@ public struct GlobalConfig: Sendable, Equatable {
     /// The sandbox backend of repos that name none. `namespace`: isolated and fast,
     /// whereas `host` is unsafe and `uml` is slow.
     public var sandbox: SandboxBackendKind
-    /// The build root (`pacbuild sandbox create NAME`) builds start from.
+    /// The build root builds start from: a name under `STATE/roots` (`pacbuild sandbox
+    /// create NAME`), or, when it holds a `/`, the path of such a root's directory
+    /// (absolute once loaded), so that several state directories can share one root.
     public var buildRoot: String
     /// Waka settings.
     public var workers: WorkerSettings
@@ -51,7 +53,9 @@ public struct GlobalConfig: Sendable, Equatable {
             }
         }
         config.sandbox = table.choice("sandbox", SandboxBackendKind.self) ?? config.sandbox
-        config.buildRoot = table.string("build_root") ?? config.buildRoot
+        if let root = table.string("build_root", expected: "a build root name, or the path of a root's directory") {
+            config.buildRoot = root.contains("/") ? paths.resolve(root) : root
+        }
         config.workers = WorkerSettings.parse(&table)
         return (config, table.finish())
     }

@@ -22,6 +22,9 @@ public struct BuildLifecycle: Sendable, Hashable {
         case claim
         case renewLease
         case leaseExpired
+        /// The holder gives the build back unfinished (a waka shutting down): it is
+        /// ready again and, unlike a lost lease, the attempt does not count.
+        case release
         case built
         case failed(FailureClass)
         case accept
@@ -85,6 +88,8 @@ public struct BuildLifecycle: Sendable, Hashable {
             return (.building, .none)
         case (.building, .leaseExpired):
             return attempts + 1 > retryLimit ? (.failed(.lost), .block) : (.ready, .none)
+        case (.building, .release):
+            return (.ready, .none)
         case (.building, .built):
             return (.built, .none)
         case (.building, .failed(let failure)):
@@ -128,6 +133,7 @@ public struct LifecycleRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case .claim: "claim"
         case .renewLease: "renew the lease of"
         case .leaseExpired: "expire the lease of"
+        case .release: "give back"
         case .built: "report as built"
         case .failed: "report as failed"
         case .accept: "accept"

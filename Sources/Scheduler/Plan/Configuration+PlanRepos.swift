@@ -35,18 +35,10 @@ extension Configuration {
         var seen = Set<ParseCache.Key>()
         for config in self.repos {
             let note = { (message: String) in problems.append(PlanInputProblem(repo: config.name, message: message)) }
-            var environment = MakepkgEnvironment.debianDefault(carch: config.arch)
-            var confData: Data?
-            if let conf = config.makepkgConf {
-                if let data = FileManager.default.contents(atPath: conf) {
-                    environment = MakepkgEnvironment(makepkgConf: String(decoding: data, as: UTF8.self), carch: config.arch)
-                    confData = data
-                } else {
-                    note("\(conf): cannot read the makepkg.conf; Debian's default is used")
-                }
-            }
-            let reader = PKGBUILDReader(environment: environment)
-            let fingerprint = ParseCache.environment(carch: config.arch, makepkgConf: confData)
+            let (reader, problem) = config.reader()
+            if let problem { note(problem) }
+            let fingerprint = ParseCache.environment(
+                carch: config.arch, makepkgConf: config.makepkgConf.flatMap { FileManager.default.contents(atPath: $0) })
             var results: [PKGBUILDReader.Result] = []
             for root in config.abs {
                 do {

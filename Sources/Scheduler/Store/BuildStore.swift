@@ -29,6 +29,9 @@ public protocol BuildStore: AnyObject, Sendable {
     /// Puts builds whose lease ran out back to `ready` (or `failed(lost)` past the retry
     /// limit); returns them.
     func expireLeases() throws -> [BuildID]
+    /// Gives a build `worker` holds back unfinished: `ready` again, attempts unchanged (a
+    /// waka stopping, or one restarted under the same name returning what it held).
+    func release(_ build: BuildID, worker: String) throws
     /// A worker's result for a build it holds; a built build's duration goes to history.
     func report(_ build: BuildID, worker: String, result: BuildResult) throws -> BuildRecord
 

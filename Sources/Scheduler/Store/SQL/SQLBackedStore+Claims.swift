@@ -55,6 +55,14 @@ extension SQLBackedStore {
         }
     }
 
+    public func release(_ build: BuildID, worker: String) throws {
+        try transaction { db in
+            let record = try load(db, build)
+            try requireHolder(record, worker)
+            try apply(.release, to: record, db, setting: [("worker", .null), ("lease_expires", .null), ("started_at", .null)])
+        }
+    }
+
     public func report(_ build: BuildID, worker: String, result: BuildResult) throws -> BuildRecord {
         try transaction { db in
             let record = try load(db, build)

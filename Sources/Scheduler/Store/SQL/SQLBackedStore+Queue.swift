@@ -22,6 +22,7 @@ extension SQLBackedStore {
             }
             for (build, id) in created {
                 result.superseded += try supersede(build.package, keeping: id, db)
+                try replaceUnsuccessful(build.package, with: id, db)
             }
             for (build, id) in created {
                 for dependency in build.dependencies where dependency != build.package {
@@ -61,6 +62,27 @@ extension SQLBackedStore {
             try reevaluate(moved.compactMap { $0.buildID(0) }, db)
         }
         return stale.map(\.id)
+    }
+
+    /// A new version of a pkgbase whose build failed, was rejected or cancelled is the
+    /// fix its blocked dependents wait for: their edges move from the old build to `new`,
+    /// so they proceed by themselves once it is accepted (no retry needed). Only queued
+    /// dependents move; finished ones keep their history.
+    private func replaceUnsuccessful(_ package: PackageBaseID, with new: BuildID, _ db: any SQLConnection) throws {
+        let old = try db.query("SELECT id FROM builds WHERE repo = $1 AND pkgbase = $2 AND id <> $3 "
+                               + "AND state IN ('failed', 'rejected', 'cancelled')",
+                               .text(package.repo), .text(package.pkgbase), .int(new.rawValue)).compactMap { $0.buildID(0) }
+        guard !old.isEmpty else { return }
+        let queued = "SELECT id FROM builds WHERE state IN ('waiting', 'blocked')"
+        let moved = try db.query("SELECT DISTINCT build_id FROM build_edges WHERE depends_on IN (\(Self.list(old))) "
+                                 + "AND build_id <> $1 AND build_id IN (\(queued))", .int(new.rawValue)).compactMap { $0.buildID(0) }
+        guard !moved.isEmpty else { return }
+        for id in moved {
+            try db.query("INSERT INTO build_edges (build_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                         .int(id.rawValue), .int(new.rawValue))
+        }
+        try db.query("DELETE FROM build_edges WHERE depends_on IN (\(Self.list(old))) AND build_id IN (\(Self.list(moved)))")
+        try reevaluate(moved, db)
     }
 
     /// Inserts a new build as `waiting`; nil when that version is already queued.

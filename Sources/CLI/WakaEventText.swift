@@ -1,0 +1,39 @@
+import Foundation
+import Scheduler
+
+/// One line of text per waka event, shared by `pacbuild waka` and `pacbuild run`.
+enum WakaEventText {
+    static func line(_ event: WakaEvent) -> String {
+        switch event {
+        case .started(let info, let returned):
+            return "waka \(info.name) on \(info.host): \(info.slots) slot(s), arches \(info.arches.joined(separator: " "))"
+                + (returned.isEmpty ? "" : "; gave back \(returned.map(\.description).joined(separator: " ")) held from before")
+        case .claimed(let build, let slot):
+            return "building \(name(build)) (slot \(slot))"
+        case .finished(let build, _):
+            if let failure = build.state.failureClass {
+                return "FAILED \(name(build)): \(failure.rawValue): \(build.reason ?? "")" + (build.log.map { "; log: \($0)" } ?? "")
+            }
+            return "built \(name(build))" + duration(build)
+        case .accepted(let build):
+            return "accepted \(name(build)) into \(build.package.repo)"
+        case .acceptFailed(let build, let reason):
+            return "could not accept \(name(build)), it awaits review: \(reason)"
+        case .gaveBack(let build, _):
+            return "gave back \(name(build)) unfinished"
+        case .expired(let ids):
+            return "leases expired: \(ids.map(\.description).joined(separator: " ")) (back to ready)"
+        case .storeError(let message):
+            return "store error (retrying): \(message)"
+        case .stopping(let grace):
+            return "stopping: no more claims; running builds get \(Int(grace)) s, then they are given back (signal again to stop now)"
+        }
+    }
+
+    static func name(_ build: BuildRecord) -> String { "\(build.id) \(build.package) \(build.version)" }
+
+    private static func duration(_ build: BuildRecord) -> String {
+        guard let start = build.startedAt, let end = build.finishedAt else { return "" }
+        return String(format: " in %.1f s", end.timeIntervalSince(start))
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Sandbox
+
+/// Runs one claimed build to its report: finds its PKGBUILD, builds it in its repo's
+/// sandbox against the repo's and its dependencies' databases, keeps the log and
+/// packages under `STATE/artifacts/ID/`, reports, and accepts it when the repo's review
+/// is `auto`. Every failure to even attempt the build is reported as a failure with a
+/// class and a reason, so a claimed build never stays `building` by accident.
+struct BuildRunner: Sendable {
+    let configuration: Configuration
+    let store: any BuildStore
+    let root: BuildRoot
+    let worker: String
+    /// Serializes this waka's publishing: the database writer refuses a second writer
+    /// rather than waiting for it.
+    let publishLock: NSLock
+
+    /// How a claimed build ended for this waka.
+    enum Outcome: Sendable {
+        case reported(BuildRecord)
+        /// Stopped at shutdown and given back.
+        case gaveBack
+    }
+
+    func run(_ build: BuildRecord, shouldStop: @escaping @Sendable () -> Bool) throws -> Outcome {
+        let state = configuration.global.stateDir
+        let work = state + "/work/\(build.id.rawValue)"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let result: Sandbox.BuildResult
+        do {
+            guard let repo = configuration.repo(named: build.package.repo) else {
+                throw SchedulerError.cannotStart("repo \(build.package.repo) is not in this waka's configuration")
+            }
+            let source = try BuildSource.locate(build.package, version: build.version, in: repo)
+            var job = BuildJob(srcinfo: source.srcinfo, directory: source.directory, carch: repo.arch,
+                               repositories: configuration.buildRepositories(for: repo), makepkgConf: repo.makepkgConf,
+                               network: repo.network)
+            job.shouldStop = shouldStop
+            let backend = try SandboxBackends.make(repo.sandbox, stateDirectory: state)
+            result = try SandboxBuild(backend: backend, root: root, workDirectory: work, scratchParent: state + "/tmp").run(job)
+        } catch let error as SchedulerError {
+            let failureClass: FailureClass = if case .cannotStart = error { .sandbox } else { .source }
+            return .reported(try store.report(build.id, worker: worker, result: .failed(failureClass, reason: error.description, log: nil)))
+        } catch {
+            return .reported(try store.report(build.id, worker: worker, result: .failed(.sandbox, reason: "\(error)", log: nil)))
+        }
+        if shouldStop() {
+            try store.release(build.id, worker: worker)
+            return .gaveBack
+        }
+        return .reported(try report(build, result))
+    }
+
+    /// Keeps the log and packages, then reports; a failure's class maps by name (the
+    /// scheduler's classes are the sandbox's plus `lost`).
+    private func report(_ build: BuildRecord, _ result: Sandbox.BuildResult) throws -> BuildRecord {
+        let kept: (log: String?, packages: [String])
+        do {
+            kept = try ArtifactDirectory(stateDirectory: configuration.global.stateDir, build: build.id)
+                .keep(log: result.logPath, packages: result.failure == nil ? result.packages.map(\.path) : [])
+        } catch {
+            return try store.report(build.id, worker: worker, result: .failed(.sandbox, reason: error.description, log: nil))
+        }
+        guard let failure = result.failure else {
+            return try store.report(build.id, worker: worker, result: .built(log: kept.log, artifacts: kept.packages))
+        }
+        let failureClass = FailureClass(rawValue: failure.failureClass.rawValue) ?? .sandbox
+        return try store.report(build.id, worker: worker, result: .failed(failureClass, reason: failure.reason, log: kept.log))
+    }
+
+    /// Publishes a built build of a `review = "auto"` repo; nil when the repo wants review.
+    func acceptIfAuto(_ build: BuildRecord) throws -> BuildRecord? {
+        guard build.state == .built, configuration.repo(named: build.package.repo)?.review == .auto else { return nil }
+        publishLock.lock()
+        defer { publishLock.unlock() }
+        return try Acceptor(store: store, repos: configuration.repos).accept(build.id).build
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Graph
+
+/// Where a claimed build's PKGBUILD is now, read again: the store records only repo,
+/// pkgbase and version, and the tree may have moved on since catchup, so the waka looks
+/// the pkgbase up in its repo's ABS trees and checks that the version is still the one
+/// queued (building another version under this build's id would publish a surprise).
+public struct BuildSource: Sendable {
+    /// The pkgbase directory holding the PKGBUILD.
+    public var directory: String
+    public var srcinfo: SrcInfo
+
+    /// Finds `package` at `version` in `repo`'s trees: first the directory named after
+    /// the pkgbase (the usual layout), then, failing that, every PKGBUILD of the trees.
+    public static func locate(_ package: PackageBaseID, version: String, in repo: RepoConfig) throws(SchedulerError) -> BuildSource {
+        let reader = repo.reader().reader
+        var found: (String, SrcInfo)?
+        var unreadable: (String, [String])?
+        let direct = repo.abs.map { $0 + "/" + package.pkgbase }.filter { FileManager.default.fileExists(atPath: $0 + "/PKGBUILD") }
+        for directory in direct where found == nil {
+            let result = PKGBUILDTree.readOne(directory, with: reader)
+            if let srcinfo = result.srcinfo, srcinfo.pkgbase == package.pkgbase, !result.hasErrors {
+                found = (directory, srcinfo)
+            } else if result.hasErrors {
+                unreadable = (directory, result.diagnostics.map(\.description))
+            }
+        }
+        if found == nil {
+            for root in repo.abs {
+                guard let tree = try? PKGBUILDTree(root: root) else { continue }
+                for result in tree.read(with: reader) where result.srcinfo?.pkgbase == package.pkgbase && !result.hasErrors {
+                    found = ((result.file as NSString).deletingLastPathComponent, result.srcinfo!)
+                }
+            }
+        }
+        guard let (directory, srcinfo) = found else {
+            if let (directory, diagnostics) = unreadable { throw .pkgbuildUnreadable(directory: directory, diagnostics: diagnostics) }
+            throw .pkgbuildNotFound(package: package.description, trees: repo.abs)
+        }
+        guard srcinfo.fullVersion == version else {
+            throw .versionChanged(package: package.description, queued: version, found: srcinfo.fullVersion, directory: directory)
+        }
+        return BuildSource(directory: directory, srcinfo: srcinfo)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Sandbox
+
+/// The build daemon: `slots` threads that each claim the highest-priority ready build
+/// of the waka's arches, run it (``BuildRunner``) and claim again, and a heartbeat
+/// thread that keeps the leases alive and returns other wakas' lost builds. The store
+/// blocks, so everything runs on threads of its own, never on the cooperative pool.
+///
+/// Shutdown (``stop(grace:)``, from SIGTERM/SIGINT): no more claims; running builds
+/// may finish within the grace period, after which their sandboxes are stopped and the
+/// builds given back (`ready`, attempts unchanged). A waka that crashed comes back
+/// clean: builds still held under its name are given back when it starts again, and a
+/// waka that never returns loses them through lease expiry.
+public final class Waka: Sendable {
+    public let settings: WakaSettings
+    private let configuration: Configuration
+    private let store: any BuildStore
+    private let root: BuildRoot
+    private let events: @Sendable (WakaEvent) -> Void
+    private let control = WakaControl()
+    private let publishLock = NSLock()
+
+    /// Opens the build root at once, so a missing root stops the waka before it claims.
+    public init(configuration: Configuration, store: any BuildStore, settings: WakaSettings,
+                events: @escaping @Sendable (WakaEvent) -> Void = { _ in }) throws {
+        guard settings.slots > 0 else { throw SchedulerError.cannotStart("a waka needs at least one slot") }
+        guard !settings.arches.isEmpty else { throw SchedulerError.cannotStart("no arches to build: configure a repo or [workers] arches") }
+        self.configuration = configuration
+        self.store = store
+        self.settings = settings
+        self.events = events
+        self.root = try configuration.openBuildRoot()
+    }
+
+    /// Asks the waka to stop; a second call may only shorten the grace period.
+    public func stop(grace: Duration) {
+        if !control.isStopping { events(.stopping(graceSeconds: Double(grace.components.seconds))) }
+        control.requestStop(grace: grace)
+    }
+
+    /// Registers, then runs the slots until stopped (or, with `untilIdle`, until the
+    /// queue is drained). Blocks the calling thread.
+    public func run() throws {
+        let info = WorkerInfo(name: settings.name, host: settings.host, arches: settings.arches, tags: settings.tags,
+                              slots: settings.slots, lastHeartbeat: Date())
+        try store.register(info)
+        let returned = try store.builds(state: .building, repo: nil, limit: nil).filter { $0.worker == settings.name }.map(\.id)
+        for id in returned { try store.release(id, worker: settings.name) }
+        events(.started(info, returned: returned))
+        let group = DispatchGroup()
+        for slot in 1...settings.slots { spawn(group) { self.slotLoop(slot) } }
+        let heartbeat = DispatchGroup()
+        spawn(heartbeat) { self.heartbeatLoop() }
+        group.wait()
+        control.requestStop(grace: .zero)
+        heartbeat.wait()
+    }
+
+    private func spawn(_ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
+        Thread { body(); group.leave() }.start()
+    }
+
+    private func slotLoop(_ slot: Int) {
+        let runner = BuildRunner(configuration: configuration, store: store, root: root, worker: settings.name,
+                                 publishLock: publishLock)
+        while !control.isDone {
+            control.enter()
+            do {
+                if let build = try store.claim(worker: settings.name, arches: settings.arches) {
+                    events(.claimed(build, slot: slot))
+                    try finish(build, slot: slot, runner: runner)
+                    control.leave()
+                    continue
+                }
+            } catch {
+                events(.storeError("\(error)"))
+            }
+            control.leave()
+            if settings.untilIdle, (try? control.drainIfIdle(nothingLeft)) == true { break }
+            pause(settings.pollSeconds)
+        }
+    }
+
+    private func finish(_ build: BuildRecord, slot: Int, runner: BuildRunner) throws {
+        let control = self.control
+        switch try runner.run(build, shouldStop: { control.mustAbort }) {
+        case .gaveBack:
+            events(.gaveBack(build, slot: slot))
+        case .reported(let record):
+            events(.finished(record, slot: slot))
+            do {
+                if let accepted = try runner.acceptIfAuto(record) { events(.accepted(accepted)) }
+            } catch {
+                events(.acceptFailed(record, reason: "\(error)"))
+            }
+        }
+    }
+
+    /// Nothing ready or building in the store: with no slot busy, nothing can change.
+    private func nothingLeft() throws -> Bool {
+        try store.counts().allSatisfy { ($0.state != .ready && $0.state != .building) || $0.count == 0 }
+    }
+
+    private func heartbeatLoop() {
+        var next = ContinuousClock.now
+        while true {
+            if ContinuousClock.now >= next {
+                do {
+                    _ = try store.heartbeat(worker: settings.name)
+                    let expired = try store.expireLeases()
+                    if !expired.isEmpty { events(.expired(expired)) }
+                } catch {
+                    events(.storeError("\(error)"))
+                }
+                next = ContinuousClock.now + .milliseconds(Int(settings.heartbeatSeconds * 1000))
+            }
+            if control.isDone && control.mustAbort { return }
+            pause(0.2)
+        }
+    }
+
+    private func pause(_ seconds: Double) {
+        var left = seconds
+        while left > 0 && !control.isDone {
+            Thread.sleep(forTimeInterval: min(left, 0.2))
+            left -= 0.2
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/// What a waka reports as it works, for the CLI to show (the library never prints).
+/// Sent from the slot and heartbeat threads: the receiver serializes.
+public enum WakaEvent: Sendable {
+    /// Registered in the store; `returned` are builds this name still held from an
+    /// earlier life (a crash), given back at once instead of waiting for their leases.
+    case started(WorkerInfo, returned: [BuildID])
+    case claimed(BuildRecord, slot: Int)
+    /// Reported: the record is `built` or `failed`.
+    case finished(BuildRecord, slot: Int)
+    /// A `review = "auto"` build, published into its repo.
+    case accepted(BuildRecord)
+    /// Auto-acceptance failed; the build stays `built`, awaiting a maintainer.
+    case acceptFailed(BuildRecord, reason: String)
+    /// Stopped unfinished at shutdown and given back (`ready`, attempts unchanged).
+    case gaveBack(BuildRecord, slot: Int)
+    /// Other wakas' builds whose leases ran out, back to `ready` (or failed as lost).
+    case expired([BuildID])
+    /// A store call failed; the waka goes on and tries again.
+    case storeError(String)
+    /// A stop was asked for: no more claims; running builds get `graceSeconds`.
+    case stopping(graceSeconds: Double)
+}
