@@ -26,8 +26,12 @@ import Testing
             case .failed(let id): .blocked(by: id)
             }
         }
+        /// A queued build whose blocking changes sends its dependents to look again.
+        func requeued(_ status: DependencyStatus) -> BuildLifecycle.DependentsEffect {
+            queued(status).blockedBy == state.blockedBy ? .none : .reevaluate
+        }
         switch (state.name, event) {
-        case (.waiting, .dependencies(let s)), (.blocked, .dependencies(let s)): return to(queued(s))
+        case (.waiting, .dependencies(let s)), (.blocked, .dependencies(let s)): return to(queued(s), requeued(s))
         case (.ready, .dependencies(.done)): return .keep
         case (.ready, .claim): return to(.building)
         case (.building, .renewLease): return .keep
@@ -39,8 +43,9 @@ import Testing
         case (.built, .reject): return to(.rejected, .block)
         case (.waiting, .cancel), (.ready, .cancel), (.blocked, .cancel), (.building, .cancel), (.built, .cancel):
             return to(.cancelled, .block)
-        case (.failed, .retry(let s)), (.rejected, .retry(let s)), (.cancelled, .retry(let s)), (.blocked, .retry(let s)):
+        case (.failed, .retry(let s)), (.rejected, .retry(let s)), (.cancelled, .retry(let s)):
             return .transition(to: queued(s), dependents: .none)
+        case (.blocked, .retry(let s)): return .transition(to: queued(s), dependents: requeued(s))
         case (.waiting, .supersede), (.ready, .supersede), (.blocked, .supersede): return to(.superseded)
         default: return nil
         }
@@ -93,10 +98,25 @@ import Testing
 
     @Test func blockedUnblocksWhenItsDependencySucceeds() {
         var machine = BuildLifecycle(state: .waiting)
-        #expect(machine.event(.dependencies(.failed(Self.dep))) == .transition(to: .blocked(by: Self.dep), dependents: .none))
+        #expect(machine.event(.dependencies(.failed(Self.dep))) == .transition(to: .blocked(by: Self.dep), dependents: .reevaluate),
+                "its dependents are blocked by the same cause")
         #expect(machine.event(.claim) == .refuse(LifecycleRefusal(state: .blocked(by: Self.dep), event: .claim)))
-        #expect(machine.event(.dependencies(.pending)) == .transition(to: .waiting, dependents: .none))
+        #expect(machine.event(.dependencies(.failed(BuildID(3)))) == .transition(to: .blocked(by: BuildID(3)), dependents: .reevaluate))
+        #expect(machine.event(.dependencies(.pending)) == .transition(to: .waiting, dependents: .reevaluate),
+                "its dependents unblock with it")
         #expect(machine.event(.dependencies(.done)) == .transition(to: .ready, dependents: .none))
+    }
+
+    @Test func dependencyStatusesCombine() {
+        let failed = DependencyStatus(dependency: BuildID(9), state: .failed, blockedBy: nil)
+        let blocked = DependencyStatus(dependency: BuildID(4), state: .blocked, blockedBy: BuildID(2))
+        let waiting = DependencyStatus(dependency: BuildID(1), state: .waiting, blockedBy: nil)
+        let superseded = DependencyStatus(dependency: BuildID(5), state: .superseded, blockedBy: nil)
+        #expect(failed == .failed(BuildID(9)) && blocked == .failed(BuildID(2)), "a blocked dependency passes on its root cause")
+        #expect(waiting == .pending && superseded == .done)
+        #expect(failed.combined(with: blocked) == .failed(BuildID(2)) && blocked.combined(with: failed) == .failed(BuildID(2)))
+        #expect(waiting.combined(with: failed) == .failed(BuildID(9)) && superseded.combined(with: waiting) == .pending)
+        #expect(superseded.combined(with: .done) == .done)
     }
 
     @Test func refusalsReadWell() {

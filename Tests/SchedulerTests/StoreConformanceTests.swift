@@ -95,6 +95,36 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func blockingIsTransitiveAndUnblocksWithItsCause(_ backend: StoreBackend) throws {
+        let store = try backend.fresh()
+        // a <- b <- c <- d, each waiting only for the one before.
+        let names = ["a", "b", "c", "d"]
+        let ids = try store.enqueue(names.indices.map { n in
+            PlannedBuild(Self.id(names[n]), version: "1-1", priority: Double(10 - n), dependencies: n == 0 ? [] : [Self.id(names[n - 1])])
+        }).enqueued
+        let a = try #require(try store.claim(worker: "w", arches: []))
+        _ = try store.report(a.id, worker: "w", result: .failed(.build, reason: "r", log: nil))
+        #expect(try states(store) == ["a": .failed(.build), "b": .blocked(by: ids[0]), "c": .blocked(by: ids[0]), "d": .blocked(by: ids[0])])
+        let e = try #require(try store.enqueue([PlannedBuild(Self.id("e"), version: "1-1", dependencies: [Self.id("d")])]).enqueued.first)
+        #expect(try store.build(e).state == .blocked(by: ids[0]), "queued behind a blocked build, blocked from the start")
+        try store.retry(ids[0])
+        #expect(try states(store)["d"] == .blocked(by: ids[0]), "unblocks only when a succeeds")
+        try build(store, ids[0])
+        #expect(try states(store) == ["a": .accepted, "b": .ready, "c": .waiting, "d": .waiting, "e": .waiting])
+
+        let b = try #require(try store.claim(worker: "w", arches: []))
+        _ = try store.report(b.id, worker: "w", result: .failed(.check, reason: "r", log: nil))
+        #expect(try states(store) == ["a": .accepted, "b": .failed(.check), "c": .blocked(by: ids[1]), "d": .blocked(by: ids[1]),
+                                      "e": .blocked(by: ids[1])])
+        // A new c that no longer needs b takes over c's dependents, and they unblock.
+        let c2 = try #require(try store.enqueue([PlannedBuild(Self.id("c"), version: "2-1")]).enqueued.first)
+        #expect(try store.build(ids[2]).state == .superseded && store.build(c2).state == .ready)
+        #expect(try store.build(ids[3]).state == .waiting && store.build(e).state == .waiting)
+        try store.cancel(c2)
+        #expect(try store.build(ids[3]).state == .blocked(by: c2) && store.build(e).state == .blocked(by: c2))
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func rejectionMarksTheVersion(_ backend: StoreBackend) throws {
         let store = try backend.fresh()
         let ids = try store.enqueue(Array(Self.chain.prefix(2))).enqueued

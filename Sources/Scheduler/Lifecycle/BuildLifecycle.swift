@@ -39,7 +39,8 @@ public struct BuildLifecycle: Sendable, Hashable {
     /// What the build's dependents must go through after a transition.
     public enum DependentsEffect: Sendable, Hashable {
         case none
-        /// Look at their dependencies again: this build was accepted.
+        /// Look at their dependencies again: this build was accepted, or it became
+        /// blocked, unblocked or blocked by another root cause.
         case reevaluate
         /// Block the waiting ones on this build: it will not be accepted as it stands.
         case block
@@ -79,7 +80,7 @@ public struct BuildLifecycle: Sendable, Hashable {
     private func transition(on event: Event) -> (BuildState, DependentsEffect)? {
         switch (state, event) {
         case (.waiting, .dependencies(let status)), (.blocked, .dependencies(let status)):
-            return (Self.queued(status), .none)
+            return requeued(status)
         case (.ready, .dependencies(.done)):
             return (.ready, .none)
         case (.ready, .claim):
@@ -100,14 +101,24 @@ public struct BuildLifecycle: Sendable, Hashable {
             return (.rejected, .block)
         case (.waiting, .cancel), (.ready, .cancel), (.blocked, .cancel), (.building, .cancel), (.built, .cancel):
             return (.cancelled, .block)
-        case (.failed, .retry(let status)), (.rejected, .retry(let status)),
-             (.cancelled, .retry(let status)), (.blocked, .retry(let status)):
+        case (.failed, .retry(let status)), (.rejected, .retry(let status)), (.cancelled, .retry(let status)):
             return (Self.queued(status), .none)
+        case (.blocked, .retry(let status)):
+            return requeued(status)
         case (.waiting, .supersede), (.ready, .supersede), (.blocked, .supersede):
             return (.superseded, .none)
         default:
             return nil
         }
+    }
+
+    /// Where a waiting or blocked build goes given its dependencies. Blocking is
+    /// transitive (a dependency that is blocked counts as failed by its root cause), so
+    /// when this build's blocking changes its dependents must look again: they are
+    /// blocked by the same root cause, and unblock with it.
+    private func requeued(_ status: DependencyStatus) -> (BuildState, DependentsEffect) {
+        let next = Self.queued(status)
+        return (next, next.blockedBy == state.blockedBy ? .none : .reevaluate)
     }
 
     /// Where a queued build goes given its dependencies.

@@ -1,6 +1,6 @@
 /// Carrying out ``BuildLifecycle``'s decisions in the database: every state change of
-/// every operation goes through `apply` or `reevaluate`, so the machine is the one
-/// authority on what may happen.
+/// every operation goes through `apply`, `applyAll` or `reevaluate`, so the machine is
+/// the one authority on what may happen.
 extension SQLBackedStore {
     func lifecycle(of record: BuildRecord) -> BuildLifecycle {
         BuildLifecycle(state: record.state, attempts: record.attempts, retryLimit: options.retryLimit)
@@ -37,55 +37,102 @@ extension SQLBackedStore {
         try db.query("UPDATE builds SET \(assignments.joined(separator: ", ")) WHERE id IN (\(Self.list(ids)))", parameters)
     }
 
+    /// Feeds each build its own event and persists the outcomes with one UPDATE per
+    /// resulting state (a chunk of ids each), for events that leave the attempts alone
+    /// (dependencies, supersede); returns the builds whose dependents must look again.
+    /// A refused event throws ``StoreError/refused(_:_:)`` before anything is written.
+    func applyAll(_ changes: [(id: BuildID, machine: BuildLifecycle, event: BuildLifecycle.Event)],
+                  _ db: any SQLConnection) throws -> [BuildID] {
+        var moves: [BuildState: [BuildID]] = [:]
+        var affected: [BuildID] = []
+        for var change in changes {
+            switch change.machine.event(change.event) {
+            case .refuse(let refusal):
+                throw StoreError.refused(change.id, refusal)
+            case .keep:
+                continue
+            case .transition(let next, let effect):
+                moves[next, default: []].append(change.id)
+                if effect != .none { affected.append(change.id) }
+            }
+        }
+        for (state, ids) in moves.sorted(by: { $0.value[0] < $1.value[0] }) {
+            for chunk in ids.chunked(Self.idsPerStatement) { try persist(db, Array(chunk), state, attempts: nil) }
+        }
+        return affected
+    }
+
     /// Looks again at the dependencies of the waiting or blocked builds among `ids` and
-    /// moves each to ready, waiting or blocked. The builds are locked before their
-    /// dependencies are read, so two transactions accepting two dependencies of the same
-    /// build cannot both see the other's as unfinished and leave it waiting forever.
+    /// moves each to ready, waiting or blocked; then at the dependents of those whose
+    /// blocking changed, and so on (blocking is transitive). The builds are locked before
+    /// their dependencies are read, so two transactions accepting two dependencies of
+    /// the same build cannot both see the other's as unfinished and leave it waiting
+    /// forever.
     func reevaluate(_ ids: [BuildID], _ db: any SQLConnection) throws {
-        for chunk in ids.chunked(500) {
-            let queued = try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE id IN (\(Self.list(chunk))) "
-                                     + "AND state IN ('waiting', 'blocked') ORDER BY id\(dialect.forUpdate)", [])
-            guard !queued.isEmpty else { continue }
-            let status = try dependencyStatus(of: queued.map(\.id), db)
-            var moves: [BuildState: [BuildID]] = [:]
-            for record in queued {
-                var machine = lifecycle(of: record)
-                if case .transition(let next, _) = machine.event(.dependencies(status[record.id] ?? .done)) {
-                    moves[next, default: []].append(record.id)
-                }
+        var next = ids
+        var depth = 0
+        // A round settles one more level of dependents. Each change spreads a root cause
+        // (or its absence) one edge further, so this ends at the depth of the graph; the
+        // bound only guards against a cycle of edges, which catch-up never queues.
+        while !next.isEmpty && depth < Self.maxCascadeDepth {
+            depth += 1
+            var changed: [BuildID] = []
+            for chunk in next.chunked(Self.idsPerStatement) {
+                let queued = try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE id IN (\(Self.list(chunk))) "
+                                         + "AND state IN ('waiting', 'blocked') ORDER BY id\(dialect.forUpdate)", [])
+                changed += try settle(queued.map { ($0.id, lifecycle(of: $0)) }, db)
             }
-            for (state, ids) in moves.sorted(by: { $0.value[0] < $1.value[0] }) {
-                try persist(db, ids, state, attempts: nil)
-            }
+            next = try dependents(of: changed, db)
         }
     }
 
-    func reevaluateDependents(of ids: [BuildID], _ db: any SQLConnection) throws {
-        let rows = try db.query("SELECT DISTINCT build_id FROM build_edges WHERE depends_on IN (\(Self.list(ids)))")
-        try reevaluate(rows.compactMap { $0.buildID(0) }, db)
+    /// Moves each waiting or blocked build where its dependencies put it; returns those
+    /// whose blocking changed.
+    func settle(_ queued: [(id: BuildID, machine: BuildLifecycle)], _ db: any SQLConnection) throws -> [BuildID] {
+        guard !queued.isEmpty else { return [] }
+        let status = try dependencyStatus(of: queued.map(\.id), db)
+        return try applyAll(queued.map { ($0.id, $0.machine, .dependencies(status[$0.id] ?? .done)) }, db)
     }
 
-    /// What each build's dependencies add up to; a build without edges is `.done`. A
-    /// superseded dependency counts as done: its dependents' edges moved to the newer build.
+    func reevaluateDependents(of ids: [BuildID], _ db: any SQLConnection) throws {
+        try reevaluate(try dependents(of: ids, db), db)
+    }
+
+    /// The builds with an edge to one of `ids`, each once, by id.
+    func dependents(of ids: [BuildID], _ db: any SQLConnection) throws -> [BuildID] {
+        var found = Set<BuildID>()
+        for chunk in ids.chunked(Self.idsPerStatement) {
+            let rows = try db.query("SELECT DISTINCT build_id FROM build_edges WHERE depends_on IN (\(Self.list(chunk)))")
+            found.formUnion(rows.compactMap { $0.buildID(0) })
+        }
+        return found.sorted()
+    }
+
+    /// What each build's dependencies add up to (see ``DependencyStatus``); a build
+    /// without edges is `.done`.
     func dependencyStatus(of ids: [BuildID], _ db: any SQLConnection) throws -> [BuildID: DependencyStatus] {
         var status: [BuildID: DependencyStatus] = [:]
-        for chunk in ids.chunked(500) {
-            let rows = try db.query("SELECT e.build_id, d.id, d.state FROM build_edges e JOIN builds d ON d.id = e.depends_on "
-                                    + "WHERE e.build_id IN (\(Self.list(chunk)))")
+        for chunk in ids.chunked(Self.idsPerStatement) {
+            let rows = try db.query("SELECT e.build_id, d.id, d.state, d.blocked_by FROM build_edges e "
+                                    + "JOIN builds d ON d.id = e.depends_on WHERE e.build_id IN (\(Self.list(chunk)))")
             for row in rows {
                 guard let id = row.buildID(0), let dependency = row.buildID(1) else { continue }
-                switch (BuildState.Name(rawValue: row.string(2)), status[id]) {
-                case (.accepted, _), (.superseded, _): status[id] = status[id] ?? .done
-                case (.failed, .failed(let other)), (.rejected, .failed(let other)), (.cancelled, .failed(let other)):
-                    status[id] = .failed(min(dependency, other))
-                case (.failed, _), (.rejected, _), (.cancelled, _): status[id] = .failed(dependency)
-                case (_, .failed): break
-                default: status[id] = .pending
-                }
+                // A state this pacbuild does not know is not done.
+                let one = BuildState.Name(rawValue: row.string(2)).map {
+                    DependencyStatus(dependency: dependency, state: $0, blockedBy: row.buildID(3))
+                } ?? .pending
+                status[id] = status[id]?.combined(with: one) ?? one
             }
         }
         return status
     }
+
+    /// How many ids one statement inlines, and how many rows one multi-row statement
+    /// carries: large enough that a 12,000-build catch-up is a few dozen statements,
+    /// small enough to stay far below SQLite's 32,766 parameters.
+    static var idsPerStatement: Int { 1000 }
+    /// Rounds of `reevaluate` at most: far deeper than any distro's dependency chain.
+    static var maxCascadeDepth: Int { 10_000 }
 
     /// Ids as an SQL list: they are integers, so inlining them is safe and lets one
     /// statement cover a whole chunk on both backends.

@@ -1,37 +1,50 @@
 import Graph
 
-/// Queueing the plan: `enqueue` and `supersede`.
+/// Queueing the plan: `enqueue` and `supersede`. A catch-up queues a whole distro at
+/// once (12,000 builds), so each step handles the batch in a few multi-row statements
+/// rather than a few statements per build: on PostgreSQL every statement is a round
+/// trip, and per build they made a catch-up take seconds.
 extension SQLBackedStore {
     public func enqueue(_ builds: [PlannedBuild]) throws -> EnqueueResult {
         try transaction { db in
             var result = EnqueueResult()
-            let marked = Set(try markList(db).map { MarkKey($0.package, $0.version) })
+            let marked = Set(try markList(db).map { VersionKey($0.package, $0.version) })
+            result.markedRejected = builds.filter { marked.contains(VersionKey($0)) }
+            let wanted = builds.filter { !marked.contains(VersionKey($0)) }
+            let fresh = try insertNew(wanted, db)
+            let ids = fresh.merging(try ids(of: wanted.map(VersionKey.init).filter { fresh[$0] == nil }, db)) { new, _ in new }
+            // The same version given twice is created once and `existing` the second time.
+            var first = Set<VersionKey>()
             var batch: [PackageBaseID: BuildID] = [:]
-            var created: [(PlannedBuild, BuildID)] = []
-            for build in builds {
-                if marked.contains(MarkKey(build.package, build.version)) {
-                    result.markedRejected.append(build)
-                } else if let id = try insert(build, db) {
+            var created: [(build: PlannedBuild, id: BuildID)] = []
+            for build in wanted {
+                let key = VersionKey(build)
+                guard let id = ids[key] else { continue }
+                if fresh[key] != nil && first.insert(key).inserted {
                     result.enqueued.append(id)
                     created.append((build, id))
-                    batch[build.package] = id
-                } else if let id = try existing(build, db) {
+                } else {
                     result.existing.append(id)
-                    batch[build.package] = id
                 }
+                batch[build.package] = id
             }
-            for (build, id) in created {
-                result.superseded += try supersede(build.package, keeping: id, db)
-                try replaceUnsuccessful(build.package, with: id, db)
-            }
-            for (build, id) in created {
-                for dependency in build.dependencies where dependency != build.package {
-                    guard let target = try batch[dependency] ?? newestLive(dependency, db) else { continue }
-                    try db.query("INSERT INTO build_edges (build_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                                 .int(id.rawValue), .int(target.rawValue))
-                }
-            }
-            try reevaluate(result.enqueued, db)
+            // Of two new versions of one pkgbase in a batch, the later is kept.
+            var keep: [PackageBaseID: BuildID] = [:]
+            for (build, id) in created { keep[build.package] = id }
+            var listed = Set<PackageBaseID>()
+            let packages = created.map(\.build.package).filter { listed.insert($0).inserted }
+            // A new version takes over the queued dependents of a failed older one, before
+            // supersede (as when each build is queued alone) and again after the batch's
+            // own edges are in (a new build's edge to the failed version moves too).
+            let replacements = packages.compactMap { package in keep[package].map { (package, $0) } }
+            var takenOver = try replaceUnsuccessful(replacements, db)
+            let (superseded, moved) = try supersede(packages.map { ($0, keep[$0]) }, db)
+            result.superseded = superseded
+            try insertEdges(created, batch: batch, db)
+            takenOver += try replaceUnsuccessful(replacements, db)
+            let waiting = BuildLifecycle(state: .waiting, retryLimit: options.retryLimit)
+            let changed = try settle(result.enqueued.map { ($0, waiting) }, db)
+            try reevaluate(moved + takenOver + (try dependents(of: changed, db)), db)
             if result.enqueued.count >= 100, let refresh = dialect.refreshStatistics { try db.query(refresh) }
             return result
         }
@@ -39,80 +52,97 @@ extension SQLBackedStore {
 
     public func supersede(_ package: PackageBaseID, keeping version: String) throws -> [BuildID] {
         try transaction { db in
-            let keep = try db.query("SELECT id FROM builds WHERE repo = $1 AND pkgbase = $2 AND version = $3",
-                                    .text(package.repo), .text(package.pkgbase), .text(version)).first?.buildID(0)
-            return try supersede(package, keeping: keep, db)
+            let keep = try ids(of: [VersionKey(package, version)], db).values.first
+            let (superseded, moved) = try supersede([(package, keep)], db)
+            try reevaluate(moved, db)
+            return superseded
         }
     }
 
-    /// Supersedes the queued, unstarted builds of `package` other than `keep`, moving
-    /// their dependents' edges to `keep` (dropping them when there is nothing to keep).
-    private func supersede(_ package: PackageBaseID, keeping keep: BuildID?, _ db: any SQLConnection) throws -> [BuildID] {
-        let stale = try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE repo = $1 AND pkgbase = $2 AND id <> $3 "
-                                + "AND state IN ('waiting', 'ready', 'blocked') ORDER BY id\(dialect.forUpdate)",
-                                [.text(package.repo), .text(package.pkgbase), .int(keep?.rawValue ?? -1)])
-        for record in stale {
-            try apply(.supersede, to: record, db)
-            if let keep {
-                try db.query("INSERT INTO build_edges (build_id, depends_on) SELECT build_id, $1 FROM build_edges "
-                             + "WHERE depends_on = $2 AND build_id <> $1 ON CONFLICT DO NOTHING",
-                             .int(keep.rawValue), .int(record.id.rawValue))
-            }
-            let moved = try db.query("DELETE FROM build_edges WHERE depends_on = $1 RETURNING build_id", .int(record.id.rawValue))
-            try reevaluate(moved.compactMap { $0.buildID(0) }, db)
+    /// Supersedes the queued, unstarted builds of each package other than the one to
+    /// keep, moving their dependents' edges to it (dropping them when there is nothing to
+    /// keep). Returns the superseded builds, by package in the order given and then
+    /// oldest first, and the dependents whose edges moved, which the caller re-evaluates
+    /// once the kept builds have their own edges.
+    private func supersede(_ packages: [(package: PackageBaseID, keep: BuildID?)],
+                           _ db: any SQLConnection) throws -> (superseded: [BuildID], moved: [BuildID]) {
+        var stale: [BuildRecord] = []
+        for chunk in packages.chunked(Self.idsPerStatement) {
+            var parameters: [SQLValue] = []
+            let values = Self.values(chunk.map { [.text($0.package.repo), .text($0.package.pkgbase)] }, &parameters)
+            let kept = chunk.compactMap(\.keep)
+            stale += try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE state IN ('waiting', 'ready', 'blocked') "
+                                 + "AND (repo, pkgbase) IN (\(values))" + (kept.isEmpty ? "" : " AND id NOT IN (\(Self.list(kept)))")
+                                 + " ORDER BY id\(dialect.forUpdate)", parameters)
         }
-        return stale.map(\.id)
+        guard !stale.isEmpty else { return ([], []) }
+        let position = Dictionary(packages.enumerated().map { ($1.package, $0) }) { first, _ in first }
+        stale.sort { (position[$0.package] ?? 0, $0.id) < (position[$1.package] ?? 0, $1.id) }
+        _ = try applyAll(stale.map { ($0.id, lifecycle(of: $0), .supersede) }, db)
+        let keep = Dictionary(packages.compactMap { entry in entry.keep.map { (entry.package, $0) } }) { first, _ in first }
+        let moves = stale.compactMap { record in keep[record.package].map { (stale: record.id, keep: $0) } }
+        for chunk in moves.chunked(Self.idsPerStatement) {
+            let pairs = chunk.map { "(\($0.stale.rawValue), \($0.keep.rawValue))" }.joined(separator: ", ")
+            try db.query("INSERT INTO build_edges (build_id, depends_on) SELECT e.build_id, m.column2 FROM build_edges e "
+                         + "JOIN (VALUES \(pairs)) m ON e.depends_on = m.column1 WHERE e.build_id <> m.column2 ON CONFLICT DO NOTHING")
+        }
+        var moved = Set<BuildID>()
+        for chunk in stale.map(\.id).chunked(Self.idsPerStatement) {
+            let rows = try db.query("DELETE FROM build_edges WHERE depends_on IN (\(Self.list(chunk))) RETURNING build_id")
+            moved.formUnion(rows.compactMap { $0.buildID(0) })
+        }
+        return (stale.map(\.id), moved.sorted())
     }
 
     /// A new version of a pkgbase whose build failed, was rejected or cancelled is the
-    /// fix its blocked dependents wait for: their edges move from the old build to `new`,
-    /// so they proceed by themselves once it is accepted (no retry needed). Only queued
-    /// dependents move; finished ones keep their history.
-    private func replaceUnsuccessful(_ package: PackageBaseID, with new: BuildID, _ db: any SQLConnection) throws {
-        let old = try db.query("SELECT id FROM builds WHERE repo = $1 AND pkgbase = $2 AND id <> $3 "
-                               + "AND state IN ('failed', 'rejected', 'cancelled')",
-                               .text(package.repo), .text(package.pkgbase), .int(new.rawValue)).compactMap { $0.buildID(0) }
-        guard !old.isEmpty else { return }
-        let queued = "SELECT id FROM builds WHERE state IN ('waiting', 'blocked')"
-        let moved = try db.query("SELECT DISTINCT build_id FROM build_edges WHERE depends_on IN (\(Self.list(old))) "
-                                 + "AND build_id <> $1 AND build_id IN (\(queued))", .int(new.rawValue)).compactMap { $0.buildID(0) }
-        guard !moved.isEmpty else { return }
-        for id in moved {
-            try db.query("INSERT INTO build_edges (build_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                         .int(id.rawValue), .int(new.rawValue))
+    /// fix its blocked dependents wait for: their edges move from the old build to the
+    /// new one, so they proceed by themselves once it is accepted (no retry needed). Only
+    /// queued dependents move; finished ones keep their history. Returns the dependents
+    /// that moved, for the caller to re-evaluate.
+    private func replaceUnsuccessful(_ packages: [(package: PackageBaseID, new: BuildID)],
+                                     _ db: any SQLConnection) throws -> [BuildID] {
+        var pairs: [(old: BuildID, new: BuildID)] = []
+        let new = Dictionary(packages.map { ($0.package, $0.new) }) { first, _ in first }
+        for chunk in packages.chunked(Self.idsPerStatement) {
+            var parameters: [SQLValue] = []
+            let values = Self.values(chunk.map { [.text($0.package.repo), .text($0.package.pkgbase)] }, &parameters)
+            let rows = try db.query("SELECT id, repo, pkgbase FROM builds WHERE state IN ('failed', 'rejected', 'cancelled') "
+                                    + "AND (repo, pkgbase) IN (\(values))", parameters)
+            for row in rows {
+                guard let old = row.buildID(0), let replacement = new[PackageBaseID(repo: row.string(1), pkgbase: row.string(2))] else { continue }
+                pairs.append((old, replacement))
+            }
         }
-        try db.query("DELETE FROM build_edges WHERE depends_on IN (\(Self.list(old))) AND build_id IN (\(Self.list(moved)))")
-        try reevaluate(moved, db)
-    }
-
-    /// Inserts a new build as `waiting`; nil when that version is already queued.
-    private func insert(_ build: PlannedBuild, _ db: any SQLConnection) throws -> BuildID? {
-        let time = SQLValue.time(now)
-        return try db.query(
-            "INSERT INTO builds (repo, pkgbase, version, arch, state, priority, attempts, created_at, updated_at) "
-                + "VALUES ($1, $2, $3, $4, 'waiting', $5, 0, $6, $6) ON CONFLICT (repo, pkgbase, version) DO NOTHING RETURNING id",
-            .text(build.package.repo), .text(build.package.pkgbase), .text(build.version), .text(build.arch),
-            .double(build.priority), time).first?.buildID(0)
-    }
-
-    private func existing(_ build: PlannedBuild, _ db: any SQLConnection) throws -> BuildID? {
-        try db.query("SELECT id FROM builds WHERE repo = $1 AND pkgbase = $2 AND version = $3",
-                     .text(build.package.repo), .text(build.package.pkgbase), .text(build.version)).first?.buildID(0)
-    }
-
-    /// The build a dependency on `package` waits for: its newest build that was not superseded.
-    private func newestLive(_ package: PackageBaseID, _ db: any SQLConnection) throws -> BuildID? {
-        try db.query("SELECT id FROM builds WHERE repo = $1 AND pkgbase = $2 AND state <> 'superseded' ORDER BY id DESC LIMIT 1",
-                     .text(package.repo), .text(package.pkgbase)).first?.buildID(0)
+        var moved = Set<BuildID>()
+        for chunk in pairs.chunked(Self.idsPerStatement) {
+            let values = chunk.map { "(\($0.old.rawValue), \($0.new.rawValue))" }.joined(separator: ", ")
+            let queued = "SELECT id FROM builds WHERE state IN ('waiting', 'blocked')"
+            try db.query("INSERT INTO build_edges (build_id, depends_on) SELECT e.build_id, m.column2 FROM build_edges e "
+                         + "JOIN (VALUES \(values)) m ON e.depends_on = m.column1 WHERE e.build_id <> m.column2 "
+                         + "AND e.build_id IN (\(queued)) ON CONFLICT DO NOTHING")
+            // every queued dependent now waits for the new build: drop its edge to the old one
+            let rows = try db.query("DELETE FROM build_edges WHERE depends_on IN (\(Self.list(chunk.map(\.old)))) "
+                                    + "AND build_id IN (\(queued)) RETURNING build_id")
+            moved.formUnion(rows.compactMap { $0.buildID(0) })
+        }
+        return moved.sorted()
     }
 }
 
-/// A (package, version) pair as a set key.
-struct MarkKey: Hashable {
+/// A (package, version) pair: a build's identity in the store, and a mark's.
+struct VersionKey: Hashable {
     let package: PackageBaseID
     let version: String
+
     init(_ package: PackageBaseID, _ version: String) {
         self.package = package
         self.version = version
+    }
+
+    init(_ build: PlannedBuild) { self.init(build.package, build.version) }
+
+    /// Reads the key from `repo, pkgbase, version` columns starting at `column`.
+    init(_ row: SQLRow, at column: Int) {
+        self.init(PackageBaseID(repo: row.string(column), pkgbase: row.string(column + 1)), row.string(column + 2))
     }
 }

@@ -44,14 +44,28 @@ final class SQLiteStatement {
         try connection.check(code, sql)
     }
 
-    /// PostgreSQL's `$1` becomes sqlite's numbered `?1`, so the shared SQL serves both.
+    /// PostgreSQL's `$1` becomes sqlite's numbered `?1`, so the shared SQL serves both;
+    /// a placeholder that is the next number in sequence becomes a bare `?`, which sqlite
+    /// numbers the same way. sqlite checks each numbered `?N` that is not past the highest
+    /// so far against a list of every one before it, so a multi-row insert of thousands
+    /// of `?N` spent most of its time being prepared.
     static func rewritingPlaceholders(_ sql: String) -> String {
         var out = ""
-        var previous: Character = " "
-        for character in sql {
-            out.append(character == "$" && !previous.isLetter ? "?" : character)
-            previous = character
+        out.reserveCapacity(sql.utf8.count)
+        var highest = 0
+        var rest = Substring(sql)
+        while let dollar = rest.firstIndex(of: "$") {
+            out += rest[..<dollar]
+            let previous = dollar > rest.startIndex ? rest[rest.index(before: dollar)] : " "
+            let digits = rest[rest.index(after: dollar)...].prefix { $0.isASCII && $0.isWholeNumber }
+            rest = rest[digits.endIndex...]
+            guard !previous.isLetter, let number = Int(digits) else {
+                out += "$" + digits
+                continue
+            }
+            out += number == highest + 1 ? "?" : "?\(number)"
+            highest = max(highest, number)
         }
-        return out
+        return out + rest
     }
 }
