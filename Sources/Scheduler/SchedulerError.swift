@@ -19,6 +19,12 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case wrongArtifact(file: String, expected: String, found: String)
     /// Copying into the pool failed.
     case io(path: String, reason: String)
+    /// A repo's lock was held by a running process for longer than the wait allows.
+    case lockTimeout(lockFile: String, holder: String?, seconds: Int)
+    /// A repo's lock names a process that is gone: a killed update left it.
+    case staleLock(lockFile: String, holder: String)
+    /// The repo already holds a newer version of a package the build would publish.
+    case olderThanRepo(file: String, present: String)
 
     public var description: String {
         switch self {
@@ -38,6 +44,12 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             error.description
         case .io(let path, let reason):
             "\(path): \(reason)"
+        case .lockTimeout(let lockFile, let holder, let seconds):
+            "\(lockFile): still held\(holder.map { " by process \($0)" } ?? "") after \(seconds)s; another update is running, try again later"
+        case .staleLock(let lockFile, let holder):
+            "\(lockFile): held by process \(holder), which is not running (a killed update left it); run pacbuild recover"
+        case .olderThanRepo(let file, let present):
+            "\(file): the repo already has \(present), which is newer; a build older than the repo is not published"
         }
     }
 }

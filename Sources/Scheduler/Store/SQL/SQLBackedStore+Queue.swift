@@ -5,7 +5,8 @@ extension SQLBackedStore {
     public func enqueue(_ builds: [PlannedBuild]) throws -> EnqueueResult {
         try transaction { db in
             var result = EnqueueResult()
-            let marked = Set(try markList(db).map { MarkKey($0.package, $0.version) })
+            let marks = try markList(db)
+            let marked = Set(marks.map { MarkKey($0.package, $0.version) })
             var batch: [PackageBaseID: BuildID] = [:]
             var created: [(PlannedBuild, BuildID)] = []
             for build in builds {
@@ -22,6 +23,7 @@ extension SQLBackedStore {
             }
             for (build, id) in created {
                 result.superseded += try supersede(build.package, keeping: id, db)
+                try clearOlderMarks(of: build, in: marks, db)
             }
             for (build, id) in created {
                 for dependency in build.dependencies where dependency != build.package {
@@ -61,6 +63,15 @@ extension SQLBackedStore {
             try reevaluate(moved.compactMap { $0.buildID(0) }, db)
         }
         return stale.map(\.id)
+    }
+
+    /// A newer version queued clears the rejection marks of the older ones: the verdict
+    /// was on that version, and a PKGBUILD that moved past it is a new candidate.
+    private func clearOlderMarks(of build: PlannedBuild, in marks: [RejectionMark], _ db: any SQLConnection) throws {
+        for mark in marks where mark.package == build.package && Version.compare(mark.version, build.version) < 0 {
+            try db.query("DELETE FROM marks WHERE repo = $1 AND pkgbase = $2 AND version = $3",
+                         .text(mark.package.repo), .text(mark.package.pkgbase), .text(mark.version))
+        }
     }
 
     /// Inserts a new build as `waiting`; nil when that version is already queued.
