@@ -58,19 +58,26 @@ struct ReviewFixture {
             let version = Self.version(of: files[0], pkgname: pkgbase)
             _ = try store.enqueue([PlannedBuild(PackageBaseID(repo: "tiny", pkgbase: pkgbase), version: version)])
             let claimed = try require(try store.claim(worker: "test-waka", arches: ["x86_64"]))
-            let out = root + "/out/\(claimed.id.rawValue)"
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let log = out + "/build.log"
-            try (["==> Making package: \(pkgbase) \(version)"] + Array(repeating: "==> WARNING: something odd", count: warnings)
-                + ["==> Finished making: \(pkgbase)"]).joined(separator: "\n").write(toFile: log, atomically: true, encoding: .utf8)
-            let artifacts = try Self.files[claimed.package.pkgbase]!.map { name in
-                try FileManager.default.copyItem(atPath: Self.packages + "/" + name, toPath: out + "/" + name)
-                return out + "/" + name
-            }
-            _ = try store.report(claimed.id, worker: "test-waka", result: .built(log: log, artifacts: artifacts))
+            try report(claimed, warnings: warnings, in: store)
             ids[claimed.package.pkgbase] = claimed.id
         }
         return ids
+    }
+
+    /// Reports a claimed build built, its corpus packages copied to its own output
+    /// directory and a log with `warnings` makepkg warnings beside them.
+    func report(_ claimed: BuildRecord, warnings: Int = 0, in store: any BuildStore) throws {
+        let pkgbase = claimed.package.pkgbase
+        let out = root + "/out/\(claimed.id.rawValue)"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let log = out + "/build.log"
+        try (["==> Making package: \(pkgbase) \(claimed.version)"] + Array(repeating: "==> WARNING: something odd", count: warnings)
+            + ["==> Finished making: \(pkgbase)"]).joined(separator: "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let artifacts = try require(Self.files[pkgbase], pkgbase).map { name in
+            try FileManager.default.copyItem(atPath: Self.packages + "/" + name, toPath: out + "/" + name)
+            return out + "/" + name
+        }
+        _ = try store.report(claimed.id, worker: "test-waka", result: .built(log: log, artifacts: artifacts))
     }
 
     /// `tiny-py-3.12.1-1-any.pkg.tar.zst` -> `3.12.1-1`.
