@@ -94,4 +94,16 @@ struct ReviewCommandTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.database))
         #expect(try fixture.openStore().build(ids["tiny-ca"]!).state == .built)
     }
+
+    @Test func aBuildOlderThanTheRepoIsNotPublished() throws {
+        let fixture = try ReviewFixture()
+        defer { fixture.remove() }
+        let newer = try FakePackage(name: "tiny-libc", version: "3.0-1", files: ["usr/share/tiny/tiny-libc"]).write(into: fixture.pool)
+        _ = try DatabaseWriter(path: fixture.database).add([newer])
+        try fixture.built(["tiny-libc"])
+        let result = try fixture.pacbuild(["accept", "--all"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the repo already has tiny-libc 3.0-1, which is newer"), "\(result.stderr)")
+        #expect(try RepoCheck(fixture: fixture).pacmanList() == "tiny tiny-libc 3.0-1\n")
+    }
 }
