@@ -40,8 +40,8 @@ let package = Package(
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Graph"]),
         // The lifecycle machine, configuration, planning and publishing, and the store conformance suite run against SQLite and a throw-away PostgreSQL.
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Sandbox", "Graph", "Repo"]),
-        // Runs the built `pacbuild` executable (depending on CLI makes SwiftPM build it).
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Graph"]),
+        // Runs the built `pacbuild` executable (depending on CLI makes SwiftPM build it); review tests set up stores and repos through Scheduler and Repo.
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Graph", "Scheduler", "Repo"]),
         // Real sandboxes and builds: needs root, a debootstrap'ed build root (made once, reused) and user-mode-linux.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Repo", "Graph"]),
         // `pacbuild run` end to end (catchup, wakas, namespace sandboxes, publishing, the real pacman): needs root and the sandbox tests' cached root.

@@ -7,6 +7,7 @@ import Scheduler
 struct BuildReference: ExpressibleByArgument {
     var text: String
     init?(argument: String) { text = argument }
+    init(text: String) { self.text = text }
 
     func resolve(in store: any BuildStore, configuration: Configuration) throws -> BuildRecord {
         let digits = text.hasPrefix("#") ? String(text.dropFirst()) : text
@@ -77,7 +78,12 @@ extension Pacbuild {
 func forEachBuild(_ references: [BuildReference], config: ConfigOptions, store option: StoreOption,
                   _ action: (any BuildStore, BuildRecord) throws -> String) throws {
     let loaded = try loadValidConfiguration(config)
-    let store = try loaded.openStore(url: option.url)
+    try forEachBuild(references, configuration: loaded, store: try loaded.openStore(url: option.url), action)
+}
+
+/// ``forEachBuild(_:config:store:_:)`` with the configuration and store already open.
+func forEachBuild(_ references: [BuildReference], configuration loaded: Configuration, store: any BuildStore,
+                  _ action: (any BuildStore, BuildRecord) throws -> String) throws {
     var failed = false
     for reference in references {
         do {

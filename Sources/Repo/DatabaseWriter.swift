@@ -73,6 +73,9 @@ public struct DatabaseWriter: Sendable {
         directory = parent.isEmpty ? "." : parent
     }
 
+    /// repo-add's lock file, `DB.lck` (absolute).
+    public var lockPath: String { absolutePath(path) + ".lck" }
+
     /// The archive path of the `db` or `files` database.
     public func archivePath(_ kind: DatabaseKind) -> String { "\(directory)/\(name).\(kind.rawValue).\(suffix)" }
 
@@ -137,7 +140,7 @@ public struct DatabaseWriter: Sendable {
         }
         // repo-add's check_gpg: a missing signing key fails before anything is touched.
         if options.sign { try checkSigningKey(options.key) }
-        let lock = try RepoLock(path: absolutePath(path) + ".lck")
+        let lock = try RepoLock(path: lockPath)
         defer { lock.release() }
         var report = RepoUpdateReport()
         if options.verify { try verifySignatures(into: &report) }

@@ -6,14 +6,15 @@ import Glibc
 /// maintainer removes it, because a pid alone cannot prove the holder is gone.
 ///
 /// Owns the lock file: ``release()`` (or `deinit`) removes it exactly once.
-/// Not `Sendable`: the lock belongs to the one update that took it.
-final class RepoLock {
+/// Not `Sendable`: the lock belongs to the one update that took it. Public so that
+/// pacbuild's crash recovery can hold a repo still while it sweeps the pool.
+public final class RepoLock {
     /// The lock file's path.
-    let path: String
+    public let path: String
     private var held = false
 
     /// Takes the lock or throws ``RepoError/locked(lockFile:holder:)`` naming the holder's pid.
-    init(path: String) throws(RepoError) {
+    public init(path: String) throws(RepoError) {
         self.path = path
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -29,13 +30,14 @@ final class RepoLock {
     deinit { release() }
 
     /// Removes the lock file; later calls do nothing.
-    func release() {
+    public func release() {
         guard held else { return }
         held = false
         unlink(path)
     }
 
-    private static func holder(of path: String) -> String? {
+    /// The pid written into a lock file, nil when there is none or it cannot be read.
+    public static func holder(of path: String) -> String? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 32)

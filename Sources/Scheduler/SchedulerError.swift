@@ -29,6 +29,12 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case versionChanged(package: String, queued: String, found: String, directory: String)
     /// A waka or run that cannot start (no repos it may build, no build root).
     case cannotStart(String)
+    /// A repo's lock was held by a running process for longer than the wait allows.
+    case lockTimeout(lockFile: String, holder: String?, seconds: Int)
+    /// A repo's lock names a process that is gone: a killed update left it.
+    case staleLock(lockFile: String, holder: String)
+    /// The repo already holds a newer version of a package the build would publish.
+    case olderThanRepo(file: String, present: String)
 
     public var description: String {
         switch self {
@@ -59,6 +65,12 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "run pacbuild catchup to queue the new version"
         case .cannotStart(let reason):
             reason
+        case .lockTimeout(let lockFile, let holder, let seconds):
+            "\(lockFile): still held\(holder.map { " by process \($0)" } ?? "") after \(seconds)s; another update is running, try again later"
+        case .staleLock(let lockFile, let holder):
+            "\(lockFile): held by process \(holder), which is not running (a killed update left it); run pacbuild recover"
+        case .olderThanRepo(let file, let present):
+            "\(file): the repo already has \(present), which is newer; a build older than the repo is not published"
         }
     }
 }

@@ -3,15 +3,21 @@ import Graph
 import Repo
 
 /// Accepts built builds into their repos: the packages are checked against the build
-/// (every file a package of its pkgbase at its version), published (pool, database,
-/// hooks: ``Publisher``), and only then is the build marked accepted, so a crash before
-/// the mark leaves a build that a re-run of accept completes (publishing is idempotent).
+/// (every file a package of its pkgbase at its version, with the sha256 the store
+/// recorded when the build was reported, and not older than what the repo holds),
+/// published (pool, database, hooks: ``Publisher``), and only then is the build marked
+/// accepted, so a crash before the mark leaves a build that a re-run of accept (or
+/// ``Recovery``) completes: publishing is idempotent.
+///
+/// `pacbuild accept` and the waka's auto-accept (`review = "auto"`) both go through here.
 public struct Acceptor: Sendable {
     public var store: any BuildStore
     public var repos: [String: RepoConfig]
     /// Where a build's artifacts are on this machine: the recorded paths by default; a
     /// store keeping them elsewhere (a remote waka's uploads) fetches them here.
     public var localArtifacts: @Sendable (BuildRecord) throws -> [String]
+    /// How long to wait for a repo's lock held by another update.
+    public var lockTimeout: TimeInterval = 300
 
     public init(store: any BuildStore, repos: [RepoConfig],
                 localArtifacts: @escaping @Sendable (BuildRecord) throws -> [String] = { $0.artifacts }) {
@@ -24,11 +30,16 @@ public struct Acceptor: Sendable {
     public struct Outcome: Sendable {
         public var build: BuildRecord
         public var publish: PublishResult
+        /// The build was accepted before this call; nothing was published again.
+        public var alreadyAccepted = false
     }
 
+    /// Accepts one build. An already accepted build is left alone: publishing it again
+    /// could put an older version back over a newer one accepted since.
     public func accept(_ id: BuildID) throws -> Outcome {
         let build = try store.build(id)
-        guard build.state.name == .built || build.state.name == .accepted else {
+        if build.state == .accepted { return Outcome(build: build, publish: PublishResult(), alreadyAccepted: true) }
+        guard build.state == .built else {
             throw SchedulerError.notAcceptable(id: id.description, state: build.state.name.rawValue)
         }
         guard let repo = repos[build.package.repo] else {
@@ -36,7 +47,12 @@ public struct Acceptor: Sendable {
         }
         let files = try localArtifacts(build)
         guard !files.isEmpty else { throw SchedulerError.noArtifacts(id: id.description) }
-        for file in files {
+        let recorded = try store.artifactChecksums(of: id)
+        let present = try Self.versionsInRepo(repo)
+        var packages: [(path: String, sha256: String?)] = []
+        for (index, file) in files.enumerated() {
+            // checksums are keyed by the path the waka reported; a fetched copy is at the same index
+            let reported = build.artifacts.indices.contains(index) ? build.artifacts[index] : file
             let info: PackageFile
             do { info = try PackageFile.read(at: file) } catch { throw SchedulerError.repo(error) }
             let version = info.info.version?.description ?? "?"
@@ -45,9 +61,30 @@ public struct Acceptor: Sendable {
                 throw SchedulerError.wrongArtifact(file: file, expected: "\(build.package.pkgbase) \(build.version)",
                                                    found: "\(base) \(version)")
             }
+            if let name = info.info.name, let old = present[name], Version.compare(old, version) > 0 {
+                throw SchedulerError.olderThanRepo(file: file, present: "\(name) \(old)")
+            }
+            packages.append((file, recorded[reported] ?? recorded[file]))
         }
-        let result = try Publisher(target: PublishTarget(repo)).publish(files.map { ($0, nil) })
-        if build.state.name == .built { try store.accept(id) }
+        var publisher = Publisher(target: PublishTarget(repo))
+        publisher.lockTimeout = lockTimeout
+        let result = try publisher.publish(packages)
+        do {
+            try store.accept(id)
+        } catch StoreError.refused(_, _) where (try? store.build(id).state) == .accepted {
+            // another accept of the same build (or `pacbuild recover`) finished first
+        }
         return Outcome(build: try store.build(id), publish: result)
+    }
+
+    /// The version of each package now in the repo's database (none before its first publish).
+    static func versionsInRepo(_ repo: RepoConfig) throws -> [String: String] {
+        guard FileManager.default.fileExists(atPath: repo.db) else { return [:] }
+        do {
+            return Dictionary(try SyncDatabase.read(at: repo.db).entries.map { ($0.name, $0.version.description) },
+                              uniquingKeysWith: { a, _ in a })
+        } catch {
+            throw SchedulerError.repo(error)
+        }
     }
 }

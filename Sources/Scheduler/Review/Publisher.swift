@@ -38,8 +38,13 @@ public struct PublishResult: Sendable {
 /// the new database is in place), then the hooks.
 public struct Publisher: Sendable {
     public var target: PublishTarget
+    /// How long to wait for the repo's lock while another update holds it.
+    public var lockTimeout: TimeInterval
 
-    public init(target: PublishTarget) { self.target = target }
+    public init(target: PublishTarget, lockTimeout: TimeInterval = 300) {
+        self.target = target
+        self.lockTimeout = lockTimeout
+    }
 
     /// - Parameter packages: built package files, each with the sha256 recorded when it
     ///   was built (nil: not checked).
@@ -54,16 +59,17 @@ public struct Publisher: Sendable {
             }
             pooled.append(try place(path, sha256: file.checksums.sha256sum))
         }
-        let report: RepoUpdateReport
-        do {
-            report = try DatabaseWriter(path: target.database).add(pooled, options: RepoUpdateOptions(removeOld: true))
-        } catch {
-            throw .repo(error)
+        let writer: DatabaseWriter
+        do { writer = try DatabaseWriter(path: target.database) } catch { throw .repo(error) }
+        let report = try LockWait(timeout: lockTimeout).run { () throws(RepoError) in
+            try writer.add(pooled, options: RepoUpdateOptions(removeOld: true))
         }
-        if let failure = report.failures.first { throw .repo(failure) }
+        // Once the new databases are in place the packages are published; a replaced
+        // file that could not be deleted is an orphan for `pacbuild recover`, not a failure.
+        if let failure = report.failures.first, !report.written { throw .repo(failure) }
         result.added = pooled
         result.removed = report.removedFiles
-        result.warnings = report.warnings
+        result.warnings = report.warnings + report.failures.map(\.description)
         let runner = HookRunner(timeoutSeconds: target.hooks.timeout, workingDirectory: target.hooks.workingDirectory)
         let event = HookEvent(repoName: target.repoName, repoArch: target.arch, database: target.database,
                               pool: target.pool, added: result.added, removed: result.removed)
@@ -90,7 +96,8 @@ public struct Publisher: Sendable {
             return destination
         }
         for (source, target) in [(path, destination), (path + ".sig", destination + ".sig")] where manager.fileExists(atPath: source) {
-            let temporary = target + ".part"
+            // The pid in the name tells `pacbuild recover` whether the copier is gone.
+            let temporary = target + Self.partSuffix + String(getpid())
             do {
                 try? manager.removeItem(atPath: temporary)
                 try manager.copyItem(atPath: source, toPath: temporary)
@@ -103,6 +110,9 @@ public struct Publisher: Sendable {
         }
         return destination
     }
+
+    /// A pool copy in progress is `NAME.part-PID`.
+    static let partSuffix = ".part-"
 
     static func sync(_ path: String) throws {
         let fd = open(path, O_RDONLY)

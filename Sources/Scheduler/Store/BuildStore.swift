@@ -57,6 +57,9 @@ public protocol BuildStore: AnyObject, Sendable {
     func builds(state: BuildState.Name?, repo: String?, limit: Int?) throws -> [BuildRecord]
     /// Every build ever queued for `package`, oldest first.
     func builds(of package: PackageBaseID) throws -> [BuildRecord]
+    /// The sha256 of each package file of a built build, by path, recorded when it was
+    /// reported; files the store could not read then (a remote waka's) are missing.
+    func artifactChecksums(of build: BuildID) throws -> [String: String]
     /// The builds `build` waits for.
     func dependencies(of build: BuildID) throws -> [BuildID]
     /// How many builds each repo has in each state.

@@ -1,4 +1,5 @@
 import Foundation
+import Repo
 
 /// Handing builds to workers: claims, leases and results.
 extension SQLBackedStore {
@@ -63,8 +64,11 @@ extension SQLBackedStore {
         }
     }
 
+    /// A built result's package files readable here are checksummed first, outside the
+    /// transaction, and recorded with it (``artifactChecksums(of:)``).
     public func report(_ build: BuildID, worker: String, result: BuildResult) throws -> BuildRecord {
-        try transaction { db in
+        let checksums = Self.checksums(of: result)
+        return try transaction { db in
             let record = try load(db, build)
             try requireHolder(record, worker)
             let time = now
@@ -73,6 +77,11 @@ extension SQLBackedStore {
             case .built(let log, let artifacts):
                 columns += [("log_ref", .optional(log)), ("artifacts", .text(artifacts.joined(separator: "\n")))]
                 try apply(.built, to: record, db, setting: columns)
+                try db.query("DELETE FROM artifact_checksums WHERE build_id = $1", .int(build.rawValue))
+                for (path, sha256) in checksums.sorted(by: { $0.key < $1.key }) {
+                    try db.query("INSERT INTO artifact_checksums (build_id, path, sha256) VALUES ($1, $2, $3)",
+                                 .int(build.rawValue), .text(path), .text(sha256))
+                }
                 if let started = record.startedAt {
                     try appendHistory(record.package, version: record.version,
                                       seconds: time.timeIntervalSince(started), db)
@@ -83,6 +92,18 @@ extension SQLBackedStore {
             }
             return try load(db, build, forUpdate: false)
         }
+    }
+
+    /// The sha256 of each reported package file this machine can read. A remote waka's
+    /// paths are not readable here, so nothing is recorded for them and accept falls back
+    /// to re-reading the package (docs/review.md).
+    private static func checksums(of result: BuildResult) -> [String: String] {
+        guard case .built(_, let artifacts) = result else { return [:] }
+        var sums: [String: String] = [:]
+        for path in artifacts where access(path, R_OK) == 0 {
+            sums[path] = try? FileChecksum.sha256(ofFileAt: path)
+        }
+        return sums
     }
 
     /// A worker may only touch a build it holds; another holder means its lease was

@@ -8,7 +8,8 @@ extension SQLBackedStore {
     public func enqueue(_ builds: [PlannedBuild]) throws -> EnqueueResult {
         try transaction { db in
             var result = EnqueueResult()
-            let marked = Set(try markList(db).map { VersionKey($0.package, $0.version) })
+            let marks = try markList(db)
+            let marked = Set(marks.map { VersionKey($0.package, $0.version) })
             result.markedRejected = builds.filter { marked.contains(VersionKey($0)) }
             let wanted = builds.filter { !marked.contains(VersionKey($0)) }
             let fresh = try insertNew(wanted, db)
@@ -40,6 +41,7 @@ extension SQLBackedStore {
             var takenOver = try replaceUnsuccessful(replacements, db)
             let (superseded, moved) = try supersede(packages.map { ($0, keep[$0]) }, db)
             result.superseded = superseded
+            for (build, _) in created { try clearOlderMarks(of: build, in: marks, db) }
             try insertEdges(created, batch: batch, db)
             takenOver += try replaceUnsuccessful(replacements, db)
             let waiting = BuildLifecycle(state: .waiting, retryLimit: options.retryLimit)
@@ -126,6 +128,15 @@ extension SQLBackedStore {
             moved.formUnion(rows.compactMap { $0.buildID(0) })
         }
         return moved.sorted()
+    }
+
+    /// A newer version queued clears the rejection marks of the older ones: the verdict
+    /// was on that version, and a PKGBUILD that moved past it is a new candidate.
+    private func clearOlderMarks(of build: PlannedBuild, in marks: [RejectionMark], _ db: any SQLConnection) throws {
+        for mark in marks where mark.package == build.package && Version.compare(mark.version, build.version) < 0 {
+            try db.query("DELETE FROM marks WHERE repo = $1 AND pkgbase = $2 AND version = $3",
+                         .text(mark.package.repo), .text(mark.package.pkgbase), .text(mark.version))
+        }
     }
 }
 

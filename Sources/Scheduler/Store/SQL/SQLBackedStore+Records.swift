@@ -26,6 +26,13 @@ extension SQLBackedStore {
         }
     }
 
+    public func artifactChecksums(of build: BuildID) throws -> [String: String] {
+        try autocommit { db in
+            Dictionary(try db.query("SELECT path, sha256 FROM artifact_checksums WHERE build_id = $1", .int(build.rawValue))
+                .map { ($0.string(0), $0.string(1)) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
     public func dependencies(of build: BuildID) throws -> [BuildID] {
         try autocommit { db in
             try db.query("SELECT depends_on FROM build_edges WHERE build_id = $1 ORDER BY depends_on", .int(build.rawValue))

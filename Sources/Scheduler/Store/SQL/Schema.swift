@@ -53,5 +53,15 @@ enum Schema {
             "ALTER TABLE workers ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE workers ADD COLUMN slots INTEGER NOT NULL DEFAULT 1",
         ] },
+        // Version 3: the sha256 of each package file a build reported, so accept can
+        // prove it publishes the file that was built.
+        Migration(version: 3) { _ in [
+            """
+            CREATE TABLE artifact_checksums (
+                build_id BIGINT NOT NULL REFERENCES builds (id),
+                path TEXT NOT NULL, sha256 TEXT NOT NULL,
+                PRIMARY KEY (build_id, path))
+            """,
+        ] },
     ]
 }

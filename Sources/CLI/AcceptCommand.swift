@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Scheduler
+
+extension Pacbuild {
+    /// `pacbuild accept ID...|--all`: publish reviewed builds.
+    struct AcceptCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "accept",
+            abstract: "Publish built builds into their repos: verify, copy into the pool, update the database, run the hooks.",
+            discussion: """
+                Each package file must be of the build's pkgbase and version, with the sha256 recorded \
+                when it was built. The files it replaces are deleted from the pool; dependents become \
+                ready. Waits for the repo lock while another update holds it. A re-run after a crash \
+                completes a half-done accept (or run pacbuild recover).
+                """)
+
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Flag(help: "Accept every build awaiting review.") var all = false
+        @Option(help: "With --all: only this repo's builds.") var repo: String?
+        @Option(help: "Seconds to wait for a repo lock another update holds.") var lockTimeout: Double = 300
+        @Argument(help: "Build ids (#12) or pkgbases.") var builds: [BuildReference] = []
+
+        func validate() throws {
+            if all == !builds.isEmpty { throw ValidationError("name builds or give --all (not both)") }
+            if repo != nil && !all { throw ValidationError("--repo goes with --all") }
+        }
+
+        func run() throws {
+            let loaded = try loadValidConfiguration(config)
+            let buildStore = try loaded.openStore(url: store.url)
+            var acceptor = Acceptor(store: buildStore, repos: loaded.repos)
+            acceptor.lockTimeout = lockTimeout
+            let references = all ? try buildStore.builds(state: .built, repo: repo, limit: nil).sorted { $0.id < $1.id }
+                .map { BuildReference(text: String($0.id.rawValue)) } : builds
+            if all && references.isEmpty { print("no builds await review"); return }
+            try forEachBuild(references, configuration: loaded, store: buildStore) { _, build in
+                AcceptText(outcome: try acceptor.accept(build.id)).text
+            }
+        }
+    }
+}
+
+/// One accepted build: what entered and left the repo, warnings and hook results.
+struct AcceptText {
+    let outcome: Acceptor.Outcome
+
+    var text: String {
+        let build = outcome.build
+        if outcome.alreadyAccepted { return "\(build.id) \(build.package) \(build.version): already accepted" }
+        var lines = ["\(build.id) \(build.package) \(build.version): accepted"]
+        lines += outcome.publish.added.map { "  added \(($0 as NSString).lastPathComponent)" }
+        lines += outcome.publish.removed.map { "  removed \(($0 as NSString).lastPathComponent)" }
+        lines += outcome.publish.warnings.map { "  warning: \($0)" }
+        for hook in outcome.publish.hooks where !hook.succeeded {
+            let why = hook.timedOut ? "timed out" : "exited \(hook.status)"
+            lines.append("  hook failed (\(why)): \(hook.command)")
+            lines += hook.output.split(separator: "\n").map { "    \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Scheduler
+
+extension Pacbuild {
+    /// `pacbuild checkbuilds`: the review queue.
+    struct CheckbuildsCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkbuilds",
+            abstract: "List the builds awaiting review, each against the version now in its repo.",
+            discussion: """
+                Per build: old -> new version, duration, worker, makepkg warnings in the log, and per \
+                package its size and the files, depends and provides added and removed (sonames marked).
+                """)
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Option(help: "Only this repo's builds.") var repo: String?
+        @Flag(help: "Print as JSON.") var json = false
+        @Option(help: "File changes listed per package before the rest is counted.") var files = 10
+
+        func run() throws {
+            let loaded = try loadValidConfiguration(config)
+            let builds = try loaded.openStore(url: store.url).builds(state: .built, repo: repo, limit: nil).sorted { $0.id < $1.id }
+            var reviewer = BuildReviewer(repos: loaded.repos)
+            let reviews = builds.map { reviewer.review($0) }
+            if json { print(try jsonText(reviews)); return }
+            if reviews.isEmpty { print("no builds await review"); return }
+            print(reviews.map { ReviewText(review: $0, fileLimit: files).text }.joined(separator: "\n"), terminator: "")
+        }
+    }
+}
+
+/// One build's review as text: a header line, then a block per package.
+struct ReviewText {
+    let review: BuildReview
+    let fileLimit: Int
+
+    var text: String {
+        let r = review
+        var header = "\(r.id) \(r.package) \(r.oldVersion ?? "(new)") -> \(r.newVersion)"
+        header += r.durationSeconds.map { ", \(duration($0))" } ?? ""
+        header += r.worker.map { " on \($0)" } ?? ""
+        header += r.warnings.map { ", \($0) warning\($0 == 1 ? "" : "s")" } ?? ", log not readable here"
+        var lines = [header]
+        for package in r.packages { lines += packageLines(package) }
+        lines += r.droppedPackages.map { "  \($0): no longer built (still in the repo)" }
+        lines += r.problems.map { "  problem: \($0)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func packageLines(_ p: PackageChange) -> [String] {
+        var head = "  \(p.name) \(p.size.map(bytes) ?? "?")"
+        if let change = p.installedSizeChange {
+            head += ", installed \(p.installedSize.map(bytes) ?? "?") (\(change >= 0 ? "+" : "-")\(bytes(abs(change))))"
+        } else if p.oldVersion == nil {
+            head += ", new package"
+        }
+        var lines = [head]
+        lines += list("files", p.filesAdded, p.filesRemoved, limit: fileLimit)
+        lines += list("depends", p.dependsAdded, p.dependsRemoved, limit: .max)
+        lines += list("provides", p.providesAdded, p.providesRemoved, limit: .max)
+        return lines
+    }
+
+    /// `+name` and `-name` lines, sonames flagged, cut after `limit` with a count.
+    private func list(_ what: String, _ added: [String], _ removed: [String], limit: Int) -> [String] {
+        let all = added.map { "+\($0)" } + removed.map { "-\($0)" }
+        guard !all.isEmpty else { return [] }
+        var lines = all.prefix(limit).map { "    \(what) \($0)\($0.contains(".so") ? "  [soname]" : "")" }
+        if all.count > limit { lines.append("    \(what): \(all.count - limit) more (\(added.count) added, \(removed.count) removed)") }
+        return lines
+    }
+
+    private func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
+    }
+
+    private func bytes(_ n: Int64) -> String {
+        n >= 1 << 20 ? String(format: "%.1f MiB", Double(n) / 1_048_576) : n >= 1024 ? String(format: "%.1f KiB", Double(n) / 1024) : "\(n) B"
+    }
+}

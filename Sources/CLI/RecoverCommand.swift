@@ -1,0 +1,38 @@
+import ArgumentParser
+import Scheduler
+
+extension Pacbuild {
+    /// `pacbuild recover`: repair after a crash.
+    struct RecoverCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "recover",
+            abstract: "After a crash: finish half-done accepts, remove stale locks, temporary and orphaned pool files.",
+            discussion: """
+                A lock of a process no longer running goes; builds whose packages are in the database \
+                but not marked accepted are accepted; package files no database lists and no built build \
+                made are deleted. Do not run it while pacbuild on another machine updates the same repos.
+                """)
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Option(help: "Only this repo.") var repo: String?
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() throws {
+            let loaded = try loadValidConfiguration(config)
+            if let repo, loaded.repo(named: repo) == nil { throw ValidationError("no repo '\(repo)'") }
+            let report = try Recovery(store: try loaded.openStore(url: store.url), repos: loaded.repos).run(repo: repo)
+            if json {
+                print(try jsonText(report))
+            } else {
+                var lines = report.staleLocks.map { "removed stale lock \($0)" }
+                lines += report.finished.map { "finished accepting \($0)" }
+                lines += report.removedTemporaries.map { "removed temporary \($0)" }
+                lines += report.removedOrphans.map { "removed orphan \($0)" }
+                if report.changedNothing { lines.append("nothing to recover") }
+                print(lines.joined(separator: "\n"))
+            }
+            for problem in report.problems { printError("error: \(problem)") }
+            if !report.problems.isEmpty { throw ExitCode(1) }
+        }
+    }
+}

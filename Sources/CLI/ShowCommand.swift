@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Scheduler
+
+extension Pacbuild {
+    /// `pacbuild show ID`: everything the store knows about one build.
+    struct ShowCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Print a build's full record: state, times, worker, log, packages with checksums, dependencies.")
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Flag(help: "Print as JSON.") var json = false
+        @Argument(help: "A build id (#12) or pkgbase.") var build: BuildReference
+
+        struct Shown: Encodable {
+            var build: BuildRecord
+            var dependencies: [BuildID]
+            var artifactSHA256: [String: String]
+            var mark: RejectionMark?
+        }
+
+        func run() throws {
+            let loaded = try loadValidConfiguration(config)
+            let buildStore = try loaded.openStore(url: store.url)
+            let record = try build.resolve(in: buildStore, configuration: loaded)
+            let shown = Shown(build: record, dependencies: try buildStore.dependencies(of: record.id),
+                              artifactSHA256: try buildStore.artifactChecksums(of: record.id),
+                              mark: try buildStore.marks().first { $0.package == record.package && $0.version == record.version })
+            print(json ? try jsonText(shown) : Self.text(shown), terminator: json ? "\n" : "")
+        }
+
+        static func text(_ shown: Shown) -> String {
+            let b = shown.build
+            var rows: [(String, String?)] = [
+                ("build", "\(b.id) \(b.package) \(b.version)"), ("state", b.state.description), ("arch", b.arch),
+                ("priority", String(b.priority)), ("attempts", String(b.attempts)), ("worker", b.worker),
+                ("lease expires", b.leaseExpires.map(stamp)), ("created", stamp(b.createdAt)), ("updated", stamp(b.updatedAt)),
+                ("started", b.startedAt.map(stamp)), ("finished", b.finishedAt.map(stamp)), ("reviewed", b.reviewedAt.map(stamp)),
+                ("reason", b.reason), ("log", b.log),
+                ("depends on", shown.dependencies.isEmpty ? nil : shown.dependencies.map(\.description).joined(separator: " ")),
+                ("marked", shown.mark.map { "rejected at \(stamp($0.markedAt)): \($0.reason)" }),
+            ]
+            for file in b.artifacts { rows.append(("package", file + (shown.artifactSHA256[file].map { " sha256 \($0)" } ?? ""))) }
+            return rows.compactMap { key, value in value.map { "\(key.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0)" } }
+                .joined(separator: "\n") + "\n"
+        }
+    }
+}
+
+/// A time as maintainers read it in listings: UTC, to the second.
+func stamp(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: date)
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Graph
+
+/// What a reviewer needs to judge one built build at a glance (`pacbuild checkbuilds`):
+/// the version step, how the build went, and how each package differs from the one the
+/// repo holds now.
+public struct BuildReview: Sendable, Codable {
+    public var id: BuildID
+    public var package: PackageBaseID
+    /// The pkgbase's version in the repo database now; nil when it is new to the repo.
+    public var oldVersion: String?
+    public var newVersion: String
+    public var worker: String?
+    public var durationSeconds: Double?
+    /// `==> WARNING:` lines makepkg wrote into the log; nil when the log is unreadable here.
+    public var warnings: Int?
+    public var log: String?
+    public var packages: [PackageChange]
+    /// Packages of the pkgbase the repo has but the build no longer makes.
+    public var droppedPackages: [String]
+    /// What could not be looked at (an unreadable package file or database).
+    public var problems: [String]
+}
+
+/// One package of a build against the same-named package in the repo.
+public struct PackageChange: Sendable, Codable {
+    public var name: String
+    public var file: String
+    /// The package file's size in bytes.
+    public var size: Int64?
+    public var installedSize: Int64?
+    /// The version in the repo; nil for a package new to the repo.
+    public var oldVersion: String?
+    /// Installed size now minus before; nil for a new package.
+    public var installedSizeChange: Int64?
+    public var filesAdded: [String] = []
+    public var filesRemoved: [String] = []
+    public var dependsAdded: [String] = []
+    public var dependsRemoved: [String] = []
+    public var providesAdded: [String] = []
+    public var providesRemoved: [String] = []
+
+    /// Sonames among the changed depends and provides (`libfoo.so=1-64`): the changes that
+    /// break or need rebuilds of other packages.
+    public var sonameChanges: [String] {
+        (dependsAdded + dependsRemoved + providesAdded + providesRemoved).filter { $0.contains(".so") }
+    }
+}

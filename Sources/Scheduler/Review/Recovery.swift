@@ -1,0 +1,130 @@
+import Foundation
+import Repo
+
+/// `pacbuild recover`: after a crash (a killed accept, a power cut), brings every repo
+/// and the store back to agreement.
+///
+/// 1. A repo lock whose holder is not running on this machine is removed (a killed
+///    update left it; a lock of a live process is left alone).
+/// 2. A `built` build whose package files are all in its repo's database was published
+///    by an accept that died before marking it: it is accepted again through
+///    ``Acceptor`` (the publish is idempotent, the hooks run, the store is marked).
+/// 3. Under the repo lock: temporary database files, pool copies of dead processes
+///    (`NAME.part-PID`), and package files (with their `.sig`) that no database of the
+///    pool lists and no `built` build produced are removed. A built build's pool copy
+///    stays: a re-run of its accept uses it.
+///
+/// Run it when no other pacbuild on another machine updates the same repos: a pid in a
+/// lock file means nothing across machines.
+public struct Recovery {
+    public var store: any BuildStore
+    public var repos: [RepoConfig]
+    public var acceptor: Acceptor
+
+    public init(store: any BuildStore, repos: [RepoConfig], acceptor: Acceptor? = nil) {
+        self.store = store
+        self.repos = repos
+        self.acceptor = acceptor ?? Acceptor(store: store, repos: repos)
+    }
+
+    public func run(repo only: String? = nil) throws -> RecoveryReport {
+        var report = RecoveryReport()
+        let built = try store.builds(state: .built, repo: nil, limit: nil)
+        for repo in repos where only == nil || repo.name == only {
+            do {
+                try removeStaleLock(repo, into: &report)
+                try finishPublished(built.filter { $0.package.repo == repo.name }, repo, into: &report)
+                try sweep(repo, keeping: Set(try store.builds(state: .built, repo: nil, limit: nil).flatMap(\.artifacts).map(Self.baseName)),
+                          into: &report)
+            } catch {
+                report.problems.append("\(repo.name): \(error)")
+            }
+        }
+        return report
+    }
+
+    private func removeStaleLock(_ repo: RepoConfig, into report: inout RecoveryReport) throws {
+        let lock = try DatabaseWriter(path: repo.db).lockPath
+        guard FileManager.default.fileExists(atPath: lock) else { return }
+        if let holder = RepoLock.holder(of: lock), LockWait.isRunning(holder) { return }
+        if RepoLock.holder(of: lock) == nil, let age = Self.age(lock), age < 10 { return }  // being written right now
+        unlink(lock)
+        report.staleLocks.append(lock)
+    }
+
+    private func finishPublished(_ built: [BuildRecord], _ repo: RepoConfig, into report: inout RecoveryReport) throws {
+        let inDatabase = Set(try Self.entries(repo).map(\.filename))
+        for build in built where !build.artifacts.isEmpty && build.artifacts.allSatisfy({ inDatabase.contains(Self.baseName($0)) }) {
+            do {
+                _ = try acceptor.accept(build.id)
+                report.finished.append(build.id)
+            } catch {
+                report.problems.append("\(build.id) \(build.package): \(error)")
+            }
+        }
+    }
+
+    /// Removes what no database and no built build accounts for, holding the repo lock so
+    /// no update changes the database meanwhile.
+    private func sweep(_ repo: RepoConfig, keeping builtFiles: Set<String>, into report: inout RecoveryReport) throws {
+        let writer = try DatabaseWriter(path: repo.db)
+        guard FileManager.default.fileExists(atPath: repo.db) else { return }
+        let lock = try LockWait(timeout: acceptor.lockTimeout).run { () throws(RepoError) in try RepoLock(path: writer.lockPath) }
+        defer { lock.release() }
+        let manager = FileManager.default
+        for name in (try? manager.contentsOfDirectory(atPath: writer.directory)) ?? []
+        where name.hasPrefix(".tmp.\(writer.name).db") || name.hasPrefix(".tmp.\(writer.name).files") {
+            try? manager.removeItem(atPath: writer.directory + "/" + name)
+            report.removedTemporaries.append(writer.directory + "/" + name)
+        }
+        var listed = Set<String>()
+        for other in repos where Self.same(other.pool, repo.pool) && manager.fileExists(atPath: other.db) {
+            listed.formUnion(try Self.entries(other).map(\.filename))
+        }
+        for name in ((try? manager.contentsOfDirectory(atPath: repo.pool)) ?? []).sorted() {
+            let path = repo.pool + "/" + name
+            if let range = name.range(of: Publisher.partSuffix), !LockWait.isRunning(String(name[range.upperBound...])) {
+                try? manager.removeItem(atPath: path)
+                report.removedTemporaries.append(path)
+                continue
+            }
+            let package = name.hasSuffix(".sig") ? String(name.dropLast(4)) : name
+            guard package.contains(".pkg.tar"), !package.contains(Publisher.partSuffix),
+                  !listed.contains(package), !builtFiles.contains(package) else { continue }
+            try? manager.removeItem(atPath: path)
+            report.removedOrphans.append(path)
+        }
+    }
+
+    static func entries(_ repo: RepoConfig) throws -> [DatabaseEntry] {
+        guard FileManager.default.fileExists(atPath: repo.db) else { return [] }
+        do { return try SyncDatabase.read(at: repo.db).entries } catch { throw SchedulerError.repo(error) }
+    }
+
+    static func baseName(_ path: String) -> String { (path as NSString).lastPathComponent }
+
+    private static func same(_ a: String, _ b: String) -> Bool {
+        (a as NSString).standardizingPath == (b as NSString).standardizingPath
+    }
+
+    private static func age(_ path: String) -> TimeInterval? {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date).map { Date().timeIntervalSince($0) }
+    }
+}
+
+/// What `pacbuild recover` did.
+public struct RecoveryReport: Sendable, Codable {
+    /// Lock files of processes that are gone, removed.
+    public var staleLocks: [String] = []
+    /// Builds found published but not marked, now accepted.
+    public var finished: [BuildID] = []
+    /// Temporary database files and dead processes' pool copies, removed.
+    public var removedTemporaries: [String] = []
+    /// Package files no database lists and no built build made, removed.
+    public var removedOrphans: [String] = []
+    public var problems: [String] = []
+
+    public var changedNothing: Bool {
+        staleLocks.isEmpty && finished.isEmpty && removedTemporaries.isEmpty && removedOrphans.isEmpty
+    }
+}
