@@ -30,6 +30,10 @@ extension Pacbuild {
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
+            // a run killed mid-accept left a lock or a half-done publish: finish it first
+            // (`run` is the local main job; remote wakas leave this to `pacbuild recover`)
+            let recovered = try Recovery(store: buildStore, repos: loaded.repos).run(repo: repo)
+            for problem in recovered.problems { printError("warning: recover: \(problem)") }
             let report = try catchUp(loaded, config: config, store: buildStore, repo: repo)
             var settings = loaded.wakaSettings(jobs: jobs, name: loaded.global.workers.name + "/run")
             settings.untilIdle = true
