@@ -29,6 +29,11 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case versionChanged(package: String, queued: String, found: String, directory: String)
     /// A waka or run that cannot start (no repos it may build, no build root).
     case cannotStart(String)
+    /// A `--durations` file line that is not `pkgbase<TAB>seconds`.
+    case badDurations(file: String, line: Int, reason: String)
+    /// A simulation ended with builds that never became ready (a plan whose edges the
+    /// store could not resolve).
+    case simulationStuck(left: Int)
 
     public var description: String {
         switch self {
@@ -59,6 +64,10 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "run pacbuild catchup to queue the new version"
         case .cannotStart(let reason):
             reason
+        case .badDurations(let file, let line, let reason):
+            "\(file):\(line): \(reason)"
+        case .simulationStuck(let left):
+            "the simulation ended with \(left) builds never ready; their dependencies were not in the plan's queue"
         }
     }
 }
