@@ -35,6 +35,11 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case staleLock(lockFile: String, holder: String)
     /// The repo already holds a newer version of a package the build would publish.
     case olderThanRepo(file: String, present: String)
+    /// A `--durations` file line that is not `pkgbase<TAB>seconds`.
+    case badDurations(file: String, line: Int, reason: String)
+    /// A simulation ended with builds that never became ready (a plan whose edges the
+    /// store could not resolve).
+    case simulationStuck(left: Int)
 
     public var description: String {
         switch self {
@@ -71,6 +76,10 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(lockFile): held by process \(holder), which is not running (a killed update left it); run pacbuild recover"
         case .olderThanRepo(let file, let present):
             "\(file): the repo already has \(present), which is newer; a build older than the repo is not published"
+        case .badDurations(let file, let line, let reason):
+            "\(file):\(line): \(reason)"
+        case .simulationStuck(let left):
+            "the simulation ended with \(left) builds never ready; their dependencies were not in the plan's queue"
         }
     }
 }
