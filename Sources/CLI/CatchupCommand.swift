@@ -31,7 +31,7 @@ extension Pacbuild {
 /// Plans (warnings to standard error) and queues the plan: what `catchup` and `run` do first.
 func catchUp(_ loaded: Configuration, config: ConfigOptions, store: any BuildStore, repo: String? = nil,
              dryRun: Bool = false) throws -> CatchupReport {
-    let (plan, problems) = try loadPlan(config: config, options: PlanOptions(repo: repo, expectedTime: loaded.historyTimes(from: store)))
+    let (plan, problems, _) = try loadPlan(config: config, options: PlanOptions(repo: repo, expectedTime: loaded.historyTimes(from: store)))
     for problem in problems { printError("warning: \(problem)") }
     let catchup = Catchup(plan: plan, arches: Dictionary(uniqueKeysWithValues: loaded.repos.map { ($0.name, $0.arch) }))
     return try catchup.run(store: store, dryRun: dryRun)

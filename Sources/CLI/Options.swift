@@ -20,6 +20,14 @@ struct ReaderOptions: ParsableArguments {
     }
 }
 
+/// `--fallback`: how PKGBUILDs the native reader cannot evaluate are read.
+enum FallbackMode: String, ExpressibleByArgument, CaseIterable {
+    /// The real `makepkg --printsrcinfo` in a namespace sandbox without network.
+    case sandbox
+    /// Not at all: they stay `needs-fallback`.
+    case none
+}
+
 /// Writes to standard error (diagnostics never mix with the printed output).
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

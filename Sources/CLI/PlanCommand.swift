@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sandbox
 import Scheduler
 
 extension Pacbuild {
@@ -12,7 +13,10 @@ extension Pacbuild {
                 Reads every configured repo's PKGBUILD trees and database. Formats: text (for \
                 people), json (schema pacbuild.plan/1, docs/plan-schema.md), dot and svg (the \
                 plan's graph coloured by status; svg needs graphviz's dot). Exit status 1 when \
-                the configuration has errors.
+                the configuration has errors. PKGBUILDs the native reader cannot evaluate are read \
+                by makepkg in a namespace sandbox without network over the configured build root \
+                (--fallback sandbox, the default when that root exists; cached by content in the \
+                state directory), or left needs-fallback (--fallback none).
                 """)
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, dot, svg }
@@ -24,6 +28,8 @@ extension Pacbuild {
         @Option(parsing: .upToNextOption, help: "Rebuild these pkgbases even if current.") var rebuild: [String] = []
         @Flag(help: "With --rebuild: also rebuild everything that depends on them, transitively.") var reverse = false
         @Flag(help: "Parse every PKGBUILD, neither reading nor writing the parse cache in the state directory.") var noCache = false
+        @Option(help: "PKGBUILDs the reader cannot evaluate: sandbox (makepkg in a sandbox) or none (default: sandbox when the build root exists).")
+        var fallback: FallbackMode?
 
         func validate() throws {
             if workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -33,26 +39,30 @@ extension Pacbuild {
         func run() throws {
             // the output of the last run is reused when no input changed (see PlanOutputCache)
             let loaded = try loadValidConfiguration(config)
+            let fallback = try PlanFallbackChoice(fallback, configuration: loaded)
             let cacheFile = PlanOutputCache.file(stateDirectory: loaded.global.stateDir)
             let fingerprint = noCache ? nil : loaded.planFingerprint(
-                options: "\(format.rawValue)|\(repo ?? "")|\(rebuild.joined(separator: ","))|\(reverse)|\(workers)")
+                options: "\(format.rawValue)|\(repo ?? "")|\(rebuild.joined(separator: ","))|\(reverse)|\(workers)|\(fallback.key)")
             if let fingerprint, let cached = PlanOutputCache.load(from: cacheFile, fingerprint: fingerprint) {
                 for warning in cached.warnings { printError(warning) }
                 print(cached.stdout, terminator: "")
                 return
             }
-            let (plan, problems) = try loadPlan(config: config, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse), cache: !noCache)
+            let (plan, problems, report) = try loadPlan(config: config, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse),
+                                                        cache: !noCache, fallback: fallback)
             let warnings = problems.map { "warning: \($0)" }
             for warning in warnings { printError(warning) }
             let output: String
             switch format {
-            case .text: output = PlanText(plan: plan, workers: workers).text
+            case .text: output = PlanText(plan: plan, workers: workers, fallback: report.line).text
             case .json: output = plan.jsonText + "\n"
             case .dot: output = PlanDot(plan: plan).text
             case .svg: output = try PlanDot(plan: plan).svg()
             }
             print(output, terminator: "")
-            if let fingerprint {
+            // a sourced helper of a PKGBUILD makepkg read is not among the fingerprint's
+            // inputs, so such a plan is made again next time (from the fallback's cache)
+            if let fingerprint, report.summary.map({ $0.read + $0.failed }) ?? 0 == 0 {
                 PlanOutputCache.save(PlanOutputCache.Output(stdout: output, warnings: warnings), to: cacheFile, fingerprint: fingerprint)
             }
         }
@@ -60,16 +70,55 @@ extension Pacbuild {
 }
 
 /// Loads the configuration and makes the plan; configuration errors stop it (exit 1).
-/// With `cache`, PKGBUILDs unchanged since the last run are taken from the parse cache.
-func loadPlan(config: ConfigOptions, options: PlanOptions, cache: Bool = true) throws -> (Plan, [PlanInputProblem]) {
+/// With `cache`, PKGBUILDs unchanged since the last run are taken from the parse cache;
+/// PKGBUILDs that need makepkg are read by it as `fallback` says (default: when the build
+/// root exists).
+func loadPlan(config: ConfigOptions, options: PlanOptions, cache: Bool = true,
+              fallback: PlanFallbackChoice? = nil) throws -> (Plan, [PlanInputProblem], PlanFallbackChoice.Report) {
     let loaded = try loadValidConfiguration(config)
     if let repo = options.repo, loaded.repo(named: repo) == nil {
         throw ValidationError("no repo '\(repo)' in \(loaded.directory) (repos: \(loaded.repos.map(\.name).joined(separator: ", ")))")
     }
-    let (repos, problems) = loaded.planRepos(cache: cache ? loaded.parseCacheFile : nil)
+    var (repos, problems) = loaded.planRepos(cache: cache ? loaded.parseCacheFile : nil)
+    let report = try (fallback ?? PlanFallbackChoice(nil, configuration: loaded)).apply(to: &repos, configuration: loaded, problems: &problems)
     do {
-        return (try Plan.make(repos: repos, options: options), problems)
+        return (try Plan.make(repos: repos, options: options), problems, report)
     } catch {
         throw ValidationError(error.description)
+    }
+}
+
+/// `--fallback` resolved against the configuration: the fallback to use, or why none.
+struct PlanFallbackChoice {
+    var fallback: PlanFallback?
+    /// Why there is no fallback: asked for none, or no build root.
+    var absence: String
+
+    /// `mode` nil: the sandbox when the build root opens, none (and the reason) otherwise;
+    /// `.sandbox` without a usable root is an error.
+    init(_ mode: FallbackMode?, configuration: Configuration) throws {
+        absence = "--fallback none"
+        guard mode != FallbackMode.none else { return }
+        do { fallback = try configuration.planFallback() } catch {
+            if mode == .sandbox { throw ValidationError("--fallback sandbox: \(error)") }
+            absence = "unavailable: \(error)"
+        }
+    }
+
+    /// What the plan output cache keys on: the mode, and the root it runs over.
+    var key: String { fallback.map { "sandbox:\($0.root.directory)" } ?? "none" }
+
+    /// What the fallback did, for the report.
+    struct Report {
+        var summary: PlanFallback.Summary?
+        var line: String
+    }
+
+    func apply(to repos: inout [PlanRepo], configuration: Configuration, problems: inout [PlanInputProblem]) -> Report {
+        guard let fallback else { return Report(summary: nil, line: "fallback: none (\(absence)); PKGBUILDs that need makepkg stay needs-fallback") }
+        let (summary, more) = configuration.readFallbacks(into: &repos, with: fallback)
+        problems += more
+        return Report(summary: summary, line: "fallback: makepkg in a namespace sandbox over build root '\(fallback.root.name)': "
+                      + "\(summary.read) PKGBUILD\(summary.read == 1 ? "" : "s") read (\(summary.fromCache) from the cache), \(summary.failed) failed")
     }
 }

@@ -5,9 +5,13 @@ import Scheduler
 struct PlanText {
     let plan: Plan
     let workers: Int
+    /// How PKGBUILDs that need makepkg were read (or why not).
+    var fallback: String?
 
     var text: String {
-        var out = summary + "\n"
+        var out = summary
+        if let fallback { out += fallback + "\n" }
+        out += "\n"
         // a pkgbase given twice in one repo has two entries with one id; the first is the
         // one planned (the other is excluded), as in `Plan.entry(named:)`
         let byID = Dictionary(plan.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

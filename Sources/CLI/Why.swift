@@ -14,7 +14,7 @@ extension Pacbuild {
         @Argument(help: "A pkgbase, a pkgname or repo/pkgbase.") var name: String
 
         func run() throws {
-            let (plan, _) = try loadPlan(config: config, options: PlanOptions())
+            let (plan, _, _) = try loadPlan(config: config, options: PlanOptions())
             let history = try storeHistory()
             let matches = plan.entries.filter { $0.id == name || $0.pkgbase == name || $0.pkgnames.contains(name) }
             guard !matches.isEmpty else {

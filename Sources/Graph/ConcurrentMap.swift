@@ -8,6 +8,17 @@ extension Array where Element: Sendable {
         DispatchQueue.concurrentPerform(iterations: count) { i in slots.set(i, transform(self[i])) }
         return slots.values
     }
+
+    /// `transform` of every element with at most `width` running at once, results in
+    /// element order: for items that each hold something scarce (a sandbox running
+    /// makepkg), where `concurrentMap` would start one per core.
+    public func concurrentMap<R: Sendable>(width: Int, _ transform: @Sendable (Element) -> R) -> [R] {
+        let slots = ResultSlots<R>(count: count)
+        DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(width, count))) { _ in
+            while let i = slots.claim() { slots.set(i, transform(self[i])) }
+        }
+        return slots.values
+    }
 }
 
 /// Result slots written from `concurrentPerform` workers, each index by one worker only.
@@ -16,6 +27,7 @@ private final class ResultSlots<T>: @unchecked Sendable {
     // and read only after concurrentPerform has returned, which orders those writes
     // before the read.
     private var slots: [T?]
+    private var claimed = 0
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
@@ -24,6 +36,15 @@ private final class ResultSlots<T>: @unchecked Sendable {
         lock.lock()
         slots[i] = value
         lock.unlock()
+    }
+
+    /// The next index no worker has taken yet, nil when all are taken.
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard claimed < slots.count else { return nil }
+        claimed += 1
+        return claimed - 1
     }
 
     var values: [T] { slots.map { $0! } }

@@ -4,6 +4,8 @@ public struct MakepkgEnvironment: Sendable {
     /// The global variables after makepkg.conf was evaluated.
     let variables: ShellScopes
     public let carch: String
+    /// makepkg.conf's CHOST after the CARCH override (the makepkg fallback writes it out).
+    public var chost: String? { variables.value("CHOST")?.scalarValue }
 
     /// Evaluates a makepkg.conf text (with our evaluator: it is never executed) and
     /// optionally overrides its CARCH, as a port's build configuration would.

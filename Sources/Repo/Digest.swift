@@ -4,13 +4,14 @@ import CCrypto
 /// through libarchive so that its checksums cost no second read of the file.
 ///
 /// Owns its `EVP_MD_CTX`, freed exactly once in `deinit`. Not `Sendable`: it is mutable
-/// state used by one reader on one thread.
-final class Digest {
-    enum Algorithm { case md5, sha256 }
+/// state used by one reader on one thread. Public for the Sandbox's content hashes
+/// (the makepkg fallback's cache keys).
+public final class Digest {
+    public enum Algorithm { case md5, sha256 }
 
     private var context: OpaquePointer?
 
-    init(_ algorithm: Algorithm) {
+    public init(_ algorithm: Algorithm) {
         context = EVP_MD_CTX_new()
         let md = algorithm == .md5 ? EVP_md5() : EVP_sha256()
         // Allocation failure and unknown digests are not recoverable states for a checksum;
@@ -20,13 +21,13 @@ final class Digest {
 
     deinit { EVP_MD_CTX_free(context) }
 
-    func update(_ bytes: UnsafeRawBufferPointer) {
+    public func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         EVP_DigestUpdate(context, base, bytes.count)
     }
 
     /// The digest as lower-case hex, the spelling `md5sum`/`sha256sum` print and repo-add stores.
-    func finalHex() -> String {
+    public func finalHex() -> String {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &out, &length)

@@ -66,3 +66,8 @@ public struct SandboxOutcome: Sendable, Equatable {
         self.tail = tail
     }
 }
+
+extension Duration {
+    /// The duration in seconds, for results and logs.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -50,8 +50,7 @@ public struct SandboxBuild: Sendable {
             failure = BuildFailure(.package, problems.joined(separator: "; "))
         }
         if failure != nil { packages = packages.filter { _ in problems.isEmpty } }
-        let seconds = Double(outcome.duration.components.seconds) + Double(outcome.duration.components.attoseconds) / 1e18
         return BuildResult(pkgbase: job.pkgbase, failure: failure, packages: packages, logPath: workspace.log,
-                           logTail: outcome.tail, exitStatus: outcome.exitStatus, seconds: seconds, assumedInstalled: assumed)
+                           logTail: outcome.tail, exitStatus: outcome.exitStatus, seconds: outcome.duration.seconds, assumedInstalled: assumed)
     }
 }

@@ -21,9 +21,8 @@ struct BuildRootCreator {
         let description = try fill(partial)
         try prepareForBuilds(partial)
         try renameDirectory(partial, to: root.rootfs)
-        let elapsed = start.duration(to: .now)
         let stamp = BuildRootStamp(source: description, created: Date().timeIntervalSince1970,
-                                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                                   seconds: start.duration(to: .now).seconds)
         guard let data = try? JSONEncoder().encode(stamp), FileManager.default.createFile(atPath: root.stampPath, contents: data) else {
             throw .io(path: root.stampPath, reason: "cannot write the stamp")
         }

@@ -1,5 +1,6 @@
 import Graph
 import Repo
+import Sandbox
 
 /// What the planner needs of one configured repo: its configuration's planning keys,
 /// the PKGBUILDs read from its trees and the packages of its database.
@@ -20,6 +21,9 @@ public struct PlanRepo: Sendable {
     public var pkgbuilds: [PKGBUILDReader.Result]
     /// The packages in the repo database now (empty before the first build).
     public var database: [DatabaseEntry]
+    /// What the makepkg fallback said about PKGBUILDs the reader could not evaluate, by
+    /// PKGBUILD path (``Configuration/readFallbacks(into:with:)``); empty without it.
+    public var fallbacks: [String: SrcInfoFallbackResult] = [:]
 
     public init(name: String, carch: String, dependsOn: [String] = [], bootstrap: [String] = [],
                 blacklist: Set<String> = [], acceptedArches: Set<String>? = nil,

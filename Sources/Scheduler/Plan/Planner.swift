@@ -1,6 +1,7 @@
 import Foundation
 import Graph
 import Repo
+import Sandbox
 
 /// The steps of `Plan.make`: classify every PKGBUILD against its database, build the
 /// graph of what can be read, then rebuild requests, blocking and ordering.
@@ -23,8 +24,12 @@ struct Planner {
         for repo in repos {
             var included: [SrcInfo] = []
             let database = Dictionary(repo.database.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            for result in repo.pkgbuilds.sorted(by: { Self.pkgbase(of: $0) < Self.pkgbase(of: $1) }) {
+            for read in repo.pkgbuilds.sorted(by: { Self.pkgbase(of: $0) < Self.pkgbase(of: $1) }) {
+                let fallback = repo.fallbacks[read.file]
+                // a PKGBUILD makepkg read is planned from makepkg's .SRCINFO like any other
+                let result = fallback?.srcinfo.map { PKGBUILDReader.Result(file: read.file, srcinfo: $0, diagnostics: []) } ?? read
                 var entry = Self.classify(result, in: repo, database: database)
+                if let fallback { Self.note(fallback, native: read, in: &entry) }
                 if let srcinfo = result.srcinfo, entry.status != .excluded {
                     let id = PackageBaseID(repo: repo.name, pkgbase: srcinfo.pkgbase)
                     if index[id] == nil {
@@ -105,6 +110,17 @@ struct Planner {
             entry.reason = "the database holds this version"
         }
         return entry
+    }
+
+    /// Keeps the native reader's diagnostics of a PKGBUILD the makepkg fallback read, as
+    /// notes; a fallback failure becomes the reason it stays `needs-fallback`.
+    static func note(_ fallback: SrcInfoFallbackResult, native: PKGBUILDReader.Result, in entry: inout PlanEntry) {
+        entry.diagnostics = native.diagnostics.map(\.description)
+        if fallback.srcinfo != nil {
+            entry.diagnostics.append("read by makepkg in a sandbox")
+        } else if entry.status == .needsFallback {
+            entry.reason = "makepkg in a sandbox could not read the PKGBUILD: " + (fallback.failure ?? "")
+        }
     }
 
     /// `--rebuild NAME... [--reverse]`: current pkgbases named (or, with `reverse`,
