@@ -50,7 +50,7 @@ struct RunFixture {
     }
 
     /// `pacman -Sl` over the copy's two repos, with a throw-away pacman.conf.
-    func pacmanList() throws -> [String] {
+    func pacmanList(extra: Bool = true) throws -> [String] {
         let conf = directory + "/pacman.conf"
         try """
             [options]
@@ -58,9 +58,7 @@ struct RunFixture {
             SigLevel = Never
             [current]
             Server = file://\(state)/repo/current/i586
-            [extra]
-            Server = file://\(state)/repo/extra/i586
-            """.write(toFile: conf, atomically: true, encoding: .utf8)
+            """.appending(extra ? "\n[extra]\nServer = file://\(state)/repo/extra/i586\n" : "").write(toFile: conf, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: directory + "/pacman-db", withIntermediateDirectories: true)
         let (status, out, err) = try Self.execute("/bin/sh", ["-c", "pacman --config \(conf) -Sy >/dev/null && pacman --config \(conf) -Sl"])
         guard status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: err]) }
