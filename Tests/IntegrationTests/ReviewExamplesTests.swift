@@ -41,6 +41,12 @@ struct ReviewExamplesTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: pool).filter { $0.contains(".pkg.tar.") && !$0.hasSuffix(".sig") }
         #expect(packagesTxt == files.sorted().map { "current/\($0)\n" }.joined(), "\(packagesTxt) vs \(files)")
 
+        // the plan reads the databases pacbuild wrote: the accepted are current
+        let plan = try pacbuild(fixture, ["plan", "--format", "json"])
+        let entries = (try JSONSerialization.jsonObject(with: Data(plan.out.utf8)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
+        let status = Dictionary(entries.compactMap { e in (e["pkgbase"] as? String).map { ($0, e["status"] as? String ?? "") } }) { a, _ in a }
+        #expect(status["ex-tinysh"] == "current" && status["ex-libbase"] == "current", "\(status)")
+        #expect(status["ex-tzinfo"] == "new" && status["ex-hello"] == "new", "\(status)")
         // the rejected version is never queued again ...
         let dry = try pacbuild(fixture, ["catchup", "--dry-run"])
         #expect(!dry.out.contains("would queue current/ex-tzinfo"), "\(dry.out)")
