@@ -1,6 +1,9 @@
 /// Why a build failed, so that maintainers and the scheduler can tell a broken source
-/// URL from a compile error from a flaky sandbox without reading the log.
-public enum FailureClass: String, Sendable, Codable, CaseIterable {
+/// URL from a compile error from a flaky sandbox without reading the log, and what a
+/// retry can fix (a `lost` or `timeout` build often succeeds on another worker, a
+/// `build` failure rarely does without a change). The scheduler's store uses the same
+/// classes.
+public enum FailureClass: String, Sendable, Hashable, Codable, CaseIterable {
     /// Fetching, verifying or extracting sources; `pkgver()`.
     case source
     /// `prepare()`.
@@ -17,6 +20,9 @@ public enum FailureClass: String, Sendable, Codable, CaseIterable {
     case timeout
     /// The sandbox could not be set up or died (not the PKGBUILD's fault).
     case sandbox
+    /// The worker holding the build stopped renewing its lease too often (the scheduler
+    /// sets it; a sandbox never does).
+    case lost
 }
 
 /// A failed build's class and a sentence saying what happened.

@@ -1,3 +1,4 @@
+import Sandbox
 /// The build lifecycle as a pure state machine, in postgres-nio's style: the store reads
 /// a build's state, feeds an event and carries out the returned action. No I/O, no
 /// clock, so every allowed and refused transition is tested without a database, and

@@ -1,3 +1,4 @@
+import Sandbox
 /// Where a build stands in its lifecycle. The payloads carry what a maintainer needs to
 /// act: the class of a failure, the dependency a blocked build waits on.
 public enum BuildState: Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import Sandbox
 
 /// One build as the store remembers it: what was built, where it stands, who holds it
 /// and what it left behind.

@@ -64,7 +64,7 @@ struct BuildRunner: Sendable {
         guard let failure = result.failure else {
             return try store.report(build.id, worker: worker, result: .built(log: kept.log, artifacts: kept.packages))
         }
-        let failureClass = FailureClass(rawValue: failure.failureClass.rawValue) ?? .sandbox
+        let failureClass = failure.failureClass
         return try store.report(build.id, worker: worker, result: .failed(failureClass, reason: failure.reason, log: kept.log))
     }
 

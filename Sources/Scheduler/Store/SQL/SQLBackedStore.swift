@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import Sandbox
 
 /// The store's logic written once over ``SQLConnection``: ``SQLiteStore`` and
 /// ``PostgresStore`` inherit it and supply only their connection, transactions and
