@@ -183,6 +183,26 @@ import Testing
         #expect(config.global.workers.leaseSeconds == 60 && config.global.workers.heartbeatSeconds == 30)
     }
 
+    @Test func umlMemoryIsReadAndChecked() throws {
+        defer { fixture.remove() }
+        #expect(fixture.load().global.umlMem == "1024M")
+        try fixture.write("pacbuild.toml", "sandbox = \"uml\"\numl_mem = \"512M\"\n")
+        let good = fixture.load()
+        #expect(good.messages.isEmpty)
+        #expect(good.global.umlMem == "512M")
+        for (bad, found) in [("\"512 MB\"", "'512 MB'"), ("\"32M\"", "'32M'"), ("\"M\"", "'M'"), ("\"-1G\"", "'-1G'")] {
+            try fixture.write("pacbuild.toml", "sandbox = \"uml\"\numl_mem = \(bad)\n")
+            let config = fixture.load()
+            #expect(config.messages == [
+                "pacbuild.toml:2: key 'uml_mem': expected a UML memory size: digits then K, M or G (e.g. \"512M\"), "
+                    + "at least 64M, found \(found)",
+            ])
+            #expect(config.global.umlMem == "1024M")
+        }
+        try fixture.write("pacbuild.toml", "uml_mem = 512\n")
+        #expect(fixture.load().messages.first?.hasPrefix("pacbuild.toml:1: key 'uml_mem': expected a UML memory size") == true)
+    }
+
     @Test func aDirectoryWithoutConfigurationIsAnError() throws {
         defer { fixture.remove() }
         try FileManager.default.removeItem(atPath: fixture.root + "/repos.d")

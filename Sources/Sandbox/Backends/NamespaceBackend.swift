@@ -48,15 +48,38 @@ public struct NamespaceBackend: SandboxBackend {
         }
     }
 
-    /// The unprivileged path: bubblewrap with a read-only root and a writable `/tmp`.
+    /// The unprivileged path: bubblewrap over the root read-only, with a writable `/tmp`.
+    /// Each top-level entry of the root is bound (or, for a symlink, recreated) on
+    /// bubblewrap's own tmpfs root rather than the root bound at `/`, because the
+    /// mount point ``SandboxJob/mountPoint`` is not in the root and a read-only `/`
+    /// could not get it; `/` is remounted read-only once it has.
     private func runBubblewrap(_ job: SandboxJob) throws(SandboxError) -> SandboxOutcome {
         try HostCommand.require("bwrap", package: "bubblewrap")
-        var arguments = ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", job.root.rootfs, "/",
-                         "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", job.jobDirectory, SandboxJob.mountPoint,
-                         "--hostname", "pacbuild", "--chdir", SandboxJob.mountPoint]
+        var arguments = ["bwrap", "--unshare-all", "--die-with-parent"]
+        arguments += try Self.rootBinds(job.root.rootfs)
+        arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", job.jobDirectory, SandboxJob.mountPoint,
+                      "--remount-ro", "/", "--hostname", "pacbuild", "--chdir", SandboxJob.mountPoint]
         if job.network { arguments.append("--share-net") }
         arguments += job.command
         return try execute(Launch(arguments: arguments, environment: sandboxEnvironment,
                                   termination: .processGroup()), job: job)
+    }
+
+    /// bubblewrap arguments that rebuild the root's top level read-only: `--ro-bind` for
+    /// directories and files, `--symlink` for links (`/bin` -> `usr/bin`); `/dev`, `/proc`
+    /// and `/tmp` are bubblewrap's own.
+    static func rootBinds(_ rootfs: String) throws(SandboxError) -> [String] {
+        let manager = FileManager.default
+        let entries: [String]
+        do { entries = try manager.contentsOfDirectory(atPath: rootfs).sorted() } catch {
+            throw .io(path: rootfs, reason: "cannot list the build root: \(error.localizedDescription)")
+        }
+        return entries.filter { !["dev", "proc", "tmp", String(SandboxJob.mountPoint.dropFirst())].contains($0) }.flatMap { entry in
+            let path = rootfs + "/" + entry
+            if let target = try? manager.destinationOfSymbolicLink(atPath: path) {
+                return ["--symlink", target, "/" + entry]
+            }
+            return ["--ro-bind", path, "/" + entry]
+        }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Makes one build root: fills `root.partial/` from the source, adds what builds need
 /// (the `builder` user, pacman's database directory, UML's init), renames it to
 /// `root/` and writes the stamp last. Anything interrupted leaves no stamp, and the
-/// next `create` starts over.
+/// next `create` starts over; a source that fails is cleaned up at once.
 struct BuildRootCreator {
     let root: BuildRoot
     let source: BuildRootSource
@@ -18,8 +18,17 @@ struct BuildRootCreator {
         try? FileManager.default.removeItem(atPath: root.rootfs)
         try? FileManager.default.removeItem(atPath: root.image)
         try makeDirectory(partial)
-        let description = try fill(partial)
-        try prepareForBuilds(partial)
+        let description: String
+        do {
+            description = try fill(partial)
+            try prepareForBuilds(partial)
+        } catch {
+            // A source that fails (not a root, a broken tarball) leaves nothing behind:
+            // no partial tree, and no directory for the name unless something else is in it.
+            try? FileManager.default.removeItem(atPath: partial)
+            rmdir(root.directory)
+            throw error
+        }
         try renameDirectory(partial, to: root.rootfs)
         let stamp = BuildRootStamp(source: description, created: Date().timeIntervalSince1970,
                                    seconds: start.duration(to: .now).seconds)

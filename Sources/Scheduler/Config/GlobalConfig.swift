@@ -15,6 +15,9 @@ public struct GlobalConfig: Sendable, Equatable {
     /// create NAME`), or, when it holds a `/`, the path of such a root's directory
     /// (absolute once loaded), so that several state directories can share one root.
     public var buildRoot: String
+    /// UML's memory (`mem=`) for builds run by the `uml` backend: digits and a unit
+    /// `K`, `M` or `G`, at least 64M.
+    public var umlMem: String
     /// Waka settings.
     public var workers: WorkerSettings
 
@@ -23,15 +26,16 @@ public struct GlobalConfig: Sendable, Equatable {
     /// The SQLite store's file name in the state directory.
     public static let defaultStoreFile = "pacbuild.sqlite"
     public static let defaultBuildRoot = "default"
+    public static let defaultUMLMem = "1024M"
 
     /// The settings without a `pacbuild.toml`.
     static func defaults(paths: ConfigPaths) -> GlobalConfig {
         let state = paths.resolve(defaultStateDir)
         return GlobalConfig(stateDir: state, store: .sqlite(path: state + "/" + defaultStoreFile), sandbox: .namespace,
-                            buildRoot: defaultBuildRoot, workers: WorkerSettings())
+                            buildRoot: defaultBuildRoot, umlMem: defaultUMLMem, workers: WorkerSettings())
     }
 
-    static let keys = ["state_dir", "store", "sandbox", "build_root", "workers"]
+    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "workers"]
 
     /// Reads `pacbuild.toml`, keeping the default of each key that is absent or wrong
     /// (the errors say which), so repo files are still checked against sane settings.
@@ -56,7 +60,24 @@ public struct GlobalConfig: Sendable, Equatable {
         if let root = table.string("build_root", expected: "a build root name, or the path of a root's directory") {
             config.buildRoot = root.contains("/") ? paths.resolve(root) : root
         }
+        let memExpected = "a UML memory size: digits then K, M or G (e.g. \"512M\"), at least 64M"
+        if let mem = table.string("uml_mem", expected: memExpected) {
+            if let bytes = Self.umlMemBytes(mem), bytes >= 64 << 20 {
+                config.umlMem = mem
+            } else {
+                table.fail("uml_mem", .invalidValue(expected: memExpected, found: "'\(mem)'"))
+            }
+        }
         config.workers = WorkerSettings.parse(&table)
         return (config, table.finish())
+    }
+
+    /// The bytes of a `mem=` size (`512M`, `2G`, `524288K`), nil when not of that form.
+    static func umlMemBytes(_ text: String) -> Int64? {
+        guard let unit = text.last, let shift: Int64 = ["K": 10, "M": 20, "G": 30][unit] else { return nil }
+        let digits = text.dropLast()
+        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let number = Int64(digits) else { return nil }
+        return number << shift
     }
 }

@@ -37,7 +37,8 @@ struct BuildRunner: Sendable {
                                network: repo.network)
             job.shouldStop = shouldStop
             let backend = try SandboxBackends.make(repo.sandbox, stateDirectory: state)
-            result = try SandboxBuild(backend: backend, root: root, workDirectory: work, scratchParent: state + "/tmp").run(job)
+            result = try SandboxBuild(backend: backend, root: root, workDirectory: work, scratchParent: state + "/tmp",
+                                    memory: configuration.global.umlMem).run(job)
         } catch let error as SchedulerError {
             let failureClass: FailureClass = if case .cannotStart = error { .sandbox } else { .source }
             return .reported(try store.report(build.id, worker: worker, result: .failed(failureClass, reason: error.description, log: nil)))
