@@ -30,7 +30,8 @@ extension Pacbuild {
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
-            var acceptor = Acceptor(store: buildStore, repos: loaded.repos)
+            var acceptor = Acceptor(store: buildStore, repos: loaded.repos,
+                                    localArtifacts: Acceptor.fetchingArtifacts(from: buildStore, stateDirectory: loaded.global.stateDir))
             acceptor.lockTimeout = lockTimeout
             let references = all ? try buildStore.builds(state: .built, repo: repo, limit: nil).sorted { $0.id < $1.id }
                 .map { BuildReference(text: String($0.id.rawValue)) } : builds

@@ -34,7 +34,9 @@ func catchUp(_ loaded: Configuration, config: ConfigOptions, store: any BuildSto
     let (plan, problems, _) = try loadPlan(config: config, options: PlanOptions(repo: repo, expectedTime: loaded.historyTimes(from: store)))
     for problem in problems { printError("warning: \(problem)") }
     let catchup = Catchup(plan: plan, arches: Dictionary(uniqueKeysWithValues: loaded.repos.map { ($0.name, $0.arch) }))
-    return try catchup.run(store: store, dryRun: dryRun)
+    let report = try catchup.run(store: store, dryRun: dryRun)
+    for error in report.sourceErrors { printError("warning: PKGBUILD directory not recorded in the store: \(error)") }
+    return report
 }
 
 /// What catchup changed, one line a build.

@@ -7,7 +7,7 @@ struct Pacbuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pacbuild",
         abstract: "A package autobuilder for pacman-based distributions.",
-        subcommands: [Srcinfo.self, Vercmp.self, Fidelity.self, Repo.self, Pkginfo.self, Config.self, PlanCommand.self, Why.self, SandboxCommand.self, Build.self, StoreClaimWorker.self, StoreFill.self, CatchupCommand.self, StatusCommand.self, WakaCommand.self, RunCommand.self, SimulateCommand.self, Retry.self, Cancel.self, Priority.self,
+        subcommands: [Srcinfo.self, Vercmp.self, Fidelity.self, Repo.self, Pkginfo.self, Config.self, PlanCommand.self, Why.self, SandboxCommand.self, Build.self, StoreClaimWorker.self, StoreFill.self, StoreCommand.self, CatchupCommand.self, StatusCommand.self, WakaCommand.self, RunCommand.self, SimulateCommand.self, Retry.self, Cancel.self, Priority.self,
                       CheckbuildsCommand.self, LogCommand.self, ShowCommand.self, AcceptCommand.self, RejectCommand.self,
                       UnrejectCommand.self, RecoverCommand.self]
     )

@@ -20,7 +20,10 @@ extension Pacbuild {
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             if let repo, loaded.repo(named: repo) == nil { throw ValidationError("no repo '\(repo)'") }
-            let report = try Recovery(store: try loaded.openStore(url: store.url), repos: loaded.repos).run(repo: repo)
+            let buildStore = try loaded.openStore(url: store.url)
+            let acceptor = Acceptor(store: buildStore, repos: loaded.repos,
+                                    localArtifacts: Acceptor.fetchingArtifacts(from: buildStore, stateDirectory: loaded.global.stateDir))
+            let report = try Recovery(store: buildStore, repos: loaded.repos, acceptor: acceptor).run(repo: repo)
             if json {
                 print(try jsonText(report))
             } else {

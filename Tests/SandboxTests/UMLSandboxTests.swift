@@ -42,7 +42,6 @@ struct UMLSandboxTests {
             grep MemTotal /proc/meminfo
             """ }
         let jobs = try ["a", "b"].map { try job(root, in: dir, label: $0, script: script($0)) }
-        let start = ContinuousClock.now
         // Both COW files exist while both machines run.
         let watcher = Task.detached { () -> Int in
             var most = 0
@@ -58,7 +57,6 @@ struct UMLSandboxTests {
         async let first = backend.runDetached(jobs[0])
         async let second = backend.runDetached(jobs[1])
         let outcomes = try await [first, second]
-        let wall = start.duration(to: .now)
         let logs = try ["a", "b"].map { try String(contentsOfFile: dir + "/log-" + $0, encoding: .utf8) }
         #expect(outcomes.map(\.exitStatus) == [0, 0], "\(logs)")
         #expect(logs[0].contains("saw=a") && logs[1].contains("saw=b"), "\(logs)")
@@ -68,8 +66,7 @@ struct UMLSandboxTests {
             log.components(separatedBy: "MemTotal:").dropFirst().first.flatMap { Int($0.drop { $0 == " " }.prefix { $0.isNumber }) }
         }
         #expect(kilobytes.count == 2 && kilobytes.allSatisfy { (180_000...262_144).contains($0) }, "\(logs)")
-        // run in parallel: less than the two durations end to end
-        #expect(wall < outcomes[0].duration + outcomes[1].duration, "\(wall) vs \(outcomes.map(\.duration))")
+        // that both ran at once is shown by the watcher's two COW files, not by timing
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("pacbuild-uml") }
         #expect(left.isEmpty)
         // the shared image was only read
@@ -85,7 +82,8 @@ struct UMLSandboxTests {
         // that finding none afterwards means they are gone.
         let watcher = Task.detached { () -> Int in
             var most = 0
-            for _ in 0..<40 {
+            // set-up before the boot can take seconds on a loaded machine
+            for _ in 0..<300 where most < 2 {
                 most = max(most, Self.processes(mentioning: dir).count)
                 try? await Task.sleep(for: .milliseconds(100))
             }

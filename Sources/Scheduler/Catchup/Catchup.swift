@@ -1,3 +1,4 @@
+import Foundation
 import Graph
 
 /// Brings the store in line with a plan: the plan's builds are queued with their edges,
@@ -7,10 +8,14 @@ public struct Catchup: Sendable {
     public var plan: Plan
     /// The arch a build is claimed for: its repo's CARCH (wakas serve repo arches).
     public var arches: [String: String]
+    /// Record each newly queued build's pkgbase directory in the store (a tar archive,
+    /// kind `source`), for wakas without the ABS trees.
+    public var recordSources: Bool
 
-    public init(plan: Plan, arches: [String: String]) {
+    public init(plan: Plan, arches: [String: String], recordSources: Bool = true) {
         self.plan = plan
         self.arches = arches
+        self.recordSources = recordSources
     }
 
     /// The plan's builds as the store takes them, in build order.
@@ -51,6 +56,19 @@ public struct Catchup: Sendable {
         let result = try store.enqueue(builds)
         var report = CatchupReport(planned: builds)
         report.enqueued = try result.enqueued.map { try store.build($0) }
+        if recordSources {
+            // Each new build keeps its pkgbase directory as it is now, so a waka without
+            // the ABS tree builds exactly what was queued (docs/distributed.md).
+            let files = Dictionary(plan.entries.map { ("\($0.repo)/\($0.pkgbase)", $0.file) }, uniquingKeysWith: { a, _ in a })
+            for record in report.enqueued {
+                guard let file = files["\(record.package.repo)/\(record.package.pkgbase)"] else { continue }
+                do {
+                    try store.putSource(record.id, directory: (file as NSString).deletingLastPathComponent)
+                } catch {
+                    report.sourceErrors.append("\(record.package) \(record.version): \(error)")
+                }
+            }
+        }
         report.superseded = try result.superseded.map { try store.build($0) }
         report.existingIDs = result.existing
         report.markedRejected = result.markedRejected
@@ -69,6 +87,9 @@ public struct CatchupReport: Sendable {
     public var wouldEnqueue: [PlannedBuild] = []
     /// Dry run only: already queued at that version.
     public var existing: [PlannedBuild] = []
+    /// New builds whose pkgbase directory could not be recorded (they are queued all the
+    /// same; a waka with the ABS tree can still build them).
+    public var sourceErrors: [String] = []
 
     public var changedNothing: Bool { enqueued.isEmpty && superseded.isEmpty && wouldEnqueue.isEmpty }
 }

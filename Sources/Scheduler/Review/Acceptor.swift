@@ -34,6 +34,31 @@ public struct Acceptor: Sendable {
         public var alreadyAccepted = false
     }
 
+    /// Artifacts as recorded when this machine can read them; otherwise fetched from the
+    /// store's uploads (a remote waka's, docs/distributed.md) into
+    /// `STATE/artifacts/ID/`, with the `.sig` when one was uploaded. Each fetched file's
+    /// size and sha256 are checked against the upload's, and accept checks the package's
+    /// sha256 against the one recorded at report as well.
+    public static func fetchingArtifacts(from store: any BuildStore, stateDirectory: String)
+        -> @Sendable (BuildRecord) throws -> [String] {
+        { build in
+            let missing = build.artifacts.filter { access($0, R_OK) != 0 }
+            guard !missing.isEmpty else { return build.artifacts }
+            let stored = Set(try store.files(of: build.id).filter { $0.kind == .package }.map(\.name))
+            let directory = stateDirectory + "/artifacts/\(build.id.rawValue)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return try build.artifacts.map { path in
+                guard access(path, R_OK) != 0 else { return path }
+                let name = (path as NSString).lastPathComponent
+                guard stored.contains(name) else { return path } // PackageFile.read reports it missing
+                let local = directory + "/" + name
+                try store.fetchFile(build.id, kind: .package, name: name, to: local)
+                if stored.contains(name + ".sig") { try store.fetchFile(build.id, kind: .package, name: name + ".sig", to: local + ".sig") }
+                return local
+            }
+        }
+    }
+
     /// Accepts one build. An already accepted build is left alone: publishing it again
     /// could put an older version back over a newer one accepted since.
     public func accept(_ id: BuildID) throws -> Outcome {

@@ -73,4 +73,17 @@ public protocol BuildStore: AnyObject, Sendable {
     func appendHistory(_ package: PackageBaseID, version: String, seconds: Double) throws
     /// The mean of the last `window` durations of `package`, nil when it never built.
     func averageDuration(of package: PackageBaseID, window: Int) throws -> Double?
+
+    // MARK: Files (schema 4)
+
+    /// Keeps the file at `path` with `build` as `kind`/`name` (replacing one of that
+    /// name), in chunks, with its size and sha256.
+    @discardableResult
+    func putFile(_ build: BuildID, kind: StoredFile.Kind, name: String, from path: String) throws -> StoredFile
+    /// The files kept with `build`, by kind then name.
+    func files(of build: BuildID) throws -> [StoredFile]
+    /// Writes a kept file to `path` (through a temporary file renamed into place) after
+    /// checking its size and sha256; throws ``StoreError/noSuchFile(_:kind:name:)``.
+    @discardableResult
+    func fetchFile(_ build: BuildID, kind: StoredFile.Kind, name: String, to path: String) throws -> StoredFile
 }

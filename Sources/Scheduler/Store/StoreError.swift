@@ -19,6 +19,14 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case notHolder(BuildID, worker: String, holder: String?)
     /// A row the store cannot read back (a state without its failure class, say).
     case corruptRow(table: String, id: String, detail: String)
+    /// Not a role name pacbuild puts into SQL (lower-case letters, digits, `_`).
+    case invalidRole(String)
+    /// A build's file is not in the store.
+    case noSuchFile(BuildID, kind: String, name: String)
+    /// A file read back from the store does not have the size and sha256 recorded with it.
+    case fileCorrupt(BuildID, name: String, detail: String)
+    /// A local file could not be read or written while moving it to or from the store.
+    case fileIO(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -44,6 +52,14 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "; its lease probably expired, drop the build"
         case .corruptRow(let table, let id, let detail):
             "\(table) row \(id) cannot be read: \(detail)"
+        case .invalidRole(let role):
+            "\(role): not a role name pacbuild accepts (lower-case letters, digits and _, starting with a letter or _)"
+        case .noSuchFile(let id, let kind, let name):
+            "build \(id) has no \(kind) file \(name) in the store"
+        case .fileCorrupt(let id, let name, let detail):
+            "build \(id): the stored file \(name) is corrupt: \(detail)"
+        case .fileIO(let path, let reason):
+            "\(path): \(reason)"
         }
     }
 }

@@ -31,7 +31,7 @@ struct BuildRunner: Sendable {
             guard let repo = configuration.repo(named: build.package.repo) else {
                 throw SchedulerError.cannotStart("repo \(build.package.repo) is not in this waka's configuration")
             }
-            let source = try BuildSource.locate(build.package, version: build.version, in: repo)
+            let source = try BuildSource.find(build, in: repo, store: store, work: work)
             var job = BuildJob(srcinfo: source.srcinfo, directory: source.directory, carch: repo.arch,
                                repositories: configuration.buildRepositories(for: repo), makepkgConf: repo.makepkgConf,
                                network: repo.network)
@@ -62,6 +62,12 @@ struct BuildRunner: Sendable {
         } catch {
             return try store.report(build.id, worker: worker, result: .failed(.sandbox, reason: error.description, log: nil))
         }
+        do {
+            try upload(build.id, log: kept.log, packages: kept.packages)
+        } catch {
+            return try store.report(build.id, worker: worker, result: .failed(
+                .sandbox, reason: "cannot upload the build's files to the store: \(error)", log: kept.log))
+        }
         guard let failure = result.failure else {
             return try store.report(build.id, worker: worker, result: .built(log: kept.log, artifacts: kept.packages))
         }
@@ -69,11 +75,28 @@ struct BuildRunner: Sendable {
         return try store.report(build.id, worker: worker, result: .failed(failureClass, reason: failure.reason, log: kept.log))
     }
 
+    /// With a shared store (PostgreSQL), the log and packages (with their `.sig`) go into
+    /// the store before the report, so whoever accepts needs no access to this machine;
+    /// with SQLite they stay in the state directory.
+    private func upload(_ build: BuildID, log: String?, packages: [String]) throws {
+        guard store is PostgresStore else { return }
+        if let log { try store.putFile(build, kind: .log, name: "build.log", from: log) }
+        for package in packages {
+            let name = (package as NSString).lastPathComponent
+            try store.putFile(build, kind: .package, name: name, from: package)
+            if FileManager.default.fileExists(atPath: package + ".sig") {
+                try store.putFile(build, kind: .package, name: name + ".sig", from: package + ".sig")
+            }
+        }
+    }
+
     /// Publishes a built build of a `review = "auto"` repo; nil when the repo wants review.
     func acceptIfAuto(_ build: BuildRecord) throws -> BuildRecord? {
         guard build.state == .built, configuration.repo(named: build.package.repo)?.review == .auto else { return nil }
         publishLock.lock()
         defer { publishLock.unlock() }
-        return try Acceptor(store: store, repos: configuration.repos).accept(build.id).build
+        return try Acceptor(store: store, repos: configuration.repos,
+                            localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: configuration.global.stateDir))
+            .accept(build.id).build
     }
 }

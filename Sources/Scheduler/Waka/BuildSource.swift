@@ -42,4 +42,27 @@ public struct BuildSource: Sendable {
         }
         return BuildSource(directory: directory, srcinfo: srcinfo)
     }
+
+    /// The claimed build's PKGBUILD: from the repo's ABS trees when one of them exists on
+    /// this machine, otherwise from the archive catchup recorded in the store, unpacked
+    /// under `work/source` (a remote waka without the trees; docs/distributed.md).
+    static func find(_ build: BuildRecord, in repo: RepoConfig, store: any BuildStore, work: String) throws -> BuildSource {
+        let haveTree = repo.abs.contains { FileManager.default.fileExists(atPath: $0) }
+        if haveTree { return try locate(build.package, version: build.version, in: repo) }
+        let directory = work + "/source/" + build.package.pkgbase
+        let fetched: Bool
+        do { fetched = try store.fetchSource(build.id, into: directory) } catch {
+            throw SchedulerError.io(path: directory, reason: "cannot unpack the PKGBUILD directory from the store: \(error)")
+        }
+        guard fetched else { throw SchedulerError.pkgbuildNotFound(package: build.package.description, trees: repo.abs) }
+        let result = PKGBUILDTree.readOne(directory, with: repo.reader().reader)
+        guard let srcinfo = result.srcinfo, !result.hasErrors else {
+            throw SchedulerError.pkgbuildUnreadable(directory: directory, diagnostics: result.diagnostics.map(\.description))
+        }
+        guard srcinfo.pkgbase == build.package.pkgbase, srcinfo.fullVersion == build.version else {
+            throw SchedulerError.versionChanged(package: build.package.description, queued: build.version,
+                                                found: srcinfo.fullVersion, directory: directory)
+        }
+        return BuildSource(directory: directory, srcinfo: srcinfo)
+    }
 }

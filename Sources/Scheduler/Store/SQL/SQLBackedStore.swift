@@ -56,6 +56,14 @@ extension SQLBackedStore {
     /// Brings the schema to `target` (the latest unless a test wants an old store);
     /// refuses a store from a newer pacbuild before touching it.
     func migrate(upTo target: Int = Schema.latest) throws {
+        // A store already at `target` is left alone without a CREATE: a worker role
+        // (docs/distributed.md) may read the version but not create tables.
+        if let current = try? autocommit(Self.version), current >= target {
+            guard current <= Schema.latest else {
+                throw StoreError.schemaTooNew(store: storeName, found: current, supported: Schema.latest)
+            }
+            return
+        }
         try transaction { db in
             if let lock = dialect.migrationLock { try db.query(lock) }
             try db.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")

@@ -32,10 +32,14 @@ struct SQLDialect: Sendable {
     /// ones it sorts every ready row for each claim (4 ms at 8,000 rows) instead of
     /// reading the first entry of the claim index (0.04 ms).
     var refreshStatistics: String?
+    /// The column type of binary data. Values travel as `\\x` followed by hex in both
+    /// backends: PostgreSQL's bytea reads that text form (and stores the bytes);
+    /// SQLite keeps the text as given.
+    var blobType: String
 
     static let sqlite = SQLDialect(serialPrimaryKey: "INTEGER PRIMARY KEY", begin: "BEGIN IMMEDIATE", skipLocked: "", migrationLock: nil,
-                                   forUpdate: "", refreshStatistics: nil)
+                                   forUpdate: "", refreshStatistics: nil, blobType: "BLOB")
     static let postgres = SQLDialect(serialPrimaryKey: "BIGSERIAL PRIMARY KEY", begin: "BEGIN", skipLocked: " FOR UPDATE SKIP LOCKED",
                                      migrationLock: "SELECT pg_advisory_xact_lock(7261001)", forUpdate: " FOR UPDATE",
-                                     refreshStatistics: "ANALYZE builds, build_edges")
+                                     refreshStatistics: "ANALYZE builds, build_edges", blobType: "BYTEA")
 }

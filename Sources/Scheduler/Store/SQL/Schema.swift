@@ -63,5 +63,26 @@ enum Schema {
                 PRIMARY KEY (build_id, path))
             """,
         ] },
+        // Version 4: files kept with a build, so a waka needs nothing but the store: the
+        // PKGBUILD directory as a tar archive (kind 'source', recorded at catchup), and the
+        // log and packages a waka uploads (kinds 'log', 'package'). Contents are split in
+        // chunks of at most 1 MiB (rows of build_file_chunks, in order of seq); size and
+        // sha256 are checked when a file is read back.
+        Migration(version: 4) { dialect in [
+            """
+            CREATE TABLE build_files (
+                build_id BIGINT NOT NULL REFERENCES builds (id),
+                kind TEXT NOT NULL, name TEXT NOT NULL,
+                size BIGINT NOT NULL, sha256 TEXT NOT NULL, chunks INTEGER NOT NULL,
+                PRIMARY KEY (build_id, kind, name))
+            """,
+            """
+            CREATE TABLE build_file_chunks (
+                build_id BIGINT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, seq INTEGER NOT NULL,
+                data \(dialect.blobType) NOT NULL,
+                PRIMARY KEY (build_id, kind, name, seq),
+                FOREIGN KEY (build_id, kind, name) REFERENCES build_files (build_id, kind, name))
+            """,
+        ] },
     ]
 }

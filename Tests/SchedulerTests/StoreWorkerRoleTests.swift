@@ -1,0 +1,86 @@
+import Foundation
+import Graph
+import Testing
+@testable import Scheduler
+
+/// A worker's PostgreSQL role (docs/distributed.md): it claims, heartbeats, renews,
+/// reports and uploads; accepting, rejecting, cancelling, retrying, re-prioritizing,
+/// marking and queueing fail with a permission error (SQLSTATE 42501), and the owner
+/// still does all of them.
+@Suite struct StoreWorkerRoleTests {
+    /// The same database reached as `role` (the test server trusts loopback).
+    static func url(_ url: String, as role: String) throws -> String {
+        guard let at = url.range(of: "postgres@") else { throw TestSetupError("\(url): expected postgres@") }
+        return url.replacingCharacters(in: at, with: "\(role)@")
+    }
+
+    static func isPermissionError(_ error: any Error) -> Bool {
+        if case StoreError.postgres(let sqlstate, _, _) = error { return sqlstate == "42501" }
+        return false
+    }
+
+    @Test func aWorkerRoleClaimsAndReportsButCannotReview() throws {
+        let url = try TestPostgres.freshDatabase()
+        let owner = try PostgresStore(url: url)
+        let libc = PackageBaseID(repo: "tiny", pkgbase: "tiny-libc")
+        let app = PackageBaseID(repo: "tiny", pkgbase: "tiny-app")
+        let other = PackageBaseID(repo: "tiny", pkgbase: "tiny-other")
+        let queued = try owner.enqueue([PlannedBuild(libc, version: "1-1", priority: 3),
+                                        PlannedBuild(other, version: "1-1", priority: 2),
+                                        PlannedBuild(app, version: "1-1", priority: 1, dependencies: [libc])])
+        #expect(queued.enqueued.count == 3)
+        let role = "w_" + UUID().uuidString.lowercased().prefix(8)
+        try owner.grantWorker(role: role)
+        try owner.grantWorker(role: role) // idempotent
+
+        let worker = try PostgresStore(url: try Self.url(url, as: role))
+        try worker.register(WorkerInfo(name: "remote-1", host: "h", arches: ["x86_64"], tags: [], slots: 1, lastHeartbeat: Date()))
+        let claimed = try #require(try worker.claim(worker: "remote-1", arches: ["x86_64"]))
+        #expect(claimed.package == libc)
+        #expect(try worker.heartbeat(worker: "remote-1") == 1)
+        try worker.renewLease(claimed.id, worker: "remote-1")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("worker-role-\(role).log").path
+        try Data("a log\n".utf8).write(to: URL(fileURLWithPath: log))
+        defer { unlink(log) }
+        try worker.putFile(claimed.id, kind: .log, name: "build.log", from: log)
+        let built = try worker.report(claimed.id, worker: "remote-1", result: .built(log: log, artifacts: []))
+        #expect(built.state == .built)
+
+        // A second claim that fails blocks its dependent: the cascade is a worker's to make.
+        let second = try #require(try worker.claim(worker: "remote-1", arches: ["x86_64"]))
+        #expect(second.package == other)
+        _ = try worker.report(second.id, worker: "remote-1", result: .failed(.build, reason: "boom", log: nil))
+
+        let refusals: [(String, () throws -> Void)] = [
+            ("accept", { try worker.accept(built.id) }),
+            ("reject", { try worker.reject(built.id, reason: "no") }),
+            ("cancel", { try worker.cancel(queued.enqueued[2]) }),
+            ("retry", { try worker.retry(second.id) }),
+            ("priority", { try worker.setPriority(queued.enqueued[2], 99) }),
+            ("mark", { try worker.mark(RejectionMark(package: app, version: "9-1", reason: "x")) }),
+            ("enqueue", { _ = try worker.enqueue([PlannedBuild(app, version: "2-1")]) }),
+            ("source upload", { try worker.putFile(built.id, kind: .source, name: "source.tar", from: log) }),
+            ("hand-written accept", {
+                try worker.transaction { db in _ = try db.query("UPDATE builds SET state = 'accepted' WHERE id = $1", .int(built.id.rawValue)) }
+            }),
+        ]
+        for (name, attempt) in refusals {
+            do {
+                try attempt()
+                Issue.record("\(name) succeeded for a worker role")
+            } catch {
+                #expect(Self.isPermissionError(error), "\(name) must fail with a permission error, not: \(error)")
+            }
+        }
+        #expect(try owner.build(built.id).state == .built)
+        #expect(try owner.build(second.id).state == .failed(.build))
+
+        // The owner reviews.
+        try owner.accept(built.id)
+        #expect(try owner.build(built.id).state == .accepted)
+        #expect(try owner.build(queued.enqueued[2]).state == .ready)
+        try owner.retry(second.id)
+        try owner.putFile(built.id, kind: .source, name: "source.tar", from: log)
+        #expect(try worker.files(of: built.id).map(\.kind) == [.log, .source])
+    }
+}
