@@ -43,26 +43,18 @@ struct UMLSandboxTests {
             """ }
         let jobs = try ["a", "b"].map { try job(root, in: dir, label: $0, script: script($0)) }
         // Both COW files exist while both machines run.
-        let watcher = Task.detached { () -> Int in
-            var most = 0
-            // until both are seen or the runs are over (set-up can take long on a loaded machine)
-            while !Task.isCancelled {
-                let cows = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
-                    .filter { $0.hasPrefix("pacbuild-uml") && FileManager.default.fileExists(atPath: dir + "/" + $0 + "/build.cow") }
-                most = max(most, cows.count)
-                if most == 2 { break }
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-            return most
+        let watcher = Watcher {
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+                .filter { $0.hasPrefix("pacbuild-uml") && FileManager.default.fileExists(atPath: dir + "/" + $0 + "/build.cow") }.count
         }
         async let first = backend.runDetached(jobs[0])
         async let second = backend.runDetached(jobs[1])
         let outcomes = try await [first, second]
-        watcher.cancel()
+        let most = watcher.stop()
         let logs = try ["a", "b"].map { try String(contentsOfFile: dir + "/log-" + $0, encoding: .utf8) }
         #expect(outcomes.map(\.exitStatus) == [0, 0], "\(logs)")
         #expect(logs[0].contains("saw=a") && logs[1].contains("saw=b"), "\(logs)")
-        #expect(await watcher.value == 2)
+        #expect(most == 2)
         // mem= reached the kernel: 256M less what the kernel keeps for itself
         let kilobytes = logs.compactMap { log in
             log.components(separatedBy: "MemTotal:").dropFirst().first.flatMap { Int($0.drop { $0 == " " }.prefix { $0.isNumber }) }
@@ -82,19 +74,9 @@ struct UMLSandboxTests {
         let job = try job(root, in: dir, label: "slow", script: "echo started\nsleep 600\n", timeout: .seconds(10))
         // While it runs, the kernel and its helpers are found by their command line, so
         // that finding none afterwards means they are gone.
-        let watcher = Task.detached { () -> Int in
-            var most = 0
-            // until the kernel and a helper are seen or the run is over (set-up before the
-            // boot can take long on a loaded machine)
-            while !Task.isCancelled && most < 2 {
-                most = max(most, Self.processes(mentioning: dir).count)
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-            return most
-        }
+        let watcher = Watcher { Self.processes(mentioning: dir).count }
         let outcome = try await backend.runDetached(job)
-        watcher.cancel()
-        #expect(await watcher.value >= 2, "the UML kernel and at least one helper")
+        #expect(watcher.stop() >= 2, "the UML kernel and at least one helper")
         let log = try String(contentsOfFile: job.logPath, encoding: .utf8)
         #expect(outcome.timedOut, "\(log)")
         #expect(outcome.exitStatus == 143)
@@ -106,5 +88,33 @@ struct UMLSandboxTests {
         #expect(Self.processes(mentioning: dir).isEmpty)
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("pacbuild-uml") }
         #expect(left.isEmpty)
+    }
+}
+
+/// Polls `count` every 100 ms on a thread of its own (a task could wait behind the
+/// cooperative pool's threads, which a loaded test run keeps busy) and keeps the most seen.
+final class Watcher: @unchecked Sendable {
+    // @unchecked: `most` and `done` are only touched under `lock`.
+    private let lock = NSLock()
+    private var most = 0
+    private var done = false
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ count: @escaping @Sendable () -> Int) {
+        Thread { [self] in
+            while !lock.withLock({ done }) {
+                let seen = count()
+                lock.withLock { most = max(most, seen) }
+                usleep(100_000)
+            }
+            finished.signal()
+        }.start()
+    }
+
+    /// Stops polling and returns the most seen at once.
+    func stop() -> Int {
+        lock.withLock { done = true }
+        finished.wait()
+        return lock.withLock { most }
     }
 }
