@@ -1,40 +1,17 @@
 import Foundation
+import TestSupport
 
 /// The real tools the tests compare against (pacman, repo-add, bsdtar) and scratch space.
 enum Tools {
     /// libarchive crashes on non-ASCII names in the C locale; the CLI sets this in main.
     static let localeSet: Bool = { setlocale(LC_ALL, "C.UTF-8"); return true }()
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ProcessRunner.Output
 
     /// Runs a command (looked up on PATH) and waits for it.
     @discardableResult
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var env = ProcessInfo.processInfo.environment
-        env["LC_ALL"] = "C.UTF-8"
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes concurrently with the process so neither fills up.
-        nonisolated(unsafe) var errData = Data()
-        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errReader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        try ProcessRunner.run("/usr/bin/env", arguments, in: directory, environment: environment.merging(["LC_ALL": "C.UTF-8"]) { mine, _ in mine })
     }
 
     /// The built `pacbuild` executable, for tests that must run (and kill) a real process:
