@@ -22,16 +22,16 @@ extension Pacbuild {
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
-            let report = try catchUp(loaded, config: config, store: buildStore, repo: repo, dryRun: dryRun)
+            let report = try catchUp(loaded, store: buildStore, repo: repo, dryRun: dryRun)
             print(CatchupText(report: report, dryRun: dryRun).text, terminator: "")
         }
     }
 }
 
 /// Plans (warnings to standard error) and queues the plan: what `catchup` and `run` do first.
-func catchUp(_ loaded: Configuration, config: ConfigOptions, store: any BuildStore, repo: String? = nil,
+func catchUp(_ loaded: Configuration, store: any BuildStore, repo: String? = nil,
              dryRun: Bool = false) throws -> CatchupReport {
-    let (plan, problems, _) = try loadPlan(config: config, options: PlanOptions(repo: repo, expectedTime: loaded.historyTimes(from: store)))
+    let (plan, problems, _) = try loadPlan(loaded, options: PlanOptions(repo: repo, expectedTime: loaded.historyTimes(from: store)))
     for problem in problems { printError("warning: \(problem)") }
     let catchup = Catchup(plan: plan, arches: Dictionary(uniqueKeysWithValues: loaded.repos.map { ($0.name, $0.arch) }))
     let report = try catchup.run(store: store, dryRun: dryRun)

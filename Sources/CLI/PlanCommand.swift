@@ -48,7 +48,7 @@ extension Pacbuild {
                 print(cached.stdout, terminator: "")
                 return
             }
-            let (plan, problems, report) = try loadPlan(config: config, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse),
+            let (plan, problems, report) = try loadPlan(loaded, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse),
                                                         cache: !noCache, fallback: fallback)
             let warnings = problems.map { "warning: \($0)" }
             for warning in warnings { printError(warning) }
@@ -69,13 +69,12 @@ extension Pacbuild {
     }
 }
 
-/// Loads the configuration and makes the plan; configuration errors stop it (exit 1).
+/// Makes the plan of a loaded configuration (an unknown `--repo` is a usage error).
 /// With `cache`, PKGBUILDs unchanged since the last run are taken from the parse cache;
 /// PKGBUILDs that need makepkg are read by it as `fallback` says (default: when the build
 /// root exists).
-func loadPlan(config: ConfigOptions, options: PlanOptions, cache: Bool = true,
+func loadPlan(_ loaded: Configuration, options: PlanOptions, cache: Bool = true,
               fallback: PlanFallbackChoice? = nil) throws -> (Plan, [PlanInputProblem], PlanFallbackChoice.Report) {
-    let loaded = try loadValidConfiguration(config)
     if let repo = options.repo, loaded.repo(named: repo) == nil {
         throw ValidationError("no repo '\(repo)' in \(loaded.directory) (repos: \(loaded.repos.map(\.name).joined(separator: ", ")))")
     }

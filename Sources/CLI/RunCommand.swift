@@ -34,7 +34,7 @@ extension Pacbuild {
             // (`run` is the local main job; remote wakas leave this to `pacbuild recover`)
             let recovered = try Recovery(store: buildStore, repos: loaded.repos).run(repo: repo)
             for problem in recovered.problems { printError("warning: recover: \(problem)") }
-            let report = try catchUp(loaded, config: config, store: buildStore, repo: repo)
+            let report = try catchUp(loaded, store: buildStore, repo: repo)
             var settings = loaded.wakaSettings(jobs: jobs, name: loaded.global.workers.name + "/run")
             settings.untilIdle = true
             settings.pollSeconds = 0.5

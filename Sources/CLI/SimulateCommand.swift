@@ -38,7 +38,7 @@ extension Pacbuild {
         func run() throws {
             let buildDurations = try loadDurations()
             let loaded = try loadValidConfiguration(config)
-            let (plan, problems, _) = try loadPlan(config: config, options: PlanOptions(repo: repo, expectedTime: { buildDurations.seconds(of: $0) }))
+            let (plan, problems, _) = try loadPlan(loaded, options: PlanOptions(repo: repo, expectedTime: { buildDurations.seconds(of: $0) }))
             for problem in problems { printError("warning: \(problem)") }
             let simulation = Simulation(plan: plan, arches: Dictionary(uniqueKeysWithValues: loaded.repos.map { ($0.name, $0.arch) }),
                                         durations: buildDurations)

@@ -14,8 +14,9 @@ extension Pacbuild {
         @Argument(help: "A pkgbase, a pkgname or repo/pkgbase.") var name: String
 
         func run() throws {
-            let (plan, _, _) = try loadPlan(config: config, options: PlanOptions())
-            let history = try storeHistory()
+            let loaded = try loadValidConfiguration(config)
+            let (plan, _, _) = try loadPlan(loaded, options: PlanOptions())
+            let history = try storeHistory(loaded)
             let matches = plan.entries.filter { $0.id == name || $0.pkgbase == name || $0.pkgnames.contains(name) }
             guard !matches.isEmpty else {
                 throw ValidationError(SchedulerError.unknownPackage(name, repos: Array(Set(plan.entries.map(\.repo))).sorted()).description)
@@ -41,8 +42,7 @@ extension Pacbuild {
     
         /// What the store knows of a pkgbase (nothing when no store exists yet): its
         /// builds with state, failure class and reason, and rejection marks.
-        func storeHistory() throws -> (String, String) -> String {
-            let loaded = try loadValidConfiguration(config)
+        func storeHistory(_ loaded: Configuration) throws -> (String, String) -> String {
             if store.url == nil, case .sqlite(let path) = loaded.global.store, !FileManager.default.fileExists(atPath: path) {
                 return { _, _ in "  store: nothing queued yet (no store at \(path))\n" }
             }
