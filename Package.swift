@@ -41,13 +41,13 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Graph", "TestSupport"]),
         // The lifecycle machine, configuration, planning and publishing, and the store conformance suite run against SQLite and a throw-away PostgreSQL.
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Sandbox", "Graph", "Repo"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Sandbox", "Graph", "Repo", "TestSupport"]),
         // Runs the built `pacbuild` executable (depending on CLI makes SwiftPM build it); review tests set up stores and repos through Scheduler and Repo.
         .testTarget(name: "CLITests", dependencies: ["CLI", "Graph", "TestSupport", "Scheduler", "Repo"]),
         // Real sandboxes and builds: needs root, a debootstrap'ed build root (made once, reused) and user-mode-linux.
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Repo", "Graph"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Repo", "Graph", "TestSupport"]),
         // `pacbuild run` end to end (catchup, wakas, namespace sandboxes, publishing, the real pacman): needs root and the sandbox tests' cached root.
-        .testTarget(name: "IntegrationTests", dependencies: ["CLI", "Scheduler", "Sandbox", "Graph"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["CLI", "Scheduler", "Sandbox", "Graph", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

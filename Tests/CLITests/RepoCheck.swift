@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Repo
 import Scheduler
 
@@ -11,17 +12,9 @@ struct RepoCheck {
 
     /// `pacman -Sl tiny` through a private pacman.conf; throws when pacman fails.
     func pacmanList() throws -> String {
-        let root = fixture.root + "/pacman"
-        for sub in ["db/sync", "root", "cache"] { try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true) }
-        try? FileManager.default.removeItem(atPath: root + "/db/sync/tiny.db")
-        if FileManager.default.fileExists(atPath: fixture.database) {
-            try FileManager.default.copyItem(atPath: fixture.database, toPath: root + "/db/sync/tiny.db")
-        }
-        try "[options]\nDBPath = \(root)/db\nRootDir = \(root)/root\nCacheDir = \(root)/cache\nSigLevel = Never\n[tiny]\nServer = file://\(fixture.pool)\n"
-            .write(toFile: root + "/pacman.conf", atomically: true, encoding: .utf8)
-        let result = try PacbuildBinary.run(["--config", root + "/pacman.conf", "-Sl", "tiny"], executable: "/usr/bin/pacman")
-        guard result.status == 0 else { throw FixtureError(description: "pacman -Sl failed: \(result.stderr)") }
-        return result.stdout
+        let pacman = try ThrowAwayPacman(scratch: fixture.root, repos: [("tiny", fixture.pool)])
+        if FileManager.default.fileExists(atPath: fixture.database) { try pacman.install(database: fixture.database, as: "tiny") }
+        do { return try pacman.list("tiny") } catch { throw FixtureError(description: "\(error)") }
     }
 
     /// The database's entries (none before the first publish).

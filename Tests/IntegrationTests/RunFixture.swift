@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Sandbox
 import Scheduler
 
@@ -51,18 +52,10 @@ struct RunFixture {
 
     /// `pacman -Sl` over the copy's two repos, with a throw-away pacman.conf.
     func pacmanList(extra: Bool = true) throws -> [String] {
-        let conf = directory + "/pacman.conf"
-        try """
-            [options]
-            DBPath = \(directory)/pacman-db
-            SigLevel = Never
-            [current]
-            Server = file://\(state)/repo/current/i586
-            """.appending(extra ? "\n[extra]\nServer = file://\(state)/repo/extra/i586\n" : "").write(toFile: conf, atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(atPath: directory + "/pacman-db", withIntermediateDirectories: true)
-        let (status, out, err) = try Self.execute("/bin/sh", ["-c", "pacman --config \(conf) -Sy >/dev/null && pacman --config \(conf) -Sl"])
-        guard status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: err]) }
-        return out.split(separator: "\n").map(String.init)
+        let repos = [("current", state + "/repo/current/i586")] + (extra ? [("extra", state + "/repo/extra/i586")] : [])
+        let pacman = try ThrowAwayPacman(scratch: directory, repos: repos)
+        try pacman.sync()
+        return try pacman.list().split(separator: "\n").map(String.init)
     }
 
     /// The cached root, made under a file lock so parallel test targets wait for one debootstrap.

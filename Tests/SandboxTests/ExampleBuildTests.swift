@@ -1,6 +1,7 @@
 import Foundation
 import Repo
 import Sandbox
+import TestSupport
 import Testing
 
 /// Real builds of examples/abs with the real pacman and makepkg in namespace sandboxes.
@@ -39,19 +40,9 @@ struct ExampleBuildTests {
         #expect(logs["ex-tinysh"]?.split(separator: "\n").allSatisfy { $0.hasPrefix("[") } == true)
 
         // the real pacman lists both repositories with every package
-        let conf = work + "/pacman.conf"
-        try """
-            [options]
-            DBPath = \(work)/pacman-db
-            SigLevel = Never
-            [current]
-            Server = file://\(work)/repos/current
-            [extra]
-            Server = file://\(work)/repos/extra
-            """.write(toFile: conf, atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(atPath: work + "/pacman-db", withIntermediateDirectories: true)
-        let (status, listing) = try TestRoot.shell("pacman --config \(conf) -Sy >/dev/null && pacman --config \(conf) -Sl")
-        #expect(status == 0, "\(listing)")
+        let pacman = try ThrowAwayPacman(scratch: work, repos: [("current", work + "/repos/current"), ("extra", work + "/repos/extra")])
+        try pacman.sync()
+        let listing = try pacman.list()
         let lines = Set(listing.split(separator: "\n").map(String.init))
         for expected in ["current ex-tzinfo 1:1.0-2", "current ex-libfmt 2.0.1-3", "extra ex-utils 1.4-1", "extra ex-utils-doc 1.4-1",
                          "extra ex-greeterd 1.1.0-1", "current ex-tinysh 0.9.3-1"] {

@@ -1,5 +1,6 @@
 import Foundation
 import Repo
+import TestSupport
 import Testing
 @testable import Scheduler
 
@@ -21,21 +22,9 @@ struct PublisherTests {
     }
 
     static func pacmanList(_ db: String, scratch: String) throws -> String {
-        let root = scratch + "/pacman"
-        for sub in ["db/sync", "root", "cache"] { try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true) }
-        try? FileManager.default.removeItem(atPath: root + "/db/sync/tiny.db")
-        try FileManager.default.copyItem(atPath: db, toPath: root + "/db/sync/tiny.db")
-        try "[options]\nDBPath = \(root)/db\nRootDir = \(root)/root\nCacheDir = \(root)/cache\nSigLevel = Never\n[tiny]\nServer = file://\(scratch)/repo\n"
-            .write(toFile: root + "/pacman.conf", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pacman")
-        process.arguments = ["--config", root + "/pacman.conf", "-Sl", "tiny"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: out, as: UTF8.self)
+        let pacman = try ThrowAwayPacman(scratch: scratch, repos: [("tiny", scratch + "/repo")])
+        try pacman.install(database: db, as: "tiny")
+        return try pacman.list("tiny")
     }
 
     @Test func publishesIntoPoolDatabaseAndRunsTheHook() throws {
