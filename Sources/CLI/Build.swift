@@ -8,6 +8,7 @@ extension Pacbuild {
     /// scheduler calls the same library API for its builds.
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "build",
             abstract: "Build one pkgbase directory in a fresh sandbox and print the result.",
             discussion: """
                 Dependencies are installed with pacman from the --repo-db databases (in that order); \

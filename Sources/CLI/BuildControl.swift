@@ -28,6 +28,7 @@ extension Pacbuild {
     /// `pacbuild retry ID|PKG`.
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retry",
             abstract: "Queue a failed, rejected, cancelled or blocked build again (a rejected version's mark is removed).")
         @OptionGroup var config: ConfigOptions
         @OptionGroup var store: StoreOption
@@ -43,7 +44,7 @@ extension Pacbuild {
 
     /// `pacbuild cancel ID|PKG`.
     struct Cancel: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel queued builds (a running one is cancelled when its worker reports).")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel queued builds (a running one is cancelled when its worker reports).")
         @OptionGroup var config: ConfigOptions
         @OptionGroup var store: StoreOption
         @Argument(help: "Build ids (#12) or pkgbases.") var builds: [BuildReference]
@@ -58,7 +59,7 @@ extension Pacbuild {
 
     /// `pacbuild priority PKG N`.
     struct Priority: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set a queued build's priority (higher is claimed first).")
+        static let configuration = CommandConfiguration(commandName: "priority", abstract: "Set a queued build's priority (higher is claimed first).")
         @OptionGroup var config: ConfigOptions
         @OptionGroup var store: StoreOption
         @Argument(help: "A build id (#12) or pkgbase.") var build: BuildReference

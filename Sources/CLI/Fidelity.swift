@@ -6,6 +6,7 @@ extension Pacbuild {
     /// `pacbuild fidelity DIR`: compares the native reader with makepkg's recorded output.
     struct Fidelity: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fidelity",
             abstract: "Compare the native PKGBUILD reader with real makepkg output (.SRCINFO.truth files) over a tree.")
 
         @OptionGroup var reading: ReaderOptions

@@ -5,6 +5,7 @@ extension Pacbuild {
     /// `pacbuild pkginfo FILE...`: what a package file says about itself.
     struct Pkginfo: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pkginfo",
             abstract: "Print the .PKGINFO, checksums and file count of package files (--json: everything).",
             discussion: """
                 Each file is read once, without extracting it. A broken file gets its error on \

@@ -8,6 +8,7 @@ extension Pacbuild {
     /// computed by the native reader without running them.
     struct Srcinfo: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "srcinfo",
             abstract: "Print the .SRCINFO of PKGBUILDs like makepkg --printsrcinfo, without running them.",
             discussion: """
                 Each PATH is a PKGBUILD directory or a PKGBUILD file. A PKGBUILD that needs a real \

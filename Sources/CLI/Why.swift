@@ -7,6 +7,7 @@ extension Pacbuild {
     /// `pacbuild why PKG`: one package's place in the plan.
     struct Why: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "why",
             abstract: "Explain one package: its status, what it waits for, what it blocks, and why it is or is not planned.")
 
         @OptionGroup var config: ConfigOptions

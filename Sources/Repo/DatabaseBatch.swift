@@ -21,8 +21,9 @@ final class DatabaseBatch: @unchecked Sendable {
     /// After ``parse(path:)``: one entry per directory, valid where ``failures`` has none.
     /// Optional so that collecting can move entries out (`take()`) instead of copying them.
     var entries: [DatabaseEntry?] = []
-    /// After ``parse(path:)``: the reason a directory was left out, per directory.
-    var failures: [RepoError?] = []
+    /// After ``parse(path:)``: the reason a directory was left out, by directory index
+    /// (a dictionary: almost every batch has none, and an empty one allocates nothing).
+    var failures: [Int: RepoError] = [:]
 
     init() {
         bytes.reserveCapacity(Self.directoriesPerBatch * 1536)
@@ -33,7 +34,6 @@ final class DatabaseBatch: @unchecked Sendable {
     /// Builds one entry per directory from its name, then applies its files in archive order.
     func parse(path: String) {
         entries.reserveCapacity(directories.count)
-        failures = Array(repeating: nil, count: directories.count)
         for (index, directory) in directories.enumerated() {
             if let entry = DatabaseEntry(directoryName: directory) {
                 entries.append(entry)

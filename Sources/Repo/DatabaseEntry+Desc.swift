@@ -226,9 +226,19 @@ private struct LineCursor {
         next().map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// How many values a list has from here: lines up to the next empty line or the end
+    /// (so a list's array is allocated once, at its size).
+    func valueCount() -> Int {
+        var cursor = self
+        var count = 0
+        while let line = cursor.next(), !line.isEmpty { count += 1 }
+        return count
+    }
+
     /// Values up to the next empty line or the end.
     mutating func list() -> [String] {
         var values: [String] = []
+        values.reserveCapacity(valueCount())
         while let line = next(), !line.isEmpty { values.append(String(decoding: line, as: UTF8.self)) }
         return values
     }
@@ -236,6 +246,7 @@ private struct LineCursor {
     /// Dependency values up to the next empty line or the end, as `alpm_dep_from_string` reads them.
     mutating func dependencies() -> [Dependency] {
         var values: [Dependency] = []
+        values.reserveCapacity(valueCount())
         while let line = next(), !line.isEmpty { values.append(Dependency(String(decoding: line, as: UTF8.self))) }
         return values
     }
