@@ -33,7 +33,8 @@ extension Pacbuild {
             let b = shown.build
             var rows: [(String, String?)] = [
                 ("build", "\(b.id) \(b.package) \(b.version)"), ("state", b.state.description), ("arch", b.arch),
-                ("priority", String(b.priority)), ("attempts", String(b.attempts)), ("worker", b.worker),
+                ("priority", String(b.priority)), ("attempts", String(b.attempts)),
+                ("requires", b.requiredTags.isEmpty ? nil : "tags " + b.requiredTags.joined(separator: ", ")), ("worker", b.worker),
                 ("lease expires", b.leaseExpires.map(stamp)), ("created", stamp(b.createdAt)), ("updated", stamp(b.updatedAt)),
                 ("started", b.startedAt.map(stamp)), ("finished", b.finishedAt.map(stamp)), ("reviewed", b.reviewedAt.map(stamp)),
                 ("reason", b.reason), ("log", b.log),

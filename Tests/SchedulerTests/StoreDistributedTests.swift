@@ -36,7 +36,7 @@ import Testing
         let store = try StoreBackend.postgres.fresh()
         let libc = PackageBaseID(repo: "tiny", pkgbase: "tiny-libc")
         let id = try #require(try store.enqueue([PlannedBuild(libc, version: "2.0-1")]).enqueued.first)
-        _ = try store.claim(worker: "remote", arches: [])
+        _ = try store.claim(worker: "remote", arches: [], tags: [])
         let name = (StoreReviewTests.libc as NSString).lastPathComponent
         try store.putFile(id, kind: .package, name: name, from: StoreReviewTests.libc)
         let remotePath = "/srv/remote-waka/state/artifacts/\(id.rawValue)/\(name)"
