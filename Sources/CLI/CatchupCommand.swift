@@ -60,7 +60,8 @@ struct CatchupText {
         for build in report.markedRejected { out += "skipped \(build.package) \(build.version): marked rejected\n" }
         out += report.changedNothing
             ? "nothing changed: \(report.existingIDs.count) planned builds already queued\n"
-            : "\(report.enqueued.count) queued, \(report.superseded.count) superseded, \(report.existingIDs.count) already queued, \(report.markedRejected.count) rejected versions skipped\n"
+            : "\(report.enqueued.count) queued, \(report.superseded.count) superseded, \(report.existingIDs.count) already queued, \(report.markedRejected.count) rejected versions skipped"
+                + (report.retagged.isEmpty ? "" : ", \(report.retagged.count) retagged") + "\n"
         return out
     }
 }
