@@ -33,7 +33,7 @@ func catchUp(_ loaded: Configuration, store: any BuildStore, repo: String? = nil
              dryRun: Bool = false) throws -> CatchupReport {
     let (plan, problems, _) = try loadPlan(loaded, options: PlanOptions(repo: repo, expectedTime: loaded.historyTimes(from: store)))
     for problem in problems { printError("warning: \(problem)") }
-    let catchup = Catchup(plan: plan, arches: Dictionary(uniqueKeysWithValues: loaded.repos.map { ($0.name, $0.arch) }))
+    let catchup = loaded.catchup(plan)
     let report = try catchup.run(store: store, dryRun: dryRun)
     for error in report.sourceErrors { printError("warning: PKGBUILD directory not recorded in the store: \(error)") }
     return report
@@ -53,10 +53,15 @@ struct CatchupText {
         }
         for record in report.enqueued { out += "queued \(record.id) \(record.package) \(record.version) (\(record.state.name.rawValue))\n" }
         for record in report.superseded { out += "superseded \(record.id) \(record.package) \(record.version)\n" }
+        for record in report.retagged {
+            let tags = record.requiredTags.isEmpty ? "no tags" : record.requiredTags.joined(separator: ", ")
+            out += "retagged \(record.id) \(record.package) \(record.version): now requires \(tags)\n"
+        }
         for build in report.markedRejected { out += "skipped \(build.package) \(build.version): marked rejected\n" }
         out += report.changedNothing
             ? "nothing changed: \(report.existingIDs.count) planned builds already queued\n"
-            : "\(report.enqueued.count) queued, \(report.superseded.count) superseded, \(report.existingIDs.count) already queued, \(report.markedRejected.count) rejected versions skipped\n"
+            : "\(report.enqueued.count) queued, \(report.superseded.count) superseded, \(report.existingIDs.count) already queued, \(report.markedRejected.count) rejected versions skipped"
+                + (report.retagged.isEmpty ? "" : ", \(report.retagged.count) retagged") + "\n"
         return out
     }
 }

@@ -6,17 +6,22 @@ extension Pacbuild {
     /// `pacbuild log ID`.
     struct LogCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "log", abstract: "Show a build's log (through $PAGER, else less, when writing to a terminal).")
+            commandName: "log", abstract: "Show a build's log (through $PAGER, else less, when writing to a terminal).",
+            discussion: """
+                Reads the path the waka reported when it is readable here, else the log the waka \
+                uploaded to the store (fetched into STATE/cache/logs/ID/).
+                """)
         @OptionGroup var config: ConfigOptions
         @OptionGroup var store: StoreOption
         @Argument(help: "A build id (#12) or pkgbase.") var build: BuildReference
 
         func run() throws {
             let loaded = try loadValidConfiguration(config)
-            let record = try build.resolve(in: try loaded.openStore(url: store.url), configuration: loaded)
-            guard let log = record.log else { throw ValidationError("\(record.id) \(record.package) has no log yet (\(record.state))") }
+            let buildStore = try loaded.openStore(url: store.url)
+            let record = try build.resolve(in: buildStore, configuration: loaded)
+            let log = try BuildLogs(store: buildStore, stateDirectory: loaded.global.stateDir).readablePath(of: record)
             guard let data = FileManager.default.contents(atPath: log) else {
-                throw ValidationError("\(log): cannot read the log of \(record.id) (a remote waka's log is on its machine)")
+                throw ValidationError("\(log): cannot read the log of \(record.id)")
             }
             if isatty(STDOUT_FILENO) == 1, let pager = Self.pager, Self.page(log, with: pager) { return }
             FileHandle.standardOutput.write(data)

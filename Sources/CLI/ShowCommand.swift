@@ -17,26 +17,55 @@ extension Pacbuild {
             var dependencies: [BuildID]
             var artifactSHA256: [String: String]
             var mark: RejectionMark?
+            /// Where the log can be read: `local` (its path), `store` (uploaded; `pacbuild
+            /// log` fetches it) or `none`.
+            var logSource: LogSource
+        }
+
+        enum LogSource: String, Encodable {
+            case local, store, none
+
+            init(_ location: BuildLogs.Location) {
+                switch location {
+                case .local: self = .local
+                case .stored: self = .store
+                case .missing: self = .none
+                }
+            }
         }
 
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
             let record = try build.resolve(in: buildStore, configuration: loaded)
+            let logs = BuildLogs(store: buildStore, stateDirectory: loaded.global.stateDir)
             let shown = Shown(build: record, dependencies: try buildStore.dependencies(of: record.id),
                               artifactSHA256: try buildStore.artifactChecksums(of: record.id),
-                              mark: try buildStore.marks().first { $0.package == record.package && $0.version == record.version })
+                              mark: try buildStore.marks().first { $0.package == record.package && $0.version == record.version },
+                              logSource: LogSource(try logs.location(of: record)))
             print(json ? try jsonText(shown) : Self.text(shown), terminator: json ? "\n" : "")
+        }
+
+        /// The reported path, and where the log is read from when that is not here.
+        static func logText(_ build: BuildRecord, _ source: LogSource) -> String? {
+            switch (build.log, source) {
+            case (let path?, .local): path
+            case (let path?, .store): "\(path) (not on this machine; uploaded to the store: pacbuild log \(build.id.rawValue))"
+            case (nil, .store): "uploaded to the store: pacbuild log \(build.id.rawValue)"
+            case (let path?, _): "\(path) (not readable on this machine, not in the store)"
+            default: nil
+            }
         }
 
         static func text(_ shown: Shown) -> String {
             let b = shown.build
             var rows: [(String, String?)] = [
                 ("build", "\(b.id) \(b.package) \(b.version)"), ("state", b.state.description), ("arch", b.arch),
-                ("priority", String(b.priority)), ("attempts", String(b.attempts)), ("worker", b.worker),
+                ("priority", String(b.priority)), ("attempts", String(b.attempts)),
+                ("requires", b.requiredTags.isEmpty ? nil : "tags " + b.requiredTags.joined(separator: ", ")), ("worker", b.worker),
                 ("lease expires", b.leaseExpires.map(stamp)), ("created", stamp(b.createdAt)), ("updated", stamp(b.updatedAt)),
                 ("started", b.startedAt.map(stamp)), ("finished", b.finishedAt.map(stamp)), ("reviewed", b.reviewedAt.map(stamp)),
-                ("reason", b.reason), ("log", b.log),
+                ("reason", b.reason), ("log", logText(b, shown.logSource)),
                 ("depends on", shown.dependencies.isEmpty ? nil : shown.dependencies.map(\.description).joined(separator: " ")),
                 ("marked", shown.mark.map { "rejected at \(stamp($0.markedAt)): \($0.reason)" }),
             ]

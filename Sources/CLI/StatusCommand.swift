@@ -19,16 +19,20 @@ extension Pacbuild {
             var running: [BuildRecord]
             var ready: [BuildRecord]
             var workers: [WorkerInfo]
+            /// Ready builds whose tags no registered worker has.
+            var unserved: [TagDemand]
         }
 
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
+            let workers = try buildStore.workers()
             let status = Status(
                 counts: try buildStore.counts(),
                 running: try buildStore.builds(state: .building, repo: nil, limit: nil),
                 ready: try buildStore.builds(state: .ready, repo: nil, limit: next),
-                workers: try buildStore.workers())
+                workers: workers,
+                unserved: try buildStore.tagDemand(state: .ready).filter { !$0.isServed(by: workers) })
             if json { print(try jsonText(status)); return }
             var out = ""
             let repos = Array(Set(status.counts.map(\.repo))).sorted()
@@ -37,17 +41,28 @@ extension Pacbuild {
                 let counts = status.counts.filter { $0.repo == repo && $0.count > 0 }.map { "\($0.count) \($0.state.rawValue)" }
                 out += "\(repo): \(counts.joined(separator: ", "))\n"
             }
+            for demand in status.unserved {
+                let builds = demand.count == 1 ? "1 ready build needs" : "\(demand.count) ready builds need"
+                let absent = demand.absent(from: status.workers)
+                out += absent.isEmpty
+                    ? "\(builds) tags no registered waka has all of: \(demand.tags.joined(separator: ", "))\n"
+                    : "\(builds) tags no registered waka has: \(absent.joined(separator: ", "))\n"
+            }
             if !status.running.isEmpty { out += "\nrunning:\n" }
             for build in status.running {
                 let elapsed = build.startedAt.map { Int(Date().timeIntervalSince($0)) }.map { "\($0 / 60)m\(String(format: "%02d", $0 % 60))s" } ?? "?"
                 out += "  \(build.id) \(build.package) \(build.version) on \(build.worker ?? "?") for \(elapsed)\n"
             }
             if !status.ready.isEmpty { out += "\nnext ready:\n" }
-            for build in status.ready { out += "  \(build.id) \(build.package) \(build.version) priority \(Int(build.priority))\n" }
+            for build in status.ready {
+                let tags = build.requiredTags.isEmpty ? "" : ", requires \(build.requiredTags.joined(separator: ", "))"
+                out += "  \(build.id) \(build.package) \(build.version) priority \(Int(build.priority))\(tags)\n"
+            }
             if !status.workers.isEmpty { out += "\nworkers:\n" }
             for worker in status.workers {
                 let seen = worker.lastHeartbeat.map { "last seen \(Int(Date().timeIntervalSince($0)))s ago" } ?? "never seen"
-                out += "  \(worker.name) on \(worker.host) (\(worker.arches.joined(separator: " "))), \(worker.slots) slot(s), \(seen)\n"
+                let tags = worker.tags.isEmpty ? "" : ", tags \(worker.tags.joined(separator: ", "))"
+                out += "  \(worker.name) on \(worker.host) (\(worker.arches.joined(separator: " "))), \(worker.slots) slot(s)\(tags), \(seen)\n"
             }
             print(out, terminator: "")
         }

@@ -15,6 +15,7 @@ extension Pacbuild {
         @Option(help: "The store: a path, sqlite:PATH or postgresql://...") var store: String
         @Option(help: "This worker's name.") var name: String
         @Option(help: "Architectures served (besides any).") var arch: [String] = ["x86_64"]
+        @Option(help: "Tags this worker has.") var tag: [String] = []
         @Option(help: "Lease length in seconds.") var lease: Double = 600
         @Flag(help: "Only claim, never finish; stop when nothing is ready (benchmark).") var claimOnly = false
         @Option(help: "Claim this many builds, hold them and sleep until killed.") var hold: Int?
@@ -24,7 +25,7 @@ extension Pacbuild {
             var output = OutputBuffer()
             while true {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let claimed = try store.claim(worker: name, arches: arch)
+                let claimed = try store.claim(worker: name, arches: arch, tags: tag)
                 let micros = (DispatchTime.now().uptimeNanoseconds - start) / 1000
                 guard let build = claimed else {
                     if try claimOnly || hold != nil || isDrained(store) { break }

@@ -40,6 +40,9 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A simulation ended with builds that never became ready (a plan whose edges the
     /// store could not resolve).
     case simulationStuck(left: Int)
+    /// A build's log is neither readable at the path its waka reported (`tried`, nil when
+    /// it reported none) nor uploaded to the store.
+    case logNotFound(build: String, tried: String?)
 
     public var description: String {
         switch self {
@@ -80,6 +83,11 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(file):\(line): \(reason)"
         case .simulationStuck(let left):
             "the simulation ended with \(left) builds never ready; their dependencies were not in the plan's queue"
+        case .logNotFound(let build, let tried?):
+            "no log of build \(build): \(tried) is not readable on this machine, and the store has no uploaded "
+                + "\(BuildLogs.storedName) (only a waka with a PostgreSQL store uploads it); read it on the waka's machine"
+        case .logNotFound(let build, nil):
+            "no log of build \(build): its waka reported none, and the store has no uploaded \(BuildLogs.storedName)"
         }
     }
 }

@@ -19,10 +19,10 @@ struct ReviewAcceptanceTests {
         let store = try fixture.openStore()
         var accepted: [String] = []
         var rounds = 0
-        while let first = try store.claim(worker: "test-waka", arches: ["x86_64"]) {
+        while let first = try store.claim(worker: "test-waka", arches: ["x86_64"], tags: []) {
             rounds += 1
             var claimed = [first]
-            while let next = try store.claim(worker: "test-waka", arches: ["x86_64"]) { claimed.append(next) }
+            while let next = try store.claim(worker: "test-waka", arches: ["x86_64"], tags: []) { claimed.append(next) }
             for build in claimed { try fixture.report(build, in: store) }
             let review = try fixture.pacbuild(["checkbuilds"])
             for build in claimed {

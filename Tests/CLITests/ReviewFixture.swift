@@ -57,7 +57,7 @@ struct ReviewFixture {
             let files = try require(Self.files[pkgbase])
             let version = Self.version(of: files[0], pkgname: pkgbase)
             _ = try store.enqueue([PlannedBuild(PackageBaseID(repo: "tiny", pkgbase: pkgbase), version: version)])
-            let claimed = try require(try store.claim(worker: "test-waka", arches: ["x86_64"]))
+            let claimed = try require(try store.claim(worker: "test-waka", arches: ["x86_64"], tags: []))
             try report(claimed, warnings: warnings, in: store)
             ids[claimed.package.pkgbase] = claimed.id
         }

@@ -68,3 +68,26 @@ struct CatchupTests {
         #expect(builds.allSatisfy { $0.arch == "any" })
     }
 }
+
+/// The tags of the repo configuration travel with the planned builds into the store.
+struct CatchupTagTests {
+    @Test(arguments: StoreBackend.allCases)
+    func catchupCarriesTheConfiguredTagsIntoTheStore(_ backend: StoreBackend) throws {
+        let config = try ConfigFixture()
+        defer { config.remove() }
+        try config.writeRepo("core", extra: """
+            tags = ["i586-port"]
+
+            [package_tags]
+            curl = ["big-memory"]
+            """)
+        let loaded = config.load()
+        #expect(loaded.errors.isEmpty)
+        let store = try backend.fresh()
+        let report = try loaded.catchup(try CatchupTests.plan(CatchupTests.chain)).run(store: store)
+        let tags = Dictionary(uniqueKeysWithValues: report.enqueued.map { ($0.package.pkgbase, $0.requiredTags) })
+        #expect(tags == ["libc": ["i586-port"], "zlib": ["i586-port"], "curl": ["big-memory", "i586-port"]])
+        #expect(try store.claim(worker: "w", arches: ["i586"], tags: []) == nil)
+        #expect(try store.claim(worker: "w", arches: ["i586"], tags: ["i586-port"])?.package.pkgbase == "libc")
+    }
+}

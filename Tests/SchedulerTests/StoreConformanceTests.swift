@@ -21,7 +21,7 @@ import Testing
 
     /// Claims the one ready build named `name` by draining claims until it comes.
     func build(_ store: some BuildStore, _ id: BuildID, worker: String = "w1") throws {
-        let claimed = try #require(try store.claim(worker: worker, arches: ["x86_64"]))
+        let claimed = try #require(try store.claim(worker: worker, arches: ["x86_64"], tags: []))
         #expect(claimed.id == id)
         _ = try store.report(id, worker: worker, result: .built(log: "log/\(id.rawValue)", artifacts: ["a.pkg.tar.zst"]))
         try store.accept(id)
@@ -48,10 +48,10 @@ import Testing
             PlannedBuild(Self.id("high"), version: "1-1", arch: "aarch64", priority: 9),
             PlannedBuild(Self.id("mid"), version: "1-1", arch: "any", priority: 5),
         ])
-        #expect(try store.claim(worker: "a", arches: ["x86_64"])?.package.pkgbase == "mid")
-        #expect(try store.claim(worker: "a", arches: ["x86_64"])?.package.pkgbase == "low")
-        #expect(try store.claim(worker: "a", arches: ["x86_64"]) == nil, "aarch64 is not served")
-        let high = try #require(try store.claim(worker: "b", arches: ["aarch64"]))
+        #expect(try store.claim(worker: "a", arches: ["x86_64"], tags: [])?.package.pkgbase == "mid")
+        #expect(try store.claim(worker: "a", arches: ["x86_64"], tags: [])?.package.pkgbase == "low")
+        #expect(try store.claim(worker: "a", arches: ["x86_64"], tags: []) == nil, "aarch64 is not served")
+        let high = try #require(try store.claim(worker: "b", arches: ["aarch64"], tags: []))
         #expect(high.package.pkgbase == "high" && high.state == .building && high.worker == "b")
         #expect(high.leaseExpires != nil && high.startedAt != nil)
     }
@@ -77,8 +77,8 @@ import Testing
     func failureBlocksDependentsUntilTheRetrySucceeds(_ backend: StoreBackend) throws {
         let store = try backend.fresh()
         let ids = try store.enqueue(Self.chain).enqueued
-        _ = try #require(try store.claim(worker: "w1", arches: []))  // zlib, priority 5
-        let glibc = try #require(try store.claim(worker: "w1", arches: []))
+        _ = try #require(try store.claim(worker: "w1", arches: [], tags: []))  // zlib, priority 5
+        let glibc = try #require(try store.claim(worker: "w1", arches: [], tags: []))
         let failed = try store.report(glibc.id, worker: "w1", result: .failed(.check, reason: "test suite", log: "l"))
         #expect(failed.state == .failed(.check) && failed.reason == "test suite")
         #expect(try states(store)["gcc"] == .blocked(by: ids[0]))
@@ -102,7 +102,7 @@ import Testing
         let ids = try store.enqueue(names.indices.map { n in
             PlannedBuild(Self.id(names[n]), version: "1-1", priority: Double(10 - n), dependencies: n == 0 ? [] : [Self.id(names[n - 1])])
         }).enqueued
-        let a = try #require(try store.claim(worker: "w", arches: []))
+        let a = try #require(try store.claim(worker: "w", arches: [], tags: []))
         _ = try store.report(a.id, worker: "w", result: .failed(.build, reason: "r", log: nil))
         #expect(try states(store) == ["a": .failed(.build), "b": .blocked(by: ids[0]), "c": .blocked(by: ids[0]), "d": .blocked(by: ids[0])])
         let e = try #require(try store.enqueue([PlannedBuild(Self.id("e"), version: "1-1", dependencies: [Self.id("d")])]).enqueued.first)
@@ -112,7 +112,7 @@ import Testing
         try build(store, ids[0])
         #expect(try states(store) == ["a": .accepted, "b": .ready, "c": .waiting, "d": .waiting, "e": .waiting])
 
-        let b = try #require(try store.claim(worker: "w", arches: []))
+        let b = try #require(try store.claim(worker: "w", arches: [], tags: []))
         _ = try store.report(b.id, worker: "w", result: .failed(.check, reason: "r", log: nil))
         #expect(try states(store) == ["a": .accepted, "b": .failed(.check), "c": .blocked(by: ids[1]), "d": .blocked(by: ids[1]),
                                       "e": .blocked(by: ids[1])])
@@ -128,7 +128,7 @@ import Testing
     func rejectionMarksTheVersion(_ backend: StoreBackend) throws {
         let store = try backend.fresh()
         let ids = try store.enqueue(Array(Self.chain.prefix(2))).enqueued
-        let glibc = try #require(try store.claim(worker: "w", arches: []))
+        let glibc = try #require(try store.claim(worker: "w", arches: [], tags: []))
         _ = try store.report(glibc.id, worker: "w", result: .built(log: nil, artifacts: []))
         try store.reject(ids[0], reason: "broken ABI")
         #expect(try states(store)["gcc"] == .blocked(by: ids[0]))
@@ -153,7 +153,7 @@ import Testing
         #expect(try store.supersede(Self.id("glibc"), keeping: "2.40-1").isEmpty)
         #expect(try store.builds(of: Self.id("glibc")).map(\.version) == ["2.39-1", "2.40-1"])
         // A started build is not superseded.
-        let new = try #require(try store.claim(worker: "w", arches: []))
+        let new = try #require(try store.claim(worker: "w", arches: [], tags: []))
         #expect(try store.enqueue([PlannedBuild(Self.id("glibc"), version: "2.41-1")]).superseded.isEmpty)
         #expect(try store.build(new.id).state == .building)
     }
@@ -164,7 +164,7 @@ import Testing
         let store = try backend.fresh(options: clock.options)
         let ids = try store.enqueue(Array(Self.chain.prefix(2))).enqueued
         for attempt in 1...2 {
-            _ = try #require(try store.claim(worker: "w\(attempt)", arches: []))
+            _ = try #require(try store.claim(worker: "w\(attempt)", arches: [], tags: []))
             clock.advance(30)
             #expect(try store.heartbeat(worker: "w\(attempt)") == 1)
             clock.advance(59)
@@ -174,7 +174,7 @@ import Testing
             let record = try store.build(ids[0])
             #expect(record.state == .ready && record.attempts == attempt && record.worker == nil)
         }
-        _ = try #require(try store.claim(worker: "w3", arches: []))
+        _ = try #require(try store.claim(worker: "w3", arches: [], tags: []))
         try store.renewLease(ids[0], worker: "w3")
         #expect(throws: StoreError.notHolder(ids[0], worker: "w1", holder: "w3")) {
             try store.renewLease(ids[0], worker: "w1")
@@ -193,7 +193,7 @@ import Testing
         let store = try backend.fresh()
         let ids = try store.enqueue(Self.chain + [PlannedBuild(Self.id("vim", repo: "extra"), version: "9-1")]).enqueued
         try store.setPriority(ids[4], 100)
-        #expect(try store.claim(worker: "w", arches: [])?.id == ids[4])
+        #expect(try store.claim(worker: "w", arches: [], tags: [])?.id == ids[4])
         try store.cancel(ids[0])
         #expect(try states(store)["gcc"] == .blocked(by: ids[0]))
         #expect(throws: StoreError.noSuchBuild(BuildID(99999))) { try store.setPriority(BuildID(99999), 1) }

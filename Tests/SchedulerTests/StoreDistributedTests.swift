@@ -36,7 +36,7 @@ import Testing
         let store = try StoreBackend.postgres.fresh()
         let libc = PackageBaseID(repo: "tiny", pkgbase: "tiny-libc")
         let id = try #require(try store.enqueue([PlannedBuild(libc, version: "2.0-1")]).enqueued.first)
-        _ = try store.claim(worker: "remote", arches: [])
+        _ = try store.claim(worker: "remote", arches: [], tags: [])
         let name = (StoreReviewTests.libc as NSString).lastPathComponent
         try store.putFile(id, kind: .package, name: name, from: StoreReviewTests.libc)
         let remotePath = "/srv/remote-waka/state/artifacts/\(id.rawValue)/\(name)"
@@ -52,5 +52,46 @@ import Testing
         #expect(outcome.build.state == .accepted && outcome.publish.added.count == 1)
         #expect(FileManager.default.fileExists(atPath: state + "/artifacts/\(id.rawValue)/\(name)"))
         #expect(try PublisherTests.pacmanList(config.root + "/repo/tiny.db.tar.gz", scratch: config.root) == "tiny tiny-libc 2.0-1\n")
+    }
+
+    /// `pacbuild log` and `show` on the master: a remote waka's log path is not here, so
+    /// the uploaded copy is fetched into the cache (again when the stored log changes);
+    /// a build with neither is an error naming the build and the path tried.
+    @Test func aRemoteWakasLogIsReadFromTheStore() throws {
+        let store = try StoreBackend.postgres.fresh()
+        let ids = try store.enqueue([PlannedBuild(PackageBaseID(repo: "r", pkgbase: "remote"), version: "1-1", priority: 3),
+                                     PlannedBuild(PackageBaseID(repo: "r", pkgbase: "local"), version: "1-1", priority: 2),
+                                     PlannedBuild(PackageBaseID(repo: "r", pkgbase: "lost"), version: "1-1", priority: 1)]).enqueued
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/waka", withIntermediateDirectories: true)
+        let uploaded = dir + "/waka/build.log"
+        try Data("==> Making package: remote 1-1\n".utf8).write(to: URL(fileURLWithPath: uploaded))
+        for _ in ids { _ = try store.claim(worker: "remote", arches: [], tags: []) }
+        try store.putFile(ids[0], kind: .log, name: BuildLogs.storedName, from: uploaded)
+        let remotePath = "/srv/remote-waka/state/artifacts/\(ids[0].rawValue)/build.log"
+        let remote = try store.report(ids[0], worker: "remote", result: .built(log: remotePath, artifacts: []))
+        let local = try store.report(ids[1], worker: "remote", result: .failed(.build, reason: "r", log: uploaded))
+        let lost = try store.report(ids[2], worker: "remote", result: .failed(.build, reason: "r", log: "/srv/remote-waka/lost.log"))
+
+        let logs = BuildLogs(store: store, stateDirectory: dir + "/master-state")
+        guard case .stored(let file) = try logs.location(of: remote) else { Issue.record("expected the stored log"); return }
+        #expect(file.size == 31)
+        let fetched = try logs.readablePath(of: remote)
+        #expect(fetched == dir + "/master-state/cache/logs/\(ids[0].rawValue)/build.log")
+        #expect(try String(contentsOfFile: fetched, encoding: .utf8) == "==> Making package: remote 1-1\n")
+
+        // a retry uploads a new log under the same name: the cached copy is replaced
+        try Data("==> Making package: remote 1-1 (again)\n".utf8).write(to: URL(fileURLWithPath: uploaded))
+        try store.putFile(ids[0], kind: .log, name: BuildLogs.storedName, from: uploaded)
+        #expect(try String(contentsOfFile: try logs.readablePath(of: remote), encoding: .utf8).hasSuffix("(again)\n"))
+
+        #expect(try logs.location(of: local) == .local(uploaded))
+        #expect(try logs.readablePath(of: local) == uploaded)
+        #expect(try logs.location(of: lost) == .missing)
+        let error = SchedulerError.logNotFound(build: "\(ids[2]) r/lost 1-1 (failed (build))", tried: "/srv/remote-waka/lost.log")
+        #expect(throws: error) { try logs.readablePath(of: lost) }
+        #expect(error.description.hasPrefix("no log of build \(ids[2]) r/lost 1-1"))
+        #expect(error.description.contains("/srv/remote-waka/lost.log is not readable on this machine, and the store has no uploaded build.log"))
     }
 }

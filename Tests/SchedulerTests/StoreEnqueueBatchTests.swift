@@ -37,7 +37,7 @@ import Testing
         let libs = (0 ..< 20).map { PlannedBuild(id("lib\($0)"), version: "1-1", priority: 20) }
         _ = try store.enqueue(libs + plan(300, seed: 1) { _ in "1-1" })
         for n in 0 ..< 80 {
-            guard let build = try store.claim(worker: "w", arches: ["x86_64"]) else { break }
+            guard let build = try store.claim(worker: "w", arches: ["x86_64"], tags: []) else { break }
             if n % 5 == 4 {
                 _ = try store.report(build.id, worker: "w", result: .failed(.build, reason: "r", log: nil))
             } else if n % 11 != 10 {  // some stay built, unreviewed

@@ -12,12 +12,12 @@ import Testing
     func releaseMakesTheBuildReadyWithoutCountingAnAttempt(_ backend: StoreBackend) throws {
         let store = try backend.fresh()
         let id = try #require(try store.enqueue([PlannedBuild(Self.id("zlib"), version: "1.3-1")]).enqueued.first)
-        _ = try store.claim(worker: "w1", arches: ["x86_64"])
+        _ = try store.claim(worker: "w1", arches: ["x86_64"], tags: [])
         #expect(throws: StoreError.self) { try store.release(id, worker: "w2") }
         try store.release(id, worker: "w1")
         let record = try store.build(id)
         #expect(record.state == .ready && record.attempts == 0 && record.worker == nil)
-        #expect(try store.claim(worker: "w2", arches: ["x86_64"])?.id == id)
+        #expect(try store.claim(worker: "w2", arches: ["x86_64"], tags: [])?.id == id)
     }
 
     @Test(arguments: StoreBackend.allCases)
@@ -27,7 +27,7 @@ import Testing
             PlannedBuild(Self.id("glibc"), version: "2.39-1"),
             PlannedBuild(Self.id("gcc"), version: "14.1-1", dependencies: [Self.id("glibc")]),
         ]).enqueued
-        _ = try store.claim(worker: "w1", arches: ["x86_64"])
+        _ = try store.claim(worker: "w1", arches: ["x86_64"], tags: [])
         _ = try store.report(ids[0], worker: "w1", result: .failed(.build, reason: "broken", log: nil))
         #expect(try store.build(ids[1]).state == .blocked(by: ids[0]))
         let fixed = try #require(try store.enqueue([
@@ -37,7 +37,7 @@ import Testing
         #expect(try store.build(ids[1]).state == .waiting)
         #expect(try store.dependencies(of: ids[1]) == [fixed])
         #expect(try store.build(ids[0]).state == .failed(.build), "the failed build keeps its history")
-        _ = try store.claim(worker: "w1", arches: ["x86_64"])
+        _ = try store.claim(worker: "w1", arches: ["x86_64"], tags: [])
         _ = try store.report(fixed, worker: "w1", result: .built(log: nil, artifacts: []))
         try store.accept(fixed)
         #expect(try store.build(ids[1]).state == .ready)

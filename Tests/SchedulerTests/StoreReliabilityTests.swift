@@ -124,13 +124,13 @@ import Testing
         defer { if let dir = server.directory { try? TestPostgres.stop(dir) } }
         let store = try PostgresStore(url: server.url)
         let ids = try store.enqueue(Self.dag(20)).enqueued
-        let first = try #require(try store.claim(worker: "w", arches: ["x86_64"]))
+        let first = try #require(try store.claim(worker: "w", arches: ["x86_64"], tags: []))
         try TestPostgres.restart(server)
         _ = try store.report(first.id, worker: "w", result: .built(log: nil, artifacts: []))
         try store.accept(first.id)
         try TestPostgres.restart(server)
         var finished = 1
-        while let build = try store.claim(worker: "w", arches: ["x86_64"]) {
+        while let build = try store.claim(worker: "w", arches: ["x86_64"], tags: []) {
             _ = try store.report(build.id, worker: "w", result: .built(log: nil, artifacts: []))
             try store.accept(build.id)
             finished += 1

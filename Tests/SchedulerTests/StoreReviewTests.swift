@@ -13,7 +13,7 @@ import Testing
     func reportRecordsTheChecksumsOfReadablePackages(_ backend: StoreBackend) throws {
         let store = try backend.fresh()
         let id = try #require(try store.enqueue([PlannedBuild(PackageBaseID(repo: "tiny", pkgbase: "tiny-libc"), version: "2.0-1")]).enqueued.first)
-        _ = try store.claim(worker: "w", arches: [])
+        _ = try store.claim(worker: "w", arches: [], tags: [])
         _ = try store.report(id, worker: "w", result: .built(log: nil, artifacts: [Self.libc, "/remote/waka/other.pkg.tar.zst"]))
         #expect(try store.artifactChecksums(of: id) == [Self.libc: try PackageFile.read(at: Self.libc).checksums.sha256sum],
                 "a path this machine cannot read has no checksum")
@@ -25,7 +25,7 @@ import Testing
         let store = try backend.fresh()
         let meta = PackageBaseID(repo: "tiny", pkgbase: "tiny-meta")
         let id = try #require(try store.enqueue([PlannedBuild(meta, version: "1-1")]).enqueued.first)
-        _ = try store.claim(worker: "w", arches: [])
+        _ = try store.claim(worker: "w", arches: [], tags: [])
         _ = try store.report(id, worker: "w", result: .built(log: nil, artifacts: []))
         try store.reject(id, reason: "no")
         try store.mark(RejectionMark(package: meta, version: "2-1", reason: "a later one, also barred"))
@@ -46,7 +46,7 @@ struct AcceptorTests {
         let store = try StoreBackend.sqlite.fresh()
         let libc = PackageBaseID(repo: "tiny", pkgbase: "tiny-libc"), zlib = PackageBaseID(repo: "tiny", pkgbase: "tiny-zlib")
         let ids = try store.enqueue([PlannedBuild(libc, version: "2.0-1"), PlannedBuild(zlib, version: "1:1.3-2", dependencies: [libc])]).enqueued
-        _ = try store.claim(worker: "w", arches: [])
+        _ = try store.claim(worker: "w", arches: [], tags: [])
         _ = try store.report(ids[0], worker: "w", result: .built(log: nil, artifacts: [StoreReviewTests.libc]))
         let acceptor = Acceptor(store: store, repos: repos)
         let outcome = try acceptor.accept(ids[0])

@@ -11,7 +11,7 @@ import Testing
         let old = try backend.open(url, schema: 1)
         #expect(try old.schemaVersion == 1)
         let glibc = PackageBaseID(repo: "core", pkgbase: "glibc")
-        let id = try #require(try old.enqueue([PlannedBuild(glibc, version: "2.39-1")]).enqueued.first)
+        let id = try Self.insertReadyBuild(glibc, version: "2.39-1", into: old)
         #expect(throws: StoreError.self) { try old.appendHistory(glibc, version: "2.39-1", seconds: 1) }
 
         let migrated = try backend.open(url)
@@ -22,6 +22,17 @@ import Testing
         try migrated.register(WorkerInfo(name: "w", host: "h", arches: ["x86_64"], tags: ["t"], slots: 3))
         #expect(try migrated.workers().first?.slots == 3)
         #expect(try backend.open(url).schemaVersion == Schema.latest, "opening again changes nothing")
+    }
+
+    /// A ready build as an older pacbuild wrote it: only the columns of schema 1 (this
+    /// pacbuild's enqueue writes columns an old store does not have).
+    static func insertReadyBuild(_ package: PackageBaseID, version: String, into store: SQLBackedStore) throws -> BuildID {
+        try store.autocommit { db in
+            let row = try db.query("INSERT INTO builds (repo, pkgbase, version, arch, state, created_at, updated_at) "
+                                   + "VALUES ($1, $2, $3, 'any', 'ready', 0, 0) RETURNING id",
+                                   .text(package.repo), .text(package.pkgbase), .text(version)).first
+            return try #require(row?.buildID(0))
+        }
     }
 
     @Test(arguments: StoreBackend.allCases)

@@ -35,7 +35,7 @@ import Testing
 
         let worker = try PostgresStore(url: try Self.url(url, as: role))
         try worker.register(WorkerInfo(name: "remote-1", host: "h", arches: ["x86_64"], tags: [], slots: 1, lastHeartbeat: Date()))
-        let claimed = try #require(try worker.claim(worker: "remote-1", arches: ["x86_64"]))
+        let claimed = try #require(try worker.claim(worker: "remote-1", arches: ["x86_64"], tags: []))
         #expect(claimed.package == libc)
         #expect(try worker.heartbeat(worker: "remote-1") == 1)
         try worker.renewLease(claimed.id, worker: "remote-1")
@@ -47,7 +47,7 @@ import Testing
         #expect(built.state == .built)
 
         // A second claim that fails blocks its dependent: the cascade is a worker's to make.
-        let second = try #require(try worker.claim(worker: "remote-1", arches: ["x86_64"]))
+        let second = try #require(try worker.claim(worker: "remote-1", arches: ["x86_64"], tags: []))
         #expect(second.package == other)
         _ = try worker.report(second.id, worker: "remote-1", result: .failed(.build, reason: "boom", log: nil))
 

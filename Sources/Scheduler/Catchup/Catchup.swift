@@ -8,13 +8,16 @@ public struct Catchup: Sendable {
     public var plan: Plan
     /// The arch a build is claimed for: its repo's CARCH (wakas serve repo arches).
     public var arches: [String: String]
+    /// The tags each repo's builds require, by repo name (a repo absent requires none).
+    public var tags: [String: BuildTags]
     /// Record each newly queued build's pkgbase directory in the store (a tar archive,
     /// kind `source`), for wakas without the ABS trees.
     public var recordSources: Bool
 
-    public init(plan: Plan, arches: [String: String], recordSources: Bool = true) {
+    public init(plan: Plan, arches: [String: String], tags: [String: BuildTags] = [:], recordSources: Bool = true) {
         self.plan = plan
         self.arches = arches
+        self.tags = tags
         self.recordSources = recordSources
     }
 
@@ -36,7 +39,8 @@ public struct Catchup: Sendable {
             }
             return PlannedBuild(PackageBaseID(repo: entry.repo, pkgbase: entry.pkgbase), version: version,
                                 arch: arches[entry.repo] ?? "any", priority: entry.priority ?? 0,
-                                dependencies: needs.compactMap { byID[$0].map { PackageBaseID(repo: $0.repo, pkgbase: $0.pkgbase) } })
+                                dependencies: needs.compactMap { byID[$0].map { PackageBaseID(repo: $0.repo, pkgbase: $0.pkgbase) } },
+                                requiredTags: tags[entry.repo]?.required(for: entry.pkgbase) ?? [])
         }
     }
 
@@ -71,6 +75,7 @@ public struct Catchup: Sendable {
         }
         report.superseded = try result.superseded.map { try store.build($0) }
         report.existingIDs = result.existing
+        report.retagged = try result.retagged.map { try store.build($0) }
         report.markedRejected = result.markedRejected
         return report
     }
@@ -82,6 +87,8 @@ public struct CatchupReport: Sendable {
     public var enqueued: [BuildRecord] = []
     public var superseded: [BuildRecord] = []
     public var existingIDs: [BuildID] = []
+    /// Builds already queued whose required tags changed with the configuration.
+    public var retagged: [BuildRecord] = []
     public var markedRejected: [PlannedBuild] = []
     /// Dry run only.
     public var wouldEnqueue: [PlannedBuild] = []
@@ -91,5 +98,5 @@ public struct CatchupReport: Sendable {
     /// same; a waka with the ABS tree can still build them).
     public var sourceErrors: [String] = []
 
-    public var changedNothing: Bool { enqueued.isEmpty && superseded.isEmpty && wouldEnqueue.isEmpty }
+    public var changedNothing: Bool { enqueued.isEmpty && superseded.isEmpty && retagged.isEmpty && wouldEnqueue.isEmpty }
 }

@@ -15,6 +15,13 @@ extension Configuration {
             leaseDuration: TimeInterval(workers.leaseSeconds), retryLimit: workers.maxAttempts))
     }
 
+    /// A catch-up of `plan` into the store: builds claimed for their repo's arch, with
+    /// the tags its `tags` and `[package_tags]` require.
+    public func catchup(_ plan: Plan) -> Catchup {
+        Catchup(plan: plan, arches: Dictionary(uniqueKeysWithValues: repos.map { ($0.name, $0.arch) }),
+                tags: Dictionary(uniqueKeysWithValues: repos.map { ($0.name, $0.tags) }))
+    }
+
     /// Planning options whose expected build times come from the store's history (the
     /// mean of the last five builds), the default for pkgbases never built.
     public func historyTimes(from store: any BuildStore) -> @Sendable (Graph.PackageBaseID) -> Double {

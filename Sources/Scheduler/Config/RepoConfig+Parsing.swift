@@ -6,6 +6,7 @@ extension RepoConfig {
     static let keys = [
         "name", "arch", "abs", "db", "pool", "depends_on", "makepkg_conf", "pacman_conf", "sandbox",
         "network", "review", "staging", "hooks", "blacklist", "bootstrap", "arch_policy", "arch_map",
+        "tags", "package_tags",
     ]
 
     /// Reads one repo file, collecting every problem in it; checks that need the other
@@ -38,6 +39,7 @@ extension RepoConfig {
         let blacklist = table.strings("blacklist", expected: "an array of pkgbases") ?? []
         let bootstrap = table.strings("bootstrap", expected: "an array of pkgbases") ?? []
         let archPolicy = ArchPolicy.parse(&table)
+        let tags = BuildTags.parse(&table)
         let errors = table.finish()
         guard errors.isEmpty, let name, let arch, let abs, let db, let database, let archPolicy else {
             return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: nil, source: source, errors: errors)
@@ -46,7 +48,7 @@ extension RepoConfig {
             name: name, arch: arch, abs: abs, db: db, pool: pool ?? database.directory, dependsOn: dependsOn,
             makepkgConf: makepkgConf, pacmanConf: pacmanConf, sandbox: sandbox, network: network, review: review,
             staging: staging, hooks: hooks, blacklist: blacklist, bootstrap: bootstrap, archPolicy: archPolicy,
-            file: source.name)
+            tags: tags, file: source.name)
         return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: repo, source: source, errors: [])
     }
 

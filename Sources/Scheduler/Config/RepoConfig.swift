@@ -36,6 +36,8 @@ public struct RepoConfig: Sendable, Equatable {
     public var bootstrap: [String]
     /// Which `arch=()` arrays this repo builds.
     public var archPolicy: ArchPolicy
+    /// The tags its builds require of a waka (`tags`, `[package_tags]`).
+    public var tags: BuildTags
     /// The file it was read from, relative to the configuration directory.
     public var file: String
 

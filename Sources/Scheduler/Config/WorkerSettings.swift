@@ -29,7 +29,11 @@ public struct WorkerSettings: Sendable, Equatable {
         settings.jobs = nested.integer("jobs", in: 1...1024, expected: "a number of builds, from 1 to 1024") ?? settings.jobs
         settings.name = nested.string("name") ?? settings.name
         settings.arches = nested.strings("arches", expected: "an array of arches") ?? settings.arches
-        settings.tags = nested.strings("tags", expected: "an array of tags") ?? settings.tags
+        let tags = nested.strings("tags", expected: "an array of tags") ?? settings.tags
+        for tag in tags where !BuildTags.valid(tag) {
+            nested.fail("tags", .invalidValue(expected: "tags of \(BuildTags.rule)", found: "'\(tag)'"))
+        }
+        settings.tags = tags.filter(BuildTags.valid)
         let day = 86_400
         settings.leaseSeconds = nested.integer("lease_seconds", in: 10...day, expected: "seconds, from 10 to 86400")
             ?? settings.leaseSeconds

@@ -29,6 +29,8 @@ public struct BuildRecord: Sendable, Hashable, Codable {
     public var artifacts: [String]
     /// A failure's or a rejection's reason in words.
     public var reason: String?
+    /// Tags a worker must all have to claim it (schema 5; sorted, empty for none).
+    public var requiredTags: [String]
 }
 
 extension BuildState: Codable {

@@ -20,8 +20,9 @@ public protocol BuildStore: AnyObject, Sendable {
     /// Drops queued builds of `package` other than `version` that have not started.
     func supersede(_ package: PackageBaseID, keeping version: String) throws -> [BuildID]
     /// Atomically takes the highest-priority `ready` build of one of `arches` (or `any`)
-    /// and leases it to `worker`; nil when nothing is ready.
-    func claim(worker: String, arches: [String]) throws -> BuildRecord?
+    /// whose required tags are all among `tags`, and leases it to `worker`; nil when
+    /// nothing such is ready.
+    func claim(worker: String, arches: [String], tags: [String]) throws -> BuildRecord?
     /// Extends the lease on one build `worker` holds.
     func renewLease(_ build: BuildID, worker: String) throws
     /// Records that `worker` is alive and renews every lease it holds; returns how many.
@@ -64,6 +65,9 @@ public protocol BuildStore: AnyObject, Sendable {
     func dependencies(of build: BuildID) throws -> [BuildID]
     /// How many builds each repo has in each state.
     func counts() throws -> [StateCount]
+    /// How many builds in `state` require each set of tags (builds requiring none are
+    /// left out), by tags.
+    func tagDemand(state: BuildState.Name) throws -> [TagDemand]
 
     // MARK: Workers and history
 

@@ -10,14 +10,17 @@ public struct PlannedBuild: Sendable, Hashable {
     public var arch: String
     public var priority: Double
     public var dependencies: [PackageBaseID]
+    /// Tags the claiming worker must all have (sorted, each once; empty: any worker).
+    public var requiredTags: [String]
 
     public init(_ package: PackageBaseID, version: String, arch: String = "any", priority: Double = 0,
-                dependencies: [PackageBaseID] = []) {
+                dependencies: [PackageBaseID] = [], requiredTags: [String] = []) {
         self.package = package
         self.version = version
         self.arch = arch
         self.priority = priority
         self.dependencies = dependencies
+        self.requiredTags = BuildTags.normalized(requiredTags)
     }
 }
 
@@ -32,6 +35,9 @@ public struct EnqueueResult: Sendable, Hashable {
     public var superseded: [BuildID] = []
     /// Versions left out because a maintainer marked them rejected.
     public var markedRejected: [PlannedBuild] = []
+    /// Builds already queued whose required tags changed to the planned ones (a tag
+    /// added after a build ran out of memory applies to its retry).
+    public var retagged: [BuildID] = []
 
     public init() {}
 }

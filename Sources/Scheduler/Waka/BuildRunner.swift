@@ -80,7 +80,7 @@ struct BuildRunner: Sendable {
     /// with SQLite they stay in the state directory.
     private func upload(_ build: BuildID, log: String?, packages: [String]) throws {
         guard store is PostgresStore else { return }
-        if let log { try store.putFile(build, kind: .log, name: "build.log", from: log) }
+        if let log { try store.putFile(build, kind: .log, name: BuildLogs.storedName, from: log) }
         for package in packages {
             let name = (package as NSString).lastPathComponent
             try store.putFile(build, kind: .package, name: name, from: package)

@@ -67,7 +67,7 @@ public final class Waka: Sendable {
         while !control.isDone {
             control.enter()
             do {
-                if let build = try store.claim(worker: settings.name, arches: settings.arches) {
+                if let build = try store.claim(worker: settings.name, arches: settings.arches, tags: settings.tags) {
                     events(.claimed(build, slot: slot))
                     try finish(build, slot: slot, runner: runner)
                     control.leave()

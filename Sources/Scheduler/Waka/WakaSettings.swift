@@ -8,7 +8,7 @@ public struct WakaSettings: Sendable {
     public var host: String
     /// Arches it claims builds of (`any` builds are always claimed).
     public var arches: [String]
-    /// Registered for `pacbuild status`; the store does not match builds by tag yet.
+    /// Tags it has: it claims only builds whose required tags are all among them.
     public var tags: [String]
     /// Builds at once.
     public var slots: Int

@@ -15,10 +15,10 @@ extension SQLBackedStore {
             var parameters: [SQLValue] = []
             let values = Self.values(chunk.map { build in
                 [.text(build.package.repo), .text(build.package.pkgbase), .text(build.version), .text(build.arch), state,
-                 .double(build.priority), .int(0), time, time]
+                 .double(build.priority), .int(0), time, time, .text(Self.tagColumn(build.requiredTags))]
             }, &parameters)
             // RETURNING's row order is not promised, so the rows say which build they are.
-            let rows = try db.query("INSERT INTO builds (repo, pkgbase, version, arch, state, priority, attempts, created_at, updated_at) "
+            let rows = try db.query("INSERT INTO builds (repo, pkgbase, version, arch, state, priority, attempts, created_at, updated_at, required_tags) "
                                     + "\(values) ON CONFLICT (repo, pkgbase, version) DO NOTHING RETURNING id, repo, pkgbase, version",
                                     parameters)
             for row in rows { ids[VersionKey(row, at: 1)] = row.buildID(0) }

@@ -5,8 +5,9 @@ import Repo
 extension SQLBackedStore {
     /// One statement takes the best ready row and leases it: PostgreSQL skips rows other
     /// claimers hold (`FOR UPDATE SKIP LOCKED`), SQLite runs it in an immediate
-    /// transaction, so no two claimers ever get the same build.
-    public func claim(worker: String, arches: [String]) throws -> BuildRecord? {
+    /// transaction, so no two claimers ever get the same build. A build is only handed
+    /// to a worker with every tag it requires (``tagCondition(_:_:)``).
+    public func claim(worker: String, arches: [String], tags: [String]) throws -> BuildRecord? {
         var machine = BuildLifecycle(state: .ready)
         guard case .transition(let building, _) = machine.event(.claim) else { return nil }
         var parameters: [SQLValue] = [.text(building.name.rawValue), .text(worker)]
@@ -14,9 +15,10 @@ extension SQLBackedStore {
             parameters.append(.text(arch))
             return "$\(parameters.count)"
         }.joined(separator: ", ")
+        let tagged = Self.tagCondition(tags, &parameters)
         let time = parameters.count
         let sql = "UPDATE builds SET state = $1, worker = $2, lease_expires = $\(time + 1), started_at = $\(time + 2), "
-            + "updated_at = $\(time + 2) WHERE id = (SELECT id FROM builds WHERE state = 'ready' AND arch IN (\(archList)) "
+            + "updated_at = $\(time + 2) WHERE id = (SELECT id FROM builds WHERE state = 'ready' AND arch IN (\(archList)) AND \(tagged) "
             + "ORDER BY priority DESC, id LIMIT 1\(dialect.skipLocked)) RETURNING \(Self.buildColumns)"
         return try claimTransaction { db in
             // The clock is read once the claim may run (after SQLite's write lock is

@@ -18,6 +18,7 @@ extension SQLBackedStore {
             var first = Set<VersionKey>()
             var batch: [PackageBaseID: BuildID] = [:]
             var created: [(build: PlannedBuild, id: BuildID)] = []
+            var known: [(build: PlannedBuild, id: BuildID)] = []
             for build in wanted {
                 let key = VersionKey(build)
                 guard let id = ids[key] else { continue }
@@ -26,10 +27,12 @@ extension SQLBackedStore {
                     created.append((build, id))
                 } else {
                     result.existing.append(id)
+                    known.append((build, id))
                 }
                 batch[build.package] = id
             }
             // Of two new versions of one pkgbase in a batch, the later is kept.
+            result.retagged = try retag(known, db)
             var keep: [PackageBaseID: BuildID] = [:]
             for (build, id) in created { keep[build.package] = id }
             var listed = Set<PackageBaseID>()

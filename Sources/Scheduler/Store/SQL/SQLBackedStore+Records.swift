@@ -48,6 +48,15 @@ extension SQLBackedStore {
         }
     }
 
+    public func tagDemand(state: BuildState.Name) throws -> [TagDemand] {
+        try autocommit { db in
+            try db.query("SELECT required_tags, count(*) FROM builds WHERE state = $1 AND required_tags <> '' "
+                         + "GROUP BY required_tags ORDER BY required_tags", .text(state.rawValue)).map { row in
+                TagDemand(tags: Self.tags(row.string(0)), count: Int(row.int(1) ?? 0))
+            }
+        }
+    }
+
     public func register(_ worker: WorkerInfo) throws {
         try autocommit { db in
             try db.query("INSERT INTO workers (name, host, arches, tags, slots, last_heartbeat) VALUES ($1, $2, $3, $4, $5, $6) "

@@ -84,5 +84,11 @@ enum Schema {
                 FOREIGN KEY (build_id, kind, name) REFERENCES build_files (build_id, kind, name))
             """,
         ] },
+        // Version 5: the tags a worker must have to claim a build (repo `tags` and
+        // `[package_tags]`), sorted and comma-joined, '' for none: every build queued
+        // before needs no tags and stays claimable by every worker.
+        Migration(version: 5) { _ in [
+            "ALTER TABLE builds ADD COLUMN required_tags TEXT NOT NULL DEFAULT ''",
+        ] },
     ]
 }
