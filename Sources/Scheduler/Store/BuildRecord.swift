@@ -29,6 +29,9 @@ public struct BuildRecord: Sendable, Hashable, Codable {
     public var artifacts: [String]
     /// A failure's or a rejection's reason in words.
     public var reason: String?
+    /// When it was published to its repo's staging database (`staging = true`), while it
+    /// is there: nil once it is accepted, rejected, blocked or cancelled (schema 6).
+    public var stagedAt: Date? = nil
 }
 
 extension BuildState: Codable {

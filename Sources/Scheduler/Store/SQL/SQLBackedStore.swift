@@ -91,7 +91,7 @@ extension SQLBackedStore {
 extension SQLBackedStore {
     static var buildColumns: String {
         "id, repo, pkgbase, version, arch, state, failure_class, blocked_by, priority, attempts, worker, lease_expires, "
-            + "created_at, updated_at, started_at, finished_at, reviewed_at, log_ref, artifacts, reason"
+            + "created_at, updated_at, started_at, finished_at, reviewed_at, log_ref, artifacts, reason, staged_at"
     }
 
     static func record(_ row: SQLRow) throws -> BuildRecord {
@@ -105,7 +105,8 @@ extension SQLBackedStore {
             attempts: Int(row.int(9) ?? 0), worker: row.text(10), leaseExpires: row.time(11),
             createdAt: row.time(12) ?? .distantPast, updatedAt: row.time(13) ?? .distantPast,
             startedAt: row.time(14), finishedAt: row.time(15), reviewedAt: row.time(16), log: row.text(17),
-            artifacts: row.text(18).map { $0.split(separator: "\n").map(String.init) } ?? [], reason: row.text(19))
+            artifacts: row.text(18).map { $0.split(separator: "\n").map(String.init) } ?? [], reason: row.text(19),
+            stagedAt: row.time(20))
     }
 
     /// One build, locked for the rest of the transaction when `forUpdate`.

@@ -84,5 +84,12 @@ enum Schema {
                 FOREIGN KEY (build_id, kind, name) REFERENCES build_files (build_id, kind, name))
             """,
         ] },
+        // Version 6 (5 is another branch's): when a built build of a `staging = true`
+        // repo was published to the repo's staging database. A staged build satisfies its
+        // dependents as an accepted one does; every state change clears it, since a build
+        // leaves the staging database when it is accepted, rejected, cancelled or blocked.
+        Migration(version: 6) { _ in [
+            "ALTER TABLE builds ADD COLUMN staged_at BIGINT",
+        ] },
     ]
 }
