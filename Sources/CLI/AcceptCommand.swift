@@ -11,7 +11,8 @@ extension Pacbuild {
             discussion: """
                 Each package file must be of the build's pkgbase and version, with the sha256 recorded \
                 when it was built. The files it replaces are deleted from the pool; dependents become \
-                ready. Waits for the repo lock while another update holds it. A re-run after a crash \
+                ready. A staged build leaves its staging repo; one whose dependency is still in \
+                staging is refused (--all takes dependencies first). Waits for the repo lock while another update holds it. A re-run after a crash \
                 completes a half-done accept (or run pacbuild recover).
                 """)
 
@@ -33,7 +34,7 @@ extension Pacbuild {
             var acceptor = Acceptor(store: buildStore, repos: loaded.repos,
                                     localArtifacts: Acceptor.fetchingArtifacts(from: buildStore, stateDirectory: loaded.global.stateDir))
             acceptor.lockTimeout = lockTimeout
-            let references = all ? try buildStore.builds(state: .built, repo: repo, limit: nil).sorted { $0.id < $1.id }
+            let references = all ? try acceptor.dependencyOrder(try buildStore.builds(state: .built, repo: repo, limit: nil))
                 .map { BuildReference(text: String($0.id.rawValue)) } : builds
             if all && references.isEmpty { print("no builds await review"); return }
             try forEachBuild(references, configuration: loaded, store: buildStore) { _, build in
@@ -53,6 +54,7 @@ struct AcceptText {
         var lines = ["\(build.id) \(build.package) \(build.version): accepted"]
         lines += outcome.publish.added.map { "  added \(($0 as NSString).lastPathComponent)" }
         lines += outcome.publish.removed.map { "  removed \(($0 as NSString).lastPathComponent)" }
+        lines += outcome.publish.unstaged.map { "  left staging \(($0 as NSString).lastPathComponent)" }
         lines += outcome.publish.warnings.map { "  warning: \($0)" }
         for hook in outcome.publish.hooks where !hook.succeeded {
             let why = hook.timedOut ? "timed out" : "exited \(hook.status)"

@@ -41,6 +41,7 @@ struct ReviewText {
         header += r.durationSeconds.map { ", \(duration($0))" } ?? ""
         header += r.worker.map { " on \($0)" } ?? ""
         header += r.warnings.map { ", \($0) warning\($0 == 1 ? "" : "s")" } ?? ", log not readable here"
+        header += r.stagedIn.map { ", staged in \($0)" } ?? ""
         var lines = [header]
         for package in r.packages { lines += packageLines(package) }
         lines += r.droppedPackages.map { "  \($0): no longer built (still in the repo)" }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Scheduler
 
@@ -7,7 +8,11 @@ extension Pacbuild {
         static let configuration = CommandConfiguration(
             commandName: "reject",
             abstract: "Reject built builds: their versions are marked and never queued again.",
-            discussion: "Dependents become blocked. A newer PKGBUILD version is queued as usual and clears the mark; pacbuild unreject undoes it.")
+            discussion: """
+                Dependents become blocked, including those a staged build made ready or that were built against it; \
+                staged builds among them leave their staging repos. A newer PKGBUILD version is queued as usual and \
+                clears the mark; pacbuild unreject undoes it.
+                """)
         @OptionGroup var config: ConfigOptions
         @OptionGroup var store: StoreOption
         @Option(help: "Why, for the record (shown by show and status).") var reason: String
@@ -19,9 +24,18 @@ extension Pacbuild {
         }
 
         func run() throws {
-            try forEachBuild(builds, config: config, store: store) { store, build in
+            let loaded = try loadValidConfiguration(config)
+            let buildStore = try loaded.openStore(url: store.url)
+            let stager = Stager(store: buildStore, repos: loaded.repos)
+            try forEachBuild(builds, configuration: loaded, store: buildStore) { store, build in
+                let blocked = try Set(store.builds(state: .blocked, repo: nil, limit: nil).map(\.id))
                 try store.reject(build.id, reason: reason)
-                return "\(build.id) \(build.package) \(build.version): rejected, version marked"
+                var lines = ["\(build.id) \(build.package) \(build.version): rejected, version marked"]
+                let newly = try store.builds(state: .blocked, repo: nil, limit: nil).filter { !blocked.contains($0.id) }
+                lines += newly.map { "  blocked \($0.id) \($0.package) \($0.version)" }
+                // Out of staging: the rejected build and the builds made against it.
+                lines += try stager.reconcileAll().map { "  left staging \(($0 as NSString).lastPathComponent)" }
+                return lines.joined(separator: "\n")
             }
         }
     }

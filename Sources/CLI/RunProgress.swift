@@ -137,6 +137,8 @@ enum RunJSON {
                 ids = returned
             case .claimed(let build, let slot): self.init(event: "claimed", build: build, slot: slot)
             case .finished(let build, let slot): self.init(event: build.state.failureClass == nil ? "built" : "failed", build: build, slot: slot)
+            case .staged(let build): self.init(event: "staged", build: build)
+            case .stageFailed(let build, let reason): self.init(event: "stage-failed", build: build, message: reason)
             case .accepted(let build): self.init(event: "accepted", build: build)
             case .acceptFailed(let build, let reason): self.init(event: "accept-failed", build: build, message: reason)
             case .gaveBack(let build, let slot): self.init(event: "gave-back", build: build, slot: slot)

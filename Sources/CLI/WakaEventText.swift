@@ -15,6 +15,10 @@ enum WakaEventText {
                 return "FAILED \(name(build)): \(failure.rawValue): \(build.reason ?? "")" + (build.log.map { "; log: \($0)" } ?? "")
             }
             return "built \(name(build))" + duration(build)
+        case .staged(let build):
+            return "staged \(name(build)) in \(build.package.repo)'s staging repo; it awaits review"
+        case .stageFailed(let build, let reason):
+            return "could not stage \(name(build)), its dependents wait for its accept: \(reason)"
         case .accepted(let build):
             return "accepted \(name(build)) into \(build.package.repo)"
         case .acceptFailed(let build, let reason):

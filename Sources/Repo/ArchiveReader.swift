@@ -32,15 +32,28 @@ final class ArchiveReader {
     private var current: String?
     private var declaredTotal: Int64 = 0
 
+    /// What libarchive makes of the decompressed bytes.
+    enum Format {
+        /// Tar entries (``next()``, ``readData(size:)``, ``appendData(to:size:)``).
+        case tar
+        /// The decompressed stream itself, block by block (``nextBlock()``), for
+        /// ``TarStream`` to cut into entries.
+        case raw
+    }
+
+    private let format: Format
+    private var rawStarted = false
+
     /// Opens `file` for reading; `digests` are fed every compressed byte read.
-    init(file: String, limits: ReadLimits, digests: [Digest] = []) throws(RepoError) {
+    init(file: String, limits: ReadLimits, digests: [Digest] = [], format: Format = .tar) throws(RepoError) {
         self.file = file
         self.limits = limits
+        self.format = format
         source = try FileSource(path: file, digests: digests)
         handle = archive_read_new()
         guard handle != nil else { throw .archive(file: file, entry: nil, message: "out of memory") }
         try check(archive_read_support_filter_all(handle))
-        try check(archive_read_support_format_tar(handle))
+        try check(format == .tar ? archive_read_support_format_tar(handle) : archive_read_support_format_raw(handle))
         // repo-add writes an empty database as a compressed empty tar.
         try check(archive_read_support_format_empty(handle))
         let context = Unmanaged.passUnretained(source).toOpaque()
@@ -57,6 +70,28 @@ final class ArchiveReader {
 
     /// Reads the rest of the file after the last entry so the digests cover all of it.
     func finishDigests() throws(RepoError) { try source.drain() }
+
+    /// The next block of the decompressed stream (`.raw` only), `nil` at its end. The
+    /// bytes stay valid until the next call.
+    func nextBlock() throws(RepoError) -> UnsafeRawBufferPointer? {
+        precondition(format == .raw, "nextBlock() reads the raw format")
+        if !rawStarted {
+            rawStarted = true
+            var entry: OpaquePointer?
+            let status = archive_read_next_header(handle, &entry)
+            if status == ARCHIVE_EOF { return nil }   // an empty file
+            try check(status)
+        }
+        var block: UnsafeRawPointer?
+        var length = 0
+        var offset: Int64 = 0
+        repeat {
+            let status = archive_read_data_block(handle, &block, &length, &offset)
+            if status == ARCHIVE_EOF { return nil }
+            try check(status)
+        } while length == 0
+        return UnsafeRawBufferPointer(start: block, count: length)
+    }
 
     /// Moves to the next entry, or returns `nil` at the end of the archive.
     ///
@@ -175,14 +210,20 @@ final class ArchiveReader {
             throw .unsafeEntryName(file: file, name: "(unnamed)", reason: "the entry has no name")
         }
         let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
-        guard let name = String(validating: bytes, as: UTF8.self) else {
-            throw .unsafeEntryName(file: file, name: escaped(bytes), reason: "the name is not UTF-8")
-        }
-        if let reason = unsafePathReason(name) {
-            throw .unsafeEntryName(file: file, name: name, reason: reason)
-        }
-        return name
+        return try checkedEntryName(bytes, file: file)
     }
+}
+
+/// An archive path as UTF-8, refusing names that could not be written back safely
+/// (not UTF-8, empty, absolute, with a `..` component).
+func checkedEntryName(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(RepoError) -> String {
+    guard let name = String(validating: bytes, as: UTF8.self) else {
+        throw .unsafeEntryName(file: file, name: escaped(bytes), reason: "the name is not UTF-8")
+    }
+    if let reason = unsafePathReason(name) {
+        throw .unsafeEntryName(file: file, name: name, reason: reason)
+    }
+    return name
 }
 
 /// Why a relative archive path could escape its directory, or `nil` if it cannot.

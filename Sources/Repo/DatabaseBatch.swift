@@ -88,7 +88,7 @@ struct DatabaseBatcher {
 
     /// Files the entry `header` (`DIR/FILE`, or a bare `DIR/`) under its directory and,
     /// for a regular file, reads its data from `reader`.
-    mutating func add(_ header: ArchiveEntryHeader, from reader: ArchiveReader) throws(RepoError) {
+    mutating func add(_ header: ArchiveEntryHeader, from reader: TarStream) throws(RepoError) {
         let name = header.name
         let slash = name.utf8.firstIndex(of: UInt8(ascii: "/")) ?? name.endIndex
         let directory = name[..<slash]

@@ -29,11 +29,12 @@ public struct SyncDatabase: Sendable {
     /// Reads the database at `path`, following a `NAME.db` symlink like any file, and
     /// also a symlink that lost its link on the way (see ``linkTarget(ofTextLink:)``).
     ///
-    /// The calling thread decompresses and cuts the archive into ``DatabaseBatch``es
+    /// The calling thread decompresses (libarchive) and cuts the archive (``TarStream``)
+    /// into ``DatabaseBatch``es
     /// (see ``DatabaseBatcher``); a parser thread parses each batch while the next is
     /// decompressed, so on two cores reading costs about as much as decompressing.
     public static func read(at path: String, limits: ReadLimits = .database) throws(RepoError) -> SyncDatabase {
-        let reader = try ArchiveReader(file: linkTarget(ofTextLink: path) ?? path, limits: limits)
+        let reader = try TarStream(file: linkTarget(ofTextLink: path) ?? path, limits: limits)
         var batcher = DatabaseBatcher(path: path)
         defer { batcher.waitForParser() }
         var problems: [RepoError] = []

@@ -35,6 +35,9 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case staleLock(lockFile: String, holder: String)
     /// The repo already holds a newer version of a package the build would publish.
     case olderThanRepo(file: String, present: String)
+    /// A build depends on one that is staged but not accepted: publishing it would put a
+    /// package into the real repo whose dependency is not there.
+    case dependencyNotAccepted(id: String, dependency: String)
     /// A `--durations` file line that is not `pkgbase<TAB>seconds`.
     case badDurations(file: String, line: Int, reason: String)
     /// A simulation ended with builds that never became ready (a plan whose edges the
@@ -79,6 +82,9 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(lockFile): held by process \(holder), which is not running (a killed update left it); run pacbuild recover"
         case .olderThanRepo(let file, let present):
             "\(file): the repo already has \(present), which is newer; a build older than the repo is not published"
+        case .dependencyNotAccepted(let id, let dependency):
+            "build \(id) depends on \(dependency), which is in staging, not accepted; accept it first (pacbuild accept "
+                + "takes the builds in the order given, --all in dependency order), or reject it"
         case .badDurations(let file, let line, let reason):
             "\(file):\(line): \(reason)"
         case .simulationStuck(let left):

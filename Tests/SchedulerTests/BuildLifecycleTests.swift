@@ -10,7 +10,7 @@ import Testing
     ]
     static let events: [BuildLifecycle.Event] = [
         .dependencies(.done), .dependencies(.pending), .dependencies(.failed(dep)), .claim, .renewLease,
-        .leaseExpired, .release, .built, .failed(.check), .accept, .reject, .cancel, .retry(.done), .retry(.pending),
+        .leaseExpired, .release, .built, .staged, .failed(.check), .accept, .reject, .cancel, .retry(.done), .retry(.pending),
         .retry(.failed(dep)), .supersede,
     ]
 
@@ -31,8 +31,11 @@ import Testing
             queued(status).blockedBy == state.blockedBy ? .none : .reevaluate
         }
         switch (state.name, event) {
-        case (.waiting, .dependencies(let s)), (.blocked, .dependencies(let s)): return to(queued(s), requeued(s))
-        case (.ready, .dependencies(.done)): return .keep
+        case (.waiting, .dependencies(let s)), (.blocked, .dependencies(let s)), (.ready, .dependencies(let s)):
+            return to(queued(s), requeued(s))
+        case (.built, .dependencies(.failed(let cause))): return to(.blocked(by: cause), .reevaluate)
+        case (.built, .dependencies): return .keep
+        case (.built, .staged): return .transition(to: .built, dependents: .reevaluate)
         case (.ready, .claim): return to(.building)
         case (.building, .renewLease): return .keep
         case (.building, .leaseExpired): return .transition(to: .ready, dependents: .none)

@@ -16,7 +16,9 @@ import Testing
 
         let migrated = try backend.open(url)
         #expect(try migrated.schemaVersion == Schema.latest)
-        #expect(try migrated.build(id).package == glibc)
+        let build = try migrated.build(id)
+        #expect(build.package == glibc && build.version == "2.39-1" && build.state == .ready)
+        #expect(build.stagedAt == nil && build.requiredTags.isEmpty)
         try migrated.appendHistory(glibc, version: "2.39-1", seconds: 4)
         #expect(try migrated.averageDuration(of: glibc, window: 5) == 4)
         try migrated.register(WorkerInfo(name: "w", host: "h", arches: ["x86_64"], tags: ["t"], slots: 3))

@@ -83,4 +83,37 @@ import Testing
         try owner.putFile(built.id, kind: .source, name: "source.tar", from: log)
         #expect(try worker.files(of: built.id).map(\.kind) == [.log, .source])
     }
+
+    /// A waka running as a worker role stages what it built (staging repos): its
+    /// dependents become ready. The trigger checks that readiness itself, so a
+    /// hand-written move to ready of a build whose dependency is unfinished is refused.
+    @Test func aWorkerRoleStagesItsBuildAndReleasesDependents() throws {
+        let url = try TestPostgres.freshDatabase()
+        let owner = try PostgresStore(url: url)
+        let lib = PackageBaseID(repo: "tiny", pkgbase: "tiny-lib")
+        let other = PackageBaseID(repo: "tiny", pkgbase: "tiny-other")
+        let app = PackageBaseID(repo: "tiny", pkgbase: "tiny-app")
+        let late = PackageBaseID(repo: "tiny", pkgbase: "tiny-late")
+        let ids = try owner.enqueue([PlannedBuild(lib, version: "1-1", priority: 3),
+                                     PlannedBuild(other, version: "1-1", priority: 1),
+                                     PlannedBuild(app, version: "1-1", priority: 2, dependencies: [lib]),
+                                     PlannedBuild(late, version: "1-1", priority: 2, dependencies: [other])]).enqueued
+        let role = "w_" + UUID().uuidString.lowercased().prefix(8)
+        try owner.grantWorker(role: role)
+        let worker = try PostgresStore(url: try Self.url(url, as: role))
+        let claimed = try #require(try worker.claim(worker: "remote-1", arches: ["x86_64"], tags: []))
+        #expect(claimed.id == ids[0])
+        _ = try worker.report(claimed.id, worker: "remote-1", result: .built(log: nil, artifacts: []))
+        #expect(try owner.build(ids[2]).state == .waiting)
+        try worker.stage(claimed.id)
+        #expect(try owner.build(ids[0]).stagedAt != nil)
+        #expect(try owner.build(ids[2]).state == .ready, "a worker's staging makes the dependent ready")
+        do {
+            try worker.transaction { db in _ = try db.query("UPDATE builds SET state = 'ready' WHERE id = $1", .int(ids[3].rawValue)) }
+            Issue.record("a worker moved a build whose dependency is not built to ready")
+        } catch {
+            #expect(Self.isPermissionError(error), "\(error)")
+        }
+        #expect(try owner.build(ids[3]).state == .waiting)
+    }
 }

@@ -20,10 +20,11 @@ public struct ThrowAwayPacman {
             .write(toFile: conf, atomically: true, encoding: .utf8)
     }
 
-    /// `pacman -Sy`: fetches every repo's database from its server.
+    /// `pacman -Syy`: fetches every repo's database from its server, also when the copy
+    /// here looks as new (a database rewritten within the same second as the last fetch).
     public func sync() throws {
-        let sync = try ProcessRunner.run("/usr/bin/pacman", ["--config", conf, "-Sy"])
-        guard sync.status == 0 else { throw Failure(message: "pacman -Sy: \(sync.stderr)") }
+        let sync = try ProcessRunner.run("/usr/bin/pacman", ["--config", conf, "-Syy"])
+        guard sync.status == 0 else { throw Failure(message: "pacman -Syy: \(sync.stderr)") }
     }
 
     /// Puts a database file in place as repo `name`'s sync database, as `-Sy` would.

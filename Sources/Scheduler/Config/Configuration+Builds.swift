@@ -19,7 +19,9 @@ extension Configuration {
 
     /// The repositories a build of `repo` installs from, in pacman.conf order: the repo
     /// itself, then its `depends_on` repos and theirs, each once (a package of `current`
-    /// may be needed by a build of a repo that names only `extra`).
+    /// may be needed by a build of a repo that names only `extra`); each staging repo
+    /// (`staging = true`) just before its real repo, so a dependency that is staged but
+    /// not yet accepted is installed from staging, as Arch's `[staging]` precedes `[core]`.
     public func buildRepositories(for repo: RepoConfig) -> [LocalRepository] {
         var order: [RepoConfig] = []
         var pending = [repo]
@@ -29,7 +31,7 @@ extension Configuration {
             order.append(next)
             pending += next.dependsOn.compactMap(self.repo(named:))
         }
-        return order.map { LocalRepository(name: $0.name, database: $0.db) }
+        return order.flatMap { [$0.stagingRepository].compactMap { $0 } + [LocalRepository(name: $0.name, database: $0.db)] }
     }
 }
 

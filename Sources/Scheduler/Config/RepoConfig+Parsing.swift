@@ -5,7 +5,7 @@ extension RepoConfig {
     /// Every key of a repo file.
     static let keys = [
         "name", "arch", "abs", "db", "pool", "depends_on", "makepkg_conf", "pacman_conf", "sandbox",
-        "network", "review", "staging", "hooks", "blacklist", "bootstrap", "arch_policy", "arch_map",
+        "network", "review", "staging", "staging_db", "hooks", "blacklist", "bootstrap", "arch_policy", "arch_map",
         "tags", "package_tags",
     ]
 
@@ -35,6 +35,8 @@ extension RepoConfig {
         let network = table.bool("network") ?? false
         let review = table.choice("review", ReviewPolicy.self) ?? .manual
         let staging = table.bool("staging") ?? false
+        let stagingDb = parseStagingDb(&table, paths, staging: staging, database: database, name: name,
+                                       pool: pool ?? database?.directory)
         let hooks = RepoHooks.parse(&table, paths: paths)
         let blacklist = table.strings("blacklist", expected: "an array of pkgbases") ?? []
         let bootstrap = table.strings("bootstrap", expected: "an array of pkgbases") ?? []
@@ -47,7 +49,7 @@ extension RepoConfig {
         let repo = RepoConfig(
             name: name, arch: arch, abs: abs, db: db, pool: pool ?? database.directory, dependsOn: dependsOn,
             makepkgConf: makepkgConf, pacmanConf: pacmanConf, sandbox: sandbox, network: network, review: review,
-            staging: staging, hooks: hooks, blacklist: blacklist, bootstrap: bootstrap, archPolicy: archPolicy,
+            staging: staging, stagingDb: stagingDb, hooks: hooks, blacklist: blacklist, bootstrap: bootstrap, archPolicy: archPolicy,
             tags: tags, file: source.name)
         return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: repo, source: source, errors: [])
     }

@@ -26,8 +26,10 @@ public struct RepoConfig: Sendable, Equatable {
     public var network: Bool
     /// Whether successful builds wait for a maintainer.
     public var review: ReviewPolicy
-    /// Whether accepted builds go to a staging repo first.
+    /// Whether built builds go to a staging repo first, which dependents build against.
     public var staging: Bool
+    /// The staging repo's database (`staging_db`); nil unless `staging`.
+    public var stagingDb: String?
     /// Commands run after database changes.
     public var hooks: RepoHooks
     /// pkgbases never built.

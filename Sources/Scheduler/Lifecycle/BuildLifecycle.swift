@@ -27,6 +27,9 @@ public struct BuildLifecycle: Sendable, Hashable {
         /// ready again and, unlike a lost lease, the attempt does not count.
         case release
         case built
+        /// A built build was published to its repo's staging database: its dependents may
+        /// build against it before it is accepted.
+        case staged
         case failed(FailureClass)
         case accept
         case reject
@@ -40,8 +43,8 @@ public struct BuildLifecycle: Sendable, Hashable {
     /// What the build's dependents must go through after a transition.
     public enum DependentsEffect: Sendable, Hashable {
         case none
-        /// Look at their dependencies again: this build was accepted, or it became
-        /// blocked, unblocked or blocked by another root cause.
+        /// Look at their dependencies again: this build was accepted or staged, or it
+        /// became blocked, unblocked or blocked by another root cause.
         case reevaluate
         /// Block the waiting ones on this build: it will not be accepted as it stands.
         case block
@@ -69,10 +72,11 @@ public struct BuildLifecycle: Sendable, Hashable {
         return .transition(to: next, dependents: effect)
     }
 
-    /// A lost lease changes the attempts even when the state stays the same kind.
+    /// A lost lease changes the attempts even when the state stays the same kind, and
+    /// staging changes what the build means to its dependents.
     private func isCounted(_ event: Event) -> Bool {
         switch event {
-        case .leaseExpired, .retry: true
+        case .leaseExpired, .retry, .staged: true
         default: false
         }
     }
@@ -82,8 +86,14 @@ public struct BuildLifecycle: Sendable, Hashable {
         switch (state, event) {
         case (.waiting, .dependencies(let status)), (.blocked, .dependencies(let status)):
             return requeued(status)
-        case (.ready, .dependencies(.done)):
-            return (.ready, .none)
+        case (.ready, .dependencies(let status)):
+            // Ready because a dependency was staged; a rejected one blocks it.
+            return requeued(status)
+        case (.built, .dependencies(.failed(let cause))):
+            // Built against a staged dependency that was then rejected (or blocked).
+            return (.blocked(by: cause), .reevaluate)
+        case (.built, .dependencies):
+            return (.built, .none)
         case (.ready, .claim):
             return (.building, .none)
         case (.building, .renewLease):
@@ -94,6 +104,8 @@ public struct BuildLifecycle: Sendable, Hashable {
             return (.ready, .none)
         case (.building, .built):
             return (.built, .none)
+        case (.built, .staged):
+            return (.built, .reevaluate)
         case (.building, .failed(let failure)):
             return (.failed(failure), .block)
         case (.built, .accept):
@@ -147,6 +159,7 @@ public struct LifecycleRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case .leaseExpired: "expire the lease of"
         case .release: "give back"
         case .built: "report as built"
+        case .staged: "stage"
         case .failed: "report as failed"
         case .accept: "accept"
         case .reject: "reject"

@@ -2,9 +2,9 @@ import Sandbox
 /// Where a build stands in its lifecycle. The payloads carry what a maintainer needs to
 /// act: the class of a failure, the dependency a blocked build waits on.
 public enum BuildState: Sendable, Hashable, CustomStringConvertible {
-    /// Queued; some dependency is not yet accepted.
+    /// Queued; some dependency is not yet accepted (or staged).
     case waiting
-    /// Every dependency is accepted; a worker may claim it.
+    /// Every dependency is accepted, or built and staged; a worker may claim it.
     case ready
     /// A worker holds it under a lease.
     case building
@@ -15,7 +15,8 @@ public enum BuildState: Sendable, Hashable, CustomStringConvertible {
     /// Reviewed and found wrong; the version is marked so it is not queued again.
     case rejected
     case failed(FailureClass)
-    /// A dependency failed, was rejected or cancelled; unblocks when it is accepted.
+    /// A dependency failed, was rejected or cancelled; unblocks when it is accepted. A
+    /// ready or built build whose staged dependency is rejected is blocked too.
     case blocked(by: BuildID)
     case cancelled
     /// A newer version of the same pkgbase was queued before this one started.

@@ -1,6 +1,6 @@
 /// What a queued build's dependencies add up to, computed by the store from the edges.
 public enum DependencyStatus: Sendable, Hashable {
-    /// Every dependency is accepted (or there are none).
+    /// Every dependency is accepted, or built and staged (or there are none).
     case done
     /// Some dependency is still on its way and none has failed.
     case pending
@@ -10,10 +10,13 @@ public enum DependencyStatus: Sendable, Hashable {
 
     /// What one dependency in state `state` contributes. A blocked dependency counts as
     /// failed by its root cause, which makes blocking transitive; a superseded one counts
-    /// as done, since its dependents' edges moved to the newer build.
-    public init(dependency: BuildID, state: BuildState.Name, blockedBy: BuildID?) {
+    /// as done, since its dependents' edges moved to the newer build; a built one counts
+    /// as done once it is `staged` (published to its repo's staging database, which its
+    /// dependents' sandboxes install from).
+    public init(dependency: BuildID, state: BuildState.Name, blockedBy: BuildID?, staged: Bool = false) {
         switch state {
         case .accepted, .superseded: self = .done
+        case .built where staged: self = .done
         case .failed, .rejected, .cancelled: self = .failed(dependency)
         case .blocked: self = .failed(blockedBy ?? dependency)
         case .waiting, .ready, .building, .built: self = .pending

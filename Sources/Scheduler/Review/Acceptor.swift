@@ -70,6 +70,10 @@ public struct Acceptor: Sendable {
         guard let repo = repos[build.package.repo] else {
             throw SchedulerError.unknownPackage(build.package.repo, repos: repos.keys.sorted())
         }
+        for dependency in try store.dependencies(of: id).map(store.build) where dependency.state == .built {
+            throw SchedulerError.dependencyNotAccepted(id: id.description,
+                                                       dependency: "\(dependency.id) \(dependency.package) \(dependency.version)")
+        }
         let files = try localArtifacts(build)
         guard !files.isEmpty else { throw SchedulerError.noArtifacts(id: id.description) }
         let recorded = try store.artifactChecksums(of: id)
@@ -93,13 +97,39 @@ public struct Acceptor: Sendable {
         }
         var publisher = Publisher(target: PublishTarget(repo))
         publisher.lockTimeout = lockTimeout
-        let result = try publisher.publish(packages)
+        var result = try publisher.publish(packages)
         do {
             try store.accept(id)
         } catch StoreError.refused(_, _) where (try? store.build(id).state) == .accepted {
             // another accept of the same build (or `pacbuild recover`) finished first
         }
+        if repo.staging {
+            // Published and accepted: leaving staging is cleanup, which the next staging,
+            // accept or `pacbuild recover` repeats, so it cannot fail the accept.
+            var stager = Stager(store: store, repos: Array(repos.values))
+            stager.lockTimeout = lockTimeout
+            do { result.unstaged = try stager.reconcile(repo) } catch { result.warnings.append("staging: \(error)") }
+        }
         return Outcome(build: try store.build(id), publish: result)
+    }
+
+    /// `builds` with each one's dependencies among them before it (a superseding version
+    /// has a higher id than the dependents its edges moved to), otherwise by id; a cycle,
+    /// which catch-up never queues, keeps the id order.
+    public func dependencyOrder(_ builds: [BuildRecord]) throws -> [BuildRecord] {
+        var left = builds.sorted { $0.id < $1.id }
+        let ids = Set(left.map(\.id))
+        var needs = [BuildID: Set<BuildID>]()
+        for build in left { needs[build.id] = Set(try store.dependencies(of: build.id)).intersection(ids) }
+        var order: [BuildRecord] = []
+        var done = Set<BuildID>()
+        while !left.isEmpty {
+            let next = left.firstIndex { needs[$0.id, default: []].isSubset(of: done) } ?? 0
+            let build = left.remove(at: next)
+            order.append(build)
+            done.insert(build.id)
+        }
+        return order
     }
 
     /// The version of each package now in the repo's database (none before its first publish).

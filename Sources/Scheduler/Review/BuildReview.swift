@@ -20,6 +20,9 @@ public struct BuildReview: Sendable, Codable {
     public var droppedPackages: [String]
     /// What could not be looked at (an unreadable package file or database).
     public var problems: [String]
+    /// The staging repo the build is published to (`staging = true`), where its
+    /// dependents build against it; nil when it is not staged.
+    public var stagedIn: String? = nil
 }
 
 /// One package of a build against the same-named package in the repo.

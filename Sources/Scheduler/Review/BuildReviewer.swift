@@ -35,7 +35,8 @@ public struct BuildReviewer {
             id: build.id, package: build.package, oldVersion: old.first?.version.description, newVersion: build.version,
             worker: build.worker, durationSeconds: zip(build.startedAt, build.finishedAt).map { $1.timeIntervalSince($0) },
             warnings: build.log.flatMap(Self.warningCount), log: build.log, packages: changes,
-            droppedPackages: old.map(\.name).filter { !made.contains($0) }.sorted(), problems: problems)
+            droppedPackages: old.map(\.name).filter { !made.contains($0) }.sorted(), problems: problems,
+            stagedIn: build.stagedAt == nil ? nil : repos[build.package.repo]?.stagingRepository?.name ?? "staging")
     }
 
     /// makepkg's `==> WARNING:` lines in a log file; nil when it cannot be read here.

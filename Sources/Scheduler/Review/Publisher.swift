@@ -30,6 +30,8 @@ public struct PublishResult: Sendable {
     public var removed: [String] = []
     public var warnings: [String] = []
     public var hooks: [HookResult] = []
+    /// Package files removed from the staging pool: the build left staging on accept.
+    public var unstaged: [String] = []
 }
 
 /// Publishes built packages into a repo, in an order that a re-run after a crash at any

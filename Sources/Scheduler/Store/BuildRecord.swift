@@ -31,6 +31,9 @@ public struct BuildRecord: Sendable, Hashable, Codable {
     public var reason: String?
     /// Tags a worker must all have to claim it (schema 5; sorted, empty for none).
     public var requiredTags: [String]
+    /// When it was published to its repo's staging database (`staging = true`), while it
+    /// is there: nil once it is accepted, rejected, blocked or cancelled (schema 6).
+    public var stagedAt: Date? = nil
 }
 
 extension BuildState: Codable {

@@ -34,13 +34,21 @@ public protocol BuildStore: AnyObject, Sendable {
     /// waka stopping, or one restarted under the same name returning what it held).
     func release(_ build: BuildID, worker: String) throws
     /// A worker's result for a build it holds; a built build's duration goes to history.
+    /// A build reported built while a staged dependency it built against was rejected is
+    /// `blocked` by it instead.
     func report(_ build: BuildID, worker: String, result: BuildResult) throws -> BuildRecord
+    /// Records that a built build was published to its repo's staging database (schema
+    /// 6); its dependents whose dependencies are all accepted or staged become `ready`.
+    /// Refused unless the build is `built`.
+    func stage(_ build: BuildID) throws
 
     // MARK: Review and maintenance
 
-    /// Accepts a built build; dependents whose dependencies are all accepted become `ready`.
+    /// Accepts a built build; dependents whose dependencies are all accepted (or staged)
+    /// become `ready`.
     func accept(_ build: BuildID) throws
-    /// Rejects a built build and marks its version; dependents become `blocked` by it.
+    /// Rejects a built build and marks its version; dependents become `blocked` by it,
+    /// including those a staged build made ready or that were built against it.
     func reject(_ build: BuildID, reason: String) throws
     func cancel(_ build: BuildID) throws
     /// Queues a failed, rejected, cancelled or blocked build again (removing the mark of

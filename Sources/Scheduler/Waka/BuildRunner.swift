@@ -3,8 +3,8 @@ import Sandbox
 
 /// Runs one claimed build to its report: finds its PKGBUILD, builds it in its repo's
 /// sandbox against the repo's and its dependencies' databases, keeps the log and
-/// packages under `STATE/artifacts/ID/`, reports, and accepts it when the repo's review
-/// is `auto`. Every failure to even attempt the build is reported as a failure with a
+/// packages under `STATE/artifacts/ID/`, reports, stages it when the repo has
+/// `staging = true`, and accepts it when the repo's review is `auto`. Every failure to even attempt the build is reported as a failure with a
 /// class and a reason, so a claimed build never stays `building` by accident.
 struct BuildRunner: Sendable {
     let configuration: Configuration
@@ -88,6 +88,19 @@ struct BuildRunner: Sendable {
                 try store.putFile(build, kind: .package, name: name + ".sig", from: package + ".sig")
             }
         }
+    }
+
+    /// Publishes a built build of a `staging = true` repo to its staging database, so
+    /// its dependents become ready; nil for other repos. Under the waka's publish lock,
+    /// as accept: the database writer refuses a second writer rather than waiting.
+    func stageIfStaging(_ build: BuildRecord) throws -> BuildRecord? {
+        guard build.state == .built, configuration.repo(named: build.package.repo)?.staging == true else { return nil }
+        publishLock.lock()
+        defer { publishLock.unlock() }
+        _ = try Stager(store: store, repos: configuration.repos,
+                       localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: configuration.global.stateDir))
+            .stage(build.id)
+        return try store.build(build.id)
     }
 
     /// Publishes a built build of a `review = "auto"` repo; nil when the repo wants review.

@@ -90,6 +90,12 @@ public final class Waka: Sendable {
         case .reported(let record):
             events(.finished(record, slot: slot))
             do {
+                if let staged = try runner.stageIfStaging(record) { events(.staged(staged)) }
+            } catch {
+                // Not staged: its dependents wait for its accept instead.
+                events(.stageFailed(record, reason: "\(error)"))
+            }
+            do {
                 if let accepted = try runner.acceptIfAuto(record) { events(.accepted(accepted)) }
             } catch {
                 events(.acceptFailed(record, reason: "\(error)"))

@@ -7,6 +7,11 @@ public enum WakaEvent: Sendable {
     case claimed(BuildRecord, slot: Int)
     /// Reported: the record is `built` or `failed`.
     case finished(BuildRecord, slot: Int)
+    /// A build of a `staging = true` repo, published to its staging repo: its
+    /// dependents may build against it.
+    case staged(BuildRecord)
+    /// Staging failed; the build stays `built`, and its dependents wait for its accept.
+    case stageFailed(BuildRecord, reason: String)
     /// A `review = "auto"` build, published into its repo.
     case accepted(BuildRecord)
     /// Auto-acceptance failed; the build stays `built`, awaiting a maintainer.

@@ -9,13 +9,17 @@ import Foundation
 /// `priority` are refused outright; it cannot insert builds or touch marks), and a
 /// trigger on `builds` that lets a role other than the table's owner make only the
 /// transitions a worker makes (ready → building; building → building, built, failed,
-/// ready; waiting/blocked → waiting/blocked when a failure blocks dependents), so even a
-/// hand-written UPDATE cannot move a build to accepted, rejected or cancelled, or a
-/// failed build back to ready. Both raise SQLSTATE 42501 (insufficient_privilege).
+/// ready; waiting/blocked → waiting/blocked when a failure blocks dependents; built →
+/// built with `staged_at` set when it staged its build; waiting/blocked → ready only when
+/// every dependency is accepted, superseded or staged, as staging makes dependents ready;
+/// built → blocked only by a failed, rejected or cancelled build, when a staged dependency
+/// was rejected while it built), so even a hand-written UPDATE cannot move a build to
+/// accepted, rejected or cancelled, or a failed build back to ready. Both raise SQLSTATE
+/// 42501 (insufficient_privilege).
 public enum WorkerGrants {
     /// The columns of `builds` a worker writes.
     static let builderColumns = ["state", "failure_class", "blocked_by", "attempts", "worker", "lease_expires", "updated_at",
-                                 "started_at", "finished_at", "log_ref", "artifacts", "reason"]
+                                 "started_at", "finished_at", "log_ref", "artifacts", "reason", "staged_at"]
 
     /// A role name pacbuild will put into SQL: a plain lower-case identifier.
     public static func isValidRole(_ role: String) -> Bool {
@@ -36,7 +40,13 @@ public enum WorkerGrants {
             END IF;
             IF (OLD.state = 'ready' AND NEW.state = 'building')
                OR (OLD.state = 'building' AND NEW.state IN ('building', 'built', 'failed', 'ready'))
-               OR (OLD.state IN ('waiting', 'blocked') AND NEW.state IN ('waiting', 'blocked')) THEN
+               OR (OLD.state IN ('waiting', 'blocked') AND NEW.state IN ('waiting', 'blocked'))
+               OR (OLD.state = 'built' AND NEW.state = 'built' AND NEW.staged_at IS NOT NULL)
+               OR (OLD.state = 'built' AND NEW.state = 'blocked' AND EXISTS (
+                   SELECT 1 FROM builds b WHERE b.id = NEW.blocked_by AND b.state IN ('failed', 'rejected', 'cancelled')))
+               OR (OLD.state IN ('waiting', 'blocked') AND NEW.state = 'ready' AND NOT EXISTS (
+                   SELECT 1 FROM build_edges e JOIN builds d ON d.id = e.depends_on WHERE e.build_id = NEW.id
+                   AND NOT (d.state IN ('accepted', 'superseded') OR (d.state = 'built' AND d.staged_at IS NOT NULL)))) THEN
                 RETURN NEW;
             END IF;
             RAISE EXCEPTION 'role % may not move build % from % to % (only the store''s owner reviews builds)',

@@ -88,6 +88,9 @@ extension SQLBackedStore {
                     try appendHistory(record.package, version: record.version,
                                       seconds: time.timeIntervalSince(started), db)
                 }
+                // A staged dependency rejected while this built against it.
+                let status = try dependencyStatus(of: [build], db)[build] ?? .done
+                if case .failed = status { try apply(.dependencies(status), to: try load(db, build), db) }
             case .failed(let failure, let reason, let log):
                 columns += [("log_ref", .optional(log)), ("reason", .text(reason))]
                 try apply(.failed(failure), to: record, db, setting: columns)

@@ -25,11 +25,15 @@ extension SQLBackedStore {
     }
 
     /// Writes a state (and its failure class and blocking build) to several builds at once.
+    /// Every transition takes a build out of its staging database (accept, reject, cancel,
+    /// blocked by a rejected dependency, built again), so it clears `staged_at` unless
+    /// `columns` set it.
     func persist(_ db: any SQLConnection, _ ids: [BuildID], _ state: BuildState, attempts: Int?,
                  setting columns: [(String, SQLValue)] = []) throws {
         var parameters: [SQLValue] = [.text(state.name.rawValue), .optional(state.failureClass?.rawValue),
                                       state.blockedBy.map { .int($0.rawValue) } ?? .null, .time(now)]
         var assignments = ["state = $1", "failure_class = $2", "blocked_by = $3", "updated_at = $4"]
+        if !columns.contains(where: { $0.0 == "staged_at" }) { assignments.append("staged_at = NULL") }
         for (column, value) in (attempts.map { [("attempts", SQLValue.int(Int64($0)))] } ?? []) + columns {
             parameters.append(value)
             assignments.append("\(column) = $\(parameters.count)")
@@ -62,9 +66,12 @@ extension SQLBackedStore {
         return affected
     }
 
-    /// Looks again at the dependencies of the waiting or blocked builds among `ids` and
-    /// moves each to ready, waiting or blocked; then at the dependents of those whose
-    /// blocking changed, and so on (blocking is transitive). The builds are locked before
+    /// Looks again at the dependencies of the waiting, blocked, ready or built builds
+    /// among `ids` and moves each to ready, waiting or blocked; then at the dependents of
+    /// those whose blocking changed, and so on (blocking is transitive). Ready and built
+    /// builds are looked at because a staged dependency made them ready: when it is
+    /// rejected they were (or would be) built against a rejected package, so they are
+    /// blocked by it. The builds are locked before
     /// their dependencies are read, so two transactions accepting two dependencies of
     /// the same build cannot both see the other's as unfinished and leave it waiting
     /// forever.
@@ -79,15 +86,15 @@ extension SQLBackedStore {
             var changed: [BuildID] = []
             for chunk in next.chunked(Self.idsPerStatement) {
                 let queued = try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE id IN (\(Self.list(chunk))) "
-                                         + "AND state IN ('waiting', 'blocked') ORDER BY id\(dialect.forUpdate)", [])
+                                         + "AND state IN ('waiting', 'blocked', 'ready', 'built') ORDER BY id\(dialect.forUpdate)", [])
                 changed += try settle(queued.map { ($0.id, lifecycle(of: $0)) }, db)
             }
             next = try dependents(of: changed, db)
         }
     }
 
-    /// Moves each waiting or blocked build where its dependencies put it; returns those
-    /// whose blocking changed.
+    /// Moves each queued (or ready, or built) build where its dependencies put it; returns
+    /// those whose blocking changed.
     func settle(_ queued: [(id: BuildID, machine: BuildLifecycle)], _ db: any SQLConnection) throws -> [BuildID] {
         guard !queued.isEmpty else { return [] }
         let status = try dependencyStatus(of: queued.map(\.id), db)
@@ -113,13 +120,13 @@ extension SQLBackedStore {
     func dependencyStatus(of ids: [BuildID], _ db: any SQLConnection) throws -> [BuildID: DependencyStatus] {
         var status: [BuildID: DependencyStatus] = [:]
         for chunk in ids.chunked(Self.idsPerStatement) {
-            let rows = try db.query("SELECT e.build_id, d.id, d.state, d.blocked_by FROM build_edges e "
+            let rows = try db.query("SELECT e.build_id, d.id, d.state, d.blocked_by, d.staged_at FROM build_edges e "
                                     + "JOIN builds d ON d.id = e.depends_on WHERE e.build_id IN (\(Self.list(chunk)))")
             for row in rows {
                 guard let id = row.buildID(0), let dependency = row.buildID(1) else { continue }
                 // A state this pacbuild does not know is not done.
                 let one = BuildState.Name(rawValue: row.string(2)).map {
-                    DependencyStatus(dependency: dependency, state: $0, blockedBy: row.buildID(3))
+                    DependencyStatus(dependency: dependency, state: $0, blockedBy: row.buildID(3), staged: row.int(4) != nil)
                 } ?? .pending
                 status[id] = status[id]?.combined(with: one) ?? one
             }

@@ -1,11 +1,18 @@
 import Foundation
 import Graph
 
-/// A maintainer's decisions: accept, reject, cancel, retry, priorities and marks.
+/// A maintainer's decisions: accept, reject, cancel, retry, priorities and marks; and
+/// staging, which the waka that built a build records.
 extension SQLBackedStore {
     public func accept(_ build: BuildID) throws {
         try transaction { db in
             try apply(.accept, to: try load(db, build), db, setting: [("reviewed_at", .time(now))])
+        }
+    }
+
+    public func stage(_ build: BuildID) throws {
+        try transaction { db in
+            try apply(.staged, to: try load(db, build), db, setting: [("staged_at", .time(now))])
         }
     }
 

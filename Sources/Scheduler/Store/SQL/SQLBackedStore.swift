@@ -91,7 +91,7 @@ extension SQLBackedStore {
 extension SQLBackedStore {
     static var buildColumns: String {
         "id, repo, pkgbase, version, arch, state, failure_class, blocked_by, priority, attempts, worker, lease_expires, "
-            + "created_at, updated_at, started_at, finished_at, reviewed_at, log_ref, artifacts, reason, required_tags"
+            + "created_at, updated_at, started_at, finished_at, reviewed_at, log_ref, artifacts, reason, required_tags, staged_at"
     }
 
     static func record(_ row: SQLRow) throws -> BuildRecord {
@@ -106,7 +106,7 @@ extension SQLBackedStore {
             createdAt: row.time(12) ?? .distantPast, updatedAt: row.time(13) ?? .distantPast,
             startedAt: row.time(14), finishedAt: row.time(15), reviewedAt: row.time(16), log: row.text(17),
             artifacts: row.text(18).map { $0.split(separator: "\n").map(String.init) } ?? [], reason: row.text(19),
-            requiredTags: Self.tags(row.text(20) ?? ""))
+            requiredTags: Self.tags(row.text(20) ?? ""), stagedAt: row.time(21))
     }
 
     /// One build, locked for the rest of the transaction when `forUpdate`.

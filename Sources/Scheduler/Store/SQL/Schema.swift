@@ -90,5 +90,12 @@ enum Schema {
         Migration(version: 5) { _ in [
             "ALTER TABLE builds ADD COLUMN required_tags TEXT NOT NULL DEFAULT ''",
         ] },
+        // Version 6: when a built build of a `staging = true`
+        // repo was published to the repo's staging database. A staged build satisfies its
+        // dependents as an accepted one does; every state change clears it, since a build
+        // leaves the staging database when it is accepted, rejected, cancelled or blocked.
+        Migration(version: 6) { _ in [
+            "ALTER TABLE builds ADD COLUMN staged_at BIGINT",
+        ] },
     ]
 }
