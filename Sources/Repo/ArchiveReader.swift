@@ -220,19 +220,19 @@ func checkedEntryName(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(
     guard let name = String(validating: bytes, as: UTF8.self) else {
         throw .unsafeEntryName(file: file, name: escaped(bytes), reason: "the name is not UTF-8")
     }
-    if let reason = unsafePathReason(name) {
+    if let reason = unsafePathReason(bytes) {
         throw .unsafeEntryName(file: file, name: name, reason: reason)
     }
     return name
 }
 
 /// Why a relative archive path could escape its directory, or `nil` if it cannot.
-func unsafePathReason(_ path: String) -> String? {
+func unsafePathReason(_ path: UnsafeBufferPointer<UInt8>) -> String? {
     if path.isEmpty { return "the name is empty" }
-    if path.utf8.first == UInt8(ascii: "/") { return "the path is absolute" }
+    if path[0] == UInt8(ascii: "/") { return "the path is absolute" }
     // A component `..`: two dots between slashes or the ends (runs once per entry, so bytes, not split).
     var dots = 0
-    for byte in path.utf8 {
+    for byte in path {
         if byte == UInt8(ascii: "/") {
             if dots == 2 { return "the path contains .." }
             dots = 0

@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 
 /// A run of consecutive database directories, their field files' bytes in one buffer,
 /// parsed together on the parser thread while the reader decompresses the next run.
@@ -88,9 +89,15 @@ struct DatabaseBatcher {
 
     /// Files the entry `header` (`DIR/FILE`, or a bare `DIR/`) under its directory and,
     /// for a regular file, reads its data from `reader`.
-    mutating func add(_ header: ArchiveEntryHeader, from reader: TarStream) throws(RepoError) {
+    mutating func add(_ header: ArchiveEntryHeader, from reader: inout TarStream) throws(RepoError) {
         let name = header.name
-        let slash = name.utf8.firstIndex(of: UInt8(ascii: "/")) ?? name.endIndex
+        // memchr over the contiguous UTF-8 (native strings always are), not a generic search.
+        let offset = name.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.isEmpty ? nil : memchr(bytes.baseAddress!, Int32(UInt8(ascii: "/")), bytes.count)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) }
+        }
+        let slash = offset.map { name.utf8.index(name.utf8.startIndex, offsetBy: $0 ?? name.utf8.count) }
+            ?? name.utf8.firstIndex(of: UInt8(ascii: "/")) ?? name.endIndex
         let directory = name[..<slash]
         guard !directory.isEmpty else { return }
         let slot = self.slot(of: directory)
@@ -122,7 +129,7 @@ struct DatabaseBatcher {
 
     /// The directory's place, a new one in the current batch if it was not seen before.
     private mutating func slot(of directory: Substring) -> Slot {
-        if let previous, previous.name.utf8.elementsEqual(directory.utf8) { return previous.slot }
+        if let previous, bytesEqual(previous.name, directory) { return previous.slot }
         let name = String(directory)
         if ascending, let last = seen.last, !bytewiseLess(last.name, name) {
             ascending = false

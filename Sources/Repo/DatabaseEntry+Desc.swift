@@ -23,42 +23,47 @@ extension DatabaseEntry {
     /// Works on the bytes: headers are recognised without making strings, and a string
     /// is made only for a value that is kept (this runs ~20 times per package).
     mutating func read(fieldFile text: UnsafeBufferPointer<UInt8>, file: String, entry: String) throws(RepoError) {
-        var lines = LineCursor(text)
-        while let header = lines.next() {
-            guard let field = DescField(header: header) else {
-                if header.count > 2, header.first == UInt8(ascii: "%"), header.last == UInt8(ascii: "%") { lines.skipList() }
-                continue
-            }
-            switch field {
-            case .name, .version:
-                let value = lines.next() ?? UnsafeBufferPointer(start: nil, count: 0)
-                let expected = field == .name ? name : version.description
-                if !value.elementsEqual(expected.utf8) {
-                    throw .malformed(file: file, entry: entry, expected: "\(field.header) \(expected) as in the directory name",
-                                     found: String(decoding: value, as: UTF8.self))
+        try withFields { (fields) throws(RepoError) in
+            var lines = LineCursor(text)
+            while let header = lines.next() {
+                guard let field = DescField(header: header) else {
+                    if header.count > 2, header.first == UInt8(ascii: "%"), header.last == UInt8(ascii: "%") { lines.skipList() }
+                    continue
                 }
-            case .filename: filename = lines.nextString() ?? ""
-            case .base: base = lines.nextString()
-            case .desc: desc = lines.nextString()
-            case .csize: compressedSize = lines.next().flatMap(decimalInt64)
-            case .isize: installedSize = lines.next().flatMap(decimalInt64)
-            case .md5sum: md5sum = lines.nextString()
-            case .sha256sum: sha256sum = lines.nextString()
-            case .pgpsig: pgpsig = lines.nextString()
-            case .url: url = lines.nextString()
-            case .arch: arch = lines.nextString()
-            case .builddate: buildDate = lines.next().flatMap(decimalInt64)
-            case .packager: packager = lines.nextString()
-            case .groups: groups = lines.list()
-            case .license: licenses = lines.list()
-            case .replaces: replaces = lines.dependencies()
-            case .conflicts: conflicts = lines.dependencies()
-            case .provides: provides = lines.dependencies()
-            case .depends: depends = lines.dependencies()
-            case .optdepends: optDepends = lines.dependencies()
-            case .makedepends: makeDepends = lines.dependencies()
-            case .checkdepends: checkDepends = lines.dependencies()
-            case .files: files = lines.list()
+                switch field {
+                case .name, .version:
+                    let value = lines.next() ?? UnsafeBufferPointer(start: nil, count: 0)
+                    let expected = field == .name ? fields.name : fields.version.description
+                    let same = expected.utf8.withContiguousStorageIfAvailable { expected in
+                        expected.count == value.count && (value.count == 0 || memcmp(expected.baseAddress!, value.baseAddress!, value.count) == 0)
+                    } ?? value.elementsEqual(expected.utf8)
+                    if !same {
+                        throw .malformed(file: file, entry: entry, expected: "\(field.header) \(expected) as in the directory name",
+                                         found: String(decoding: value, as: UTF8.self))
+                    }
+                case .filename: fields.filename = lines.nextString() ?? ""
+                case .base: fields.base = lines.nextString()
+                case .desc: fields.desc = lines.nextString()
+                case .csize: fields.compressedSize = lines.next().flatMap(decimalInt64)
+                case .isize: fields.installedSize = lines.next().flatMap(decimalInt64)
+                case .md5sum: fields.md5sum = lines.nextString()
+                case .sha256sum: fields.sha256sum = lines.nextString()
+                case .pgpsig: fields.pgpsig = lines.nextString()
+                case .url: fields.url = lines.nextString()
+                case .arch: fields.arch = lines.nextString()
+                case .builddate: fields.buildDate = lines.next().flatMap(decimalInt64)
+                case .packager: fields.packager = lines.nextString()
+                case .groups: fields.groups = lines.list()
+                case .license: fields.licenses = lines.list()
+                case .replaces: fields.replaces = lines.dependencies()
+                case .conflicts: fields.conflicts = lines.dependencies()
+                case .provides: fields.provides = lines.dependencies()
+                case .depends: fields.depends = lines.dependencies()
+                case .optdepends: fields.optDepends = lines.dependencies()
+                case .makedepends: fields.makeDepends = lines.dependencies()
+                case .checkdepends: fields.checkDepends = lines.dependencies()
+                case .files: fields.files = lines.list()
+                }
             }
         }
     }

@@ -138,6 +138,13 @@ public struct DatabaseEntry: Sendable {
         box = Box(Fields(filename: filename, name: name, version: version))
     }
 
+    /// Runs `body` on the fields in place: one uniqueness check and one exclusive access
+    /// for many changes (the desc reader sets ~20 fields per entry, each of which would
+    /// otherwise be a run-time checked access to the box).
+    mutating func withFields<R, E: Error>(_ body: (inout Fields) throws(E) -> R) throws(E) -> R {
+        try body(&uniqueBox().fields)
+    }
+
     /// The box, copied first if another entry shares it.
     private mutating func uniqueBox() -> Box {
         if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }

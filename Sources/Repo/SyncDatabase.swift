@@ -34,7 +34,7 @@ public struct SyncDatabase: Sendable {
     /// (see ``DatabaseBatcher``); a parser thread parses each batch while the next is
     /// decompressed, so on two cores reading costs about as much as decompressing.
     public static func read(at path: String, limits: ReadLimits = .database) throws(RepoError) -> SyncDatabase {
-        let reader = try TarStream(file: linkTarget(ofTextLink: path) ?? path, limits: limits)
+        var reader = try TarStream(file: linkTarget(ofTextLink: path) ?? path, limits: limits)
         var batcher = DatabaseBatcher(path: path)
         defer { batcher.waitForParser() }
         var problems: [RepoError] = []
@@ -47,7 +47,7 @@ public struct SyncDatabase: Sendable {
                 if case .unsafeEntryName = error { problems.append(error); continue }
                 throw error
             }
-            try batcher.add(header, from: reader)
+            try batcher.add(header, from: &reader)
         }
         return SyncDatabase(path: path, collecting: batcher.finish(), problems: problems)
     }
@@ -88,7 +88,7 @@ public struct SyncDatabase: Sendable {
         for position in order {
             let place = places[position]
             let entry = batches[place.batch].entries[place.index].take()!
-            if let previous, names[previous].utf8.elementsEqual(entry.name.utf8) {
+            if let previous, bytesEqual(names[previous][...], entry.name[...]) {
                 problems.append(.malformed(file: path, entry: entry.directoryName, expected: "one entry per package name", found: "a second \(entry.name)"))
             } else {
                 result.append(entry)
@@ -134,6 +134,16 @@ func bytewiseLess(_ a: String, _ b: String) -> Bool {
             return order != 0 ? order < 0 : a.count < b.count
         }
     }
+}
+
+/// Whether two strings have the same bytes (memcmp on their UTF-8, not the generic
+/// element-by-element comparison).
+func bytesEqual(_ a: Substring, _ b: Substring) -> Bool {
+    a.utf8.withContiguousStorageIfAvailable { a in
+        b.utf8.withContiguousStorageIfAvailable { b in
+            a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+        }
+    }.flatMap { $0 } ?? a.utf8.elementsEqual(b.utf8)
 }
 
 /// The first 8 bytes of `name` as a big-endian number, zero-padded: for two names with

@@ -17,8 +17,10 @@ import Glibc
 /// Same interface and checks as ``ArchiveReader``'s (`next()`, `appendData(to:size:)`,
 /// ``ReadLimits``, unsafe names).
 ///
-/// Not `Sendable`: it belongs to one thread, as its reader does.
-final class TarStream {
+/// A noncopyable struct, not a class: its state is touched for every record, and a
+/// struct's fields need no run-time exclusivity checks. Not `Sendable`: it belongs to
+/// one thread, as its reader does.
+struct TarStream: ~Copyable {
     let file: String
     private let reader: ArchiveReader
     private let limits: ReadLimits
@@ -32,19 +34,22 @@ final class TarStream {
     private var current: String?
     private var declaredTotal: Int64 = 0
     private var ended = false
-    /// One record, assembled here when it straddles two blocks.
-    private var record = [UInt8](repeating: 0, count: 512)
+    /// The current record (header), copied out of the stream's blocks.
+    private let record: UnsafeMutableBufferPointer<UInt8>
 
     init(file: String, limits: ReadLimits) throws(RepoError) {
         self.file = file
         self.limits = limits
         reader = try ArchiveReader(file: file, limits: limits, format: .raw)
+        record = .allocate(capacity: 512)
     }
+
+    deinit { record.deallocate() }
 
     /// Moves to the next entry (skipping what is left of the current one), or returns
     /// `nil` at the end of the archive. An unsafe name throws
     /// ``RepoError/unsafeEntryName(file:name:reason:)`` and the stream stays usable.
-    func next() throws(RepoError) -> ArchiveEntryHeader? {
+    mutating func next() throws(RepoError) -> ArchiveEntryHeader? {
         try skip(remaining + padding)
         remaining = 0
         padding = 0
@@ -59,7 +64,7 @@ final class TarStream {
                 ended = true
                 return nil
             }
-            if record.allSatisfy({ $0 == 0 }) {
+            if isZeroRecord() {
                 ended = true
                 return nil
             }
@@ -92,9 +97,14 @@ final class TarStream {
             // and the next call must skip this entry's data.
             remaining = max(dataSize, 0)
             padding = paddingAfter(max(dataSize, 0))
-            let nameBytes = paxPath ?? longName ?? headerName()
-            let name = try nameBytes.withUnsafeBufferPointer { (bytes) throws(RepoError) in
-                try checkedEntryName(bytes, file: file)
+            let name: String
+            if let long = paxPath ?? longName {
+                name = try long.withUnsafeBufferPointer { (bytes) throws(RepoError) in try checkedEntryName(bytes, file: file) }
+            } else if let prefix = ustarPrefix() {
+                name = try (Array(prefix) + [UInt8(ascii: "/")] + Array(nameField()))
+                    .withUnsafeBufferPointer { (bytes) throws(RepoError) in try checkedEntryName(bytes, file: file) }
+            } else {
+                name = try checkedEntryName(UnsafeBufferPointer(rebasing: nameField()), file: file)
             }
             current = name
             // Only regular files carry data in a database; a link's or directory's
@@ -116,7 +126,7 @@ final class TarStream {
 
     /// Appends the current entry's data to `buffer`, at most
     /// ``ReadLimits/maxMetadataBytes`` of it, copied straight from the decompressed blocks.
-    func appendData(to buffer: inout [UInt8], size declared: Int64) throws(RepoError) {
+    mutating func appendData(to buffer: inout [UInt8], size declared: Int64) throws(RepoError) {
         if declared > limits.maxMetadataBytes {
             throw .tooLarge(file: file, entry: current, size: declared, limit: limits.maxMetadataBytes)
         }
@@ -128,7 +138,7 @@ final class TarStream {
     // MARK: Records
 
     /// Reads the next 512-byte record into ``record``; false at the clean end of the stream.
-    private func readRecord() throws(RepoError) -> Bool {
+    private mutating func readRecord() throws(RepoError) -> Bool {
         var filled = 0
         while filled < 512 {
             if block.isEmpty {
@@ -139,7 +149,7 @@ final class TarStream {
                 block = next
             }
             let take = min(512 - filled, block.count)
-            record.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: filled).copyMemory(from: block.baseAddress!, byteCount: take) }
+            UnsafeMutableRawPointer(record.baseAddress! + filled).copyMemory(from: block.baseAddress!, byteCount: take)
             block = UnsafeRawBufferPointer(rebasing: block[take...])
             filled += take
         }
@@ -148,7 +158,7 @@ final class TarStream {
     }
 
     /// Appends exactly `count` bytes of the stream to `buffer`.
-    private func readExactly(_ count: Int, into buffer: inout [UInt8]) throws(RepoError) {
+    private mutating func readExactly(_ count: Int, into buffer: inout [UInt8]) throws(RepoError) {
         var left = count
         buffer.reserveCapacity(buffer.count + count)
         while left > 0 {
@@ -167,7 +177,7 @@ final class TarStream {
     }
 
     /// Skips `count` bytes of the stream.
-    private func skip(_ count: Int64) throws(RepoError) {
+    private mutating func skip(_ count: Int64) throws(RepoError) {
         var left = count
         while left > 0 {
             if block.isEmpty {
@@ -184,7 +194,7 @@ final class TarStream {
     }
 
     /// Counts consumed bytes against the unpacked limit, as libarchive's reader does.
-    private func advance(_ count: Int64) throws(RepoError) {
+    private mutating func advance(_ count: Int64) throws(RepoError) {
         position += count
         if position > limits.maxUnpackedBytes {
             throw .tooLarge(file: file, entry: current, size: position, limit: limits.maxUnpackedBytes)
@@ -198,18 +208,30 @@ final class TarStream {
     /// The header checksum: the sum of the record's bytes with the checksum field read as
     /// spaces, unsigned as POSIX says or signed as some old tars computed it.
     private func checkChecksum() throws(RepoError) {
-        var unsigned = 8 * Int(UInt8(ascii: " "))
-        var signed = unsigned
-        record.withUnsafeBufferPointer { bytes in
-            for index in 0..<512 where index < 148 || index >= 156 {
-                unsigned += Int(bytes[index])
-                signed += Int(Int8(bitPattern: bytes[index]))
-            }
+        let stored = octal(148..<156)
+        if let stored, stored == Int64(checksum(signed: false)) || stored == Int64(checksum(signed: true)) { return }
+        throw .archive(file: file, entry: current.map { "after \($0)" },
+                       message: "not a tar archive, or a damaged one: bad header checksum at byte \(position - 512) of the unpacked stream")
+    }
+
+    private func checksum(signed: Bool) -> Int {
+        var sum = 8 * Int(UInt8(ascii: " "))
+        if signed {
+            for index in 0..<148 { sum &+= Int(Int8(bitPattern: record[index])) }
+            for index in 156..<512 { sum &+= Int(Int8(bitPattern: record[index])) }
+        } else {
+            var wide: UInt32 = 0
+            for index in 0..<148 { wide &+= UInt32(record[index]) }
+            for index in 156..<512 { wide &+= UInt32(record[index]) }
+            sum += Int(wide)
         }
-        guard let stored = octal(148..<156), stored == Int64(unsigned) || stored == Int64(signed) else {
-            throw .archive(file: file, entry: current.map { "after \($0)" },
-                           message: "not a tar archive, or a damaged one: bad header checksum at byte \(position - 512) of the unpacked stream")
-        }
+        return sum
+    }
+
+    private func isZeroRecord() -> Bool {
+        var any: UInt8 = 0
+        for index in 0..<512 { any |= record[index] }
+        return any == 0
     }
 
     /// The size field: octal digits, or GNU's base-256 (high bit of the first byte set).
@@ -245,12 +267,17 @@ final class TarStream {
         return digits > 0 ? value : nil
     }
 
-    /// `name`, behind ustar's `prefix` (POSIX ustar only: GNU tar keeps times there).
-    private func headerName() -> [UInt8] {
-        let name = record[0..<100].prefix { $0 != 0 }
-        let isPosix = record[257..<263].elementsEqual("ustar\0".utf8)
-        let prefix = isPosix ? record[345..<500].prefix { $0 != 0 } : []
-        return prefix.isEmpty ? Array(name) : Array(prefix) + [UInt8(ascii: "/")] + Array(name)
+    /// The `name` field up to its first NUL.
+    private func nameField() -> Slice<UnsafeMutableBufferPointer<UInt8>> {
+        record[0..<100].prefix { $0 != 0 }
+    }
+
+    /// ustar's `prefix` field (the path's head), when the record is POSIX ustar and it is
+    /// not empty (GNU tar keeps times there).
+    private func ustarPrefix() -> Slice<UnsafeMutableBufferPointer<UInt8>>? {
+        let magic: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (record[257], record[258], record[259], record[260], record[261], record[262])
+        guard magic == (0x75, 0x73, 0x74, 0x61, 0x72, 0), record[345] != 0 else { return nil }   // "ustar\0"
+        return record[345..<500].prefix { $0 != 0 }
     }
 
     /// Pax records, `LENGTH key=value\n` each: `path` and `size` override the header's.
