@@ -8,6 +8,9 @@ enum WakaEventText {
         case .started(let info, let returned):
             return "waka \(info.name) on \(info.host): \(info.slots) slot(s), arches \(info.arches.joined(separator: " "))"
                 + (returned.isEmpty ? "" : "; gave back \(returned.map(\.description).joined(separator: " ")) held from before")
+        case .repositoriesMissing(let names):
+            return "no database of \(names.joined(separator: ", ")) on this machine: builds install their dependency builds' "
+                + "packages from the store, and nothing else from these repos"
         case .claimed(let build, let slot):
             return "building \(name(build)) (slot \(slot))"
         case .finished(let build, _):
