@@ -8,7 +8,9 @@ import TestSupport
 /// configuration without ABS trees or repo databases, build the examples from one
 /// PostgreSQL reached at the host side's addresses: PKGBUILDs and dependency packages
 /// come from the store, logs and packages go into it. One waka is SIGKILLed in the
-/// middle of a build; another finishes that build after its lease runs out.
+/// middle of a build; another finishes that build after its lease runs out. The third
+/// waka joins after the kill with no configuration directory at all (`--root`): it
+/// builds from the repo settings catchup recorded in the store.
 ///
 /// The wakas connect as a worker role (`pacbuild store grant-worker`), as remote
 /// machines should; a worker role cannot accept, so the test accepts as the owner
@@ -45,15 +47,22 @@ struct DistributedTests {
         let root = try RunFixture.buildRoot().directory
         var wakas: [(name: String, directory: String, process: Subprocess)] = []
         defer { for waka in wakas { waka.process.kill(SIGKILL); waka.process.wait() } }
-        for (index, namespace) in namespaces.enumerated() {
-            let directory = try Self.wakaConfiguration(master.directory + "/waka\(index + 1)", root: root)
-            let url = "postgresql://builder@\(namespace.hostAddress):\(server.port)/pacbuild"
-            let name = "waka\(index + 1)"
-            let process = try Subprocess(namespace.exec([RunFixture.binary, "waka", "--config", directory, "--store", url,
-                                                         "--name", name, "--jobs", "1", "--grace", "5"]),
-                                         outputPath: directory + "/waka.out")
-            wakas.append((name, directory, process))
+        /// Starts waka N in namespace N; with `configured`, over a configuration directory,
+        /// otherwise with only the build root.
+        func launch(_ number: Int, configured: Bool) throws {
+            let name = "waka\(number)", directory = master.directory + "/" + name
+            let url = "postgresql://builder@\(namespaces[number - 1].hostAddress):\(server.port)/pacbuild"
+            var arguments = [RunFixture.binary, "waka", "--store", url, "--name", name, "--jobs", "1", "--grace", "5"]
+            if configured {
+                arguments += ["--config", try Self.wakaConfiguration(directory, root: root)]
+            } else {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                arguments += ["--root", root, "--state", directory + "/state"]
+            }
+            wakas.append((name, directory, try Subprocess(namespaces[number - 1].exec(arguments), outputPath: directory + "/waka.out")))
         }
+        try launch(1, configured: true)
+        try launch(2, configured: true)
         func outputs() -> String { wakas.map { "\($0.name):\n\($0.process.output)" }.joined(separator: "\n") }
 
         // Poll the store as the owner: who holds what, kill the slow build's waka once its
@@ -78,6 +87,7 @@ struct DistributedTests {
                 waka.process.wait()
                 killed = (waka.name, slow.id, Date())
                 survivors = Self.sandboxSurvivors(of: waka.directory)
+                try launch(3, configured: false)
             }
             if builds.contains(where: { $0.state == .built }) {
                 try pacbuild(["accept", "--all", "--config", master.directory, "--store", ownerURL])
@@ -127,6 +137,7 @@ struct DistributedTests {
             }
         }
 
+        #expect(builds.contains { $0.worker == "waka3" }, "the waka without a configuration built nothing\n\(outputs())")
         // The wakas had no databases: their dependencies came from the store, cached.
         for waka in wakas where waka.name != victim.name {
             #expect(waka.process.output.contains("no database of current, extra on this machine"), "\(waka.process.output)")
