@@ -9,8 +9,8 @@ enum WakaEventText {
             return "waka \(info.name) on \(info.host): \(info.slots) slot(s), arches \(info.arches.joined(separator: " "))"
                 + (returned.isEmpty ? "" : "; gave back \(returned.map(\.description).joined(separator: " ")) held from before")
         case .repositoriesMissing(let names):
-            return "no database of \(names.joined(separator: ", ")) on this machine: builds install their dependency builds' "
-                + "packages from the store, and nothing else from these repos"
+            return "no database of \(names.joined(separator: ", ")) on this machine (yet): builds install packages of these repos "
+                + "only from their own dependency builds (the store's uploads, or this machine's artifacts)"
         case .claimed(let build, let slot):
             return "building \(name(build)) (slot \(slot))"
         case .finished(let build, _):

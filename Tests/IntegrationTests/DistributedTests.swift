@@ -197,7 +197,7 @@ struct DistributedTests {
                 guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty else { continue }
                 let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
                 if arguments.contains(where: { $0.contains(directory + "/state") }) || arguments == ["sleep", slowSleep] {
-                    found.append("\(entry): \(arguments.joined(separator: " "))")
+                    found.append("\(entry): \(arguments.joined(separator: " ").prefix(200))")
                 }
             }
             if found.isEmpty { return [] }
