@@ -14,19 +14,18 @@ extension Configuration {
         guard !settings.isEmpty else {
             throw .cannotStart("the store records no repo settings; run pacbuild catchup on the master with this pacbuild version first")
         }
-        let state = ConfigPaths(base: FileManager.default.currentDirectoryPath).resolve(stateDirectory)
+        let here = ConfigPaths(base: FileManager.default.currentDirectoryPath)
+        let state = here.resolve(stateDirectory)
         var repos: [RepoConfig] = []
         for repo in settings {
             let directory = state + "/remote/\(repo.repo)"
             do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
                 throw .io(path: directory, reason: "cannot create: \(error.localizedDescription)")
             }
-            var makepkgConf: String?
-            if let contents = repo.makepkgConf {
-                makepkgConf = directory + "/makepkg.conf"
-                guard FileManager.default.createFile(atPath: makepkgConf!, contents: Data(contents.utf8)) else {
-                    throw .io(path: makepkgConf!, reason: "cannot write the repo's makepkg.conf")
-                }
+            let makepkgConf = repo.makepkgConf.map { _ in directory + "/makepkg.conf" }
+            if let path = makepkgConf, let contents = repo.makepkgConf,
+               !FileManager.default.createFile(atPath: path, contents: Data(contents.utf8)) {
+                throw .io(path: path, reason: "cannot write the repo's makepkg.conf")
             }
             repos.append(RepoConfig(
                 name: repo.repo, arch: repo.arch, abs: [], db: directory + "/\(repo.repo).db.tar.gz", pool: directory,
@@ -37,7 +36,7 @@ extension Configuration {
         var global = GlobalConfig.defaults(paths: ConfigPaths(base: state))
         global.stateDir = state
         global.store = StoreLocation(url: storeURL, resolve: { $0 }) ?? global.store
-        global.buildRoot = buildRoot.contains("/") ? ConfigPaths(base: FileManager.default.currentDirectoryPath).resolve(buildRoot) : buildRoot
+        global.buildRoot = buildRoot.contains("/") ? here.resolve(buildRoot) : buildRoot
         return Configuration(directory: state, global: global, repos: repos, errors: [])
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Sandbox
 
 /// Runs one claimed build to its report: finds its PKGBUILD, builds it in its repo's
-/// sandbox against its dependency builds' packages and the repos' databases, keeps the log and
-/// packages under `STATE/artifacts/ID/`, reports, and accepts it when the repo's review
-/// is `auto`. Every failure to even attempt the build is reported as a failure with a
+/// sandbox against its dependency builds' packages and the repos' databases, keeps the
+/// log and packages under `STATE/artifacts/ID/`, reports, and accepts it when the repo's
+/// review is `auto`. Every failure to even attempt the build is reported as a failure with a
 /// class and a reason, so a claimed build never stays `building` by accident.
 struct BuildRunner: Sendable {
     let configuration: Configuration
