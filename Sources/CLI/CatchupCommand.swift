@@ -33,7 +33,7 @@ func catchUp(_ loaded: Configuration, store: any BuildStore, repo: String? = nil
              dryRun: Bool = false) throws -> CatchupReport {
     let (plan, problems, _) = try loadPlan(loaded, options: PlanOptions(repo: repo, expectedTime: loaded.historyTimes(from: store)))
     for problem in problems { printError("warning: \(problem)") }
-    let catchup = loaded.catchup(plan)
+    let catchup = try loaded.catchup(plan)
     let report = try catchup.run(store: store, dryRun: dryRun)
     for error in report.sourceErrors { printError("warning: PKGBUILD directory not recorded in the store: \(error)") }
     return report

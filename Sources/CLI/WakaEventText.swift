@@ -8,6 +8,9 @@ enum WakaEventText {
         case .started(let info, let returned):
             return "waka \(info.name) on \(info.host): \(info.slots) slot(s), arches \(info.arches.joined(separator: " "))"
                 + (returned.isEmpty ? "" : "; gave back \(returned.map(\.description).joined(separator: " ")) held from before")
+        case .repositoriesMissing(let names):
+            return "no database of \(names.joined(separator: ", ")) on this machine (yet): builds install packages of these repos "
+                + "only from their own dependency builds (the store's uploads, or this machine's artifacts)"
         case .claimed(let build, let slot):
             return "building \(name(build)) (slot \(slot))"
         case .finished(let build, _):

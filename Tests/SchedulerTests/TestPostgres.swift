@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Scheduler
 
 /// The PostgreSQL the store tests run against: `PACBUILD_TEST_PG_URL` when
@@ -38,24 +39,16 @@ enum TestPostgres {
     /// Starts a server with `scripts/pg-scratch` (the same one `scripts/test` uses) and
     /// stops it when this process exits.
     static func start() throws -> Server {
-        let exports = try run([script, "start", "-c fsync=off"])
-        var values: [String: String] = [:]
-        for line in exports.split(separator: "\n") where line.hasPrefix("export ") {
-            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1).map(String.init)
-            if pair.count == 2 { values[pair[0]] = pair[1] }
-        }
-        guard let url = values["PACBUILD_TEST_PG_URL"], let dir = values["PACBUILD_TEST_PG_DIR"] else {
-            throw TestSetupError("scripts/pg-scratch printed no URL: \(exports)")
-        }
-        let server = Server(url: url, dataDirectory: values["PACBUILD_TEST_PG_DATA"], directory: dir)
-        started.withLock { $0.append(dir) }
+        let scratch = try ScratchPostgres.start(options: "-c fsync=off")
+        let server = Server(url: scratch.url, dataDirectory: scratch.dataDirectory, directory: scratch.directory)
+        started.withLock { $0.append(scratch.directory) }
         if !registeredStop.withLock({ ($0, $0 = true).0 }) {
             atexit { for dir in TestPostgres.started.withLock({ $0 }) { _ = try? TestPostgres.stop(dir) } }
         }
         return server
     }
 
-    static func stop(_ dir: String) throws { try run([script, "stop", dir]) }
+    static func stop(_ dir: String) throws { try run([ScratchPostgres.script, "stop", dir]) }
 
     /// Restarts a server (a fast shutdown drops every connection).
     static func restart(_ server: Server) throws {
@@ -63,8 +56,6 @@ enum TestPostgres {
         try run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", data, "-w", "-m", "fast", "restart"])
     }
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/pg-scratch").path
     private static let started = Locked<[String]>([])
     private static let registeredStop = Locked(false)
 

@@ -27,9 +27,14 @@ public struct NamespaceBackend: SandboxBackend {
         }
         var namespaces = ["--mount", "--pid", "--ipc", "--uts"]
         if !job.network { namespaces.append("--net") }
-        let arguments = ["unshare"] + namespaces + ["--fork", "--propagation", "private", "/bin/sh", "-c", NamespaceScripts.setup,
-                         "setup", job.root.rootfs, scratch + "/upper", scratch + "/work", scratch + "/merged",
-                         job.jobDirectory, job.network ? "1" : "0", job.interactive ? "1" : "0"] + job.command
+        // A waka killed outright (SIGKILL, OOM) must not leave its build running on: its
+        // lease expires and another waka builds it. setpriv makes unshare die with its
+        // parent thread, and --kill-child takes the namespace's init (so the whole PID
+        // namespace) with it.
+        let arguments = ["setpriv", "--pdeathsig", "KILL", "unshare", "--kill-child"] + namespaces
+            + ["--fork", "--propagation", "private", "/bin/sh", "-c", NamespaceScripts.setup,
+               "setup", job.root.rootfs, scratch + "/upper", scratch + "/work", scratch + "/merged",
+               job.jobDirectory, job.network ? "1" : "0", job.interactive ? "1" : "0"] + job.command
         var environment = sandboxEnvironment
         environment["INIT"] = NamespaceScripts.initScript
         if job.interactive, let term = ProcessInfo.processInfo.environment["TERM"] { environment["TERM"] = term }

@@ -13,12 +13,17 @@ public struct Catchup: Sendable {
     /// Record each newly queued build's pkgbase directory in the store (a tar archive,
     /// kind `source`), for wakas without the ABS trees.
     public var recordSources: Bool
+    /// The configured repos' build settings, recorded (replacing older ones) on every
+    /// run that is not a dry run, for wakas without a configuration directory.
+    public var settings: [RepoSettings]
 
-    public init(plan: Plan, arches: [String: String], tags: [String: BuildTags] = [:], recordSources: Bool = true) {
+    public init(plan: Plan, arches: [String: String], tags: [String: BuildTags] = [:], recordSources: Bool = true,
+                settings: [RepoSettings] = []) {
         self.plan = plan
         self.arches = arches
         self.tags = tags
         self.recordSources = recordSources
+        self.settings = settings
     }
 
     /// The plan's builds as the store takes them, in build order.
@@ -57,6 +62,7 @@ public struct Catchup: Sendable {
             report.wouldEnqueue.removeAll { marked.contains("\($0.package)=\($0.version)") }
             return report
         }
+        if !settings.isEmpty { try store.recordRepoSettings(settings) }
         let result = try store.enqueue(builds)
         var report = CatchupReport(planned: builds)
         report.enqueued = try result.enqueued.map { try store.build($0) }

@@ -16,10 +16,13 @@ extension Configuration {
     }
 
     /// A catch-up of `plan` into the store: builds claimed for their repo's arch, with
-    /// the tags its `tags` and `[package_tags]` require.
-    public func catchup(_ plan: Plan) -> Catchup {
+    /// the tags its `tags` and `[package_tags]` require, and every repo's build settings
+    /// (for wakas without a configuration directory); throws when a repo's makepkg.conf
+    /// cannot be read.
+    public func catchup(_ plan: Plan) throws(SchedulerError) -> Catchup {
         Catchup(plan: plan, arches: Dictionary(uniqueKeysWithValues: repos.map { ($0.name, $0.arch) }),
-                tags: Dictionary(uniqueKeysWithValues: repos.map { ($0.name, $0.tags) }))
+                tags: Dictionary(uniqueKeysWithValues: repos.map { ($0.name, $0.tags) }),
+                settings: try repos.map { (repo) throws(SchedulerError) in try RepoSettings(repo) })
     }
 
     /// Planning options whose expected build times come from the store's history (the

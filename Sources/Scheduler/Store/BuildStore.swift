@@ -98,4 +98,12 @@ public protocol BuildStore: AnyObject, Sendable {
     /// checking its size and sha256; throws ``StoreError/noSuchFile(_:kind:name:)``.
     @discardableResult
     func fetchFile(_ build: BuildID, kind: StoredFile.Kind, name: String, to path: String) throws -> StoredFile
+
+    // MARK: Repo settings (schema 7)
+
+    /// Records (replaces) the build settings of these repos; catchup's, for wakas
+    /// without a configuration directory.
+    func recordRepoSettings(_ settings: [RepoSettings]) throws
+    /// Every repo's recorded settings, by name.
+    func repoSettings() throws -> [RepoSettings]
 }

@@ -2,8 +2,8 @@ import Foundation
 import Sandbox
 
 /// Runs one claimed build to its report: finds its PKGBUILD, builds it in its repo's
-/// sandbox against the repo's and its dependencies' databases, keeps the log and
-/// packages under `STATE/artifacts/ID/`, reports, stages it when the repo has
+/// sandbox against its dependency builds' packages and the repos' databases, keeps the
+/// log and packages under `STATE/artifacts/ID/`, reports, stages it when the repo has
 /// `staging = true`, and accepts it when the repo's review is `auto`. Every failure to even attempt the build is reported as a failure with a
 /// class and a reason, so a claimed build never stays `building` by accident.
 struct BuildRunner: Sendable {
@@ -33,7 +33,7 @@ struct BuildRunner: Sendable {
             }
             let source = try BuildSource.find(build, in: repo, store: store, work: work)
             var job = BuildJob(srcinfo: source.srcinfo, directory: source.directory, carch: repo.arch,
-                               repositories: configuration.buildRepositories(for: repo), makepkgConf: repo.makepkgConf,
+                               repositories: try repositories(for: build, of: repo, work: work), makepkgConf: repo.makepkgConf,
                                network: repo.network)
             job.shouldStop = shouldStop
             let backend = try SandboxBackends.make(repo.sandbox, stateDirectory: state)
@@ -50,6 +50,22 @@ struct BuildRunner: Sendable {
             return .gaveBack
         }
         return .reported(try report(build, result))
+    }
+
+    /// Where the build installs from, in pacman.conf order: its dependency builds'
+    /// packages (``DependencyPackages``, from the store or this machine's artifacts), then
+    /// the configured repos whose database is on this machine (the rest are left out; the
+    /// waka said so at start).
+    private func repositories(for build: BuildRecord, of repo: RepoConfig, work: String) throws -> [LocalRepository] {
+        let dependencies: DependencyPackages.Prepared?
+        do {
+            dependencies = try DependencyPackages(store: store, cache: PackageCache(stateDirectory: configuration.global.stateDir))
+                .repository(for: build.id, in: work + "/deps")
+        } catch {
+            throw SchedulerError.cannotStart("cannot get the dependency packages of build \(build.id): \(error)")
+        }
+        let configured = configuration.buildRepositories(for: repo).filter { FileManager.default.fileExists(atPath: $0.database) }
+        return (dependencies.map { [$0.repository] } ?? []) + configured
     }
 
     /// Keeps the log and packages, then reports; a failure's class maps by name (the

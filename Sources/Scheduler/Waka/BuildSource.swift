@@ -43,11 +43,13 @@ public struct BuildSource: Sendable {
         return BuildSource(directory: directory, srcinfo: srcinfo)
     }
 
-    /// The claimed build's PKGBUILD: from the repo's ABS trees when one of them exists on
+    /// The claimed build's PKGBUILD: from the repo's ABS trees when one of them is on
     /// this machine, otherwise from the archive catchup recorded in the store, unpacked
-    /// under `work/source` (a remote waka without the trees; docs/distributed.md).
+    /// under `work/source` (a remote waka without the trees; docs/distributed.md). An
+    /// empty tree directory counts as no tree: the configuration requires `abs` to name
+    /// existing directories, so a remote waka's copy of `repos.d` names empty ones.
     static func find(_ build: BuildRecord, in repo: RepoConfig, store: any BuildStore, work: String) throws -> BuildSource {
-        let haveTree = repo.abs.contains { FileManager.default.fileExists(atPath: $0) }
+        let haveTree = repo.abs.contains { !((try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? []).isEmpty }
         if haveTree { return try locate(build.package, version: build.version, in: repo) }
         let directory = work + "/source/" + build.package.pkgbase
         let fetched: Bool

@@ -4,6 +4,10 @@ public enum WakaEvent: Sendable {
     /// Registered in the store; `returned` are builds this name still held from an
     /// earlier life (a crash), given back at once instead of waiting for their leases.
     case started(WorkerInfo, returned: [BuildID])
+    /// Configured repos whose database is not on this machine (a remote waka, or before
+    /// their first publish): builds leave them out of pacman.conf and install what
+    /// their dependency builds made from the store instead. Said once, at start.
+    case repositoriesMissing([String])
     case claimed(BuildRecord, slot: Int)
     /// Reported: the record is `built` or `failed`.
     case finished(BuildRecord, slot: Int)

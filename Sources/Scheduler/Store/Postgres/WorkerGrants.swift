@@ -68,7 +68,7 @@ public enum WorkerGrants {
             "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN CREATE ROLE \(r) LOGIN; END IF; END $$",
             "GRANT USAGE ON SCHEMA public TO \(r)",
             "GRANT SELECT ON schema_version, builds, build_edges, workers, marks, history, artifact_checksums, build_files, "
-                + "build_file_chunks TO \(r)",
+                + "build_file_chunks, repo_settings TO \(r)",
             "GRANT UPDATE (\(builderColumns.joined(separator: ", "))) ON builds TO \(r)",
             "GRANT INSERT, UPDATE ON workers TO \(r)",
             "GRANT INSERT, DELETE ON artifact_checksums TO \(r)",

@@ -97,5 +97,16 @@ enum Schema {
         Migration(version: 6) { _ in [
             "ALTER TABLE builds ADD COLUMN staged_at BIGINT",
         ] },
+        // Version 7: each repo's build settings, recorded at catchup, so a waka needs no
+        // configuration directory (docs/distributed.md). makepkg_conf holds the file's
+        // contents (NULL: the build root's own), depends_on the repo names separated by
+        // spaces, network 0 or 1.
+        Migration(version: 7) { _ in [
+            """
+            CREATE TABLE repo_settings (
+                repo TEXT PRIMARY KEY, arch TEXT NOT NULL, sandbox TEXT NOT NULL, makepkg_conf TEXT,
+                network INTEGER NOT NULL, depends_on TEXT NOT NULL, review TEXT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+        ] },
     ]
 }

@@ -3,13 +3,13 @@ import Foundation
 /// A child process started with posix_spawn and reaped with waitpid. Foundation's
 /// `Process` was seen to miss the exit of `runuser` here and wait forever, and tests
 /// need plain pids to SIGKILL claimers anyway.
-struct Subprocess {
-    let pid: pid_t
+public struct Subprocess: Sendable {
+    public let pid: pid_t
     /// Where its standard output and error go (a file: the postmaster would hold a pipe
     /// open for ever).
-    let outputPath: String
+    public let outputPath: String
 
-    init(_ arguments: [String], outputPath: String? = nil) throws {
+    public init(_ arguments: [String], outputPath: String? = nil) throws {
         let output = outputPath ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("pacbuild-run-\(UUID().uuidString)").path
         self.outputPath = output
@@ -23,30 +23,36 @@ struct Subprocess {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let code = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
-        guard code == 0 else { throw TestSetupError("cannot start \(arguments[0]): \(String(cString: strerror(code)))") }
+        guard code == 0 else { throw Failure(message: "cannot start \(arguments[0]): \(String(cString: strerror(code)))") }
         self.pid = pid
     }
 
     /// Waits for the exit and returns the exit status (128 + signal when killed).
     @discardableResult
-    func wait() -> Int32 {
+    public func wait() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    func kill(_ signal: Int32) { _ = Glibc.kill(pid, signal) }
+    public func kill(_ signal: Int32) { _ = Glibc.kill(pid, signal) }
 
-    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
 
     /// Runs a command to its end; throws with its output when it fails.
     @discardableResult
-    static func run(_ arguments: [String]) throws -> String {
+    public static func run(_ arguments: [String]) throws -> String {
         let process = try Subprocess(arguments)
         defer { try? FileManager.default.removeItem(atPath: process.outputPath) }
         let status = process.wait()
-        guard status == 0 else { throw TestSetupError("\(arguments.joined(separator: " ")) failed (\(status)): \(process.output)") }
+        guard status == 0 else { throw Failure(message: "\(arguments.joined(separator: " ")) failed (\(status)): \(process.output)") }
         return process.output
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+        public init(message: String) { self.message = message }
     }
 }

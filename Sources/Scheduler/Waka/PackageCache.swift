@@ -1,0 +1,48 @@
+import Foundation
+import Repo
+
+/// `STATE/cache/packages/SHA256/NAME`: package files fetched from the store, kept by
+/// their sha256 so a waka fetches each dependency package once, whichever build needs
+/// it next. The file keeps its name because a repository database lists packages by
+/// file name.
+///
+/// A cached file is trusted only after its sha256 is computed again: a file damaged on
+/// disk (or a fetch cut short by a crash) is fetched anew rather than installed.
+struct PackageCache: Sendable {
+    let directory: String
+
+    init(stateDirectory: String) {
+        directory = stateDirectory + "/cache/packages"
+    }
+
+    /// Where `file` is kept.
+    func path(of file: StoredFile) -> String {
+        directory + "/" + file.sha256 + "/" + file.name
+    }
+
+    /// The local path of `file`, fetched from the store unless a copy with its sha256 is
+    /// already here; `fetched` says which.
+    func file(_ file: StoredFile, from store: any BuildStore) throws -> (path: String, fetched: Bool) {
+        let target = path(of: file)
+        if Self.holds(target, sha256: file.sha256) { return (target, false) }
+        let parent = (target as NSString).deletingLastPathComponent
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            throw SchedulerError.io(path: parent, reason: "cannot create the package cache: \(error.localizedDescription)")
+        }
+        // A name of its own, so two slots fetching the same package never write one
+        // temporary file; fetchFile checks size and sha256 before the rename.
+        let temporary = parent + "/.fetch-\(UUID().uuidString)"
+        defer { unlink(temporary) }
+        try store.fetchFile(file.build, kind: .package, name: file.name, to: temporary)
+        guard rename(temporary, target) == 0 else {
+            throw SchedulerError.io(path: target, reason: "cannot move the fetched package into the cache: \(String(cString: strerror(errno)))")
+        }
+        return (target, true)
+    }
+
+    /// Whether `path` exists with this sha256.
+    static func holds(_ path: String, sha256: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        return (try? FileChecksum.sha256(ofFileAt: path)) == sha256
+    }
+}
