@@ -46,6 +46,12 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A build's log is neither readable at the path its waka reported (`tried`, nil when
     /// it reported none) nor uploaded to the store.
     case logNotFound(build: String, tried: String?)
+    /// pacman on the waka's host could not fetch the served repos' databases (`servers`:
+    /// the repos and their expanded URLs; `pacman`: its error lines).
+    case serverUnavailable(servers: String, pacman: String)
+    /// pacman on the waka's host found no package for a dependency of the build (or of a
+    /// dependency) in the build's repos, or could not download one from its server.
+    case dependenciesNotFound(servers: String, pacman: String)
 
     public var description: String {
         switch self {
@@ -92,6 +98,12 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .logNotFound(let build, let tried?):
             "no log of build \(build): \(tried) is not readable on this machine, and the store has no uploaded "
                 + "\(BuildLogs.storedName) (only a waka with a PostgreSQL store uploads it); read it on the waka's machine"
+        case .serverUnavailable(let servers, let pacman):
+            "cannot fetch the databases of \(servers): \(pacman); check that the server is reachable and serves the "
+                + "published repo (a repo not yet published has no database there)"
+        case .dependenciesNotFound(let servers, let pacman):
+            "pacman cannot get the build's dependencies from its repos (served: \(servers)): \(pacman); publish the "
+                + "missing package to one of these repos, or correct the PKGBUILD's dependency"
         case .logNotFound(let build, nil):
             "no log of build \(build): its waka reported none, and the store has no uploaded \(BuildLogs.storedName)"
         }

@@ -31,7 +31,7 @@ extension Configuration {
                 name: repo.repo, arch: repo.arch, abs: [], db: directory + "/\(repo.repo).db.tar.gz", pool: directory,
                 dependsOn: repo.dependsOn, makepkgConf: makepkgConf, pacmanConf: nil, sandbox: repo.sandbox, network: repo.network,
                 review: .manual, staging: false, stagingDb: nil, hooks: RepoHooks(workingDirectory: state), blacklist: [],
-                bootstrap: [], archPolicy: .strict, tags: BuildTags(), file: "store"))
+                bootstrap: [], archPolicy: .strict, tags: BuildTags(), server: repo.server, file: "store"))
         }
         var global = GlobalConfig.defaults(paths: ConfigPaths(base: state))
         global.stateDir = state

@@ -6,7 +6,7 @@ extension RepoConfig {
     static let keys = [
         "name", "arch", "abs", "db", "pool", "depends_on", "makepkg_conf", "pacman_conf", "sandbox",
         "network", "review", "staging", "staging_db", "hooks", "blacklist", "bootstrap", "arch_policy", "arch_map",
-        "tags", "package_tags",
+        "tags", "package_tags", "server",
     ]
 
     /// Reads one repo file, collecting every problem in it; checks that need the other
@@ -42,6 +42,7 @@ extension RepoConfig {
         let bootstrap = table.strings("bootstrap", expected: "an array of pkgbases") ?? []
         let archPolicy = ArchPolicy.parse(&table)
         let tags = BuildTags.parse(&table)
+        let server = RepoServer.parse(&table)
         let errors = table.finish()
         guard errors.isEmpty, let name, let arch, let abs, let db, let database, let archPolicy else {
             return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: nil, source: source, errors: errors)
@@ -50,7 +51,7 @@ extension RepoConfig {
             name: name, arch: arch, abs: abs, db: db, pool: pool ?? database.directory, dependsOn: dependsOn,
             makepkgConf: makepkgConf, pacmanConf: pacmanConf, sandbox: sandbox, network: network, review: review,
             staging: staging, stagingDb: stagingDb, hooks: hooks, blacklist: blacklist, bootstrap: bootstrap, archPolicy: archPolicy,
-            tags: tags, file: source.name)
+            tags: tags, server: server, file: source.name)
         return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: repo, source: source, errors: [])
     }
 

@@ -40,6 +40,9 @@ public struct RepoConfig: Sendable, Equatable {
     public var archPolicy: ArchPolicy
     /// The tags its builds require of a waka (`tags`, `[package_tags]`).
     public var tags: BuildTags
+    /// Where the published repo is served for wakas on other machines (`server`): a
+    /// pacman.conf `Server` URL, `$repo` and `$arch` expanded as pacman does; nil: nowhere.
+    public var server: String? = nil
     /// The file it was read from, relative to the configuration directory.
     public var file: String
 

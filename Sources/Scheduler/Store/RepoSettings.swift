@@ -16,9 +16,12 @@ public struct RepoSettings: Sendable, Hashable {
     /// The repos a build of this one installs from after it, as `depends_on`.
     public var dependsOn: [String]
     public var review: ReviewPolicy
+    /// Where the published repo is served (`server`, schema 9): a waka without its
+    /// database fetches the packages a build needs from there (docs/distributed.md).
+    public var server: String?
 
     public init(repo: String, arch: String, sandbox: SandboxBackendKind, makepkgConf: String? = nil, network: Bool = false,
-                dependsOn: [String] = [], review: ReviewPolicy = .manual) {
+                dependsOn: [String] = [], review: ReviewPolicy = .manual, server: String? = nil) {
         self.repo = repo
         self.arch = arch
         self.sandbox = sandbox
@@ -26,6 +29,7 @@ public struct RepoSettings: Sendable, Hashable {
         self.network = network
         self.dependsOn = dependsOn
         self.review = review
+        self.server = server
     }
 
     /// A configured repo's settings, its makepkg.conf read now.
@@ -38,6 +42,6 @@ public struct RepoSettings: Sendable, Hashable {
             contents = String(decoding: data, as: UTF8.self)
         }
         self.init(repo: config.name, arch: config.arch, sandbox: config.sandbox, makepkgConf: contents, network: config.network,
-                  dependsOn: config.dependsOn, review: config.review)
+                  dependsOn: config.dependsOn, review: config.review, server: config.server)
     }
 }

@@ -33,14 +33,18 @@ struct BuildRunner: Sendable {
             }
             let source = try BuildSource.find(build, in: repo, store: store, work: work)
             var job = BuildJob(srcinfo: source.srcinfo, directory: source.directory, carch: repo.arch,
-                               repositories: try repositories(for: build, of: repo, work: work), makepkgConf: repo.makepkgConf,
-                               network: repo.network)
+                               makepkgConf: repo.makepkgConf, network: repo.network)
+            job.repositories = try repositories(for: build, of: repo, dependencies: job.dependencies, work: work)
             job.shouldStop = shouldStop
             let backend = try SandboxBackends.make(repo.sandbox, stateDirectory: state)
             result = try SandboxBuild(backend: backend, root: root, workDirectory: work, scratchParent: state + "/tmp",
                                     memory: configuration.global.umlMem).run(job)
         } catch let error as SchedulerError {
-            let failureClass: FailureClass = if case .cannotStart = error { .sandbox } else { .source }
+            let failureClass: FailureClass = switch error {
+            case .cannotStart, .serverUnavailable: .sandbox
+            case .dependenciesNotFound: .dependencies
+            default: .source
+            }
             return .reported(try store.report(build.id, worker: worker, result: .failed(failureClass, reason: error.description, log: nil)))
         } catch {
             return .reported(try store.report(build.id, worker: worker, result: .failed(.sandbox, reason: "\(error)", log: nil)))
@@ -54,18 +58,28 @@ struct BuildRunner: Sendable {
 
     /// Where the build installs from, in pacman.conf order: its dependency builds'
     /// packages (``DependencyPackages``, from the store or this machine's artifacts), then
-    /// the configured repos whose database is on this machine (the rest are left out; the
-    /// waka said so at start).
-    private func repositories(for build: BuildRecord, of repo: RepoConfig, work: String) throws -> [LocalRepository] {
-        let dependencies: DependencyPackages.Prepared?
+    /// the configured repos: those whose database is on this machine as they are, those
+    /// without it but with a `server` as the packages fetched from there
+    /// (``ServerPackages``), the rest left out (the waka said so at start).
+    private func repositories(for build: BuildRecord, of repo: RepoConfig, dependencies: [String],
+                              work: String) throws -> [LocalRepository] {
+        let state = configuration.global.stateDir
+        let prepared: DependencyPackages.Prepared?
         do {
-            dependencies = try DependencyPackages(store: store, cache: PackageCache(stateDirectory: configuration.global.stateDir))
+            prepared = try DependencyPackages(store: store, cache: PackageCache(stateDirectory: state))
                 .repository(for: build.id, in: work + "/deps")
         } catch {
             throw SchedulerError.cannotStart("cannot get the dependency packages of build \(build.id): \(error)")
         }
-        let configured = configuration.buildRepositories(for: repo).filter { FileManager.default.fileExists(atPath: $0.database) }
-        return (dependencies.map { [$0.repository] } ?? []) + configured
+        var sources = prepared.map { [ServerPackages.Source.local($0.repository)] } ?? []
+        for repository in configuration.buildRepositories(for: repo) {
+            if FileManager.default.fileExists(atPath: repository.database) {
+                sources.append(.local(repository))
+            } else if let server = configuration.repo(named: repository.name)?.server {
+                sources.append(.served(name: repository.name, server: server))
+            }
+        }
+        return try ServerPackages(stateDirectory: state).repositories(sources, dependencies: dependencies, arch: repo.arch, work: work)
     }
 
     /// Keeps the log and packages, then reports; a failure's class maps by name (the

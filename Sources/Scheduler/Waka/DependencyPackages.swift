@@ -59,7 +59,7 @@ struct DependencyPackages: Sendable {
         for source in sources {
             let target = directory + "/" + (source.path as NSString).lastPathComponent
             guard !listed.contains(target) else { continue }
-            try Self.linkOrCopy(source.path, to: target)
+            try FileLinks.linkOrCopy(source.path, to: target)
             listed.append(target)
         }
         let database = directory + "/\(Self.repositoryName).db.tar.gz"
@@ -76,13 +76,5 @@ struct DependencyPackages: Sendable {
         let stored = try store.files(of: build).filter { $0.kind == .package && !$0.name.hasSuffix(".sig") }
         if !stored.isEmpty { return try stored.map { try cache.file($0, from: store) } }
         return try store.build(build).artifacts.filter { access($0, R_OK) == 0 }.map { ($0, false) }
-    }
-
-    private static func linkOrCopy(_ source: String, to target: String) throws {
-        unlink(target)
-        if link(source, target) == 0 { return }
-        do { try FileManager.default.copyItem(atPath: source, toPath: target) } catch {
-            throw SchedulerError.io(path: target, reason: "cannot link or copy \(source): \(error.localizedDescription)")
-        }
     }
 }
