@@ -20,7 +20,8 @@ public enum DependencyResolution {
         return dependencies.filter { names.contains(Dependency($0).name) }
     }
 
-    static func assumedInstalled(_ dependencies: [String], databases: [String]) throws(SandboxError) -> [String] {
+    /// The rest, as `--assume-installed` takes them (`name` or `name=version`).
+    public static func assumedInstalled(_ dependencies: [String], databases: [String]) throws(SandboxError) -> [String] {
         let provided = try providedNames(databases)
         return dependencies.map(Dependency.init).filter { !provided.contains($0.name) }.map { dependency in
             // A versioned dependency needs a versioned provision to be satisfied.

@@ -43,14 +43,17 @@ struct ServerPackages: Sendable {
                                       sections: try sections(sources, directory: work + "/server/local"))
         try seedSyncDatabases(served.map(\.0), pacman)
         let sync = try pacman.run(["-Sy"])
-        guard sync.status == 0 else { throw .serverUnavailable(servers: servedAt, pacman: ServerPacman.complaint(sync.errors)) }
+        guard sync.status == 0 else { throw .serverUnavailable(servers: servedAt, pacman: ServerPacman.complaint(sync)) }
         try keepSyncDatabases(served.map(\.0), pacman)
         let databases = sources.map { source in pacman.syncDatabase(source.name) }.filter { FileManager.default.fileExists(atPath: $0) }
-        let targets: [String]
-        do { targets = try DependencyResolution.provided(dependencies, databases: databases) } catch {
+        let targets: [String], assumed: [String]
+        do {
+            targets = try DependencyResolution.provided(dependencies, databases: databases)
+            assumed = try DependencyResolution.assumedInstalled(dependencies, databases: databases)
+        } catch {
             throw .io(path: pacman.dbPath, reason: "cannot read the fetched databases: \(error)")
         }
-        let chosen = try closure(targets, from: Set(served.map(\.0)), pacman, servers: servedAt)
+        let chosen = try closure(targets, assuming: assumed, from: Set(served.map(\.0)), pacman, servers: servedAt)
         guard !chosen.isEmpty else { return sources.compactMap(\.local) }
         try download(chosen, pacman, servers: servedAt)
         var result: [LocalRepository] = []
@@ -84,11 +87,13 @@ struct ServerPackages: Sendable {
 
     /// pacman's choice for `targets` and their dependencies, as `(repo, name)`, only
     /// those of the served repos (the rest the sandbox installs from this machine's).
-    private func closure(_ targets: [String], from served: Set<String>, _ pacman: ServerPacman,
+    /// `assumed` are the build's dependencies no repo provides, taken as the build
+    /// root's, as the sandbox's pacman is told.
+    private func closure(_ targets: [String], assuming assumed: [String], from served: Set<String>, _ pacman: ServerPacman,
                          servers: String) throws(SchedulerError) -> [(repo: String, name: String)] {
         guard !targets.isEmpty else { return [] }
-        let print = try pacman.run(["-Sp", "--print-format", "%r %n", "--"] + targets)
-        guard print.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(print.errors)) }
+        let print = try pacman.run(["-Sp", "--print-format", "%r %n"] + assumed.flatMap { ["--assume-installed", $0] } + ["--"] + targets)
+        guard print.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(print)) }
         return print.output.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ").map(String.init)
             guard fields.count == 2, served.contains(fields[0]) else { return nil }
@@ -108,7 +113,7 @@ struct ServerPackages: Sendable {
         let arguments = ["-Sw", "--noconfirm", "--nodeps", "--nodeps", "--"] + packages.map { "\($0.repo)/\($0.name)" }
         var attempt = try pacman.run(arguments)
         if attempt.status != 0 { attempt = try pacman.run(arguments) }
-        guard attempt.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(attempt.errors)) }
+        guard attempt.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(attempt)) }
     }
 
     /// Repo `name`'s downloaded packages as a local repository written by our

@@ -75,10 +75,17 @@ struct ServerPacman: Sendable {
         return (process.terminationStatus, output, errors)
     }
 
-    /// pacman's `error:` lines (what it could not find or fetch), else its last lines.
-    static func complaint(_ errors: String) -> String {
-        let lines = errors.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let errorLines = lines.filter { $0.hasPrefix("error:") }
-        return (errorLines.isEmpty ? Array(lines.suffix(3)) : errorLines).joined(separator: "; ")
+    /// What pacman said went wrong: its `error:` lines (standard error) and the `::`
+    /// details it prints on standard output (`:: unable to satisfy dependency 'ex-sh'
+    /// required by ex-testkit`), not its progress; else its last lines.
+    static func complaint(_ run: (status: Int32, output: String, errors: String)) -> String {
+        func lines(_ text: String) -> [String] {
+            text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let progress = [":: Synchronizing", ":: Retrieving", ":: Proceed"]
+        let details = lines(run.output).filter { $0.hasPrefix(":: ") && !progress.contains(where: $0.hasPrefix) }
+        let errors = lines(run.errors).filter { $0.hasPrefix("error:") }
+        let said = errors + details
+        return (said.isEmpty ? Array(lines(run.errors).suffix(3)) : said).joined(separator: "; ")
     }
 }

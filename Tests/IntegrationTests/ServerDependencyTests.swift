@@ -1,0 +1,94 @@
+import Foundation
+import Graph
+import Repo
+import Sandbox
+import Testing
+import TestSupport
+@testable import Scheduler
+
+/// Packages that were in a repo before the plan have no build in the store; a waka
+/// without that repo's database gets them from the repo's `server` (docs/distributed.md).
+/// Here the server is a `file://` directory holding `current` as our DatabaseWriter
+/// publishes it, with ex-tinysh (which provides ex-sh) built by a first waka. A second,
+/// config-less waka with a state directory and store of its own, where ex-tinysh has no
+/// build and no database of `current` exists, builds ex-buildtool (depends on ex-sh) in
+/// a real sandbox; a copy asking for `ex-sh>=5` fails with class `dependencies`.
+@Suite(.enabled(if: RunFixture.canRun, "needs root: builds run in namespace sandboxes"), .serialized)
+struct ServerDependencyTests {
+    @Test(.timeLimit(.minutes(5)))
+    func aConfigLessWakaInstallsAServedPackageThatHasNoBuild() throws {
+        let root = try RunFixture.buildRoot()
+        let scratch = RunFixture.testState + "/tests/server-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let abs = RunFixture.packageRoot + "/examples/abs/current"
+
+        // The master: builds ex-tinysh and publishes it to the served directory.
+        let master = try Self.waka(state: scratch + "/master", root: root, server: nil)
+        let tinysh = try Self.build("ex-tinysh", version: "0.9.3-1", from: abs + "/ex-tinysh", on: master)
+        #expect(tinysh.state == .built, "\(tinysh.reason ?? "")")
+        let served = scratch + "/srv/current/i586"
+        try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
+        for artifact in tinysh.artifacts { try FileManager.default.copyItem(atPath: artifact, toPath: served + "/" + (artifact as NSString).lastPathComponent) }
+        let published = try DatabaseWriter(path: served + "/current.db.tar.gz")
+            .add(tinysh.artifacts.map { served + "/" + ($0 as NSString).lastPathComponent })
+        #expect(published.failures.isEmpty)
+
+        // The remote waka: its own state and store, `current` only as a server.
+        let server = "file://\(scratch)/srv/$repo/$arch"
+        let remote = try Self.waka(state: scratch + "/remote", root: root, server: server)
+        #expect(!FileManager.default.fileExists(atPath: try #require(remote.runner.configuration.repo(named: "current")).db))
+        let buildtool = try Self.build("ex-buildtool", version: "3.1-1", from: abs + "/ex-buildtool", on: remote)
+        #expect(buildtool.state == .built, "\(buildtool.reason ?? "")")
+        #expect(buildtool.artifacts.map { ($0 as NSString).lastPathComponent } == ["ex-buildtool-3.1-1-any.pkg.tar.gz"])
+        let log = try String(contentsOfFile: try #require(buildtool.log), encoding: .utf8)
+        #expect(log.contains("installing dependencies: ex-sh"))
+        #expect(log.contains("ex-tinysh-0.9.3-1"), "pacman in the sandbox installed the served package")
+        let cached = scratch + "/remote/cache/server-packages/ex-tinysh-0.9.3-1-any.pkg.tar.gz"
+        #expect(try FileChecksum.sha256(ofFileAt: cached) == FileChecksum.sha256(ofFileAt: served + "/ex-tinysh-0.9.3-1-any.pkg.tar.gz"))
+        #expect(FileManager.default.fileExists(atPath: scratch + "/remote/cache/server-sync/current.db"))
+
+        // The same build asking for a version the server does not have: pacman on the
+        // host finds nothing, the build fails before any sandbox starts.
+        let edited = scratch + "/edited/ex-buildtool"
+        try FileManager.default.createDirectory(atPath: scratch + "/edited", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: abs + "/ex-buildtool", toPath: edited)
+        let pkgbuild = edited + "/PKGBUILD"
+        try String(contentsOfFile: pkgbuild, encoding: .utf8).replacingOccurrences(of: "depends=('ex-sh')", with: "depends=('ex-sh>=5')")
+            .write(toFile: pkgbuild, atomically: true, encoding: .utf8)
+        let missing = try Self.build("ex-buildtool", version: "3.1-1", from: edited, on: remote, store: "second")
+        #expect(missing.state.failureClass == .dependencies)
+        let reason = try #require(missing.reason)
+        #expect(reason.contains("target not found: ex-sh>=5"), "\(reason)")
+        #expect(reason.contains("current at file://\(scratch)/srv/current/i586"), "\(reason)")
+        #expect(missing.log == nil, "no sandbox ran")
+    }
+
+    /// A config-less waka's configuration and runner over a fresh SQLite store in `state`,
+    /// with `current` recorded as the master's catchup would.
+    static func waka(state: String, root: BuildRoot, server: String?) throws -> (runner: BuildRunner, state: String) {
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        let settings = [RepoSettings(repo: "current", arch: "i586", sandbox: .namespace, server: server)]
+        let configuration = try Configuration.remote(storeURL: "sqlite:\(state)/unused.sqlite", settings: settings,
+                                                     stateDirectory: state, buildRoot: root.directory)
+        let store = try Store.open(url: "sqlite:\(state)/pacbuild.sqlite")
+        return (BuildRunner(configuration: configuration, store: store, root: root, worker: "remote", publishLock: NSLock()), state)
+    }
+
+    /// Queues one build with its PKGBUILD directory in the store, claims it and runs it.
+    static func build(_ pkgbase: String, version: String, from directory: String, on waka: (runner: BuildRunner, state: String),
+                      store name: String? = nil) throws -> BuildRecord {
+        let store = try name.map { try Store.open(url: "sqlite:\(waka.state)/\($0).sqlite") } ?? waka.runner.store
+        let runner = BuildRunner(configuration: waka.runner.configuration, store: store, root: waka.runner.root, worker: "remote",
+                                 publishLock: waka.runner.publishLock)
+        let id = try #require(try store.enqueue([PlannedBuild(PackageBaseID(repo: "current", pkgbase: pkgbase), version: version)])
+            .enqueued.first)
+        try store.putSource(id, directory: directory)
+        let claimed = try #require(try store.claim(worker: "remote", arches: [], tags: []))
+        #expect(claimed.id == id)
+        guard case .reported(let record) = try runner.run(claimed, shouldStop: { false }) else {
+            Issue.record("the build was given back")
+            return claimed
+        }
+        return record
+    }
+}
