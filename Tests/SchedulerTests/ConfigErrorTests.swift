@@ -26,6 +26,19 @@ import Testing
         ])
     }
 
+    /// `server` is a pacman.conf Server URL; a path, a scheme pacman cannot fetch from,
+    /// or a space is an error at its line.
+    @Test func serverMustBeAURLPacmanFetches() throws {
+        defer { fixture.remove() }
+        for bad in ["/srv/repo/$repo", "rsync://repo.example.org/$repo", "https://", "https://a b/$repo"] {
+            try fixture.writeRepo("current", extra: "server = \"\(bad)\"")
+            #expect(fixture.load().messages == ["repos.d/current.toml:5: key 'server': expected \(RepoServer.rule), found '\(bad)'"])
+        }
+        try fixture.writeRepo("current", extra: "server = \"file:///srv/repo/$repo/$arch\"")
+        #expect(fixture.load().repo(named: "current")?.server == "file:///srv/repo/$repo/$arch")
+        #expect(RepoServer.expanded("https://r.example.org/$repo/os/$arch", repo: "core", arch: "i586") == "https://r.example.org/core/os/i586")
+    }
+
     @Test func missingRequiredKeysHaveNoLine() throws {
         defer { fixture.remove() }
         try fixture.makeDirectory("abs")
