@@ -3,7 +3,7 @@ import Sandbox
 import Testing
 @testable import Scheduler
 
-/// Repo settings in the store (schema 7; `server`, schema 9): what catchup records so a waka with only a
+/// Repo settings in the store (schema 7; `server`, schema 8): what catchup records so a waka with only a
 /// store and a build root knows how to build each repo.
 @Suite struct StoreRepoSettingsTests {
     static let makepkgConf = "CARCH=\"i586\"\nCFLAGS=\"-march=i586 -O2\"\nPKGEXT='.pkg.tar.gz'\n"

@@ -16,7 +16,7 @@ public struct RepoSettings: Sendable, Hashable {
     /// The repos a build of this one installs from after it, as `depends_on`.
     public var dependsOn: [String]
     public var review: ReviewPolicy
-    /// Where the published repo is served (`server`, schema 9): a waka without its
+    /// Where the published repo is served (`server`, schema 8): a waka without its
     /// database fetches the packages a build needs from there (docs/distributed.md).
     public var server: String?
 

@@ -1,7 +1,7 @@
 import Foundation
 import Sandbox
 
-/// Each repo's build settings in `repo_settings` (schema 7; `server`, schema 9), written at catchup.
+/// Each repo's build settings in `repo_settings` (schema 7; `server`, schema 8), written at catchup.
 extension SQLBackedStore {
     public func recordRepoSettings(_ settings: [RepoSettings]) throws {
         try transaction { db in

@@ -108,10 +108,10 @@ enum Schema {
                 network INTEGER NOT NULL, depends_on TEXT NOT NULL, review TEXT NOT NULL, updated_at BIGINT NOT NULL)
             """,
         ] },
-        // Version 9 (8 is taken by a concurrent change): where each repo is served
+        // Version 8: where each repo is served
         // (`server`, a pacman.conf Server URL; NULL: nowhere), so a waka without the
         // repo's database fetches the packages older than the plan from there.
-        Migration(version: 9) { _ in [
+        Migration(version: 8) { _ in [
             "ALTER TABLE repo_settings ADD COLUMN server TEXT",
         ] },
     ]
