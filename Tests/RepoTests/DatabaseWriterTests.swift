@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Repo
 
 /// `repo add`/`repo remove` against the real repo-add/repo-remove 6.0.2, step by step on
@@ -84,8 +85,8 @@ import Testing
         #expect(twin.files(in: twin.ours) == twin.files(in: twin.theirs))
 
         // What pacman shows from each, entry by entry.
-        let ours = try Pacman(scratch: twin.scratch + "/p1", repos: [("tiny", twin.ours + "/tiny.db.tar.gz", twin.ours + "/tiny.files.tar.gz")])
-        let theirs = try Pacman(scratch: twin.scratch + "/p2", repos: [("tiny", twin.theirs + "/tiny.db.tar.gz", twin.theirs + "/tiny.files.tar.gz")])
+        let ours = try ThrowAwayPacman(scratch: twin.scratch + "/p1", databases: [("tiny", twin.ours + "/tiny.db.tar.gz", twin.ours + "/tiny.files.tar.gz")])
+        let theirs = try ThrowAwayPacman(scratch: twin.scratch + "/p2", databases: [("tiny", twin.theirs + "/tiny.db.tar.gz", twin.theirs + "/tiny.files.tar.gz")])
         let listed = try ours.run(["-Sl", "tiny"])
         #expect(listed.status == 0)
         #expect(listed.stdout == (try theirs.run(["-Sl", "tiny"])).stdout)
@@ -196,7 +197,7 @@ import Testing
         #expect(report.written)
         let database = try SyncDatabase.read(at: scratch + "/tiny.db")
         #expect(database.entries.count == 9)
-        let pacman = try Pacman(scratch: scratch, repos: [("tiny", path, nil)])
+        let pacman = try ThrowAwayPacman(scratch: scratch, databases: [("tiny", path, nil)])
         #expect(try pacman.run(["-Sl", "tiny"]).stdout.split(separator: "\n").count == 9)
     }
 

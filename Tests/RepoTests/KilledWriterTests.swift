@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Repo
 
 /// `pacbuild repo add` killed with SIGKILL at random moments of an update that takes a
@@ -60,7 +61,7 @@ struct KilledWriterTests {
 
     /// What pacman sees: `-Sl` lines of the db and the package names `-Fl` lists from the files db.
     static func pacmanView(of repository: Repository, scratch: String) throws -> (list: Set<String>, files: Set<String>) {
-        let pacman = try Pacman(scratch: scratch, repos: [("r", repository.database, repository.files)])
+        let pacman = try ThrowAwayPacman(scratch: scratch, databases: [("r", repository.database, repository.files)])
         let list = try pacman.run(["-Sl", "r"])
         #expect(list.status == 0, "pacman -Sl: \(list.stderr)")
         let files = try pacman.run(["-Fl"])

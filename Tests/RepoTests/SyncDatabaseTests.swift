@@ -1,6 +1,7 @@
 import Foundation
 import Graph
 import Testing
+import TestSupport
 @testable import Repo
 
 /// Every real database of the corpus, read by us and by the real pacman 6.0.2.
@@ -36,7 +37,7 @@ import Testing
         let scratch = try Tools.scratch()
         defer { Tools.cleanUp(scratch) }
         // pacman needs a real symlink; our corpus stores tiny.db as a text file naming its target.
-        let pacman = try Pacman(scratch: scratch, repos: [("r", SyncDatabase.linkTarget(ofTextLink: path) ?? path, nil)])
+        let pacman = try ThrowAwayPacman(scratch: scratch, databases: [("r", SyncDatabase.linkTarget(ofTextLink: path) ?? path, nil)])
         let listed = try pacman.run(["-Sl", "r"])
         #expect(listed.status == 0, "\(listed.stderr)")
         let ours = database.entries.map { "r \($0.name) \($0.version)\n" }.joined()
@@ -60,7 +61,7 @@ import Testing
         let database = try SyncDatabase.read(at: files)
         let scratch = try Tools.scratch()
         defer { Tools.cleanUp(scratch) }
-        let pacman = try Pacman(scratch: scratch, repos: [("tiny", TestPaths.dbs + "/tiny.db.tar.gz", files)])
+        let pacman = try ThrowAwayPacman(scratch: scratch, databases: [("tiny", TestPaths.dbs + "/tiny.db.tar.gz", files)])
         let listed = try pacman.run(["-Fl"] + database.entries.map(\.name))
         #expect(listed.status == 0, "\(listed.stderr)")
         let ours = database.entries.flatMap { entry in (entry.files ?? []).map { "\(entry.name) /\($0)\n" } }
@@ -98,7 +99,7 @@ import Testing
         let database = try SyncDatabase.read(at: old)
         #expect(database.entries.map(\.descText) == current.entries.map(\.descText))
 
-        let pacman = try Pacman(scratch: scratch, repos: [("old", old, nil)])
+        let pacman = try ThrowAwayPacman(scratch: scratch, databases: [("old", old, nil)])
         let theirs = PacmanInfo.parse(try pacman.run(["-Si"]).stdout)
         for entry in database.entries {
             #expect(theirs[entry.name] == PacmanInfo.render(entry, repository: "old"), "\(entry.name)")
@@ -124,7 +125,7 @@ import Testing
         #expect(database.entries.count == count)
         #expect(database.entries.allSatisfy { $0.depends.map(\.description) == ["d" + $0.name.dropFirst() + ">=1"] })
 
-        let pacman = try Pacman(scratch: scratch, repos: [("s", path, nil)])
+        let pacman = try ThrowAwayPacman(scratch: scratch, databases: [("s", path, nil)])
         let listed = try pacman.run(["-Sl", "s"])
         #expect(database.entries.map { "s \($0.name) \($0.version)\n" }.joined() == listed.stdout)
 

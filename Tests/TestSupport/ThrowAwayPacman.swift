@@ -16,8 +16,19 @@ public struct ThrowAwayPacman {
         }
         conf = root + "/pacman.conf"
         let servers = repos.map { "[\($0.name)]\nServer = file://\($0.directory)\n" }.joined()
-        try "[options]\nDBPath = \(root)/db\nRootDir = \(root)/root\nCacheDir = \(root)/cache\nSigLevel = Never\n\(servers)"
+        try ("[options]\nDBPath = \(root)/db\nRootDir = \(root)/root\nCacheDir = \(root)/cache\nGPGDir = \(root)/gnupg\n"
+             + "LogFile = \(root)/pacman.log\nArchitecture = auto\nSigLevel = Never\n\(servers)")
             .write(toFile: conf, atomically: true, encoding: .utf8)
+    }
+
+    /// A pacman whose repos are the given database files, put in place as `-Sy` and
+    /// `-Fy` would (sync `REPO.db`, files `REPO.files`); no server is ever reached.
+    public init(scratch: String, databases: [(name: String, db: String, files: String?)]) throws {
+        try self.init(scratch: scratch, repos: databases.map { ($0.name, "/nonexistent") })
+        for repo in databases {
+            try install(database: repo.db, as: repo.name)
+            if let files = repo.files { try install(database: files, as: repo.name, suffix: ".files") }
+        }
     }
 
     /// `pacman -Syy`: fetches every repo's database from its server, also when the copy
@@ -27,9 +38,10 @@ public struct ThrowAwayPacman {
         guard sync.status == 0 else { throw Failure(message: "pacman -Syy: \(sync.stderr)") }
     }
 
-    /// Puts a database file in place as repo `name`'s sync database, as `-Sy` would.
-    public func install(database: String, as name: String) throws {
-        let target = root + "/db/sync/\(name).db"
+    /// Puts a database file in place as repo `name`'s sync database (or, with `.files`,
+    /// its files database), as `-Sy` would.
+    public func install(database: String, as name: String, suffix: String = ".db") throws {
+        let target = root + "/db/sync/\(name)\(suffix)"
         try FileManager.default.createDirectory(atPath: root + "/db/sync", withIntermediateDirectories: true)
         try? FileManager.default.removeItem(atPath: target)
         try FileManager.default.copyItem(atPath: database, toPath: target)
@@ -41,6 +53,11 @@ public struct ThrowAwayPacman {
         let listing = try ProcessRunner.run("/usr/bin/pacman", ["--config", conf, "-Sl"] + (repo.map { [$0] } ?? []))
         guard listing.status == 0 else { throw Failure(message: "pacman -Sl: \(listing.stderr)") }
         return listing.stdout
+    }
+
+    /// Runs pacman with this configuration (`--noconfirm`, no colour) and `arguments`.
+    public func run(_ arguments: [String]) throws -> ProcessRunner.Output {
+        try ProcessRunner.run("/usr/bin/pacman", ["--config", conf, "--noconfirm", "--color", "never"] + arguments)
     }
 
     public struct Failure: Error, CustomStringConvertible {
