@@ -89,11 +89,8 @@ extension ShellParser {
                 flush()
                 pos += 1
                 parts.append(.doubleQuoted(try readDoubleQuotedParts()))
-            case UInt8(ascii: "`"):
-                flush()
-                parts.append(try readBackquoted())
-            case UInt8(ascii: "$"):
-                if let part = try readDollar() {
+            case UInt8(ascii: "`"), UInt8(ascii: "$"):
+                if let part = try readExpansion(inDoubleQuotes: false) {
                     flush()
                     parts.append(part)
                 } else {
@@ -150,11 +147,8 @@ extension ShellParser {
                     literal.append(c)
                     pos += 1
                 }
-            case UInt8(ascii: "`"):
-                flush()
-                parts.append(try readBackquoted())
-            case UInt8(ascii: "$"):
-                if let part = try readDollar(inDoubleQuotes: true) {
+            case UInt8(ascii: "`"), UInt8(ascii: "$"):
+                if let part = try readExpansion(inDoubleQuotes: true) {
                     flush()
                     parts.append(part)
                 } else {
@@ -167,6 +161,13 @@ extension ShellParser {
             }
         }
         throw error("unterminated double quote", at: start)
+    }
+
+    /// The expansion starting at `pos`, a backquote or a `$`, or `nil` for a `$` that
+    /// is plain text (the caller keeps it as literal), in a word or inside `"..."`.
+    mutating func readExpansion(inDoubleQuotes: Bool) throws -> WordPart? {
+        if bytes[pos] == UInt8(ascii: "`") { return try readBackquoted() }
+        return try readDollar(inDoubleQuotes: inDoubleQuotes)
     }
 
     /// `` `...` ``: the text between the backquotes, unescaped and parsed as commands.
