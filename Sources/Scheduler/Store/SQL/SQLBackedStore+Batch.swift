@@ -26,16 +26,17 @@ extension SQLBackedStore {
         return ids
     }
 
-    /// The ids of the builds queued at these versions (those never queued are absent).
+    /// The ids of the builds queued at these versions and passes (those never queued
+    /// are absent).
     func ids(of keys: [VersionKey], _ db: any SQLConnection) throws -> [VersionKey: BuildID] {
         var ids: [VersionKey: BuildID] = [:]
-        for chunk in keys.chunked(Self.idsPerStatement) {
+        let wanted = Set(keys)
+        for chunk in Array(Set(keys.map(\.anyPass))).chunked(Self.idsPerStatement) {
             var parameters: [SQLValue] = []
-            let values = Self.values(chunk.map {
-                [.text($0.package.repo), .text($0.package.pkgbase), .text($0.version), .int(Int64($0.pass))]
-            }, &parameters)
-            for row in try db.query("SELECT id, repo, pkgbase, version, pass FROM builds WHERE (repo, pkgbase, version, pass) "
-                                    + "IN (\(values))", parameters) {
+            // by version, passes picked here: PostgreSQL types a VALUES list's parameters as text
+            let values = Self.values(chunk.map { [.text($0.package.repo), .text($0.package.pkgbase), .text($0.version)] }, &parameters)
+            for row in try db.query("SELECT id, repo, pkgbase, version, pass FROM builds WHERE (repo, pkgbase, version) "
+                                    + "IN (\(values))", parameters) where wanted.contains(VersionKey(row, at: 1)) {
                 ids[VersionKey(row, at: 1)] = row.buildID(0)
             }
         }

@@ -37,9 +37,9 @@ extension SQLBackedStore {
             // pass of it (also those queued before: a pass 2 added to a queued pass 1).
             var keptVersion: [PackageBaseID: String] = [:]
             for (build, _) in created { keptVersion[build.package] = build.version }
-            var kept: [PackageBaseID: [BuildID]] = [:]
+            var kept: [PackageBaseID: [Int: BuildID]] = [:]
             for (build, id) in created + known where keptVersion[build.package] == build.version {
-                kept[build.package, default: []].append(id)
+                kept[build.package, default: [:]][build.pass] = id
             }
             var listed = Set<PackageBaseID>()
             let packages = created.map(\.build.package).filter { listed.insert($0).inserted }
@@ -50,7 +50,7 @@ extension SQLBackedStore {
                 batch.last[package].map { (package, keptVersion[package] ?? "", $0) }
             }
             var takenOver = try replaceUnsuccessful(replacements, db)
-            let (superseded, moved) = try supersede(packages.map { ($0, kept[$0] ?? [], batch.last[$0]) }, db)
+            let (superseded, moved) = try supersede(packages.map { ($0, kept[$0] ?? [:]) }, db)
             result.superseded = superseded
             for (build, _) in created { try clearOlderMarks(of: build, in: marks, db) }
             try insertEdges(created, batch: batch, db)
@@ -66,27 +66,30 @@ extension SQLBackedStore {
 
     public func supersede(_ package: PackageBaseID, keeping version: String) throws -> [BuildID] {
         try transaction { db in
-            let keep = try db.query("SELECT id FROM builds WHERE repo = $1 AND pkgbase = $2 AND version = $3 ORDER BY pass",
-                                    .text(package.repo), .text(package.pkgbase), .text(version)).compactMap { $0.buildID(0) }
-            let (superseded, moved) = try supersede([(package, keep, keep.last)], db)
+            let rows = try db.query("SELECT pass, id FROM builds WHERE repo = $1 AND pkgbase = $2 AND version = $3",
+                                    .text(package.repo), .text(package.pkgbase), .text(version))
+            let keep = Dictionary(rows.compactMap { row in row.buildID(1).map { (Int(row.int(0) ?? 1), $0) } }) { a, _ in a }
+            let (superseded, moved) = try supersede([(package, keep)], db)
             try reevaluate(moved, db)
             return superseded
         }
     }
 
     /// Supersedes the queued, unstarted builds of each package other than those to keep
-    /// (every pass of the kept version), moving their dependents' edges to `target` (the
-    /// kept version's last pass; dropping them when there is nothing to keep). Returns
+    /// (every pass of the kept version, by pass), moving their dependents' edges to the
+    /// kept build of the same pass, else the last one (dropping them when there is
+    /// nothing to keep; a dependent outside a cycle that lands on a pass 1 is moved on by
+    /// `moveToLastPass`). Returns
     /// the superseded builds, by package in the order given and then oldest first, and
     /// the dependents whose edges moved, which the caller re-evaluates once the kept
     /// builds have their own edges.
-    private func supersede(_ packages: [(package: PackageBaseID, keep: [BuildID], target: BuildID?)],
+    private func supersede(_ packages: [(package: PackageBaseID, keep: [Int: BuildID])],
                            _ db: any SQLConnection) throws -> (superseded: [BuildID], moved: [BuildID]) {
         var stale: [BuildRecord] = []
         for chunk in packages.chunked(Self.idsPerStatement) {
             var parameters: [SQLValue] = []
             let values = Self.values(chunk.map { [.text($0.package.repo), .text($0.package.pkgbase)] }, &parameters)
-            let kept = chunk.flatMap(\.keep)
+            let kept = chunk.flatMap(\.keep.values)
             stale += try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE state IN ('waiting', 'ready', 'blocked') "
                                  + "AND (repo, pkgbase) IN (\(values))" + (kept.isEmpty ? "" : " AND id NOT IN (\(Self.list(kept)))")
                                  + " ORDER BY id\(dialect.forUpdate)", parameters)
@@ -95,8 +98,11 @@ extension SQLBackedStore {
         let position = Dictionary(packages.enumerated().map { ($1.package, $0) }) { first, _ in first }
         stale.sort { (position[$0.package] ?? 0, $0.id) < (position[$1.package] ?? 0, $1.id) }
         _ = try applyAll(stale.map { ($0.id, lifecycle(of: $0), .supersede) }, db)
-        let keep = Dictionary(packages.compactMap { entry in entry.target.map { (entry.package, $0) } }) { first, _ in first }
-        let moves = stale.compactMap { record in keep[record.package].map { (stale: record.id, keep: $0) } }
+        let keep = Dictionary(packages.map { ($0.package, $0.keep) }) { first, _ in first }
+        let moves = stale.compactMap { record -> (stale: BuildID, keep: BuildID)? in
+            guard let passes = keep[record.package], let last = passes.max(by: { $0.key < $1.key }) else { return nil }
+            return (record.id, passes[record.pass] ?? last.value)
+        }
         for chunk in moves.chunked(Self.idsPerStatement) {
             let pairs = chunk.map { "(\($0.stale.rawValue), \($0.keep.rawValue))" }.joined(separator: ", ")
             try db.query("INSERT INTO build_edges (build_id, depends_on) SELECT e.build_id, m.column2 FROM build_edges e "
