@@ -39,9 +39,10 @@ public struct BuildRecord: Sendable, Hashable, Codable {
     public var pass: Int = 1
 
     /// `ex-a 1.0-1`, with `(pass N of a cycle)` for a cycle member's builds.
-    public var title: String {
-        "\(package.pkgbase) \(version)" + (pass > 1 ? " (pass \(pass) of a cycle)" : "")
-    }
+    public var title: String { "\(package.pkgbase) \(version)\(passNote)" }
+
+    /// ` (pass 2 of a cycle)` after a second pass's version, empty for pass 1.
+    public var passNote: String { pass > 1 ? " (pass \(pass) of a cycle)" : "" }
 }
 
 extension BuildState: Codable {

@@ -35,9 +35,10 @@ public struct PlannedBuild: Sendable, Hashable {
     }
 
     /// `ex-a 1.0-1`, with `(pass N of a cycle)` for a second pass.
-    public var title: String {
-        "\(package) \(version)" + (pass > 1 ? " (pass \(pass) of a cycle)" : "")
-    }
+    public var title: String { "\(package) \(version)\(passNote)" }
+
+    /// ` (pass 2 of a cycle)` after a second pass's version, empty for pass 1.
+    public var passNote: String { pass > 1 ? " (pass \(pass) of a cycle)" : "" }
 }
 
 /// What `enqueue` changed, for `catchup` to print and to prove idempotence (the second
