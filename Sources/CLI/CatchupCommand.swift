@@ -51,7 +51,9 @@ struct CatchupText {
             out += "dry run: \(report.wouldEnqueue.count) to queue, \(report.existing.count) already queued, \(report.planned.count) planned\n"
             return out
         }
-        for record in report.enqueued { out += "queued \(record.id) \(record.package) \(record.version)\(record.passNote) (\(record.state.name.rawValue))\n" }
+        for record in report.enqueued {
+            out += "queued \(record.id) \(record.package) \(record.version)\(record.passNote) (\(record.state.name.rawValue))\n"
+        }
         for record in report.superseded { out += "superseded \(record.id) \(record.package) \(record.version)\(record.passNote)\n" }
         for record in report.retagged {
             let tags = record.requiredTags.isEmpty ? "no tags" : record.requiredTags.joined(separator: ", ")

@@ -45,7 +45,9 @@ struct CycleRunTests {
             try manager.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try Self.pkgbuild(name, needs: other).write(toFile: dir + "/PKGBUILD", atomically: true, encoding: .utf8)
         }
-        try fixture.edit("repos.d/current-i586.toml") { $0.replacingOccurrences(of: "depends_on = []", with: "depends_on = []\nbootstrap = [\"ex-cyca\"]") }
+        try fixture.edit("repos.d/current-i586.toml") {
+            $0.replacingOccurrences(of: "depends_on = []", with: "depends_on = []\nbootstrap = [\"ex-cyca\"]")
+        }
 
 
         let (status, events, stderr) = try fixture.run()
@@ -71,6 +73,11 @@ struct CycleRunTests {
         #expect(try log(b2).contains("installing ex-cyca"))
 
         #expect(try fixture.pacmanList(extra: false) == ["current ex-cyca 1.0-1", "current ex-cycb 1.0-1"])
+        let show = try RunFixture.execute(RunFixture.binary, ["show", "--config", fixture.directory, "\(a2.id.rawValue)"])
+        #expect(show.0 == 0 && show.1.contains("current/ex-cyca 1.0-1 (pass 2 of a cycle)"), "\(show)")
+        let why = try RunFixture.execute(RunFixture.binary, ["why", "--config", fixture.directory, "ex-cyca"])
+        #expect(why.1.contains("store: \(a1.id) 1.0-1 accepted") && why.1.contains("store: \(a2.id) 1.0-1 (pass 2 of a cycle) accepted"),
+                "\(why)")
         for second in [a2, b2] {
             let artifact = try #require(second.artifacts.first)
             #expect(artifact.hasSuffix("/\(second.package.pkgbase)-1.0-1-any.pkg.tar.gz"), "\(second.artifacts)")

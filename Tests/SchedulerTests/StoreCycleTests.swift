@@ -108,7 +108,9 @@ import Testing
         #expect(try [a1, b1, c].map { try store.build($0).pass } == [1, 1, 1])
         #expect(try store.build(a1).state == .ready && store.dependencies(of: c) == [a1, b1])
         #expect(throws: StoreError.self, "foreign keys hold again after the migration") {
-            try store.autocommit { db in try db.query("INSERT INTO build_edges (build_id, depends_on) VALUES ($1, 999999)", .int(a1.rawValue)) }
+            try store.autocommit { db in
+                try db.query("INSERT INTO build_edges (build_id, depends_on) VALUES ($1, 999999)", .int(a1.rawValue))
+            }
         }
 
         let report = try Self.catchup.run(store: store)

@@ -76,7 +76,11 @@ public struct Catchup: Sendable {
             var report = CatchupReport(planned: builds)
             for build in builds {
                 let known = try store.builds(of: build.package)
-                if known.contains(where: { $0.version == build.version && $0.pass == build.pass }) { report.existing.append(build) } else { report.wouldEnqueue.append(build) }
+                if known.contains(where: { $0.version == build.version && $0.pass == build.pass }) {
+                    report.existing.append(build)
+                } else {
+                    report.wouldEnqueue.append(build)
+                }
             }
             let marked = Set(try store.marks().map { "\($0.package)=\($0.version)" })
             report.wouldEnqueue.removeAll { marked.contains("\($0.package)=\($0.version)") }

@@ -126,9 +126,11 @@ public struct SimulationBounds: Sendable {
         struct Node: Hashable { var package: PackageBaseID, pass: Int }
         let last = Dictionary(builds.map { ($0.package, $0.pass) }, uniquingKeysWith: max)
         let dependencies = Dictionary(builds.map { build in
-            let plain = build.dependencies.filter { $0 != build.package }.compactMap { package in last[package].map { Node(package: package, pass: $0) } }
+            let node = Node(package: build.package, pass: build.pass)
+            let plain = build.dependencies.filter { $0 != build.package }
+                .compactMap { package in last[package].map { Node(package: package, pass: $0) } }
             let first = build.firstPassDependencies.filter { last[$0] != nil }.map { Node(package: $0, pass: 1) }
-            return (Node(package: build.package, pass: build.pass), (plain + first).filter { $0 != Node(package: build.package, pass: build.pass) })
+            return (node, (plain + first).filter { $0 != node })
         }, uniquingKeysWith: { a, _ in a })
         let path = CriticalPath(nodes: builds.map { Node(package: $0.package, pass: $0.pass) }, successors: { dependencies[$0] ?? [] },
                                 weight: { durations.seconds(of: $0.package) })

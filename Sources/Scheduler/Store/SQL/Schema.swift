@@ -124,6 +124,8 @@ enum Schema {
                     identity,
                 ]
             }
+            // the table as migrations 1, 5 and 6 left it, written out again (not shared with
+            // migration 1: a released migration never changes), plus pass
             let columns = "id, repo, pkgbase, version, arch, state, failure_class, blocked_by, priority, attempts, worker, "
                 + "lease_expires, created_at, updated_at, started_at, finished_at, reviewed_at, log_ref, artifacts, reason, "
                 + "required_tags, staged_at"
