@@ -47,7 +47,7 @@ let package = Package(
         // Real sandboxes and builds: needs root, a debootstrap'ed build root (made once, reused) and user-mode-linux.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Repo", "Graph", "TestSupport"]),
         // `pacbuild run` end to end (catchup, wakas, namespace sandboxes, publishing, the real pacman): needs root and the sandbox tests' cached root.
-        .testTarget(name: "IntegrationTests", dependencies: ["CLI", "Scheduler", "Sandbox", "Graph", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["CLI", "Scheduler", "Sandbox", "Graph", "Repo", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

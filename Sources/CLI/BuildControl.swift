@@ -3,7 +3,9 @@ import Graph
 import Scheduler
 
 /// A build named on the command line: `#12`/`12`, or a pkgbase (`repo/pkgbase` when two
-/// repos have it), meaning its newest build.
+/// repos have it), meaning its newest build; for a cycle member built twice, the pass of
+/// the newest version that awaits review when one does (pass 1 is accepted before pass
+/// 2), else its last pass.
 struct BuildReference: ExpressibleByArgument {
     var text: String
     init?(argument: String) { text = argument }
@@ -15,7 +17,11 @@ struct BuildReference: ExpressibleByArgument {
         let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
         let candidates = parts.count == 2 ? [PackageBaseID(repo: parts[0], pkgbase: parts[1])]
             : configuration.repos.map { PackageBaseID(repo: $0.name, pkgbase: text) }
-        let newest = try candidates.compactMap { try store.builds(of: $0).last }
+        let newest = try candidates.compactMap { package -> BuildRecord? in
+            let builds = try store.builds(of: package)
+            guard let last = builds.last else { return nil }
+            return builds.first { $0.version == last.version && $0.state == .built } ?? last
+        }
         guard newest.count == 1, let build = newest.first else {
             throw ValidationError(newest.isEmpty ? "no build of '\(text)' in the store"
                 : "'\(text)' is built in several repos (\(newest.map(\.package.repo).joined(separator: ", "))): say repo/\(text)")
@@ -37,7 +43,7 @@ extension Pacbuild {
         func run() throws {
             try forEachBuild(builds, config: config, store: store) { store, build in
                 try store.retry(build.id)
-                return "\(build.id) \(build.package) \(build.version): \(try store.build(build.id).state.name.rawValue)"
+                return "\(build.id) \(build.package) \(build.version)\(build.passNote): \(try store.build(build.id).state.name.rawValue)"
             }
         }
     }
@@ -52,7 +58,7 @@ extension Pacbuild {
         func run() throws {
             try forEachBuild(builds, config: config, store: store) { store, build in
                 try store.cancel(build.id)
-                return "\(build.id) \(build.package) \(build.version): cancelled"
+                return "\(build.id) \(build.package) \(build.version)\(build.passNote): cancelled"
             }
         }
     }
@@ -68,7 +74,7 @@ extension Pacbuild {
         func run() throws {
             try forEachBuild([build], config: config, store: store) { store, build in
                 try store.setPriority(build.id, priority)
-                return "\(build.id) \(build.package) \(build.version): priority \(priority)"
+                return "\(build.id) \(build.package) \(build.version)\(build.passNote): priority \(priority)"
             }
         }
     }

@@ -38,6 +38,7 @@ struct ReviewText {
     var text: String {
         let r = review
         var header = "\(r.id) \(r.package) \(r.oldVersion ?? "(new)") -> \(r.newVersion)"
+            + (r.pass > 1 ? " (pass \(r.pass) of a cycle, replaces pass 1)" : "")
         header += r.durationSeconds.map { ", \(duration($0))" } ?? ""
         header += r.worker.map { " on \($0)" } ?? ""
         header += r.warnings.map { ", \($0) warning\($0 == 1 ? "" : "s")" } ?? ", log not readable here"

@@ -64,7 +64,8 @@ extension Pacbuild {
             let expected = loaded.historyTimes(from: store)
             var pending: [BuildID: Double] = [:]
             for planned in report.planned {
-                guard let record = try store.builds(of: planned.package).last(where: { $0.version == planned.version }),
+                let builds = try store.builds(of: planned.package)
+                guard let record = builds.last(where: { $0.version == planned.version && $0.pass == planned.pass }),
                       [.waiting, .ready, .building].contains(record.state.name) else { continue }
                 pending[record.id] = expected(planned.package)
             }

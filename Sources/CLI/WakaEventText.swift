@@ -37,7 +37,7 @@ enum WakaEventText {
         }
     }
 
-    static func name(_ build: BuildRecord) -> String { "\(build.id) \(build.package) \(build.version)" }
+    static func name(_ build: BuildRecord) -> String { "\(build.id) \(build.package) \(build.version)\(build.passNote)" }
 
     private static func duration(_ build: BuildRecord) -> String {
         guard let start = build.startedAt, let end = build.finishedAt else { return "" }

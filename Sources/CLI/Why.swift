@@ -53,7 +53,7 @@ extension Pacbuild {
                 let id = PackageBaseID(repo: repo, pkgbase: pkgbase)
                 var out = ""
                 for build in (try? buildStore.builds(of: id)) ?? [] {
-                    var line = "  store: \(build.id) \(build.version) \(build.state.name.rawValue)"
+                    var line = "  store: \(build.id) \(build.version)\(build.passNote) \(build.state.name.rawValue)"
                     if let failure = build.state.failureClass { line += " (\(failure.rawValue))" }
                     if let blocker = build.state.blockedBy { line += " by \(blocker)" }
                     if let reason = build.reason { line += ": \(reason)" }

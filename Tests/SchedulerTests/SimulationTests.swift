@@ -53,18 +53,25 @@ struct SimulationTests {
         #expect(simulation.bounds.lowerBound(workers: 2) == 30)
     }
 
-    /// gcc and glibc need each other: queued once each, glibc first, both orders finish.
-    @Test func aCycleIsBuiltInItsFirstPassOrder() throws {
+    /// gcc and glibc need each other: glibc's pass 1, gcc's pass 1, then both pass 2
+    /// side by side, then app (which needs gcc's pass 2): 40 s on two workers, 50 s on
+    /// one, the bounds counting all five builds.
+    @Test func aCycleIsBuiltTwiceInItsFirstPassOrder() throws {
         let plan = try Plan.make(repos: [PlanRepo(
             name: "core", carch: "x86_64",
             pkgbuilds: [PlanTests.pkgbuild("gcc", "14-1", "depends=(glibc)"), PlanTests.pkgbuild("glibc", "2.40-1", "makedepends=(gcc)"),
                         PlanTests.pkgbuild("app", "1-1", "depends=(gcc)")],
             database: [PlanTests.package("gcc", "13-1"), PlanTests.package("glibc", "2.39-1")])])
         let simulation = Simulation(plan: plan, arches: ["core": "x86_64"], durations: try BuildDurations(tsv: "", file: "-", fallback: 10))
-        #expect(simulation.builds(.fifo).map(\.package.pkgbase) == ["glibc", "gcc", "app"])
+        #expect(simulation.builds(.fifo).map { "\($0.package.pkgbase)/\($0.pass)" } == ["glibc/1", "gcc/1", "glibc/2", "gcc/2", "app/1"])
         for queue in Simulation.Queue.allCases {
-            #expect(try simulation.run(workers: 2, queue: queue).makespan == 30, "\(queue)")
+            #expect(try simulation.run(workers: 2, queue: queue).makespan == 40, "\(queue)")
+            #expect(try simulation.run(workers: 1, queue: queue).makespan == 50, "\(queue)")
+            #expect(try simulation.run(workers: 2, queue: queue).builds == 5)
         }
+        let bounds = simulation.bounds
+        #expect(bounds.builds == 5 && bounds.totalWork == 50 && bounds.criticalPath == 40)
+        #expect(bounds.lowerBound(workers: 2) == 40 && bounds.lowerBound(workers: 1) == 50)
     }
 
     @Test func generatedDurationsAreStableAndSpread() {

@@ -11,7 +11,10 @@ enum BuildScript {
             "# Written by pacbuild for one build: dependencies as root, then makepkg as \(builder).",
             "set -u",
         ]
-        if !dependencies.isEmpty {
+        // When every dependency is assumed installed (a bootstrap build whose cycle partner
+        // no repository has yet), pacman has nothing to install, and with no repository
+        // database yet it would fail on "no usable package repositories".
+        if dependencies.count > assumeInstalled.count {
             let assume = assumeInstalled.flatMap { ["--assume-installed", shellQuoted($0)] }.joined(separator: " ")
             lines += [
                 "echo '==> pacbuild: installing dependencies: \(dependencies.joined(separator: " "))'",

@@ -28,25 +28,45 @@ public struct Catchup: Sendable {
 
     /// The plan's builds as the store takes them, in build order.
     ///
-    /// A cycle's members wait only for members before them in the first-pass order, so
-    /// the store, which knows nothing of cycles, can release them one after another.
+    /// A cycle's member is queued twice. Its pass 1 waits for the members before it in
+    /// the first-pass order that it needs (the edges to later members are dropped), so
+    /// the store, which knows nothing of cycles, releases them one after another. Its
+    /// pass 2 waits for pass 1 of every member and follows the cycle's last pass 1 in the
+    /// order. Builds outside the cycle name the member as a plain dependency, which the
+    /// store resolves to its last pass: they wait for pass 2.
     public var plannedBuilds: [PlannedBuild] {
         let byID = Dictionary(uniqueKeysWithValues: plan.entries.map { ($0.id, $0) })
         var cyclePosition: [String: (cycle: Int, position: Int)] = [:]
         for (n, cycle) in plan.cycles.enumerated() {
             for (position, member) in cycle.members.enumerated() { cyclePosition[member] = (n, position) }
         }
-        return plan.buildOrder.compactMap { id -> PlannedBuild? in
-            guard let entry = byID[id], let version = entry.newVersion else { return nil }
-            let needs = entry.needs.filter { need in
-                guard let mine = cyclePosition[id], let theirs = cyclePosition[need], mine.cycle == theirs.cycle else { return true }
-                return theirs.position < mine.position
+        let package = { (entry: PlanEntry) in PackageBaseID(repo: entry.repo, pkgbase: entry.pkgbase) }
+        var remaining = plan.cycles.map { Set($0.members.filter { byID[$0]?.newVersion != nil }) }
+        var secondPasses: [Int: [PlannedBuild]] = [:]
+        let ordered = plan.buildOrder.flatMap { id -> [PlannedBuild] in
+            guard let entry = byID[id], let version = entry.newVersion else { return [] }
+            let cycle = cyclePosition[id]
+            let sameCycle = { (need: String) in cycle != nil && cyclePosition[need]?.cycle == cycle?.cycle }
+            let outside = entry.needs.filter { !sameCycle($0) }.compactMap { byID[$0].map(package) }
+            let earlier = entry.needs.filter { sameCycle($0) && cyclePosition[$0]!.position < cycle!.position }
+            var build = PlannedBuild(package(entry), version: version, arch: arches[entry.repo] ?? "any",
+                                     priority: entry.priority ?? 0, dependencies: outside,
+                                     requiredTags: tags[entry.repo]?.required(for: entry.pkgbase) ?? [],
+                                     firstPassDependencies: earlier.compactMap { byID[$0].map(package) })
+            guard let cycle else { return [build] }
+            let first = build
+            build.pass = 2
+            build.firstPassDependencies = plan.cycles[cycle.cycle].members.compactMap { member in
+                byID[member].flatMap { $0.newVersion == nil ? nil : package($0) }
             }
-            return PlannedBuild(PackageBaseID(repo: entry.repo, pkgbase: entry.pkgbase), version: version,
-                                arch: arches[entry.repo] ?? "any", priority: entry.priority ?? 0,
-                                dependencies: needs.compactMap { byID[$0].map { PackageBaseID(repo: $0.repo, pkgbase: $0.pkgbase) } },
-                                requiredTags: tags[entry.repo]?.required(for: entry.pkgbase) ?? [])
+            secondPasses[cycle.cycle, default: []].append(build)
+            remaining[cycle.cycle].remove(id)
+            // the cycle's last pass 1: every member's pass 2 follows it
+            return remaining[cycle.cycle].isEmpty ? [first] + (secondPasses.removeValue(forKey: cycle.cycle) ?? []) : [first]
         }
+        // a member missing from the build order (a plan not made by the planner) leaves
+        // its cycle's second passes here
+        return ordered + secondPasses.sorted { $0.key < $1.key }.flatMap(\.value)
     }
 
     /// Queues the plan's builds; `dryRun` only says what would be queued.
@@ -56,7 +76,11 @@ public struct Catchup: Sendable {
             var report = CatchupReport(planned: builds)
             for build in builds {
                 let known = try store.builds(of: build.package)
-                if known.contains(where: { $0.version == build.version }) { report.existing.append(build) } else { report.wouldEnqueue.append(build) }
+                if known.contains(where: { $0.version == build.version && $0.pass == build.pass }) {
+                    report.existing.append(build)
+                } else {
+                    report.wouldEnqueue.append(build)
+                }
             }
             let marked = Set(try store.marks().map { "\($0.package)=\($0.version)" })
             report.wouldEnqueue.removeAll { marked.contains("\($0.package)=\($0.version)") }

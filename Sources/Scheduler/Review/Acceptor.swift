@@ -7,7 +7,9 @@ import Repo
 /// recorded when the build was reported, and not older than what the repo holds),
 /// published (pool, database, hooks: ``Publisher``), and only then is the build marked
 /// accepted, so a crash before the mark leaves a build that a re-run of accept (or
-/// ``Recovery``) completes: publishing is idempotent.
+/// ``Recovery``) completes: publishing is idempotent. A cycle member's pass 2 has the
+/// version its accepted pass 1 has; it replaces pass 1's pool file of the same name
+/// (only that one) and its database entry.
 ///
 /// `pacbuild accept` and the waka's auto-accept (`review = "auto"`) both go through here.
 public struct Acceptor: Sendable {
@@ -97,6 +99,7 @@ public struct Acceptor: Sendable {
         }
         var publisher = Publisher(target: PublishTarget(repo))
         publisher.lockTimeout = lockTimeout
+        publisher.replaceable = try earlierPasses(of: build)
         var result = try publisher.publish(packages)
         do {
             try store.accept(id)
@@ -111,6 +114,19 @@ public struct Acceptor: Sendable {
             do { result.unstaged = try stager.reconcile(repo) } catch { result.warnings.append("staging: \(error)") }
         }
         return Outcome(build: try store.build(id), publish: result)
+    }
+
+    /// The sha256 of the packages of the accepted earlier passes of `build`'s version: a
+    /// cycle member's pass 2 replaces its pass 1 in the pool under the same file name.
+    func earlierPasses(of build: BuildRecord) throws -> Set<String> {
+        guard build.pass > 1 else { return [] }
+        let earlier = try store.builds(of: build.package).filter {
+            $0.version == build.version && $0.pass < build.pass && $0.state == .accepted
+        }
+        // recorded at report; a remote waka's packages are known by their upload instead
+        return Set(try earlier.flatMap { pass in
+            try Array(store.artifactChecksums(of: pass.id).values) + store.files(of: pass.id).filter { $0.kind == .package }.map(\.sha256)
+        })
     }
 
     /// `builds` with each one's dependencies among them before it (a superseding version

@@ -23,6 +23,9 @@ public struct BuildReview: Sendable, Codable {
     /// The staging repo the build is published to (`staging = true`), where its
     /// dependents build against it; nil when it is not staged.
     public var stagedIn: String? = nil
+    /// 2 for a dependency cycle member's rebuild against pass 1 of every member: the
+    /// repo then holds pass 1 at the same version, which this build replaces.
+    public var pass: Int = 1
 }
 
 /// One package of a build against the same-named package in the repo.

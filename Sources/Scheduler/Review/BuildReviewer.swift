@@ -36,7 +36,8 @@ public struct BuildReviewer {
             worker: build.worker, durationSeconds: zip(build.startedAt, build.finishedAt).map { $1.timeIntervalSince($0) },
             warnings: build.log.flatMap(Self.warningCount), log: build.log, packages: changes,
             droppedPackages: old.map(\.name).filter { !made.contains($0) }.sorted(), problems: problems,
-            stagedIn: build.stagedAt == nil ? nil : repos[build.package.repo]?.stagingRepository?.name ?? "staging")
+            stagedIn: build.stagedAt == nil ? nil : repos[build.package.repo]?.stagingRepository?.name ?? "staging",
+            pass: build.pass)
     }
 
     /// makepkg's `==> WARNING:` lines in a log file; nil when it cannot be read here.

@@ -42,10 +42,15 @@ public struct Publisher: Sendable {
     public var target: PublishTarget
     /// How long to wait for the repo's lock while another update holds it.
     public var lockTimeout: TimeInterval
+    /// The sha256 of pool files that may be replaced by a different file of the same
+    /// name: a dependency cycle's pass 1 at the version its pass 2 is rebuilt at. Every
+    /// other released file stays as it is.
+    public var replaceable: Set<String>
 
-    public init(target: PublishTarget, lockTimeout: TimeInterval = 300) {
+    public init(target: PublishTarget, lockTimeout: TimeInterval = 300, replaceable: Set<String> = []) {
         self.target = target
         self.lockTimeout = lockTimeout
+        self.replaceable = replaceable
     }
 
     /// - Parameter packages: built package files, each with the sha256 recorded when it
@@ -80,7 +85,9 @@ public struct Publisher: Sendable {
     }
 
     /// Copies a package (and its detached `.sig`) into the pool through a temporary file
-    /// and a rename, so the pool never holds half a package.
+    /// and a rename, so the pool never holds half a package; a file of that name is
+    /// kept when it is the same package, replaced (by the rename) when it is
+    /// ``replaceable``, and refused otherwise.
     func place(_ path: String, sha256: String) throws(SchedulerError) -> String {
         let manager = FileManager.default
         let name = (path as NSString).lastPathComponent
@@ -94,8 +101,10 @@ public struct Publisher: Sendable {
         if manager.fileExists(atPath: destination) {
             let existing: PackageFile
             do { existing = try PackageFile.read(at: destination) } catch { throw .poolConflict(path: destination) }
-            guard existing.checksums.sha256sum == sha256 else { throw .poolConflict(path: destination) }
-            return destination
+            if existing.checksums.sha256sum == sha256 { return destination }
+            guard replaceable.contains(existing.checksums.sha256sum) else { throw .poolConflict(path: destination) }
+            // pass 1's signature does not sign pass 2's package
+            if !manager.fileExists(atPath: path + ".sig") { try? manager.removeItem(atPath: destination + ".sig") }
         }
         for (source, target) in [(path, destination), (path + ".sig", destination + ".sig")] where manager.fileExists(atPath: source) {
             // The pid in the name tells `pacbuild recover` whether the copier is gone.

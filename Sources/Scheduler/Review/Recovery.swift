@@ -52,9 +52,17 @@ public struct Recovery {
         report.staleLocks.append(lock)
     }
 
+    /// A cycle member's pass 2 has the file names of its accepted pass 1, so a name in
+    /// the database proves it published only when the entry's sha256 is the one
+    /// recorded for the build.
     private func finishPublished(_ built: [BuildRecord], _ repo: RepoConfig, into report: inout RecoveryReport) throws {
-        let inDatabase = Set(try Self.entries(repo).map(\.filename))
-        for build in built where !build.artifacts.isEmpty && build.artifacts.allSatisfy({ inDatabase.contains(Self.baseName($0)) }) {
+        let inDatabase = Dictionary(try Self.entries(repo).map { ($0.filename, $0.sha256sum) }, uniquingKeysWith: { a, _ in a })
+        for build in built where !build.artifacts.isEmpty {
+            let recorded = build.pass > 1 ? try store.artifactChecksums(of: build.id) : [:]
+            guard build.artifacts.allSatisfy({ path in
+                guard let entry = inDatabase[Self.baseName(path)] else { return false }
+                return build.pass == 1 || (entry != nil && entry == recorded[path])
+            }) else { continue }
             do {
                 _ = try acceptor.accept(build.id)
                 report.finished.append(build.id)

@@ -29,7 +29,8 @@ public struct RunSummary: Sendable, Codable {
     public static func make(store: any BuildStore, planned: [PlannedBuild]) throws -> RunSummary {
         var summary = RunSummary()
         for plannedBuild in planned {
-            guard let record = try store.builds(of: plannedBuild.package).last(where: { $0.version == plannedBuild.version })
+            let builds = try store.builds(of: plannedBuild.package)
+            guard let record = builds.last(where: { $0.version == plannedBuild.version && $0.pass == plannedBuild.pass })
             else { continue }
             switch record.state {
             case .accepted: summary.accepted.append(Entry(build: record))

@@ -11,9 +11,9 @@ import Graph
 /// the earliest finish of a running build; every build finishing then is reported built
 /// and accepted (which makes its dependents ready); repeat until nothing runs.
 ///
-/// A member of a dependency cycle is built once here, as the store queues it once; the
-/// planner's priority counts it twice (its second pass), so cycles make priorities a
-/// little pessimistic, never the simulation optimistic.
+/// A member of a dependency cycle is built twice here, as catchup queues it: pass 1 in
+/// the cycle's first-pass order, pass 2 once every member's pass 1 is accepted; the
+/// planner's priority counts it twice as well.
 public struct Simulation: Sendable {
     /// The order the queue hands out ready builds in.
     public enum Queue: String, Sendable, CaseIterable {
@@ -42,8 +42,8 @@ public struct Simulation: Sendable {
     public func builds(_ queue: Queue) -> [PlannedBuild] {
         let builds = Catchup(plan: plan, arches: arches).plannedBuilds
         guard queue == .fifo else { return builds }
-        // (wave, plan position, place in its cycle): a cycle's members stay together, at
-        // the first one's position, in first-pass order (each waits for those before it)
+        // (wave, plan position, pass, place in its cycle): a cycle's members stay together,
+        // at the first one's position, pass 1 in first-pass order, then pass 2
         var key: [String: (wave: Int, position: Int, inCycle: Int)] = [:]
         for (n, entry) in plan.entries.enumerated() {
             if let wave = entry.wave { key[entry.id] = (wave, n, 0) }
@@ -54,7 +54,7 @@ public struct Simulation: Sendable {
         }
         return builds.sorted { a, b in
             let (ka, kb) = (key[a.package.description]!, key[b.package.description]!)
-            return (ka.wave, ka.position, ka.inCycle) < (kb.wave, kb.position, kb.inCycle)
+            return (ka.wave, ka.position, a.pass, ka.inCycle) < (kb.wave, kb.position, b.pass, kb.inCycle)
         }.map { build in
             var build = build
             build.priority = 0
@@ -118,13 +118,22 @@ public struct SimulationBounds: Sendable {
     public var totalWork: Double
     public var builds: Int
 
+    /// Each pass of a cycle member is a build of its own; a dependency is on the
+    /// pkgbase's last pass, a first-pass dependency on its pass 1, as the store
+    /// resolves them.
     /// - Complexity: O(builds + edges).
     public init(builds: [PlannedBuild], durations: BuildDurations) {
-        let planned = Set(builds.map(\.package))
-        let dependencies = Dictionary(builds.map { ($0.package, $0.dependencies.filter(planned.contains)) },
-                                      uniquingKeysWith: { a, _ in a })
-        let path = CriticalPath(nodes: builds.map(\.package), successors: { dependencies[$0] ?? [] },
-                                weight: durations.seconds(of:))
+        struct Node: Hashable { var package: PackageBaseID, pass: Int }
+        let last = Dictionary(builds.map { ($0.package, $0.pass) }, uniquingKeysWith: max)
+        let dependencies = Dictionary(builds.map { build in
+            let node = Node(package: build.package, pass: build.pass)
+            let plain = build.dependencies.filter { $0 != build.package }
+                .compactMap { package in last[package].map { Node(package: package, pass: $0) } }
+            let first = build.firstPassDependencies.filter { last[$0] != nil }.map { Node(package: $0, pass: 1) }
+            return (node, (plain + first).filter { $0 != node })
+        }, uniquingKeysWith: { a, _ in a })
+        let path = CriticalPath(nodes: builds.map { Node(package: $0.package, pass: $0.pass) }, successors: { dependencies[$0] ?? [] },
+                                weight: { durations.seconds(of: $0.package) })
         criticalPath = path.length
         totalWork = builds.reduce(0) { $0 + durations.seconds(of: $1.package) }
         self.builds = builds.count

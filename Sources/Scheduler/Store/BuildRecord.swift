@@ -34,6 +34,15 @@ public struct BuildRecord: Sendable, Hashable, Codable {
     /// When it was published to its repo's staging database (`staging = true`), while it
     /// is there: nil once it is accepted, rejected, blocked or cancelled (schema 6).
     public var stagedAt: Date? = nil
+    /// 1, or 2 for the rebuild of a dependency cycle's member against pass 1 of every
+    /// member (schema 9): the build whose packages stay in the repo.
+    public var pass: Int = 1
+
+    /// `ex-a 1.0-1`, with `(pass N of a cycle)` for a cycle member's builds.
+    public var title: String { "\(package.pkgbase) \(version)\(passNote)" }
+
+    /// ` (pass 2 of a cycle)` after a second pass's version, empty for pass 1.
+    public var passNote: String { pass > 1 ? " (pass \(pass) of a cycle)" : "" }
 }
 
 extension BuildState: Codable {

@@ -27,6 +27,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case fileCorrupt(BuildID, name: String, detail: String)
     /// A local file could not be read or written while moving it to or from the store.
     case fileIO(path: String, reason: String)
+    /// A migration that copied a table left a row referring to a build that is gone; the
+    /// migration was rolled back.
+    case brokenReferences(store: String, table: String, rowid: String)
 
     public var description: String {
         switch self {
@@ -60,6 +63,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "build \(id): the stored file \(name) is corrupt: \(detail)"
         case .fileIO(let path, let reason):
             "\(path): \(reason)"
+        case .brokenReferences(let store, let table, let rowid):
+            "\(store): migrating the schema would leave \(table) row \(rowid) referring to a missing build; "
+                + "nothing was changed: run `sqlite3 \(store) 'PRAGMA foreign_key_check'` and remove the rows it lists"
         }
     }
 }

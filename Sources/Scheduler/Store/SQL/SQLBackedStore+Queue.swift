@@ -9,14 +9,15 @@ extension SQLBackedStore {
         try transaction { db in
             var result = EnqueueResult()
             let marks = try markList(db)
+            // a mark names a version: it holds back every pass of it
             let marked = Set(marks.map { VersionKey($0.package, $0.version) })
-            result.markedRejected = builds.filter { marked.contains(VersionKey($0)) }
-            let wanted = builds.filter { !marked.contains(VersionKey($0)) }
+            result.markedRejected = builds.filter { marked.contains(VersionKey($0).anyPass) }
+            let wanted = builds.filter { !marked.contains(VersionKey($0).anyPass) }
             let fresh = try insertNew(wanted, db)
             let ids = fresh.merging(try ids(of: wanted.map(VersionKey.init).filter { fresh[$0] == nil }, db)) { new, _ in new }
             // The same version given twice is created once and `existing` the second time.
             var first = Set<VersionKey>()
-            var batch: [PackageBaseID: BuildID] = [:]
+            var batch = BatchIDs()
             var created: [(build: PlannedBuild, id: BuildID)] = []
             var known: [(build: PlannedBuild, id: BuildID)] = []
             for build in wanted {
@@ -29,24 +30,32 @@ extension SQLBackedStore {
                     result.existing.append(id)
                     known.append((build, id))
                 }
-                batch[build.package] = id
+                batch.add(build, id)
             }
-            // Of two new versions of one pkgbase in a batch, the later is kept.
             result.retagged = try retag(known, db)
-            var keep: [PackageBaseID: BuildID] = [:]
-            for (build, id) in created { keep[build.package] = id }
+            // Of two new versions of one pkgbase in a batch, the later is kept, with every
+            // pass of it (also those queued before: a pass 2 added to a queued pass 1).
+            var keptVersion: [PackageBaseID: String] = [:]
+            for (build, _) in created { keptVersion[build.package] = build.version }
+            var kept: [PackageBaseID: [Int: BuildID]] = [:]
+            for (build, id) in created + known where keptVersion[build.package] == build.version {
+                kept[build.package, default: [:]][build.pass] = id
+            }
             var listed = Set<PackageBaseID>()
             let packages = created.map(\.build.package).filter { listed.insert($0).inserted }
             // A new version takes over the queued dependents of a failed older one, before
             // supersede (as when each build is queued alone) and again after the batch's
             // own edges are in (a new build's edge to the failed version moves too).
-            let replacements = packages.compactMap { package in keep[package].map { (package, $0) } }
+            let replacements = packages.compactMap { package in
+                batch.last[package].map { (package, keptVersion[package] ?? "", $0) }
+            }
             var takenOver = try replaceUnsuccessful(replacements, db)
-            let (superseded, moved) = try supersede(packages.map { ($0, keep[$0]) }, db)
+            let (superseded, moved) = try supersede(packages.map { ($0, kept[$0] ?? [:]) }, db)
             result.superseded = superseded
             for (build, _) in created { try clearOlderMarks(of: build, in: marks, db) }
             try insertEdges(created, batch: batch, db)
             takenOver += try replaceUnsuccessful(replacements, db)
+            takenOver += try moveToLastPass(created, batch: batch, firstPassUsers: created + known, db)
             let waiting = BuildLifecycle(state: .waiting, retryLimit: options.retryLimit)
             let changed = try settle(result.enqueued.map { ($0, waiting) }, db)
             try reevaluate(moved + takenOver + (try dependents(of: changed, db)), db)
@@ -57,25 +66,30 @@ extension SQLBackedStore {
 
     public func supersede(_ package: PackageBaseID, keeping version: String) throws -> [BuildID] {
         try transaction { db in
-            let keep = try ids(of: [VersionKey(package, version)], db).values.first
+            let rows = try db.query("SELECT pass, id FROM builds WHERE repo = $1 AND pkgbase = $2 AND version = $3",
+                                    .text(package.repo), .text(package.pkgbase), .text(version))
+            let keep = Dictionary(rows.compactMap { row in row.buildID(1).map { (Int(row.int(0) ?? 1), $0) } }) { a, _ in a }
             let (superseded, moved) = try supersede([(package, keep)], db)
             try reevaluate(moved, db)
             return superseded
         }
     }
 
-    /// Supersedes the queued, unstarted builds of each package other than the one to
-    /// keep, moving their dependents' edges to it (dropping them when there is nothing to
-    /// keep). Returns the superseded builds, by package in the order given and then
-    /// oldest first, and the dependents whose edges moved, which the caller re-evaluates
-    /// once the kept builds have their own edges.
-    private func supersede(_ packages: [(package: PackageBaseID, keep: BuildID?)],
+    /// Supersedes the queued, unstarted builds of each package other than those to keep
+    /// (every pass of the kept version, by pass), moving their dependents' edges to the
+    /// kept build of the same pass, else the last one (dropping them when there is
+    /// nothing to keep; a dependent outside a cycle that lands on a pass 1 is moved on by
+    /// `moveToLastPass`). Returns
+    /// the superseded builds, by package in the order given and then oldest first, and
+    /// the dependents whose edges moved, which the caller re-evaluates once the kept
+    /// builds have their own edges.
+    private func supersede(_ packages: [(package: PackageBaseID, keep: [Int: BuildID])],
                            _ db: any SQLConnection) throws -> (superseded: [BuildID], moved: [BuildID]) {
         var stale: [BuildRecord] = []
         for chunk in packages.chunked(Self.idsPerStatement) {
             var parameters: [SQLValue] = []
             let values = Self.values(chunk.map { [.text($0.package.repo), .text($0.package.pkgbase)] }, &parameters)
-            let kept = chunk.compactMap(\.keep)
+            let kept = chunk.flatMap(\.keep.values)
             stale += try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE state IN ('waiting', 'ready', 'blocked') "
                                  + "AND (repo, pkgbase) IN (\(values))" + (kept.isEmpty ? "" : " AND id NOT IN (\(Self.list(kept)))")
                                  + " ORDER BY id\(dialect.forUpdate)", parameters)
@@ -84,8 +98,11 @@ extension SQLBackedStore {
         let position = Dictionary(packages.enumerated().map { ($1.package, $0) }) { first, _ in first }
         stale.sort { (position[$0.package] ?? 0, $0.id) < (position[$1.package] ?? 0, $1.id) }
         _ = try applyAll(stale.map { ($0.id, lifecycle(of: $0), .supersede) }, db)
-        let keep = Dictionary(packages.compactMap { entry in entry.keep.map { (entry.package, $0) } }) { first, _ in first }
-        let moves = stale.compactMap { record in keep[record.package].map { (stale: record.id, keep: $0) } }
+        let keep = Dictionary(packages.map { ($0.package, $0.keep) }) { first, _ in first }
+        let moves = stale.compactMap { record -> (stale: BuildID, keep: BuildID)? in
+            guard let passes = keep[record.package], let last = passes.max(by: { $0.key < $1.key }) else { return nil }
+            return (record.id, passes[record.pass] ?? last.value)
+        }
         for chunk in moves.chunked(Self.idsPerStatement) {
             let pairs = chunk.map { "(\($0.stale.rawValue), \($0.keep.rawValue))" }.joined(separator: ", ")
             try db.query("INSERT INTO build_edges (build_id, depends_on) SELECT e.build_id, m.column2 FROM build_edges e "
@@ -103,19 +120,21 @@ extension SQLBackedStore {
     /// fix its blocked dependents wait for: their edges move from the old build to the
     /// new one, so they proceed by themselves once it is accepted (no retry needed). Only
     /// queued dependents move; finished ones keep their history. Returns the dependents
-    /// that moved, for the caller to re-evaluate.
-    private func replaceUnsuccessful(_ packages: [(package: PackageBaseID, new: BuildID)],
+    /// that moved, for the caller to re-evaluate. Builds of the new version itself (a
+    /// failed pass 1 its pass 2 waits for) are not replaced by it.
+    private func replaceUnsuccessful(_ packages: [(package: PackageBaseID, version: String, new: BuildID)],
                                      _ db: any SQLConnection) throws -> [BuildID] {
         var pairs: [(old: BuildID, new: BuildID)] = []
-        let new = Dictionary(packages.map { ($0.package, $0.new) }) { first, _ in first }
+        let new = Dictionary(packages.map { ($0.package, ($0.version, $0.new)) }) { first, _ in first }
         for chunk in packages.chunked(Self.idsPerStatement) {
             var parameters: [SQLValue] = []
             let values = Self.values(chunk.map { [.text($0.package.repo), .text($0.package.pkgbase)] }, &parameters)
-            let rows = try db.query("SELECT id, repo, pkgbase FROM builds WHERE state IN ('failed', 'rejected', 'cancelled') "
+            let rows = try db.query("SELECT id, repo, pkgbase, version FROM builds WHERE state IN ('failed', 'rejected', 'cancelled') "
                                     + "AND (repo, pkgbase) IN (\(values))", parameters)
             for row in rows {
-                guard let old = row.buildID(0), let replacement = new[PackageBaseID(repo: row.string(1), pkgbase: row.string(2))] else { continue }
-                pairs.append((old, replacement))
+                guard let old = row.buildID(0), let replacement = new[PackageBaseID(repo: row.string(1), pkgbase: row.string(2))],
+                      replacement.0 != row.string(3) else { continue }
+                pairs.append((old, replacement.1))
             }
         }
         var moved = Set<BuildID>()
@@ -143,20 +162,27 @@ extension SQLBackedStore {
     }
 }
 
-/// A (package, version) pair: a build's identity in the store, and a mark's.
+/// A (package, version, pass) triple: a build's identity in the store (schema 9); with
+/// pass 1, also a mark's, which holds back every pass of its version (``anyPass``).
 struct VersionKey: Hashable {
     let package: PackageBaseID
     let version: String
+    let pass: Int
 
-    init(_ package: PackageBaseID, _ version: String) {
+    init(_ package: PackageBaseID, _ version: String, pass: Int = 1) {
         self.package = package
         self.version = version
+        self.pass = pass
     }
 
-    init(_ build: PlannedBuild) { self.init(build.package, build.version) }
+    init(_ build: PlannedBuild) { self.init(build.package, build.version, pass: build.pass) }
 
-    /// Reads the key from `repo, pkgbase, version` columns starting at `column`.
+    /// Reads the key from `repo, pkgbase, version, pass` columns starting at `column`.
     init(_ row: SQLRow, at column: Int) {
-        self.init(PackageBaseID(repo: row.string(column), pkgbase: row.string(column + 1)), row.string(column + 2))
+        self.init(PackageBaseID(repo: row.string(column), pkgbase: row.string(column + 1)), row.string(column + 2),
+                  pass: Int(row.int(column + 3) ?? 1))
     }
+
+    /// The key a mark on this version has.
+    var anyPass: VersionKey { VersionKey(package, version) }
 }

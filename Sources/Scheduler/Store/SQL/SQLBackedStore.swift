@@ -64,6 +64,8 @@ extension SQLBackedStore {
             }
             return
         }
+        if let off = dialect.foreignKeysOff { try autocommit { try $0.query(off) } }
+        defer { if let on = dialect.foreignKeysOn { _ = try? autocommit { try $0.query(on) } } }
         try transaction { db in
             if let lock = dialect.migrationLock { try db.query(lock) }
             try db.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
@@ -74,6 +76,9 @@ extension SQLBackedStore {
             for migration in Schema.migrations where migration.version > current && migration.version <= target {
                 for statement in migration.statements(dialect) { try db.query(statement) }
                 try db.query("INSERT INTO schema_version (version) VALUES ($1)", .int(Int64(migration.version)))
+            }
+            if let check = dialect.foreignKeyCheck, let broken = try db.query(check).first {
+                throw StoreError.brokenReferences(store: storeName, table: broken.string(0), rowid: broken.text(1) ?? "?")
             }
         }
     }
@@ -91,7 +96,7 @@ extension SQLBackedStore {
 extension SQLBackedStore {
     static var buildColumns: String {
         "id, repo, pkgbase, version, arch, state, failure_class, blocked_by, priority, attempts, worker, lease_expires, "
-            + "created_at, updated_at, started_at, finished_at, reviewed_at, log_ref, artifacts, reason, required_tags, staged_at"
+            + "created_at, updated_at, started_at, finished_at, reviewed_at, log_ref, artifacts, reason, required_tags, staged_at, pass"
     }
 
     static func record(_ row: SQLRow) throws -> BuildRecord {
@@ -106,7 +111,7 @@ extension SQLBackedStore {
             createdAt: row.time(12) ?? .distantPast, updatedAt: row.time(13) ?? .distantPast,
             startedAt: row.time(14), finishedAt: row.time(15), reviewedAt: row.time(16), log: row.text(17),
             artifacts: row.text(18).map { $0.split(separator: "\n").map(String.init) } ?? [], reason: row.text(19),
-            requiredTags: Self.tags(row.text(20) ?? ""), stagedAt: row.time(21))
+            requiredTags: Self.tags(row.text(20) ?? ""), stagedAt: row.time(21), pass: Int(row.int(22) ?? 1))
     }
 
     /// One build, locked for the rest of the transaction when `forUpdate`.

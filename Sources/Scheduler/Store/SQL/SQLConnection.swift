@@ -36,10 +36,22 @@ struct SQLDialect: Sendable {
     /// backends: PostgreSQL's bytea reads that text form (and stores the bytes);
     /// SQLite keeps the text as given.
     var blobType: String
+    /// Whether `ALTER TABLE ... DROP CONSTRAINT` exists. SQLite's does not: a migration
+    /// that drops a constraint copies the table instead, with foreign keys switched off.
+    var canDropConstraints: Bool
+    /// Switches foreign key enforcement off and on around a migration (outside its
+    /// transaction: SQLite ignores the pragma inside one), and lists the rows whose
+    /// references broke, checked before the migration commits.
+    var foreignKeysOff: String?
+    var foreignKeysOn: String?
+    var foreignKeyCheck: String?
 
     static let sqlite = SQLDialect(serialPrimaryKey: "INTEGER PRIMARY KEY", begin: "BEGIN IMMEDIATE", skipLocked: "", migrationLock: nil,
-                                   forUpdate: "", refreshStatistics: nil, blobType: "BLOB")
+                                   forUpdate: "", refreshStatistics: nil, blobType: "BLOB", canDropConstraints: false,
+                                   foreignKeysOff: "PRAGMA foreign_keys = OFF", foreignKeysOn: "PRAGMA foreign_keys = ON",
+                                   foreignKeyCheck: "PRAGMA foreign_key_check")
     static let postgres = SQLDialect(serialPrimaryKey: "BIGSERIAL PRIMARY KEY", begin: "BEGIN", skipLocked: " FOR UPDATE SKIP LOCKED",
                                      migrationLock: "SELECT pg_advisory_xact_lock(7261001)", forUpdate: " FOR UPDATE",
-                                     refreshStatistics: "ANALYZE builds, build_edges", blobType: "BYTEA")
+                                     refreshStatistics: "ANALYZE builds, build_edges", blobType: "BYTEA", canDropConstraints: true,
+                                     foreignKeysOff: nil, foreignKeysOn: nil, foreignKeyCheck: nil)
 }

@@ -114,5 +114,48 @@ enum Schema {
         Migration(version: 8) { _ in [
             "ALTER TABLE repo_settings ADD COLUMN server TEXT",
         ] },
+        // Version 9: the pass of a build. A member of a dependency cycle is built twice,
+        // pass 1 against what is there and pass 2 against pass 1 of every member, so one
+        // version of a pkgbase has up to two builds: the identity becomes (repo, pkgbase,
+        // version, pass), a unique index `builds_identity`. PostgreSQL drops the old
+        // constraint in place; SQLite cannot, so it copies `builds` into a new table
+        // without it (ids kept, foreign keys switched off around the migration and
+        // checked before it commits: `SQLBackedStore.migrate`).
+        Migration(version: 9) { dialect in
+            let identity = "CREATE UNIQUE INDEX builds_identity ON builds (repo, pkgbase, version, pass)"
+            guard !dialect.canDropConstraints else {
+                return [
+                    "ALTER TABLE builds ADD COLUMN pass INTEGER NOT NULL DEFAULT 1",
+                    "ALTER TABLE builds DROP CONSTRAINT builds_repo_pkgbase_version_key",
+                    identity,
+                ]
+            }
+            // the table as migrations 1, 5 and 6 left it, written out again (not shared with
+            // migration 1: a released migration never changes), plus pass
+            let columns = "id, repo, pkgbase, version, arch, state, failure_class, blocked_by, priority, attempts, worker, "
+                + "lease_expires, created_at, updated_at, started_at, finished_at, reviewed_at, log_ref, artifacts, reason, "
+                + "required_tags, staged_at"
+            return [
+                """
+                CREATE TABLE builds_v9 (
+                    id \(dialect.serialPrimaryKey),
+                    repo TEXT NOT NULL, pkgbase TEXT NOT NULL, version TEXT NOT NULL, arch TEXT NOT NULL,
+                    state TEXT NOT NULL, failure_class TEXT, blocked_by BIGINT,
+                    priority DOUBLE PRECISION NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+                    worker TEXT, lease_expires BIGINT,
+                    created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                    started_at BIGINT, finished_at BIGINT, reviewed_at BIGINT,
+                    log_ref TEXT, artifacts TEXT, reason TEXT,
+                    required_tags TEXT NOT NULL DEFAULT '', staged_at BIGINT, pass INTEGER NOT NULL DEFAULT 1)
+                """,
+                "INSERT INTO builds_v9 (\(columns)) SELECT \(columns) FROM builds",
+                "DROP TABLE builds",
+                "ALTER TABLE builds_v9 RENAME TO builds",
+                "CREATE INDEX builds_claim ON builds (state, priority DESC, id)",
+                "CREATE INDEX builds_lease ON builds (state, lease_expires)",
+                "CREATE INDEX builds_package ON builds (repo, pkgbase)",
+                identity,
+            ]
+        },
     ]
 }
