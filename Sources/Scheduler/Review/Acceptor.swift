@@ -76,14 +76,9 @@ public struct Acceptor: Sendable {
             throw SchedulerError.dependencyNotAccepted(id: id.description,
                                                        dependency: "\(dependency.id) \(dependency.package) \(dependency.version)")
         }
-        let files = try localArtifacts(build)
-        guard !files.isEmpty else { throw SchedulerError.noArtifacts(id: id.description) }
-        let recorded = try store.artifactChecksums(of: id)
+        let packages = try BuildPackages.withChecksums(of: build, store: store, localArtifacts: localArtifacts)
         let present = try Self.versionsInRepo(repo)
-        var packages: [(path: String, sha256: String?)] = []
-        for (index, file) in files.enumerated() {
-            // checksums are keyed by the path the waka reported; a fetched copy is at the same index
-            let reported = build.artifacts.indices.contains(index) ? build.artifacts[index] : file
+        for file in packages.map(\.path) {
             let info: PackageFile
             do { info = try PackageFile.read(at: file) } catch { throw SchedulerError.repo(error) }
             let version = info.info.version?.description ?? "?"
@@ -95,7 +90,6 @@ public struct Acceptor: Sendable {
             if let name = info.info.name, let old = present[name], Version.compare(old, version) > 0 {
                 throw SchedulerError.olderThanRepo(file: file, present: "\(name) \(old)")
             }
-            packages.append((file, recorded[reported] ?? recorded[file]))
         }
         var publisher = Publisher(target: PublishTarget(repo))
         publisher.lockTimeout = lockTimeout

@@ -29,12 +29,7 @@ public struct Stager: Sendable {
         guard let repo = repos[build.package.repo], let target = repo.stagingTarget else { return nil }
         guard build.state == .built else { throw SchedulerError.notAcceptable(id: id.description, state: build.state.name.rawValue) }
         _ = try reconcile(repo)
-        let files = try localArtifacts(build)
-        guard !files.isEmpty else { throw SchedulerError.noArtifacts(id: id.description) }
-        let recorded = try store.artifactChecksums(of: id)
-        let packages = files.enumerated().map { index, file in
-            (path: file, sha256: recorded[build.artifacts.indices.contains(index) ? build.artifacts[index] : file] ?? recorded[file])
-        }
+        let packages = try BuildPackages.withChecksums(of: build, store: store, localArtifacts: localArtifacts)
         try removeReplacedPoolFiles(packages, pool: target.pool)
         let result = try Publisher(target: target, lockTimeout: lockTimeout).publish(packages)
         try store.stage(id)
