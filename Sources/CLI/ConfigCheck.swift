@@ -33,7 +33,7 @@ extension Pacbuild {
                 store: \(storeText(global.store, loaded))
                 sandbox: \(global.sandbox.rawValue) (build root '\(global.buildRoot)')
                 workers: \(workers.jobs) job(s) as '\(workers.name)', lease \(workers.leaseSeconds) s, \
-                heartbeat \(workers.heartbeatSeconds) s, \(workers.maxAttempts) attempt(s)
+                heartbeat \(workers.heartbeatSeconds) s, \(workers.maxAttempts) attempt(s), package caches up to \(workers.cacheMaxMB) MB
                 repos: \(loaded.repos.count)
 
                 """

@@ -146,6 +146,7 @@ enum RunJSON {
             case .expired(let expired):
                 self.init(event: "expired")
                 ids = expired
+            case .cachePruned: self.init(event: "cache-pruned", message: WakaEventText.line(wakaEvent))
             case .storeError(let message): self.init(event: "store-error", message: message)
             case .stopping(let grace): self.init(event: "stopping", message: "grace \(Int(grace)) s")
             }

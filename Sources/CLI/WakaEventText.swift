@@ -30,6 +30,8 @@ enum WakaEventText {
             return "gave back \(name(build)) unfinished"
         case .expired(let ids):
             return "leases expired: \(ids.map(\.description).joined(separator: " ")) (back to ready)"
+        case .cachePruned(let files, let bytes, let kept):
+            return "package caches pruned: \(files) least recently used file(s), \(bytes >> 20) MiB; \(kept >> 20) MiB kept"
         case .storeError(let message):
             return "store error (retrying): \(message)"
         case .stopping(let grace):

@@ -24,6 +24,13 @@ struct ServerPackages: Sendable {
         case served(name: String, server: String)
     }
 
+    /// A package pacman chose from a served repo.
+    struct Chosen: Sendable {
+        var repo: String
+        var name: String
+        var filename: String
+    }
+
     let stateDirectory: String
 
     /// `STATE/cache/server-packages/`: package files pacman downloaded, shared by builds.
@@ -90,22 +97,24 @@ struct ServerPackages: Sendable {
     /// `assumed` are the build's dependencies no repo provides, taken as the build
     /// root's, as the sandbox's pacman is told.
     private func closure(_ targets: [String], assuming assumed: [String], from served: Set<String>, _ pacman: ServerPacman,
-                         servers: String) throws(SchedulerError) -> [(repo: String, name: String)] {
+                         servers: String) throws(SchedulerError) -> [Chosen] {
         guard !targets.isEmpty else { return [] }
-        let print = try pacman.run(["-Sp", "--print-format", "%r %n"] + assumed.flatMap { ["--assume-installed", $0] } + ["--"] + targets)
+        let print = try pacman.run(["-Sp", "--print-format", "%r %n %f"] + assumed.flatMap { ["--assume-installed", $0] } + ["--"] + targets)
         guard print.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(print)) }
         return print.output.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ").map(String.init)
-            guard fields.count == 2, served.contains(fields[0]) else { return nil }
-            return (fields[0], fields[1])
+            guard fields.count == 3, served.contains(fields[0]) else { return nil }
+            return Chosen(repo: fields[0], name: fields[1], filename: fields[2])
         }
     }
 
     /// `pacman -Sw` of exactly these packages (their dependencies were resolved already)
     /// into the shared cache, one waka slot at a time. pacman checks each file against
     /// the database's checksum and, asked with `--noconfirm`, deletes a damaged cached
-    /// copy, so one retry fetches it anew.
-    private func download(_ packages: [(repo: String, name: String)], _ pacman: ServerPacman,
+    /// copy, so one retry fetches it anew. The files are touched under the same lock,
+    /// which ``CachePruner`` takes too, so a cached file pacman kept is not pruned
+    /// before the build links it.
+    private func download(_ packages: [Chosen], _ pacman: ServerPacman,
                           servers: String) throws(SchedulerError) {
         let lock = open(cacheDirectory + "/.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         defer { if lock >= 0 { close(lock) } }
@@ -114,6 +123,7 @@ struct ServerPackages: Sendable {
         var attempt = try pacman.run(arguments)
         if attempt.status != 0 { attempt = try pacman.run(arguments) }
         guard attempt.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(attempt)) }
+        for package in packages { CachePruner.touch(cacheDirectory + "/" + package.filename) }
     }
 
     /// Repo `name`'s downloaded packages as a local repository written by our

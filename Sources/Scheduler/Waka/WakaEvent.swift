@@ -24,6 +24,9 @@ public enum WakaEvent: Sendable {
     case gaveBack(BuildRecord, slot: Int)
     /// Other wakas' builds whose leases ran out, back to `ready` (or failed as lost).
     case expired([BuildID])
+    /// The package caches were over `[workers] cache_max_mb`: `files` least recently
+    /// used ones (`bytes` together) were deleted; `kept` bytes remain.
+    case cachePruned(files: Int, bytes: Int64, kept: Int64)
     /// A store call failed; the waka goes on and tries again.
     case storeError(String)
     /// A stop was asked for: no more claims; running builds get `graceSeconds`.
