@@ -11,6 +11,9 @@ enum WakaEventText {
         case .repositoriesMissing(let names):
             return "no database of \(names.joined(separator: ", ")) on this machine (yet): builds install packages of these repos "
                 + "only from their own dependency builds (the store's uploads, or this machine's artifacts)"
+        case .repositoriesUnpublished(let names):
+            return "no database of \(names.joined(separator: ", ")) at its server yet (not published): builds leave it out "
+                + "until its first publish"
         case .claimed(let build, let slot):
             return "building \(name(build)) (slot \(slot))"
         case .finished(let build, _):

@@ -39,18 +39,39 @@ struct ServerPackages: Sendable {
     /// `-Sy` fetches one again only when the server has a newer one.
     var syncCache: String { stateDirectory + "/cache/server-sync" }
 
+    /// What a build gets: its repositories, and the served repos left out because their
+    /// server has no database yet (not published before).
+    struct Prepared: Sendable, Equatable {
+        var repositories: [LocalRepository]
+        var unpublished: [String] = []
+    }
+
     /// The repositories the sandbox gets, in the same order: local ones as given, each
     /// served one as `WORK/server/NAME/NAME.db.tar.gz` holding the packages of `dependencies`'
-    /// closure pacman takes from it (left out when none).
-    func repositories(_ sources: [Source], dependencies: [String], arch: String, work: String) throws(SchedulerError) -> [LocalRepository] {
-        let served = sources.compactMap { if case .served(let name, let server) = $0 { (name, server) } else { nil } }
-        guard !served.isEmpty, !dependencies.isEmpty else { return sources.compactMap(\.local) }
-        let servedAt = served.map { "\($0.0) at \(RepoServer.expanded($0.1, repo: $0.0, arch: arch))" }.joined(separator: ", ")
-        let pacman = try ServerPacman(directory: work + "/server", cacheDirectory: cacheDirectory, arch: arch,
+    /// closure pacman takes from it (left out when none). A served repo whose server has
+    /// no database yet (a repo is empty before its first accept) is left out as a
+    /// missing local database is; any other failure to fetch a database is an error.
+    func repositories(_ sources: [Source], dependencies: [String], arch: String, work: String) throws(SchedulerError) -> Prepared {
+        var sources = sources
+        var unpublished: [String] = []
+        var pacman: ServerPacman
+        var served: [(String, String)]
+        var servedAt: String
+        while true {
+            served = sources.compactMap { if case .served(let name, let server) = $0 { (name, server) } else { nil } }
+            guard !served.isEmpty, !dependencies.isEmpty else { return Prepared(repositories: sources.compactMap(\.local), unpublished: unpublished) }
+            servedAt = served.map { "\($0.0) at \(RepoServer.expanded($0.1, repo: $0.0, arch: arch))" }.joined(separator: ", ")
+            pacman = try ServerPacman(directory: work + "/server", cacheDirectory: cacheDirectory, arch: arch,
                                       sections: try sections(sources, directory: work + "/server/local"))
-        try seedSyncDatabases(served.map(\.0), pacman)
-        let sync = try pacman.run(["-Sy"])
-        guard sync.status == 0 else { throw .serverUnavailable(servers: servedAt, pacman: ServerPacman.complaint(sync)) }
+            try seedSyncDatabases(served.map(\.0), pacman)
+            let sync = try pacman.run(["-Sy"])
+            if sync.status == 0 { break }
+            // pacman stops at a failed database, so one run may name one of several.
+            let missing = served.map(\.0).filter { ServerPacman.notPublished($0, sync) }
+            guard !missing.isEmpty else { throw .serverUnavailable(servers: servedAt, pacman: ServerPacman.complaint(sync)) }
+            unpublished += missing
+            sources.removeAll { missing.contains($0.name) }
+        }
         try keepSyncDatabases(served.map(\.0), pacman)
         let databases = sources.map { source in pacman.syncDatabase(source.name) }.filter { FileManager.default.fileExists(atPath: $0) }
         let targets: [String], assumed: [String]
@@ -61,7 +82,7 @@ struct ServerPackages: Sendable {
             throw .io(path: pacman.dbPath, reason: "cannot read the fetched databases: \(error)")
         }
         let chosen = try closure(targets, assuming: assumed, from: Set(served.map(\.0)), pacman, servers: servedAt)
-        guard !chosen.isEmpty else { return sources.compactMap(\.local) }
+        guard !chosen.isEmpty else { return Prepared(repositories: sources.compactMap(\.local), unpublished: unpublished) }
         try download(chosen, pacman, servers: servedAt)
         var result: [LocalRepository] = []
         for source in sources {
@@ -72,7 +93,7 @@ struct ServerPackages: Sendable {
                 if !names.isEmpty { result.append(try serve(name, names, pacman, directory: work + "/server/" + name)) }
             }
         }
-        return result
+        return Prepared(repositories: result, unpublished: unpublished)
     }
 
     /// The throw-away pacman.conf's sections: a local repository's database linked as

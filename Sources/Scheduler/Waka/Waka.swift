@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import Synchronization
 
 /// The build daemon: `slots` threads that each claim the highest-priority ready build
 /// of the waka's arches, run it (``BuildRunner``) and claim again, and a heartbeat
@@ -19,6 +20,8 @@ public final class Waka: Sendable {
     private let events: @Sendable (WakaEvent) -> Void
     private let control = WakaControl()
     private let publishLock = NSLock()
+    /// Served repos already reported as not published yet (said once each).
+    private let unpublished = Mutex<Set<String>>([])
     /// One pruning at a time; a slot that finds another pruning skips it.
     private let pruneLock = NSLock()
 
@@ -68,7 +71,7 @@ public final class Waka: Sendable {
 
     private func slotLoop(_ slot: Int) {
         let runner = BuildRunner(configuration: configuration, store: store, root: root, worker: settings.name,
-                                 publishLock: publishLock)
+                                 publishLock: publishLock, unpublished: { self.sayUnpublished($0) })
         while !control.isDone {
             control.enter()
             do {
@@ -107,6 +110,12 @@ public final class Waka: Sendable {
                 events(.acceptFailed(record, reason: "\(error)"))
             }
         }
+    }
+
+    /// Says once per repo that its server has no database yet.
+    private func sayUnpublished(_ names: [String]) {
+        let new = unpublished.withLock { said in names.filter { said.insert($0).inserted } }
+        if !new.isEmpty { events(.repositoriesUnpublished(new)) }
     }
 
     /// Keeps the package caches under `cacheMaxBytes` (``CachePruner``: least recently

@@ -8,6 +8,9 @@ public enum WakaEvent: Sendable {
     /// their first publish): builds leave them out of pacman.conf and install what
     /// their dependency builds made from the store instead. Said once, at start.
     case repositoriesMissing([String])
+    /// Repos with a `server` that has no database yet (not published before): builds
+    /// leave them out of pacman.conf, as a missing local database. Said once per repo.
+    case repositoriesUnpublished([String])
     case claimed(BuildRecord, slot: Int)
     /// Reported: the record is `built` or `failed`.
     case finished(BuildRecord, slot: Int)
