@@ -42,6 +42,13 @@ extension Pacbuild {
                 repo.dependsOn.isEmpty ? "-" : repo.dependsOn.joined(separator: ","), repo.review.rawValue,
             ] }
             if !rows.isEmpty { text += table(header: ["NAME", "ARCH", "ABS", "DEPENDS_ON", "REVIEW"], rows: rows) }
+            for repo in loaded.repos {
+                let details = [repo.server.map { "server \($0)" }, repo.stagingDb.map { "staging_db \(loaded.display($0))" },
+                               repo.tags.repo.isEmpty ? nil : "tags \(repo.tags.repo.joined(separator: ", "))",
+                               repo.tags.packages.isEmpty ? nil : "package_tags " + repo.tags.packages.sorted { $0.key < $1.key }
+                                   .map { "\($0.key) = \($0.value.joined(separator: ", "))" }.joined(separator: ", ")].compactMap { $0 }
+                if !details.isEmpty { text += "  \(repo.name): \(details.joined(separator: "; "))\n" }
+            }
             return text
         }
 
