@@ -20,8 +20,10 @@ extension Pacbuild {
 
         func run() throws {
             let loaded = try loadValidConfiguration(config)
-            let builds = try loaded.openStore(url: store.url).builds(state: .built, repo: repo, limit: nil).sorted { $0.id < $1.id }
-            var reviewer = BuildReviewer(repos: loaded.repos)
+            let buildStore = try loaded.openStore(url: store.url)
+            let builds = try buildStore.builds(state: .built, repo: repo, limit: nil).sorted { $0.id < $1.id }
+            var reviewer = BuildReviewer(repos: loaded.repos,
+                                         logs: BuildLogs(store: buildStore, stateDirectory: loaded.global.stateDir))
             let reviews = builds.map { reviewer.review($0) }
             if json { print(try jsonText(reviews)); return }
             if reviews.isEmpty { print("no builds await review"); return }

@@ -33,7 +33,7 @@ extension Pacbuild {
                 store: \(storeText(global.store, loaded))
                 sandbox: \(global.sandbox.rawValue) (build root '\(global.buildRoot)')
                 workers: \(workers.jobs) job(s) as '\(workers.name)', lease \(workers.leaseSeconds) s, \
-                heartbeat \(workers.heartbeatSeconds) s, \(workers.maxAttempts) attempt(s)
+                heartbeat \(workers.heartbeatSeconds) s, \(workers.maxAttempts) attempt(s), package caches up to \(workers.cacheMaxMB) MB
                 repos: \(loaded.repos.count)
 
                 """
@@ -42,6 +42,13 @@ extension Pacbuild {
                 repo.dependsOn.isEmpty ? "-" : repo.dependsOn.joined(separator: ","), repo.review.rawValue,
             ] }
             if !rows.isEmpty { text += table(header: ["NAME", "ARCH", "ABS", "DEPENDS_ON", "REVIEW"], rows: rows) }
+            for repo in loaded.repos {
+                let details = [repo.server.map { "server \($0)" }, repo.stagingDb.map { "staging_db \(loaded.display($0))" },
+                               repo.tags.repo.isEmpty ? nil : "tags \(repo.tags.repo.joined(separator: ", "))",
+                               repo.tags.packages.isEmpty ? nil : "package_tags " + repo.tags.packages.sorted { $0.key < $1.key }
+                                   .map { "\($0.key) = \($0.value.joined(separator: ", "))" }.joined(separator: ", ")].compactMap { $0 }
+                if !details.isEmpty { text += "  \(repo.name): \(details.joined(separator: "; "))\n" }
+            }
             return text
         }
 

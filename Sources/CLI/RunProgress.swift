@@ -136,6 +136,7 @@ enum RunJSON {
                 worker = info
                 ids = returned
             case .repositoriesMissing(let names): self.init(event: "repositories-missing", message: names.joined(separator: " "))
+            case .repositoriesUnpublished(let names): self.init(event: "repositories-unpublished", message: names.joined(separator: " "))
             case .claimed(let build, let slot): self.init(event: "claimed", build: build, slot: slot)
             case .finished(let build, let slot): self.init(event: build.state.failureClass == nil ? "built" : "failed", build: build, slot: slot)
             case .staged(let build): self.init(event: "staged", build: build)
@@ -146,6 +147,7 @@ enum RunJSON {
             case .expired(let expired):
                 self.init(event: "expired")
                 ids = expired
+            case .cachePruned: self.init(event: "cache-pruned", message: WakaEventText.line(wakaEvent))
             case .storeError(let message): self.init(event: "store-error", message: message)
             case .stopping(let grace): self.init(event: "stopping", message: "grace \(Int(grace)) s")
             }

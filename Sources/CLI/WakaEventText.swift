@@ -11,6 +11,9 @@ enum WakaEventText {
         case .repositoriesMissing(let names):
             return "no database of \(names.joined(separator: ", ")) on this machine (yet): builds install packages of these repos "
                 + "only from their own dependency builds (the store's uploads, or this machine's artifacts)"
+        case .repositoriesUnpublished(let names):
+            return "no database of \(names.joined(separator: ", ")) at its server yet (not published): builds leave it out "
+                + "until its first publish"
         case .claimed(let build, let slot):
             return "building \(name(build)) (slot \(slot))"
         case .finished(let build, _):
@@ -30,6 +33,8 @@ enum WakaEventText {
             return "gave back \(name(build)) unfinished"
         case .expired(let ids):
             return "leases expired: \(ids.map(\.description).joined(separator: " ")) (back to ready)"
+        case .cachePruned(let files, let bytes, let kept):
+            return "package caches pruned: \(files) least recently used file(s), \(bytes >> 20) MiB; \(kept >> 20) MiB kept"
         case .storeError(let message):
             return "store error (retrying): \(message)"
         case .stopping(let grace):

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Graph
 import Repo
 import Sandbox
@@ -25,7 +26,7 @@ struct ServerDependencyTests {
         // The master: builds ex-tinysh and publishes it to the served directory.
         let master = try Self.waka(state: scratch + "/master", root: root, server: nil)
         let tinysh = try Self.build("ex-tinysh", version: "0.9.3-1", from: abs + "/ex-tinysh", on: master)
-        #expect(tinysh.state == .built, "\(tinysh.reason ?? "")")
+        #expect(tinysh.state == .built, "\(tinysh.reason ?? "") \(tinysh.log.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "")")
         let served = scratch + "/srv/current/i586"
         try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
         for artifact in tinysh.artifacts { try FileManager.default.copyItem(atPath: artifact, toPath: served + "/" + (artifact as NSString).lastPathComponent) }
@@ -63,11 +64,52 @@ struct ServerDependencyTests {
         #expect(missing.log == nil, "no sandbox ran")
     }
 
+    /// A repo is empty before its first accept: a server with no database of it yet is
+    /// left out of the build like a missing local database, and said so, instead of
+    /// failing the build as an unreachable server. Here `current` (nothing published)
+    /// depends on `tiny`, which its server has, and the build needs `tiny-libc` from it.
+    @Test(.timeLimit(.minutes(5)))
+    func aServedRepoWithNoDatabaseYetIsLeftOut() throws {
+        let root = try RunFixture.buildRoot()
+        let scratch = RunFixture.testState + "/tests/unpublished-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try FileManager.default.createDirectory(atPath: scratch + "/srv/current/i586", withIntermediateDirectories: true)
+        let tiny = scratch + "/srv/tiny/i586", libc = "tiny-libc-2.0-1-any.pkg.tar.zst"
+        try FileManager.default.createDirectory(atPath: tiny, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: RunFixture.packageRoot + "/../shared/corpus/dbs/tiny/zst/" + libc, toPath: tiny + "/" + libc)
+        #expect(try DatabaseWriter(path: tiny + "/tiny.db.tar.gz").add([tiny + "/" + libc]).failures.isEmpty)
+        let server = "file://\(scratch)/srv/$repo/$arch"
+        let remote = try Self.waka(state: scratch + "/remote", root: root, settings: [
+            RepoSettings(repo: "current", arch: "i586", sandbox: .namespace, dependsOn: ["tiny"], server: server),
+            RepoSettings(repo: "tiny", arch: "i586", sandbox: .namespace, server: server)])
+        let said = Mutex<[[String]]>([])
+        var runner = remote.runner
+        runner.unpublished = { names in said.withLock { $0.append(names) } }
+
+        let edited = scratch + "/edited/ex-tinysh"
+        try FileManager.default.createDirectory(atPath: scratch + "/edited", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: RunFixture.packageRoot + "/examples/abs/current/ex-tinysh", toPath: edited)
+        let pkgbuild = try String(contentsOfFile: edited + "/PKGBUILD", encoding: .utf8)
+        try pkgbuild.replacingOccurrences(of: "\narch=", with: "\ndepends=('tiny-libc')\narch=")
+            .write(toFile: edited + "/PKGBUILD", atomically: true, encoding: .utf8)
+        let tinysh = try Self.build("ex-tinysh", version: "0.9.3-1", from: edited, on: (runner, remote.state))
+        let log = tinysh.log.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+        #expect(tinysh.state == .built, "\(tinysh.reason ?? "") \(log)")
+        #expect(said.withLock { $0 } == [["current"]])
+        #expect(log.contains("tiny-libc-2.0-1"), "installed from tiny's server: \(log)")
+
+        // A dependency only `current` could give fails as a missing one, not as a server down.
+        let buildtool = try Self.build("ex-buildtool", version: "3.1-1", from: RunFixture.packageRoot + "/examples/abs/current/ex-buildtool",
+                                       on: (runner, remote.state), store: "second")
+        #expect(buildtool.state.failureClass == .dependencies, "\(buildtool.reason ?? "")")
+    }
+
     /// A config-less waka's configuration and runner over a fresh SQLite store in `state`,
     /// with `current` recorded as the master's catchup would.
-    static func waka(state: String, root: BuildRoot, server: String?) throws -> (runner: BuildRunner, state: String) {
+    static func waka(state: String, root: BuildRoot, server: String? = nil,
+                     settings: [RepoSettings]? = nil) throws -> (runner: BuildRunner, state: String) {
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        let settings = [RepoSettings(repo: "current", arch: "i586", sandbox: .namespace, server: server)]
+        let settings = settings ?? [RepoSettings(repo: "current", arch: "i586", sandbox: .namespace, server: server)]
         let configuration = try Configuration.remote(storeURL: "sqlite:\(state)/unused.sqlite", settings: settings,
                                                      stateDirectory: state, buildRoot: root.directory)
         let store = try Store.open(url: "sqlite:\(state)/pacbuild.sqlite")
@@ -78,8 +120,9 @@ struct ServerDependencyTests {
     static func build(_ pkgbase: String, version: String, from directory: String, on waka: (runner: BuildRunner, state: String),
                       store name: String? = nil) throws -> BuildRecord {
         let store = try name.map { try Store.open(url: "sqlite:\(waka.state)/\($0).sqlite") } ?? waka.runner.store
-        let runner = BuildRunner(configuration: waka.runner.configuration, store: store, root: waka.runner.root, worker: "remote",
-                                 publishLock: waka.runner.publishLock)
+        var runner = waka.runner
+        runner = BuildRunner(configuration: runner.configuration, store: store, root: runner.root, worker: "remote",
+                             publishLock: runner.publishLock, unpublished: runner.unpublished)
         let id = try #require(try store.enqueue([PlannedBuild(PackageBaseID(repo: "current", pkgbase: pkgbase), version: version)])
             .enqueued.first)
         try store.putSource(id, directory: directory)

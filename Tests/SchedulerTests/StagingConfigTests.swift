@@ -37,4 +37,24 @@ import Testing
         ])
         #expect(config.repo(named: "d")?.stagingRepository?.name == "d-testing")
     }
+
+    /// A staging repo's name is a pacman section like a repo's: it must not be taken.
+    @Test func stagingRepoNamesThatCollideAreErrors() throws {
+        let fixture = try ConfigFixture()
+        defer { fixture.remove() }
+        try fixture.writeRepo("core", file: "a-core", extra: "staging = true")
+        try fixture.writeRepo("core-staging", file: "b-taken")
+        try fixture.writeRepo("extra", file: "c-extra", extra: "staging = true\nstaging_db = \"repo/s/x.db.tar.gz\"")
+        try fixture.writeRepo("more", file: "d-more", extra: "staging = true\nstaging_db = \"repo/t/x.db.tar.gz\"")
+        try fixture.writeRepo("other", file: "e-other", extra: "depends_on = [\"more\"]")
+        let config = fixture.load()
+        #expect(config.messages == [
+            "repos.d/a-core.toml:5: key 'staging': expected a staging repo name no other repo has, "
+                + "found 'core-staging', the name of the repo in repos.d/b-taken.toml",
+            "repos.d/d-more.toml:6: key 'staging_db': expected a staging repo name no other repo has, "
+                + "found 'x', the staging repo of extra in repos.d/c-extra.toml",
+            "repos.d/e-other.toml:5: key 'depends_on': repo 'more' is not loaded because its own configuration has errors",
+        ])
+        #expect(config.repos.map(\.name) == ["core-staging", "extra"])
+    }
 }

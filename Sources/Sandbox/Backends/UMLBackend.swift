@@ -22,6 +22,7 @@ public struct UMLBackend: SandboxBackend {
             throw .toolMissing(tool: kernel, package: "user-mode-linux")
         }
         guard !job.command.isEmpty else { throw .invalidJob("no command") }
+        try HostCommand.require("unshare", package: "util-linux")
         let image = try UMLImage.ensure(job.root)
         try makeDirectory(umlDirectory)
         let scratch = try makeScratchDirectory(in: job.scratchParent, prefix: "pacbuild-uml")
@@ -35,7 +36,13 @@ public struct UMLBackend: SandboxBackend {
         }
         defer { unlink(commandFile); unlink(statusFile) }
         let console = job.interactive ? "con0=fd:0,fd:1" : "con0=null,fd:1"
-        let arguments = [kernel, "mem=\(job.memory)", "ubd0=\(scratch)/build.cow,\(image)", "root=/dev/ubda", "rw",
+        // A waka killed outright (SIGKILL, OOM) must not leave its machine running on
+        // behind the lease another waka takes over. pdeathsig on `linux` alone is not
+        // enough: killing it leaves its helper processes (ubd, sigio) behind. So the
+        // kernel runs as PID 1 of a PID namespace of its own: setpriv makes unshare die
+        // with the thread that started it, --kill-child kills the kernel then, and the
+        // kernel's death takes every process of the namespace with it.
+        let arguments = ["setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--fork", "--kill-child", kernel, "mem=\(job.memory)", "ubd0=\(scratch)/build.cow,\(image)", "root=/dev/ubda", "rw",
                          "init=\(UMLInit.path)", "hostfs=\(job.jobDirectory)", "con=null", console, "quiet",
                          "uml_dir=\(umlDirectory)", "umid=\((scratch as NSString).lastPathComponent)"]
         var outcome = try execute(Launch(arguments: arguments, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": scratch],
@@ -49,13 +56,16 @@ public struct UMLBackend: SandboxBackend {
     /// Makes (or refreshes) the root's ext4 image now, instead of on the first build.
     public static func makeImage(for root: BuildRoot) throws(SandboxError) -> String { try UMLImage.ensure(root) }
 
-    /// SIGTERM to UML's main process, which shuts the machine down and takes its
-    /// helpers with it (SIGKILL would leave them behind); the group only if it hangs.
+    /// SIGTERM to UML's main process (the child of `unshare`), which shuts the machine
+    /// down and takes its helpers with it; SIGKILL to it if it hangs (it is its PID
+    /// namespace's init, so its helpers die with it; it runs in a session of its own,
+    /// which a signal to `unshare`'s group would miss), and to that group last.
     static func stop(grace: Duration = .seconds(10)) -> Termination {
         Termination { pid in
-            kill(pid, SIGTERM)
+            let kernels = childProcesses(of: pid)
+            kernels.forEach { kill($0, SIGTERM) }
             if waitForExit(pid, within: grace) { return }
-            kill(-pid, SIGTERM)
+            kernels.forEach { kill($0, SIGKILL) }
             if waitForExit(pid, within: grace) { return }
             kill(-pid, SIGKILL)
         }

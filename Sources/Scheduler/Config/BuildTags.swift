@@ -20,10 +20,10 @@ public struct BuildTags: Sendable, Equatable {
     /// Sorted and each once: the form the store keeps and compares.
     public static func normalized(_ tags: [String]) -> [String] { Array(Set(tags)).sorted() }
 
-    static let rule = "letters, digits, '-', '_' or '.'"
+    public static let rule = "letters, digits, '-', '_' or '.'"
 
     /// A tag the store can keep in its comma-joined column and a waka can name.
-    static func valid(_ tag: String) -> Bool {
+    public static func valid(_ tag: String) -> Bool {
         !tag.isEmpty && tag.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 }

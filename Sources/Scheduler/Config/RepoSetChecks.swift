@@ -11,6 +11,7 @@ enum RepoSetChecks {
         let known = parsed.compactMap(\.name).filter { owners[$0] != nil }.uniqued()
         rejectUnknownDependencies(&parsed, known: known)
         rejectCycles(&parsed, owners: owners)
+        rejectStagingCollisions(&parsed, owners: owners)
         rejectDependentsOfBroken(&parsed, known: known)
     }
 
@@ -55,6 +56,29 @@ enum RepoSetChecks {
             let first = names.first { members.contains($0) }!
             parsed[owners[first]!].reject("depends_on", .repoCycle(walkCycle(from: first, within: members, successors: successors)))
             for member in component { parsed[owners[member]!].repo = nil }
+        }
+    }
+
+    /// A staging repo's name (`NAME-staging`, its pacman section) must not be another
+    /// repo's name or another staging repo's: a sandbox's pacman.conf would list one
+    /// section twice. The repo that stages under it is dropped (the later one of two
+    /// staging repos), reported at its `staging_db` (else `staging`) line.
+    private static func rejectStagingCollisions(_ parsed: inout [ParsedRepo], owners: [String: Int]) {
+        var stagingOwners: [String: Int] = [:]
+        for index in parsed.indices {
+            guard let staging = parsed[index].repo?.stagingRepository?.name else { continue }
+            let key = parsed[index].source?.locator.line(of: ["staging_db"]) != nil ? "staging_db" : "staging"
+            if let other = owners[staging] {
+                parsed[index].reject(key, .invalidValue(
+                    expected: "a staging repo name no other repo has",
+                    found: "'\(staging)', the name of the repo in \(parsed[other].file)"))
+            } else if let other = stagingOwners[staging] {
+                parsed[index].reject(key, .invalidValue(
+                    expected: "a staging repo name no other repo has",
+                    found: "'\(staging)', the staging repo of \(parsed[other].name ?? "the repo") in \(parsed[other].file)"))
+            } else {
+                stagingOwners[staging] = index
+            }
         }
     }
 

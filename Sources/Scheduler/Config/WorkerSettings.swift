@@ -17,10 +17,13 @@ public struct WorkerSettings: Sendable, Equatable {
     public var heartbeatSeconds: Int = 30
     /// Attempts per build before a failure is final (sandbox crashes, lost leases).
     public var maxAttempts: Int = 3
+    /// Megabytes the waka's package caches (`STATE/cache/packages/`,
+    /// `STATE/cache/server-packages/`) may hold before the least recently used files go.
+    public var cacheMaxMB: Int = 4096
 
     public init() {}
 
-    static let keys = ["jobs", "name", "arches", "tags", "lease_seconds", "heartbeat_seconds", "max_attempts"]
+    static let keys = ["jobs", "name", "arches", "tags", "lease_seconds", "heartbeat_seconds", "max_attempts", "cache_max_mb"]
 
     /// Reads `[workers]`, keeping the default of each key that is absent or wrong.
     static func parse(_ table: inout ConfigTable) -> WorkerSettings {
@@ -41,6 +44,8 @@ public struct WorkerSettings: Sendable, Equatable {
             ?? settings.heartbeatSeconds
         settings.maxAttempts = nested.integer("max_attempts", in: 1...100, expected: "a number of attempts, from 1 to 100")
             ?? settings.maxAttempts
+        settings.cacheMaxMB = nested.integer("cache_max_mb", in: 0...16_777_216, expected: "megabytes, from 0 to 16777216")
+            ?? settings.cacheMaxMB
         if settings.heartbeatSeconds >= settings.leaseSeconds {
             nested.fail("heartbeat_seconds", .invalidValue(
                 expected: "fewer seconds than lease_seconds (\(settings.leaseSeconds))", found: String(settings.heartbeatSeconds)))

@@ -7,10 +7,15 @@ import Repo
 /// which then shows no file differences).
 public struct BuildReviewer {
     public var repos: [String: RepoConfig]
+    /// Where the logs are read for the warning count: the reported path when readable
+    /// here, else the log a remote waka uploaded (fetched into the cache); nil: only
+    /// the reported path.
+    public var logs: BuildLogs?
     private var databases: [String: Result<[DatabaseEntry], RepoError>] = [:]
 
-    public init(repos: [RepoConfig]) {
+    public init(repos: [RepoConfig], logs: BuildLogs? = nil) {
         self.repos = Dictionary(repos.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.logs = logs
     }
 
     public mutating func review(_ build: BuildRecord) -> BuildReview {
@@ -34,10 +39,17 @@ public struct BuildReviewer {
         return BuildReview(
             id: build.id, package: build.package, oldVersion: old.first?.version.description, newVersion: build.version,
             worker: build.worker, durationSeconds: zip(build.startedAt, build.finishedAt).map { $1.timeIntervalSince($0) },
-            warnings: build.log.flatMap(Self.warningCount), log: build.log, packages: changes,
+            warnings: readableLog(of: build).flatMap(Self.warningCount), log: build.log, packages: changes,
             droppedPackages: old.map(\.name).filter { !made.contains($0) }.sorted(), problems: problems,
             stagedIn: build.stagedAt == nil ? nil : repos[build.package.repo]?.stagingRepository?.name ?? "staging",
             pass: build.pass)
+    }
+
+    /// The log's path on this machine, fetched from the store when only uploaded there;
+    /// nil when there is none (the review then counts no warnings).
+    private func readableLog(of build: BuildRecord) -> String? {
+        guard let logs else { return build.log }
+        return (try? logs.readablePath(of: build)) ?? build.log
     }
 
     /// makepkg's `==> WARNING:` lines in a log file; nil when it cannot be read here.

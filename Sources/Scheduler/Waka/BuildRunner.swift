@@ -14,6 +14,8 @@ struct BuildRunner: Sendable {
     /// Serializes this waka's publishing: the database writer refuses a second writer
     /// rather than waiting for it.
     let publishLock: NSLock
+    /// Told the served repos a build left out because their server has no database yet.
+    var unpublished: @Sendable ([String]) -> Void = { _ in }
 
     /// How a claimed build ended for this waka.
     enum Outcome: Sendable {
@@ -79,7 +81,9 @@ struct BuildRunner: Sendable {
                 sources.append(.served(name: repository.name, server: server))
             }
         }
-        return try ServerPackages(stateDirectory: state).repositories(sources, dependencies: dependencies, arch: repo.arch, work: work)
+        let served = try ServerPackages(stateDirectory: state).repositories(sources, dependencies: dependencies, arch: repo.arch, work: work)
+        if !served.unpublished.isEmpty { unpublished(served.unpublished) }
+        return served.repositories
     }
 
     /// Keeps the log and packages, then reports; a failure's class maps by name (the

@@ -24,6 +24,9 @@ struct PackageCache: Sendable {
     /// already here; `fetched` says which.
     func file(_ file: StoredFile, from store: any BuildStore) throws -> (path: String, fetched: Bool) {
         let target = path(of: file)
+        // Touched before it is checked and linked: ``CachePruner`` deletes the least
+        // recently used files first and never one used in the last minutes.
+        CachePruner.touch(target)
         if Self.holds(target, sha256: file.sha256) { return (target, false) }
         let parent = (target as NSString).deletingLastPathComponent
         do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {

@@ -24,6 +24,13 @@ struct ServerPackages: Sendable {
         case served(name: String, server: String)
     }
 
+    /// A package pacman chose from a served repo.
+    struct Chosen: Sendable {
+        var repo: String
+        var name: String
+        var filename: String
+    }
+
     let stateDirectory: String
 
     /// `STATE/cache/server-packages/`: package files pacman downloaded, shared by builds.
@@ -32,18 +39,39 @@ struct ServerPackages: Sendable {
     /// `-Sy` fetches one again only when the server has a newer one.
     var syncCache: String { stateDirectory + "/cache/server-sync" }
 
+    /// What a build gets: its repositories, and the served repos left out because their
+    /// server has no database yet (not published before).
+    struct Prepared: Sendable, Equatable {
+        var repositories: [LocalRepository]
+        var unpublished: [String] = []
+    }
+
     /// The repositories the sandbox gets, in the same order: local ones as given, each
     /// served one as `WORK/server/NAME/NAME.db.tar.gz` holding the packages of `dependencies`'
-    /// closure pacman takes from it (left out when none).
-    func repositories(_ sources: [Source], dependencies: [String], arch: String, work: String) throws(SchedulerError) -> [LocalRepository] {
-        let served = sources.compactMap { if case .served(let name, let server) = $0 { (name, server) } else { nil } }
-        guard !served.isEmpty, !dependencies.isEmpty else { return sources.compactMap(\.local) }
-        let servedAt = served.map { "\($0.0) at \(RepoServer.expanded($0.1, repo: $0.0, arch: arch))" }.joined(separator: ", ")
-        let pacman = try ServerPacman(directory: work + "/server", cacheDirectory: cacheDirectory, arch: arch,
+    /// closure pacman takes from it (left out when none). A served repo whose server has
+    /// no database yet (a repo is empty before its first accept) is left out as a
+    /// missing local database is; any other failure to fetch a database is an error.
+    func repositories(_ sources: [Source], dependencies: [String], arch: String, work: String) throws(SchedulerError) -> Prepared {
+        var sources = sources
+        var unpublished: [String] = []
+        var pacman: ServerPacman
+        var served: [(String, String)]
+        var servedAt: String
+        while true {
+            served = sources.compactMap { if case .served(let name, let server) = $0 { (name, server) } else { nil } }
+            guard !served.isEmpty, !dependencies.isEmpty else { return Prepared(repositories: sources.compactMap(\.local), unpublished: unpublished) }
+            servedAt = served.map { "\($0.0) at \(RepoServer.expanded($0.1, repo: $0.0, arch: arch))" }.joined(separator: ", ")
+            pacman = try ServerPacman(directory: work + "/server", cacheDirectory: cacheDirectory, arch: arch,
                                       sections: try sections(sources, directory: work + "/server/local"))
-        try seedSyncDatabases(served.map(\.0), pacman)
-        let sync = try pacman.run(["-Sy"])
-        guard sync.status == 0 else { throw .serverUnavailable(servers: servedAt, pacman: ServerPacman.complaint(sync)) }
+            try seedSyncDatabases(served.map(\.0), pacman)
+            let sync = try pacman.run(["-Sy"])
+            if sync.status == 0 { break }
+            // pacman stops at a failed database, so one run may name one of several.
+            let missing = served.map(\.0).filter { ServerPacman.notPublished($0, sync) }
+            guard !missing.isEmpty else { throw .serverUnavailable(servers: servedAt, pacman: ServerPacman.complaint(sync)) }
+            unpublished += missing
+            sources.removeAll { missing.contains($0.name) }
+        }
         try keepSyncDatabases(served.map(\.0), pacman)
         let databases = sources.map { source in pacman.syncDatabase(source.name) }.filter { FileManager.default.fileExists(atPath: $0) }
         let targets: [String], assumed: [String]
@@ -54,7 +82,7 @@ struct ServerPackages: Sendable {
             throw .io(path: pacman.dbPath, reason: "cannot read the fetched databases: \(error)")
         }
         let chosen = try closure(targets, assuming: assumed, from: Set(served.map(\.0)), pacman, servers: servedAt)
-        guard !chosen.isEmpty else { return sources.compactMap(\.local) }
+        guard !chosen.isEmpty else { return Prepared(repositories: sources.compactMap(\.local), unpublished: unpublished) }
         try download(chosen, pacman, servers: servedAt)
         var result: [LocalRepository] = []
         for source in sources {
@@ -65,7 +93,7 @@ struct ServerPackages: Sendable {
                 if !names.isEmpty { result.append(try serve(name, names, pacman, directory: work + "/server/" + name)) }
             }
         }
-        return result
+        return Prepared(repositories: result, unpublished: unpublished)
     }
 
     /// The throw-away pacman.conf's sections: a local repository's database linked as
@@ -90,22 +118,24 @@ struct ServerPackages: Sendable {
     /// `assumed` are the build's dependencies no repo provides, taken as the build
     /// root's, as the sandbox's pacman is told.
     private func closure(_ targets: [String], assuming assumed: [String], from served: Set<String>, _ pacman: ServerPacman,
-                         servers: String) throws(SchedulerError) -> [(repo: String, name: String)] {
+                         servers: String) throws(SchedulerError) -> [Chosen] {
         guard !targets.isEmpty else { return [] }
-        let print = try pacman.run(["-Sp", "--print-format", "%r %n"] + assumed.flatMap { ["--assume-installed", $0] } + ["--"] + targets)
+        let print = try pacman.run(["-Sp", "--print-format", "%r %n %f"] + assumed.flatMap { ["--assume-installed", $0] } + ["--"] + targets)
         guard print.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(print)) }
         return print.output.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ").map(String.init)
-            guard fields.count == 2, served.contains(fields[0]) else { return nil }
-            return (fields[0], fields[1])
+            guard fields.count == 3, served.contains(fields[0]) else { return nil }
+            return Chosen(repo: fields[0], name: fields[1], filename: fields[2])
         }
     }
 
     /// `pacman -Sw` of exactly these packages (their dependencies were resolved already)
     /// into the shared cache, one waka slot at a time. pacman checks each file against
     /// the database's checksum and, asked with `--noconfirm`, deletes a damaged cached
-    /// copy, so one retry fetches it anew.
-    private func download(_ packages: [(repo: String, name: String)], _ pacman: ServerPacman,
+    /// copy, so one retry fetches it anew. The files are touched under the same lock,
+    /// which ``CachePruner`` takes too, so a cached file pacman kept is not pruned
+    /// before the build links it.
+    private func download(_ packages: [Chosen], _ pacman: ServerPacman,
                           servers: String) throws(SchedulerError) {
         let lock = open(cacheDirectory + "/.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         defer { if lock >= 0 { close(lock) } }
@@ -114,6 +144,7 @@ struct ServerPackages: Sendable {
         var attempt = try pacman.run(arguments)
         if attempt.status != 0 { attempt = try pacman.run(arguments) }
         guard attempt.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(attempt)) }
+        for package in packages { CachePruner.touch(cacheDirectory + "/" + package.filename) }
     }
 
     /// Repo `name`'s downloaded packages as a local repository written by our

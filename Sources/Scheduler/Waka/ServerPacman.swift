@@ -75,6 +75,16 @@ struct ServerPacman: Sendable {
         return (process.terminationStatus, output, errors)
     }
 
+    /// Whether pacman's failed `-Sy` says repo `name`'s server has no database at all
+    /// (`file://`: no such file; HTTP: 404 or 410), rather than that the server could
+    /// not be reached: a repo not published yet.
+    static func notPublished(_ name: String, _ run: (status: Int32, output: String, errors: String)) -> Bool {
+        run.errors.split(separator: "\n").contains { line in
+            line.contains("failed retrieving file '\(name).db'")
+                && (line.contains("Couldn't open file") || line.contains("returned error: 404") || line.contains("returned error: 410"))
+        }
+    }
+
     /// What pacman said went wrong: its `error:` lines (standard error) and the `::`
     /// details it prints on standard output (`:: unable to satisfy dependency 'ex-sh'
     /// required by ex-testkit`), not its progress; else its last lines.

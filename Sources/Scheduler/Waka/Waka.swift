@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import Synchronization
 
 /// The build daemon: `slots` threads that each claim the highest-priority ready build
 /// of the waka's arches, run it (``BuildRunner``) and claim again, and a heartbeat
@@ -19,6 +20,10 @@ public final class Waka: Sendable {
     private let events: @Sendable (WakaEvent) -> Void
     private let control = WakaControl()
     private let publishLock = NSLock()
+    /// Served repos already reported as not published yet (said once each).
+    private let unpublished = Mutex<Set<String>>([])
+    /// One pruning at a time; a slot that finds another pruning skips it.
+    private let pruneLock = NSLock()
 
     /// Opens the build root at once, so a missing root stops the waka before it claims.
     public init(configuration: Configuration, store: any BuildStore, settings: WakaSettings,
@@ -49,6 +54,7 @@ public final class Waka: Sendable {
         events(.started(info, returned: returned))
         let missing = configuration.repos.filter { $0.server == nil && !FileManager.default.fileExists(atPath: $0.db) }.map(\.name)
         if !missing.isEmpty { events(.repositoriesMissing(missing)) }
+        pruneCaches()
         let group = DispatchGroup()
         for slot in 1...settings.slots { spawn(group) { self.slotLoop(slot) } }
         let heartbeat = DispatchGroup()
@@ -65,7 +71,7 @@ public final class Waka: Sendable {
 
     private func slotLoop(_ slot: Int) {
         let runner = BuildRunner(configuration: configuration, store: store, root: root, worker: settings.name,
-                                 publishLock: publishLock)
+                                 publishLock: publishLock, unpublished: { self.sayUnpublished($0) })
         while !control.isDone {
             control.enter()
             do {
@@ -91,6 +97,7 @@ public final class Waka: Sendable {
             events(.gaveBack(build, slot: slot))
         case .reported(let record):
             events(.finished(record, slot: slot))
+            pruneCaches()
             do {
                 if let staged = try runner.stageIfStaging(record) { events(.staged(staged)) }
             } catch {
@@ -103,6 +110,21 @@ public final class Waka: Sendable {
                 events(.acceptFailed(record, reason: "\(error)"))
             }
         }
+    }
+
+    /// Says once per repo that its server has no database yet.
+    private func sayUnpublished(_ names: [String]) {
+        let new = unpublished.withLock { said in names.filter { said.insert($0).inserted } }
+        if !new.isEmpty { events(.repositoriesUnpublished(new)) }
+    }
+
+    /// Keeps the package caches under `cacheMaxBytes` (``CachePruner``: least recently
+    /// used first, never a file a build used in the last minutes).
+    private func pruneCaches() {
+        guard pruneLock.try() else { return }
+        defer { pruneLock.unlock() }
+        let report = CachePruner(stateDirectory: configuration.global.stateDir, maxBytes: settings.cacheMaxBytes).prune()
+        if report.removedFiles > 0 { events(.cachePruned(files: report.removedFiles, bytes: report.removedBytes, kept: report.keptBytes)) }
     }
 
     /// Nothing ready or building in the store: with no slot busy, nothing can change.

@@ -8,6 +8,9 @@ public enum WakaEvent: Sendable {
     /// their first publish): builds leave them out of pacman.conf and install what
     /// their dependency builds made from the store instead. Said once, at start.
     case repositoriesMissing([String])
+    /// Repos with a `server` that has no database yet (not published before): builds
+    /// leave them out of pacman.conf, as a missing local database. Said once per repo.
+    case repositoriesUnpublished([String])
     case claimed(BuildRecord, slot: Int)
     /// Reported: the record is `built` or `failed`.
     case finished(BuildRecord, slot: Int)
@@ -24,6 +27,9 @@ public enum WakaEvent: Sendable {
     case gaveBack(BuildRecord, slot: Int)
     /// Other wakas' builds whose leases ran out, back to `ready` (or failed as lost).
     case expired([BuildID])
+    /// The package caches were over `[workers] cache_max_mb`: `files` least recently
+    /// used ones (`bytes` together) were deleted; `kept` bytes remain.
+    case cachePruned(files: Int, bytes: Int64, kept: Int64)
     /// A store call failed; the waka goes on and tries again.
     case storeError(String)
     /// A stop was asked for: no more claims; running builds get `graceSeconds`.

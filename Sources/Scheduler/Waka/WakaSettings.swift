@@ -16,6 +16,9 @@ public struct WakaSettings: Sendable {
     public var heartbeatSeconds: Double
     /// How long an idle slot waits before it looks for work again.
     public var pollSeconds: Double = 1
+    /// Bytes the package caches may hold (``CachePruner``), pruned at start and after
+    /// each build.
+    public var cacheMaxBytes: Int64 = Int64(WorkerSettings().cacheMaxMB) << 20
     /// `pacbuild run`: stop once nothing is ready or building anywhere and no slot is
     /// busy. A daemon (`pacbuild waka`) keeps waiting for work instead.
     public var untilIdle: Bool = false
@@ -37,7 +40,9 @@ extension Configuration {
         let workers = global.workers
         var arches = workers.arches
         if arches.isEmpty { arches = repos.map(\.arch).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
-        return WakaSettings(name: name ?? workers.name, arches: arches, tags: workers.tags, slots: jobs ?? workers.jobs,
-                            heartbeatSeconds: Double(workers.heartbeatSeconds))
+        var settings = WakaSettings(name: name ?? workers.name, arches: arches, tags: workers.tags, slots: jobs ?? workers.jobs,
+                                    heartbeatSeconds: Double(workers.heartbeatSeconds))
+        settings.cacheMaxBytes = Int64(workers.cacheMaxMB) << 20
+        return settings
     }
 }
