@@ -31,6 +31,8 @@ extension Pacbuild {
                 lines += report.finished.map { "finished accepting \($0)" }
                 lines += report.removedTemporaries.map { "removed temporary \($0)" }
                 lines += report.removedOrphans.map { "removed orphan \($0)" }
+                lines += report.unstaged.map { "removed \($0) and its staging database entry (its build is no longer built)" }
+                lines += report.restaged.map { "staged \($0) again" }
                 if report.changedNothing { lines.append("nothing to recover") }
                 print(lines.joined(separator: "\n"))
             }

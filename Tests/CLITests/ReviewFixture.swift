@@ -24,7 +24,10 @@ struct ReviewFixture {
     var database: String { root + "/repo/tiny.db.tar.gz" }
     var pool: String { root + "/repo" }
 
-    init(review: String = "manual") throws {
+    /// The staging database when the fixture's repo has `staging = true` (the default place).
+    var stagingDatabase: String { root + "/repo/staging/tiny-staging.db.tar.gz" }
+
+    init(review: String = "manual", staging: Bool = false) throws {
         setlocale(LC_ALL, "C.UTF-8")
         root = NSTemporaryDirectory() + "pacbuild-review-" + UUID().uuidString
         let manager = FileManager.default
@@ -37,6 +40,7 @@ struct ReviewFixture {
             abs = "abs"
             db = "repo/tiny.db.tar.gz"
             review = "\(review)"
+            staging = \(staging)
             [hooks]
             post_update = ["\(PacbuildBinary.packageRoot)/hooks/packages-txt"]
             """.write(toFile: root + "/repos.d/tiny.toml", atomically: true, encoding: .utf8)

@@ -14,6 +14,12 @@ import Repo
 ///    pool lists and no `built` build produced are removed. A built build's pool copy
 ///    stays: a re-run of its accept uses it.
 ///
+/// 4. For a repo with `staging = true`, the staging database is brought in line with
+///    the store (``Stager``): entries of builds no longer `built` are removed (a crash
+///    between an accept or reject and the clean-up), and a `built` build that is not
+///    marked staged (a crash between publishing to staging and the mark, or a staging
+///    that failed) is staged again, which makes its dependents ready.
+///
 /// Run it when no other pacbuild on another machine updates the same repos: a pid in a
 /// lock file means nothing across machines.
 public struct Recovery {
@@ -36,6 +42,7 @@ public struct Recovery {
                 try finishPublished(built.filter { $0.package.repo == repo.name }, repo, into: &report)
                 try sweep(repo, keeping: Set(try store.builds(state: .built, repo: nil, limit: nil).flatMap(\.artifacts).map(Self.baseName)),
                           into: &report)
+                try recoverStaging(repo, into: &report)
             } catch {
                 report.problems.append("\(repo.name): \(error)")
             }
@@ -43,8 +50,25 @@ public struct Recovery {
         return report
     }
 
+    /// Step 4: the staging database's stale lock, its entries of builds no longer
+    /// built, and built builds that are not staged.
+    private func recoverStaging(_ repo: RepoConfig, into report: inout RecoveryReport) throws {
+        guard let target = repo.stagingTarget else { return }
+        try removeStaleLock(database: target.database, into: &report)
+        let stager = Stager(store: store, repos: repos, localArtifacts: acceptor.localArtifacts)
+        report.unstaged += try stager.reconcile(repo)
+        for build in try store.builds(state: .built, repo: repo.name, limit: nil) where build.stagedAt == nil {
+            _ = try stager.stage(build.id)
+            report.restaged.append(build.id)
+        }
+    }
+
     private func removeStaleLock(_ repo: RepoConfig, into report: inout RecoveryReport) throws {
-        let lock = try DatabaseWriter(path: repo.db).lockPath
+        try removeStaleLock(database: repo.db, into: &report)
+    }
+
+    private func removeStaleLock(database: String, into report: inout RecoveryReport) throws {
+        let lock = try DatabaseWriter(path: database).lockPath
         guard FileManager.default.fileExists(atPath: lock) else { return }
         if let holder = RepoLock.holder(of: lock), LockWait.isRunning(holder) { return }
         if RepoLock.holder(of: lock) == nil, let age = Self.age(lock), age < 10 { return }  // being written right now
@@ -130,9 +154,15 @@ public struct RecoveryReport: Sendable, Codable {
     public var removedTemporaries: [String] = []
     /// Package files no database lists and no built build made, removed.
     public var removedOrphans: [String] = []
+    /// Pool files of staging database entries whose builds are no longer built, removed
+    /// with their entries.
+    public var unstaged: [String] = []
+    /// Built builds of staging repos that were not staged, staged now.
+    public var restaged: [BuildID] = []
     public var problems: [String] = []
 
     public var changedNothing: Bool {
         staleLocks.isEmpty && finished.isEmpty && removedTemporaries.isEmpty && removedOrphans.isEmpty
+            && unstaged.isEmpty && restaged.isEmpty
     }
 }
