@@ -22,8 +22,7 @@ extension Pacbuild {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
             let builds = try buildStore.builds(state: .built, repo: repo, limit: nil).sorted { $0.id < $1.id }
-            var reviewer = BuildReviewer(repos: loaded.repos,
-                                         logs: BuildLogs(store: buildStore, stateDirectory: loaded.global.stateDir))
+            var reviewer = BuildReviewer(repos: loaded.repos, store: buildStore, stateDirectory: loaded.global.stateDir)
             let reviews = builds.map { reviewer.review($0) }
             if json { print(try jsonText(reviews)); return }
             if reviews.isEmpty { print("no builds await review"); return }
@@ -53,14 +52,15 @@ struct ReviewText {
     }
 
     private func packageLines(_ p: PackageChange) -> [String] {
-        var head = "  \(p.name) \(p.size.map(bytes) ?? "?")"
+        var head = "  \(p.name) \(p.size.map(Self.bytes) ?? "?")"
         if let change = p.installedSizeChange {
-            head += ", installed \(p.installedSize.map(bytes) ?? "?") (\(change >= 0 ? "+" : "-")\(bytes(abs(change))))"
+            head += ", installed \(p.installedSize.map(Self.bytes) ?? "?") (\(change >= 0 ? "+" : "-")\(Self.bytes(abs(change))))"
         } else if p.oldVersion == nil {
             head += ", new package"
         }
         var lines = [head]
         lines += list("files", p.filesAdded, p.filesRemoved, limit: fileLimit)
+        if let reason = p.filesUnavailable { lines.append("    files: not compared, \(reason)") }
         lines += list("depends", p.dependsAdded, p.dependsRemoved, limit: .max)
         lines += list("provides", p.providesAdded, p.providesRemoved, limit: .max)
         return lines
@@ -80,7 +80,8 @@ struct ReviewText {
         return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
     }
 
-    private func bytes(_ n: Int64) -> String {
+    /// A size as `14 B`, `1.2 KiB`, `3.4 MiB`.
+    static func bytes(_ n: Int64) -> String {
         n >= 1 << 20 ? String(format: "%.1f MiB", Double(n) / 1_048_576) : n >= 1024 ? String(format: "%.1f KiB", Double(n) / 1024) : "\(n) B"
     }
 }

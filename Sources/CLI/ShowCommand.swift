@@ -6,7 +6,7 @@ extension Pacbuild {
     /// `pacbuild show ID`: everything the store knows about one build.
     struct ShowCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "Print a build's full record: state, times, worker, log, packages with checksums, dependencies.")
+            commandName: "show", abstract: "Print a build's full record: state, times, worker, log, packages with checksums and facts, dependencies.")
         @OptionGroup var config: ConfigOptions
         @OptionGroup var store: StoreOption
         @Flag(help: "Print as JSON.") var json = false
@@ -16,6 +16,11 @@ extension Pacbuild {
             var build: BuildRecord
             var dependencies: [BuildID]
             var artifactSHA256: [String: String]
+            /// Each package's `.PKGINFO` facts, by file name order.
+            var packageFacts: [PackageFacts]
+            /// `store` (recorded with the report), `files` (read from the package files
+            /// here: a build reported before schema 10) or `none`.
+            var factsSource: BuildFacts.Source
             var mark: RejectionMark?
             /// Where the log can be read: `local` (its path), `store` (uploaded; `pacbuild
             /// log` fetches it) or `none`.
@@ -39,8 +44,10 @@ extension Pacbuild {
             let buildStore = try loaded.openStore(url: store.url)
             let record = try build.resolve(in: buildStore, configuration: loaded)
             let logs = BuildLogs(store: buildStore, stateDirectory: loaded.global.stateDir)
+            let facts = try BuildFacts.of(record, in: buildStore)
             let shown = Shown(build: record, dependencies: try buildStore.dependencies(of: record.id),
                               artifactSHA256: try buildStore.artifactChecksums(of: record.id),
+                              packageFacts: facts.facts, factsSource: facts.source,
                               mark: try buildStore.marks().first { $0.package == record.package && $0.version == record.version },
                               logSource: LogSource(try logs.location(of: record)))
             print(json ? try jsonText(shown) : Self.text(shown), terminator: json ? "\n" : "")
@@ -57,6 +64,15 @@ extension Pacbuild {
             }
         }
 
+        /// A package's name, version, arch, installed size, depends and provides, under its row.
+        static func factRows(_ facts: PackageFacts?) -> [(String, String?)] {
+            guard let f = facts else { return [] }
+            let installed = f.installedSize.map { ", installed \(ReviewText.bytes($0))" } ?? ""
+            return [("  is", "\(f.name) \(f.version) \(f.arch ?? "?")\(installed)"),
+                    ("  depends", f.depends.isEmpty ? nil : f.depends.joined(separator: " ")),
+                    ("  provides", f.provides.isEmpty ? nil : f.provides.joined(separator: " "))]
+        }
+
         static func text(_ shown: Shown) -> String {
             let b = shown.build
             var rows: [(String, String?)] = [
@@ -69,7 +85,11 @@ extension Pacbuild {
                 ("depends on", shown.dependencies.isEmpty ? nil : shown.dependencies.map(\.description).joined(separator: " ")),
                 ("marked", shown.mark.map { "rejected at \(stamp($0.markedAt)): \($0.reason)" }),
             ]
-            for file in b.artifacts { rows.append(("package", file + (shown.artifactSHA256[file].map { " sha256 \($0)" } ?? ""))) }
+            for file in b.artifacts {
+                rows.append(("package", file + (shown.artifactSHA256[file].map { " sha256 \($0)" } ?? "")))
+                rows += factRows(shown.packageFacts.first { $0.filename == (file as NSString).lastPathComponent })
+            }
+            if shown.factsSource == .files { rows.append(("facts", "read from the package files (none recorded with the report)")) }
             return rows.compactMap { key, value in value.map { "\(key.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0)" } }
                 .joined(separator: "\n") + "\n"
         }

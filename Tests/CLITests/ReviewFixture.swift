@@ -52,9 +52,10 @@ struct ReviewFixture {
 
     /// Queues, claims and reports built one build per pkgbase (no edges: every one is
     /// ready at once), each with its corpus packages copied to its own output directory
-    /// and a log with `warnings` makepkg warnings. Returns the ids by pkgbase.
+    /// and a log with `warnings` makepkg warnings, and the packages' facts unless
+    /// `facts` is false (a build reported before schema 10). Returns the ids by pkgbase.
     @discardableResult
-    func built(_ pkgbases: [String], warnings: Int = 0) throws -> [String: BuildID] {
+    func built(_ pkgbases: [String], warnings: Int = 0, facts: Bool = true) throws -> [String: BuildID] {
         let store = try openStore()
         var ids: [String: BuildID] = [:]
         for pkgbase in pkgbases {
@@ -62,15 +63,16 @@ struct ReviewFixture {
             let version = Self.version(of: files[0], pkgname: pkgbase)
             _ = try store.enqueue([PlannedBuild(PackageBaseID(repo: "tiny", pkgbase: pkgbase), version: version)])
             let claimed = try require(try store.claim(worker: "test-waka", arches: ["x86_64"], tags: []))
-            try report(claimed, warnings: warnings, in: store)
+            try report(claimed, warnings: warnings, facts: facts, in: store)
             ids[claimed.package.pkgbase] = claimed.id
         }
         return ids
     }
 
     /// Reports a claimed build built, its corpus packages copied to its own output
-    /// directory and a log with `warnings` makepkg warnings beside them.
-    func report(_ claimed: BuildRecord, warnings: Int = 0, in store: any BuildStore) throws {
+    /// directory and a log with `warnings` makepkg warnings beside them, with the
+    /// packages' `.PKGINFO` facts as a waka records them (none when `facts` is false).
+    func report(_ claimed: BuildRecord, warnings: Int = 0, facts: Bool = true, in store: any BuildStore) throws {
         let pkgbase = claimed.package.pkgbase
         let out = root + "/out/\(claimed.id.rawValue)"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -81,7 +83,8 @@ struct ReviewFixture {
             try FileManager.default.copyItem(atPath: Self.packages + "/" + name, toPath: out + "/" + name)
             return out + "/" + name
         }
-        _ = try store.report(claimed.id, worker: "test-waka", result: .built(log: log, artifacts: artifacts))
+        let read = facts ? try artifacts.map { path throws(RepoError) in try PackageFacts.read(at: path) } : []
+        _ = try store.report(claimed.id, worker: "test-waka", result: .built(log: log, artifacts: artifacts, facts: read))
     }
 
     /// `tiny-py-3.12.1-1-any.pkg.tar.zst` -> `3.12.1-1`.

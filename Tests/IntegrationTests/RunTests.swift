@@ -8,7 +8,8 @@ import Testing
 @Suite(.enabled(if: RunFixture.canRun, "needs root"), .serialized)
 struct RunTests {
     /// Every example builds, each only after every build it depends on was accepted,
-    /// two at a time at some point, and pacman lists all ten packages.
+    /// two at a time at some point, with its packages' facts recorded, and pacman lists
+    /// all ten packages.
     @Test func buildsTheExamplesInDependencyOrderWithTwoSlots() throws {
         let fixture = try RunFixture("run-all")
         let (status, events, stderr) = try fixture.run()
@@ -26,6 +27,12 @@ struct RunTests {
             }
             #expect(build.log.map { FileManager.default.fileExists(atPath: $0) } == true)
             #expect(build.artifacts.allSatisfy { $0.hasPrefix(fixture.state + "/artifacts/\(build.id.rawValue)/") })
+            // the waka recorded each package's .PKGINFO facts with its report
+            let facts = try store.packageFacts(of: build.id)
+            #expect(facts.map(\.filename) == build.artifacts.map { ($0 as NSString).lastPathComponent }.sorted())
+            let checksums = try store.artifactChecksums(of: build.id)
+            #expect(facts.allSatisfy { fact in build.artifacts.contains { checksums[$0] == fact.sha256 && $0.hasSuffix("/" + fact.filename) } })
+            #expect(facts.allSatisfy { $0.version == build.version && !$0.name.isEmpty && $0.installedSize != nil }, "\(facts)")
         }
         #expect(builds.contains { a in builds.contains { b in a.id != b.id && overlap(a, b) } }, "no two builds ran at once")
 

@@ -22,7 +22,7 @@ import Testing
 
         var local = BuildReviewer(repos: [])
         #expect(local.review(built).warnings == nil, "the reported path is not on this machine")
-        var reviewer = BuildReviewer(repos: [], logs: BuildLogs(store: store, stateDirectory: dir + "/state"))
+        var reviewer = BuildReviewer(repos: [], store: store, stateDirectory: dir + "/state")
         #expect(reviewer.review(built).warnings == 2)
         #expect(reviewer.review(built).log == "/srv/elsewhere/artifacts/1/build.log", "the review names the reported log")
     }

@@ -4,7 +4,7 @@ import Testing
 @testable import Scheduler
 
 /// A worker's PostgreSQL role (docs/distributed.md): it claims, heartbeats, renews,
-/// reports and uploads; accepting, rejecting, cancelling, retrying, re-prioritizing,
+/// reports (with its packages' facts) and uploads; accepting, rejecting, cancelling, retrying, re-prioritizing,
 /// marking and queueing fail with a permission error (SQLSTATE 42501), and the owner
 /// still does all of them.
 @Suite struct StoreWorkerRoleTests {
@@ -43,8 +43,13 @@ import Testing
         try Data("a log\n".utf8).write(to: URL(fileURLWithPath: log))
         defer { unlink(log) }
         try worker.putFile(claimed.id, kind: .log, name: "build.log", from: log)
-        let built = try worker.report(claimed.id, worker: "remote-1", result: .built(log: log, artifacts: []))
+        var facts = PackageFacts(filename: "tiny-libc-1-1-x86_64.pkg.tar.zst", name: "tiny-libc", version: "1-1",
+                                 fileSize: 1234, sha256: String(repeating: "ab", count: 32))
+        facts.provides = ["libc.so=6-64"]
+        let built = try worker.report(claimed.id, worker: "remote-1", result: .built(
+            log: log, artifacts: ["/srv/remote-1/" + facts.filename], facts: [facts]))
         #expect(built.state == .built)
+        #expect(try owner.packageFacts(of: built.id) == [facts], "a worker records its packages' facts with the report")
 
         // A second claim that fails blocks its dependent: the cascade is a worker's to make.
         let second = try #require(try worker.claim(worker: "remote-1", arches: ["x86_64"], tags: []))

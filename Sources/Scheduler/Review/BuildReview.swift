@@ -41,6 +41,11 @@ public struct PackageChange: Sendable, Codable {
     public var installedSizeChange: Int64?
     public var filesAdded: [String] = []
     public var filesRemoved: [String] = []
+    /// Why the file lists were not compared although the repo has the package's: its
+    /// package file is neither on this machine nor fetchable from the store (the rest
+    /// comes from the facts recorded at report). nil when compared, or with nothing to
+    /// compare against.
+    public var filesUnavailable: String? = nil
     public var dependsAdded: [String] = []
     public var dependsRemoved: [String] = []
     public var providesAdded: [String] = []

@@ -2,20 +2,43 @@ import Foundation
 import Graph
 import Repo
 
-/// Builds ``BuildReview``s: each build's package files read against its repo's files
-/// database (read once per repo; the plain database when there is no files database,
-/// which then shows no file differences).
+/// Builds ``BuildReview``s: each build's packages, by the `.PKGINFO` facts its waka
+/// recorded with the report (read from the package file for a build reported without
+/// them), against its repo's files database (read once per repo; the plain database
+/// when there is no files database, which then shows no file differences). The package
+/// file itself is needed only for its file list: the reported path when readable here,
+/// else the copy uploaded to the store.
 public struct BuildReviewer {
     public var repos: [String: RepoConfig]
     /// Where the logs are read for the warning count: the reported path when readable
     /// here, else the log a remote waka uploaded (fetched into the cache); nil: only
     /// the reported path.
     public var logs: BuildLogs?
+    /// The store of the reviewed builds, for their recorded facts; nil: every package
+    /// is read from its reported path.
+    private let store: (any BuildStore)?
+    /// Finds a build's package files on this machine, fetching uploaded ones.
+    private let localArtifacts: (@Sendable (BuildRecord) throws -> [String])?
     private var databases: [String: Result<[DatabaseEntry], RepoError>] = [:]
 
-    public init(repos: [RepoConfig], logs: BuildLogs? = nil) {
+    /// A reviewer that reads only what is at the reported paths on this machine.
+    public init(repos: [RepoConfig]) {
+        self.init(repos: repos, logs: nil, store: nil, localArtifacts: nil)
+    }
+
+    /// A reviewer that reads the facts recorded in `store`, and fetches uploaded logs
+    /// and package files into `stateDirectory` when the reported paths are not here.
+    public init(repos: [RepoConfig], store: any BuildStore, stateDirectory: String) {
+        self.init(repos: repos, logs: BuildLogs(store: store, stateDirectory: stateDirectory), store: store,
+                  localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: stateDirectory))
+    }
+
+    private init(repos: [RepoConfig], logs: BuildLogs?, store: (any BuildStore)?,
+                 localArtifacts: (@Sendable (BuildRecord) throws -> [String])?) {
         self.repos = Dictionary(repos.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.logs = logs
+        self.store = store
+        self.localArtifacts = localArtifacts
     }
 
     public mutating func review(_ build: BuildRecord) -> BuildReview {
@@ -27,11 +50,35 @@ public struct BuildReviewer {
         }
         let old = entries.filter { ($0.base ?? $0.name) == build.package.pkgbase }
         let byName = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var recorded: [String: PackageFacts] = [:]
+        do {
+            recorded = Dictionary(try store?.packageFacts(of: build.id).map { ($0.filename, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        } catch {
+            problems.append("cannot read the recorded package facts: \(error)")
+        }
+        var files = ReviewPackageFiles(build: build, fetch: localArtifacts)
         var changes: [PackageChange] = []
-        for path in build.artifacts {
-            do {
-                changes.append(Self.change(try PackageFile.read(at: path)) { byName[$0] })
-            } catch {
+        for (index, path) in build.artifacts.enumerated() {
+            if let facts = recorded[(path as NSString).lastPathComponent] {
+                var change = Self.change(facts, file: path, old: byName[facts.name])
+                if let oldFiles = byName[facts.name]?.files {
+                    switch files.read(at: index) {
+                    case .success(let file): (change.filesAdded, change.filesRemoved) = Self.difference(file.files, oldFiles)
+                    case .failure(let error): change.filesUnavailable = error.description
+                    }
+                }
+                changes.append(change)
+                continue
+            }
+            // No facts recorded (a build reported before schema 10): the file says it all.
+            switch files.read(at: index) {
+            case .success(let file):
+                var change = Self.change(PackageFacts(file), file: path, old: byName[file.info.name ?? ""])
+                if let oldFiles = byName[change.name]?.files {
+                    (change.filesAdded, change.filesRemoved) = Self.difference(file.files, oldFiles)
+                }
+                changes.append(change)
+            case .failure(let error):
                 problems.append(error.description)
             }
         }
@@ -58,18 +105,15 @@ public struct BuildReviewer {
         return String(decoding: data, as: UTF8.self).split(separator: "\n").count { $0.hasPrefix("==> WARNING:") }
     }
 
-    static func change(_ file: PackageFile, old lookup: (String) -> DatabaseEntry?) -> PackageChange {
-        let name = file.info.name ?? ""
-        var change = PackageChange(name: name, file: file.path, size: file.checksums.compressedSize,
-                                   installedSize: file.info.installedSize)
-        guard let old = lookup(name) else { return change }
+    /// A package's change against the repo's entry of its name, all but the files (the
+    /// caller compares those when it has the package's file list).
+    static func change(_ facts: PackageFacts, file: String, old: DatabaseEntry?) -> PackageChange {
+        var change = PackageChange(name: facts.name, file: file, size: facts.fileSize, installedSize: facts.installedSize)
+        guard let old else { return change }
         change.oldVersion = old.version.description
-        if let new = file.info.installedSize, let before = old.installedSize { change.installedSizeChange = new - before }
-        if let oldFiles = old.files {
-            (change.filesAdded, change.filesRemoved) = Self.difference(file.files, oldFiles)
-        }
-        (change.dependsAdded, change.dependsRemoved) = Self.difference(file.info.depends.map(\.description), old.depends.map(\.description))
-        (change.providesAdded, change.providesRemoved) = Self.difference(file.info.provides.map(\.description), old.provides.map(\.description))
+        if let new = facts.installedSize, let before = old.installedSize { change.installedSizeChange = new - before }
+        (change.dependsAdded, change.dependsRemoved) = Self.difference(facts.depends, old.depends.map(\.description))
+        (change.providesAdded, change.providesRemoved) = Self.difference(facts.provides, old.provides.map(\.description))
         return change
     }
 

@@ -69,6 +69,10 @@ public protocol BuildStore: AnyObject, Sendable {
     /// The sha256 of each package file of a built build, by path, recorded when it was
     /// reported; files the store could not read then (a remote waka's) are missing.
     func artifactChecksums(of build: BuildID) throws -> [String: String]
+    /// The `.PKGINFO` facts of each package file of a built build, by file name, as its
+    /// waka recorded them with the report (schema 10); empty for a build reported
+    /// without them (before schema 10, or by a worker that read none).
+    func packageFacts(of build: BuildID) throws -> [PackageFacts]
     /// The builds `build` waits for.
     func dependencies(of build: BuildID) throws -> [BuildID]
     /// How many builds each repo has in each state.

@@ -1,4 +1,5 @@
 import Foundation
+import Repo
 import Sandbox
 
 /// Runs one claimed build to its report: finds its PKGBUILD, builds it in its repo's
@@ -86,8 +87,9 @@ struct BuildRunner: Sendable {
         return served.repositories
     }
 
-    /// Keeps the log and packages, then reports; a failure's class maps by name (the
-    /// scheduler's classes are the sandbox's plus `lost`).
+    /// Keeps the log and packages, then reports, a built build with each package's
+    /// `.PKGINFO` facts (review reads them from the store, wherever the files are); a
+    /// failure's class maps by name (the scheduler's classes are the sandbox's plus `lost`).
     private func report(_ build: BuildRecord, _ result: Sandbox.BuildResult) throws -> BuildRecord {
         let kept: (log: String?, packages: [String])
         do {
@@ -103,7 +105,14 @@ struct BuildRunner: Sendable {
                 .sandbox, reason: "cannot upload the build's files to the store: \(error)", log: kept.log))
         }
         guard let failure = result.failure else {
-            return try store.report(build.id, worker: worker, result: .built(log: kept.log, artifacts: kept.packages))
+            let facts: [PackageFacts]
+            do {
+                facts = try kept.packages.map { path throws(RepoError) in try PackageFacts.read(at: path) }
+            } catch {
+                return try store.report(build.id, worker: worker, result: .failed(
+                    .package, reason: "cannot read a kept package's .PKGINFO: \(error)", log: kept.log))
+            }
+            return try store.report(build.id, worker: worker, result: .built(log: kept.log, artifacts: kept.packages, facts: facts))
         }
         let failureClass = failure.failureClass
         return try store.report(build.id, worker: worker, result: .failed(failureClass, reason: failure.reason, log: kept.log))

@@ -68,10 +68,12 @@ public enum WorkerGrants {
             "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN CREATE ROLE \(r) LOGIN; END IF; END $$",
             "GRANT USAGE ON SCHEMA public TO \(r)",
             "GRANT SELECT ON schema_version, builds, build_edges, workers, marks, history, artifact_checksums, build_files, "
-                + "build_file_chunks, repo_settings TO \(r)",
+                + "build_file_chunks, repo_settings, package_facts TO \(r)",
             "GRANT UPDATE (\(builderColumns.joined(separator: ", "))) ON builds TO \(r)",
             "GRANT INSERT, UPDATE ON workers TO \(r)",
             "GRANT INSERT, DELETE ON artifact_checksums TO \(r)",
+            // A report records each package's .PKGINFO facts (schema 10).
+            "GRANT INSERT, DELETE ON package_facts TO \(r)",
             "GRANT INSERT ON history TO \(r)",
             "GRANT USAGE ON SEQUENCE history_id_seq TO \(r)",
             // Uploads: a worker writes its build's log and packages; the trigger below

@@ -76,7 +76,7 @@ extension SQLBackedStore {
             let time = now
             var columns: [(String, SQLValue)] = [("lease_expires", .null), ("finished_at", .time(time))]
             switch result {
-            case .built(let log, let artifacts):
+            case .built(let log, let artifacts, let facts):
                 columns += [("log_ref", .optional(log)), ("artifacts", .text(artifacts.joined(separator: "\n")))]
                 try apply(.built, to: record, db, setting: columns)
                 try db.query("DELETE FROM artifact_checksums WHERE build_id = $1", .int(build.rawValue))
@@ -84,6 +84,7 @@ extension SQLBackedStore {
                     try db.query("INSERT INTO artifact_checksums (build_id, path, sha256) VALUES ($1, $2, $3)",
                                  .int(build.rawValue), .text(path), .text(sha256))
                 }
+                try recordFacts(facts, of: build, db)
                 if let started = record.startedAt {
                     try appendHistory(record.package, version: record.version,
                                       seconds: time.timeIntervalSince(started), db)
@@ -103,7 +104,7 @@ extension SQLBackedStore {
     /// paths are not readable here, so nothing is recorded for them and accept falls back
     /// to re-reading the package (docs/review.md).
     private static func checksums(of result: BuildResult) -> [String: String] {
-        guard case .built(_, let artifacts) = result else { return [:] }
+        guard case .built(_, let artifacts, _) = result else { return [:] }
         var sums: [String: String] = [:]
         for path in artifacts where access(path, R_OK) == 0 {
             sums[path] = try? FileChecksum.sha256(ofFileAt: path)

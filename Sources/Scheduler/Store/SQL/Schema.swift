@@ -157,5 +157,18 @@ enum Schema {
                 identity,
             ]
         },
+        // Version 10: each package file's `.PKGINFO` facts, as the waka that built it read
+        // them, recorded with its report (`PackageFacts` as JSON text: the same column
+        // type on both backends, and a field added later needs no migration). Review
+        // reads them instead of the package file, which may be on another machine.
+        // Builds reported before have none; review then reads their files as before.
+        Migration(version: 10) { _ in [
+            """
+            CREATE TABLE package_facts (
+                build_id BIGINT NOT NULL REFERENCES builds (id),
+                filename TEXT NOT NULL, facts TEXT NOT NULL,
+                PRIMARY KEY (build_id, filename))
+            """,
+        ] },
     ]
 }
