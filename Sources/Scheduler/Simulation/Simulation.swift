@@ -78,7 +78,8 @@ public struct Simulation: Sendable {
         let store = try SQLiteStore(path: ":memory:", options: options)
         let planned = builds(queue)
         if queue == .priority {
-            _ = try Catchup(plan: plan, arches: arches).run(store: store)
+            // Nothing is built: no PKGBUILD directory is archived into the store.
+            _ = try Catchup(plan: plan, arches: arches, recordSources: false).run(store: store)
         } else {
             _ = try store.enqueue(planned)
         }
