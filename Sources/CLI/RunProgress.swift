@@ -143,6 +143,7 @@ enum RunJSON {
             case .stageFailed(let build, let reason): self.init(event: "stage-failed", build: build, message: reason)
             case .accepted(let build): self.init(event: "accepted", build: build)
             case .acceptFailed(let build, let reason): self.init(event: "accept-failed", build: build, message: reason)
+            case .publishingRefused(let message): self.init(event: "publishing-refused", message: message)
             case .gaveBack(let build, let slot): self.init(event: "gave-back", build: build, slot: slot)
             case .expired(let expired):
                 self.init(event: "expired")

@@ -29,6 +29,9 @@ enum WakaEventText {
             return "accepted \(name(build)) into \(build.package.repo)"
         case .acceptFailed(let build, let reason):
             return "could not accept \(name(build)), it awaits review: \(reason)"
+        case .publishingRefused(let message):
+            return "the store refuses this waka's publishing (a worker role?): builds of staging and review = \"auto\" repos "
+                + "wait for the store owner's waka or `pacbuild accept`: \(message)"
         case .gaveBack(let build, _):
             return "gave back \(name(build)) unfinished"
         case .expired(let ids):

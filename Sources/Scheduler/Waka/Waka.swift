@@ -20,6 +20,8 @@ public final class Waka: Sendable {
     private let events: @Sendable (WakaEvent) -> Void
     private let control = WakaControl()
     private let publishLock = NSLock()
+    /// Built builds this waka has tried to publish; publishes other wakas' (``ReportedBuilds``).
+    private let reported = ReportedBuilds()
     /// Served repos already reported as not published yet (said once each).
     private let unpublished = Mutex<Set<String>>([])
     /// One pruning at a time; a slot that finds another pruning skips it.
@@ -84,6 +86,8 @@ public final class Waka: Sendable {
             } catch {
                 events(.storeError("\(error)"))
             }
+            // Nothing to claim: publish what other wakas reported and could not publish.
+            reported.publish(using: runner, store: store, events: events)
             control.leave()
             if settings.untilIdle, (try? control.drainIfIdle(nothingLeft)) == true { break }
             pause(settings.pollSeconds)
@@ -97,6 +101,7 @@ public final class Waka: Sendable {
             events(.gaveBack(build, slot: slot))
         case .reported(let record):
             events(.finished(record, slot: slot))
+            reported.markTried(record.id)
             pruneCaches()
             do {
                 if let staged = try runner.stageIfStaging(record) { events(.staged(staged)) }

@@ -23,6 +23,10 @@ public enum WakaEvent: Sendable {
     case accepted(BuildRecord)
     /// Auto-acceptance failed; the build stays `built`, awaiting a maintainer.
     case acceptFailed(BuildRecord, reason: String)
+    /// The store refuses this waka's publishing (it connects as a worker role): it
+    /// stages and accepts nothing more; builds of staging and `review = "auto"` repos
+    /// wait as `built` for a waka or `pacbuild accept` of the store's owner.
+    case publishingRefused(String)
     /// Stopped unfinished at shutdown and given back (`ready`, attempts unchanged).
     case gaveBack(BuildRecord, slot: Int)
     /// Other wakas' builds whose leases ran out, back to `ready` (or failed as lost).

@@ -1,0 +1,49 @@
+import Synchronization
+
+/// Publishes what other wakas reported but could not publish themselves: a remote waka
+/// connected as a worker role (docs/distributed.md) or without the repos' files leaves
+/// its builds `built`. A waka that can publish (the master's, or `pacbuild run`) stages
+/// the built builds of `staging = true` repos that are not staged yet and accepts the
+/// built builds of `review = "auto"` repos, when a slot finds nothing to claim.
+///
+/// Each build is tried once in a waka's life (also the ones its own slots reported): a
+/// failure is said once and left to `pacbuild accept` or `recover`. A store that
+/// refuses publishing (a worker role, SQLSTATE 42501) turns the sweep off for good.
+final class ReportedBuilds: Sendable {
+    private let state = Mutex<(tried: Set<BuildID>, enabled: Bool)>(([], true))
+
+    /// Records that this waka has tried to publish `build` (its own slot reported it).
+    func markTried(_ build: BuildID) {
+        _ = state.withLock { $0.tried.insert(build) }
+    }
+
+    /// Stages and auto-accepts the built builds not tried yet, through `runner`'s
+    /// publishing (which serializes on the waka's publish lock).
+    func publish(using runner: BuildRunner, store: any BuildStore, events: (WakaEvent) -> Void) {
+        guard state.withLock({ $0.enabled }) else { return }
+        let built: [BuildRecord]
+        do { built = try store.builds(state: .built, repo: nil, limit: nil) } catch { return }
+        for build in built where state.withLock({ $0.tried.insert(build.id).inserted }) {
+            do {
+                if build.stagedAt == nil, let staged = try runner.stageIfStaging(build) { events(.staged(staged)) }
+            } catch {
+                if refuses(error, events) { return }
+                events(.stageFailed(build, reason: "\(error)"))
+            }
+            do {
+                if let accepted = try runner.acceptIfAuto(try store.build(build.id)) { events(.accepted(accepted)) }
+            } catch {
+                if refuses(error, events) { return }
+                events(.acceptFailed(build, reason: "\(error)"))
+            }
+        }
+    }
+
+    /// Whether `error` is the store refusing this role's publishing; then turns off.
+    private func refuses(_ error: any Error, _ events: (WakaEvent) -> Void) -> Bool {
+        guard case StoreError.postgres(let sqlstate, let message, _) = error, sqlstate == "42501" else { return false }
+        state.withLock { $0.enabled = false }
+        events(.publishingRefused(message))
+        return true
+    }
+}
