@@ -92,7 +92,11 @@ struct TarStream: ~Copyable {
             default:
                 break
             }
-            let dataSize = paxSize ?? size
+            // Links, devices, FIFOs and directories carry no data whatever their size
+            // field says (POSIX: it shall be zero); every other type, unknown ones
+            // included, is followed by `size` bytes.
+            let carriesNoData = (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(type)
+            let dataSize = carriesNoData ? 0 : paxSize ?? size
             // Set before the name is checked: after an unsafe name the caller may go on,
             // and the next call must skip this entry's data.
             remaining = max(dataSize, 0)
@@ -107,8 +111,6 @@ struct TarStream: ~Copyable {
                 name = try checkedEntryName(UnsafeBufferPointer(rebasing: nameField()), file: file)
             }
             current = name
-            // Only regular files carry data in a database; a link's or directory's
-            // declared size is skipped like libarchive skips it.
             let isRegular = type == UInt8(ascii: "0") || type == 0 || type == UInt8(ascii: "7")
             // libarchive's rule: a "regular" entry whose name ends in `/` is a directory.
             let isDirectory = type == UInt8(ascii: "5") || (isRegular && name.utf8.last == UInt8(ascii: "/"))

@@ -49,6 +49,31 @@ import Testing
         #expect(names == database.entries.map { $0.directoryName + "/desc" })
     }
 
+    /// A symlink whose size field is not zero (POSIX says it shall be) has no data after
+    /// it: the next record is the next header, as libarchive reads it.
+    @Test func aLinkCarriesNoDataWhateverItsSizeField() throws {
+        let scratch = try Tools.scratch()
+        defer { Tools.cleanUp(scratch) }
+        let path = scratch + "/link.db.tar"
+        let script = """
+            import sys, tarfile, io
+            with tarfile.open(sys.argv[1], "w", format=tarfile.USTAR_FORMAT) as t:
+                link = tarfile.TarInfo("a-1-1/link"); link.type = tarfile.SYMTYPE; link.linkname = "desc"; t.addfile(link)
+                desc = b"%FILENAME%\\na-1-1-any.pkg.tar.zst\\n\\n%NAME%\\na\\n\\n%VERSION%\\n1-1\\n\\n"
+                info = tarfile.TarInfo("a-1-1/desc"); info.size = len(desc); t.addfile(info, io.BytesIO(desc))
+            data = bytearray(open(sys.argv[1], "rb").read())
+            data[124:136] = b"00000001000\\0"   # the link's size field: 512
+            data[148:156] = b"        "
+            data[148:156] = b"%06o\\0 " % sum(data[0:512])
+            open(sys.argv[1], "wb").write(data)
+            """
+        let result = try Tools.run(["python3", "-c", script, path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let database = try SyncDatabase.read(at: path)
+        #expect(database.problems.isEmpty, "\(database.problems)")
+        #expect(database.entries.map(\.name) == ["a"])
+    }
+
     @Test func aDamagedHeaderNamesTheFile() throws {
         let scratch = try Tools.scratch()
         defer { Tools.cleanUp(scratch) }
