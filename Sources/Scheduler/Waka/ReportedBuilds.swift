@@ -21,8 +21,12 @@ final class ReportedBuilds: Sendable {
     /// publishing (which serializes on the waka's publish lock).
     func publish(using runner: BuildRunner, store: any BuildStore, events: (WakaEvent) -> Void) {
         guard state.withLock({ $0.enabled }) else { return }
+        // Only repos this waka would publish for: a manual repo's built builds (often
+        // many, awaiting review) are not read on every idle poll, and a waka without
+        // such repos (a config-less one) asks the store nothing.
+        let repos = runner.configuration.repos.filter { $0.staging || $0.review == .auto }.map(\.name)
         let built: [BuildRecord]
-        do { built = try store.builds(state: .built, repo: nil, limit: nil) } catch { return }
+        do { built = try repos.flatMap { try store.builds(state: .built, repo: $0, limit: nil) } } catch { return }
         for build in built where state.withLock({ $0.tried.insert(build.id).inserted }) {
             do {
                 if build.stagedAt == nil, let staged = try runner.stageIfStaging(build) { events(.staged(staged)) }
