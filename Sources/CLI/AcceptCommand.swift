@@ -50,8 +50,8 @@ struct AcceptText {
 
     var text: String {
         let build = outcome.build
-        if outcome.alreadyAccepted { return "\(build.id) \(build.package) \(build.version)\(build.passNote): already accepted" }
-        var lines = ["\(build.id) \(build.package) \(build.version)\(build.passNote): accepted"]
+        if outcome.alreadyAccepted { return "\(build.label): already accepted" }
+        var lines = ["\(build.label): accepted"]
         lines += outcome.publish.added.map { "  added \(($0 as NSString).lastPathComponent)" }
         lines += outcome.publish.removed.map { "  removed \(($0 as NSString).lastPathComponent)" }
         lines += outcome.publish.unstaged.map { "  left staging \(($0 as NSString).lastPathComponent)" }

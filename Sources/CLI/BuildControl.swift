@@ -43,7 +43,7 @@ extension Pacbuild {
         func run() throws {
             try forEachBuild(builds, config: config, store: store) { store, build in
                 try store.retry(build.id)
-                return "\(build.id) \(build.package) \(build.version)\(build.passNote): \(try store.build(build.id).state.name.rawValue)"
+                return "\(build.label): \(try store.build(build.id).state.name.rawValue)"
             }
         }
     }
@@ -58,7 +58,7 @@ extension Pacbuild {
         func run() throws {
             try forEachBuild(builds, config: config, store: store) { store, build in
                 try store.cancel(build.id)
-                return "\(build.id) \(build.package) \(build.version)\(build.passNote): cancelled"
+                return "\(build.label): cancelled"
             }
         }
     }
@@ -74,7 +74,7 @@ extension Pacbuild {
         func run() throws {
             try forEachBuild([build], config: config, store: store) { store, build in
                 try store.setPriority(build.id, priority)
-                return "\(build.id) \(build.package) \(build.version)\(build.passNote): priority \(priority)"
+                return "\(build.label): priority \(priority)"
             }
         }
     }

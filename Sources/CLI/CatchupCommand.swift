@@ -47,19 +47,19 @@ struct CatchupText {
     var text: String {
         var out = ""
         if dryRun {
-            for build in report.wouldEnqueue { out += "would queue \(build.package) \(build.version)\(build.passNote)\n" }
+            for build in report.wouldEnqueue { out += "would queue \(build.title)\n" }
             out += "dry run: \(report.wouldEnqueue.count) to queue, \(report.existing.count) already queued, \(report.planned.count) planned\n"
             return out
         }
         for record in report.enqueued {
-            out += "queued \(record.id) \(record.package) \(record.version)\(record.passNote) (\(record.state.name.rawValue))\n"
+            out += "queued \(record.label) (\(record.state.name.rawValue))\n"
         }
-        for record in report.superseded { out += "superseded \(record.id) \(record.package) \(record.version)\(record.passNote)\n" }
+        for record in report.superseded { out += "superseded \(record.label)\n" }
         for record in report.retagged {
             let tags = record.requiredTags.isEmpty ? "no tags" : record.requiredTags.joined(separator: ", ")
-            out += "retagged \(record.id) \(record.package) \(record.version)\(record.passNote): now requires \(tags)\n"
+            out += "retagged \(record.label): now requires \(tags)\n"
         }
-        for build in report.markedRejected { out += "skipped \(build.package) \(build.version)\(build.passNote): marked rejected\n" }
+        for build in report.markedRejected { out += "skipped \(build.title): marked rejected\n" }
         out += report.changedNothing
             ? "nothing changed: \(report.existingIDs.count) planned builds already queued\n"
             : "\(report.enqueued.count) queued, \(report.superseded.count) superseded, \(report.existingIDs.count) already queued, \(report.markedRejected.count) rejected versions skipped"

@@ -30,9 +30,9 @@ extension Pacbuild {
             try forEachBuild(builds, configuration: loaded, store: buildStore) { store, build in
                 let blocked = try Set(store.builds(state: .blocked, repo: nil, limit: nil).map(\.id))
                 try store.reject(build.id, reason: reason)
-                var lines = ["\(build.id) \(build.package) \(build.version)\(build.passNote): rejected, version marked"]
+                var lines = ["\(build.label): rejected, version marked"]
                 let newly = try store.builds(state: .blocked, repo: nil, limit: nil).filter { !blocked.contains($0.id) }
-                lines += newly.map { "  blocked \($0.id) \($0.package) \($0.version)\($0.passNote)" }
+                lines += newly.map { "  blocked \($0.label)" }
                 // Out of staging: the rejected build and the builds made against it.
                 lines += try stager.reconcileAll().map { "  left staging \(($0 as NSString).lastPathComponent)" }
                 return lines.joined(separator: "\n")
@@ -55,13 +55,13 @@ extension Pacbuild {
                 // again while it stays rejected: undoing means the mark goes and it is retried.
                 if build.state == .rejected {
                     try store.retry(build.id)
-                    return "\(build.id) \(build.package) \(build.version)\(build.passNote): mark removed, \(try store.build(build.id).state)"
+                    return "\(build.label): mark removed, \(try store.build(build.id).state)"
                 }
                 guard try store.marks().contains(where: { $0.package == build.package && $0.version == build.version }) else {
-                    throw ValidationError("\(build.id) \(build.package) \(build.version)\(build.passNote) is \(build.state), not rejected")
+                    throw ValidationError("\(build.label) is \(build.state), not rejected")
                 }
                 try store.unmark(build.package, version: build.version)
-                return "\(build.id) \(build.package) \(build.version)\(build.passNote): mark removed"
+                return "\(build.label): mark removed"
             }
         }
     }

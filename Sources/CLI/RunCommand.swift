@@ -94,7 +94,7 @@ struct RunSummaryText {
             guard !entries.isEmpty else { return }
             out += "\(title):\n"
             for entry in entries {
-                out += "  \(WakaEventText.name(entry.build))\n"
+                out += "  \(entry.build.label)\n"
                 for line in detail(entry) { out += "      \(line)\n" }
             }
         }
@@ -112,6 +112,6 @@ struct RunSummaryText {
 
     /// `waits for #3 current/ex-libfmt 2.0.1-3 (blocked by #2) -> #2 current/ex-libbase 1.0-1 (failed (build))`
     private func chain(_ entry: RunSummary.Entry) -> String {
-        "waits for " + entry.chain.map { "\(WakaEventText.name($0)) (\($0.state))" }.joined(separator: " -> ")
+        "waits for " + entry.chain.map { "\($0.label) (\($0.state))" }.joined(separator: " -> ")
     }
 }

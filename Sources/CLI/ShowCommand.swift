@@ -76,7 +76,7 @@ extension Pacbuild {
         static func text(_ shown: Shown) -> String {
             let b = shown.build
             var rows: [(String, String?)] = [
-                ("build", "\(b.id) \(b.package) \(b.version)\(b.passNote)"), ("state", b.state.description), ("arch", b.arch),
+                ("build", "\(b.label)"), ("state", b.state.description), ("arch", b.arch),
                 ("priority", String(b.priority)), ("attempts", String(b.attempts)),
                 ("requires", b.requiredTags.isEmpty ? nil : "tags " + b.requiredTags.joined(separator: ", ")), ("worker", b.worker),
                 ("lease expires", b.leaseExpires.map(stamp)), ("created", stamp(b.createdAt)), ("updated", stamp(b.updatedAt)),

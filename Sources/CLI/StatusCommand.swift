@@ -51,12 +51,12 @@ extension Pacbuild {
             if !status.running.isEmpty { out += "\nrunning:\n" }
             for build in status.running {
                 let elapsed = build.startedAt.map { Int(Date().timeIntervalSince($0)) }.map { "\($0 / 60)m\(String(format: "%02d", $0 % 60))s" } ?? "?"
-                out += "  \(build.id) \(build.package) \(build.version)\(build.passNote) on \(build.worker ?? "?") for \(elapsed)\n"
+                out += "  \(build.label) on \(build.worker ?? "?") for \(elapsed)\n"
             }
             if !status.ready.isEmpty { out += "\nnext ready:\n" }
             for build in status.ready {
                 let tags = build.requiredTags.isEmpty ? "" : ", requires \(build.requiredTags.joined(separator: ", "))"
-                out += "  \(build.id) \(build.package) \(build.version)\(build.passNote) priority \(Int(build.priority))\(tags)\n"
+                out += "  \(build.label) priority \(Int(build.priority))\(tags)\n"
             }
             if !status.workers.isEmpty { out += "\nworkers:\n" }
             for worker in status.workers {

@@ -15,25 +15,25 @@ enum WakaEventText {
             return "no database of \(names.joined(separator: ", ")) at its server yet (not published): builds leave it out "
                 + "until its first publish"
         case .claimed(let build, let slot):
-            return "building \(name(build)) (slot \(slot))"
+            return "building \(build.label) (slot \(slot))"
         case .finished(let build, _):
             if let failure = build.state.failureClass {
-                return "FAILED \(name(build)): \(failure.rawValue): \(build.reason ?? "")" + (build.log.map { "; log: \($0)" } ?? "")
+                return "FAILED \(build.label): \(failure.rawValue): \(build.reason ?? "")" + (build.log.map { "; log: \($0)" } ?? "")
             }
-            return "built \(name(build))" + duration(build)
+            return "built \(build.label)" + duration(build)
         case .staged(let build):
-            return "staged \(name(build)) in \(build.package.repo)'s staging repo; it awaits review"
+            return "staged \(build.label) in \(build.package.repo)'s staging repo; it awaits review"
         case .stageFailed(let build, let reason):
-            return "could not stage \(name(build)), its dependents wait for its accept: \(reason)"
+            return "could not stage \(build.label), its dependents wait for its accept: \(reason)"
         case .accepted(let build):
-            return "accepted \(name(build)) into \(build.package.repo)"
+            return "accepted \(build.label) into \(build.package.repo)"
         case .acceptFailed(let build, let reason):
-            return "could not accept \(name(build)), it awaits review: \(reason)"
+            return "could not accept \(build.label), it awaits review: \(reason)"
         case .publishingRefused(let message):
             return "the store refuses this waka's publishing (a worker role?): builds of staging and review = \"auto\" repos "
                 + "wait for the store owner's waka or `pacbuild accept`: \(message)"
         case .gaveBack(let build, _):
-            return "gave back \(name(build)) unfinished"
+            return "gave back \(build.label) unfinished"
         case .expired(let ids):
             return "leases expired: \(ids.map(\.description).joined(separator: " ")) (back to ready)"
         case .cachePruned(let files, let bytes, let kept):
@@ -44,8 +44,6 @@ enum WakaEventText {
             return "stopping: no more claims; running builds get \(Int(grace)) s, then they are given back (signal again to stop now)"
         }
     }
-
-    static func name(_ build: BuildRecord) -> String { "\(build.id) \(build.package) \(build.version)\(build.passNote)" }
 
     private static func duration(_ build: BuildRecord) -> String {
         guard let start = build.startedAt, let end = build.finishedAt else { return "" }

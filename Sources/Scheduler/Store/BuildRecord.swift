@@ -41,6 +41,9 @@ public struct BuildRecord: Sendable, Hashable, Codable {
     /// `ex-a 1.0-1`, with `(pass N of a cycle)` for a cycle member's builds.
     public var title: String { "\(package.pkgbase) \(version)\(passNote)" }
 
+    /// `#12 current/ex-a 1.0-1`, with the pass note: how command output names a build.
+    public var label: String { "\(id) \(package) \(version)\(passNote)" }
+
     /// ` (pass 2 of a cycle)` after a second pass's version, empty for pass 1.
     public var passNote: String { pass > 1 ? " (pass \(pass) of a cycle)" : "" }
 }
