@@ -6,13 +6,14 @@ import Synchronization
 /// the built builds of `staging = true` repos that are not staged yet and accepts the
 /// built builds of `review = "auto"` repos, when a slot finds nothing to claim.
 ///
-/// Each build is tried once in a waka's life (also the ones its own slots reported): a
+/// Each build is tried once in a waka's life (the ones its own slots claimed never): a
 /// failure is said once and left to `pacbuild accept` or `recover`. A store that
 /// refuses publishing (a worker role, SQLSTATE 42501) turns the sweep off for good.
 final class ReportedBuilds: Sendable {
     private let state = Mutex<(tried: Set<BuildID>, enabled: Bool)>(([], true))
 
-    /// Records that this waka has tried to publish `build` (its own slot reported it).
+    /// Records that `build` is this waka's own to publish (a slot claimed it), so the
+    /// sweep leaves it to that slot.
     func markTried(_ build: BuildID) {
         _ = state.withLock { $0.tried.insert(build) }
     }

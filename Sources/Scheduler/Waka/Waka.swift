@@ -78,6 +78,9 @@ public final class Waka: Sendable {
             control.enter()
             do {
                 if let build = try store.claim(worker: settings.name, arches: settings.arches, tags: settings.tags) {
+                    // Ours to publish: another slot's idle sweep must not stage or accept it
+                    // between its report and this slot's own staging.
+                    reported.markTried(build.id)
                     events(.claimed(build, slot: slot))
                     try finish(build, slot: slot, runner: runner)
                     control.leave()
@@ -101,7 +104,6 @@ public final class Waka: Sendable {
             events(.gaveBack(build, slot: slot))
         case .reported(let record):
             events(.finished(record, slot: slot))
-            reported.markTried(record.id)
             pruneCaches()
             do {
                 if let staged = try runner.stageIfStaging(record) { events(.staged(staged)) }
