@@ -14,16 +14,29 @@ public final class RepoLock {
     private var held = false
 
     /// Takes the lock or throws ``RepoError/locked(lockFile:holder:)`` naming the holder's pid.
+    ///
+    /// The pid is written to `.tmp.NAME-PID` beside the lock first, which is then linked
+    /// to the lock's name (`link` fails if the lock exists, as `O_EXCL` would): the lock
+    /// never exists without its pid, so a process killed while locking leaves no empty
+    /// lock that nobody can tell from one being written. A temporary file such a kill
+    /// leaves starts with `.tmp.NAME`, which crash recovery removes with the database's.
     public init(path: String) throws(RepoError) {
         self.path = path
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { String(path[..<$0]) + "/" } ?? ""
+        let name = slash.map { String(path[path.utf8.index(after: $0)...]) } ?? path
+        let temporary = directory + ".tmp.\(name)-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .io(file: temporary, reason: String(cString: strerror(errno))) }
+        defer { unlink(temporary) }
+        let pid = "\(getpid())\n"
+        let written = pid.withCString { write(descriptor, $0, strlen($0)) }
+        close(descriptor)
+        guard written == pid.utf8.count else { throw .io(file: temporary, reason: "cannot write the pid") }
+        guard link(temporary, path) == 0 else {
             if errno == EEXIST { throw .locked(lockFile: path, holder: RepoLock.holder(of: path)) }
             throw .io(file: path, reason: String(cString: strerror(errno)))
         }
-        let pid = "\(getpid())\n"
-        _ = pid.withCString { write(descriptor, $0, strlen($0)) }
-        close(descriptor)
         held = true
     }
 
