@@ -24,6 +24,12 @@ public struct SandboxJob: Sendable {
     public var scratchParent: String
     /// UML's memory, `mem=` (ignored by the other backends).
     public var memory: String
+    /// Host directories the sandbox sees read-only, each at a path below ``mountPoint``
+    /// (the dependency repositories' pools). Never a path of the store, the state
+    /// directory or an ABS tree.
+    public var readOnlyBinds: [ReadOnlyBind] = []
+    /// Resource limits of the run (namespace backend: a cgroup and sized file systems).
+    public var limits: SandboxLimits = SandboxLimits()
     /// Asked a few times a second while the job runs; `true` stops the sandbox as a
     /// timeout does (a waka shutting down takes its unfinished builds back this way).
     public var shouldStop: (@Sendable () -> Bool)?
@@ -41,6 +47,19 @@ public struct SandboxJob: Sendable {
         self.scratchParent = scratchParent
         self.memory = memory
         self.shouldStop = shouldStop
+    }
+}
+
+/// A host directory shown read-only inside the sandbox.
+public struct ReadOnlyBind: Sendable, Hashable, Codable {
+    /// The directory on the host.
+    public var host: String
+    /// Where it appears inside, an absolute path below ``SandboxJob/mountPoint``.
+    public var inside: String
+
+    public init(host: String, inside: String) {
+        self.host = host
+        self.inside = inside
     }
 }
 

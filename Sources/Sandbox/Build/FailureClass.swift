@@ -18,6 +18,13 @@ public enum FailureClass: String, Sendable, Hashable, Codable, CaseIterable {
     case dependencies
     /// The sandbox ran out of time and was stopped.
     case timeout
+    /// The build hit one of its resource limits (memory, processes, disk); the reason
+    /// names the limit.
+    case limits
+    /// What the build left in its output (packages, signatures, log) failed the host's
+    /// checks: an unexpected name, a link, FIFO or device, a file over its size limit, a
+    /// name or version makepkg would refuse.
+    case verification
     /// The sandbox could not be set up or died (not the PKGBUILD's fault).
     case sandbox
     /// The worker holding the build stopped renewing its lease too often (the scheduler
