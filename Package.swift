@@ -18,7 +18,7 @@ let package = Package(
         // pacman's file formats (sync/files databases, package files) through libarchive.
         .target(name: "Repo", dependencies: ["Graph", "CArchive", "CCrypto"], exclude: ["README.md"]),
         // Isolated build backends (User Mode Linux, namespaces + overlayfs, host), build roots, and builds with makepkg; reads the packages it built through Repo.
-        .target(name: "Sandbox", dependencies: ["Graph", "Repo"], exclude: ["README.md"]),
+        .target(name: "Sandbox", dependencies: ["Graph", "Repo", "CLinux"], exclude: ["README.md"]),
         // The application: configuration, plans, the build store and queue, wakas, review and publishing.
         .target(name: "Scheduler", dependencies: [
             "Graph", "Repo", "Sandbox", "CLibPQ", "CSQLite",
@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Linux's prctl (no_new_privs, seccomp filters) for the sandbox's confinement; kernel headers only.
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),

@@ -38,24 +38,31 @@ public enum SandboxBackends {
 
 /// What a backend starts and how it stops it; ``execute(_:job:)`` does the rest the
 /// same way for every backend.
-struct Launch: Sendable {
+struct Launch {
     var arguments: [String]
     var environment: [String: String]?
     var termination: Termination
+    /// Start under `no_new_privs` and ``SyscallFilter``.
+    var confined = false
+    /// Asked a few times a second with the started process: the limit it hit, if any,
+    /// which stops the sandbox.
+    var limitCheck: ((pid_t) -> String?)?
 }
 
 /// Runs a launch: streamed and supervised, or handed the terminal when interactive.
 func execute(_ launch: Launch, job: SandboxJob) throws(SandboxError) -> SandboxOutcome {
     if job.interactive {
         let start = ContinuousClock.now
-        let child = try Spawned.start(launch.arguments, environment: launch.environment, output: nil, interactive: true)
+        let child = try Spawned.start(launch.arguments, environment: launch.environment, output: nil, interactive: true,
+                                      confined: launch.confined)
         return SandboxOutcome(exitStatus: child.wait(), timedOut: false, duration: start.duration(to: .now), tail: [])
     }
     let log = try BuildLog(path: job.logPath)
     let outcome = try SupervisedRun.run(launch.arguments, environment: launch.environment, log: log,
-                                        timeout: job.timeout, termination: launch.termination, shouldStop: job.shouldStop)
+                                        timeout: job.timeout, termination: launch.termination, shouldStop: job.shouldStop,
+                                        confined: launch.confined, limitCheck: launch.limitCheck)
     return SandboxOutcome(exitStatus: outcome.exitStatus, timedOut: outcome.timedOut, duration: outcome.duration,
-                          tail: outcome.tail)
+                          tail: outcome.tail, limitHit: outcome.limitHit)
 }
 
 /// A fresh directory under `parent` for one run's scratch, removed by the caller.

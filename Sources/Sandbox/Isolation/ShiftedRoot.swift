@@ -1,0 +1,103 @@
+import Foundation
+
+/// The build root as the namespace backend's user namespace sees it: a copy of
+/// ``BuildRoot/rootfs`` whose owners are moved into the sandbox user's subordinate
+/// range (uid 0 becomes the range's first id, uid 1000 the 1000th), so that root
+/// inside owns `/usr` as root owns it in the original. Made once per root version
+/// (the root's stamp) next to it, `STATE/roots/NAME/root-shifted`, under a lock;
+/// builds only read it, through an overlay.
+enum ShiftedRoot {
+    static func path(_ root: BuildRoot) -> String { root.directory + "/root-shifted" }
+    static func stampPath(_ root: BuildRoot) -> String { root.directory + "/root-shifted.stamp" }
+
+    /// The shifted root, made first when missing, made for other ids, or older than the root's stamp.
+    static func ensure(_ root: BuildRoot, user: SandboxUser) throws(SandboxError) -> String {
+        let marker = "\(user.firstSubordinateUID):\(user.firstSubordinateGID)"
+        if isCurrent(root, marker: marker) { return path(root) }
+        let lockPath = root.directory + "/.root-shifted.lock"
+        let lock = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw .io(path: lockPath, reason: String(cString: strerror(errno))) }
+        defer { close(lock) }
+        flock(lock, LOCK_EX)
+        if isCurrent(root, marker: marker) { return path(root) }
+        let partial = path(root) + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        try HostCommand.run(["cp", "-a", "--reflink=auto", root.rootfs, partial])
+        try shift(partial, uid: user.firstSubordinateUID, gid: user.firstSubordinateGID)
+        unlink(stampPath(root))
+        try? FileManager.default.removeItem(atPath: path(root))
+        guard rename(partial, path(root)) == 0 else {
+            throw .io(path: path(root), reason: "cannot move the shifted root in place: \(String(cString: strerror(errno)))")
+        }
+        guard FileManager.default.createFile(atPath: stampPath(root), contents: Data(marker.utf8)) else {
+            throw .io(path: stampPath(root), reason: "cannot write")
+        }
+        return path(root)
+    }
+
+    private static func isCurrent(_ root: BuildRoot, marker: String) -> Bool {
+        let manager = FileManager.default
+        guard let text = manager.contents(atPath: stampPath(root)), String(decoding: text, as: UTF8.self) == marker,
+              let shifted = (try? manager.attributesOfItem(atPath: stampPath(root)))?[.modificationDate] as? Date,
+              let made = (try? manager.attributesOfItem(atPath: root.stampPath))?[.modificationDate] as? Date else { return false }
+        return shifted >= made
+    }
+
+    /// Moves every owner below 65536 in the tree at `top` up by `uid`/`gid`, without
+    /// following links (`lchown` through directory descriptors); ids already moved stay,
+    /// so hard links are moved once. chown clears set-user-ID and set-group-ID bits, so
+    /// they are put back.
+    static func shift(_ top: String, uid: UInt32, gid: UInt32) throws(SandboxError) {
+        let root = open(top, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard root >= 0 else { throw .io(path: top, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        var info = stat()
+        guard fstat(root, &info) == 0, fchown(root, moved(info.st_uid, uid), moved(info.st_gid, gid)) == 0 else {
+            close(root)
+            throw .io(path: top, reason: "cannot change the owner: \(String(cString: strerror(errno)))")
+        }
+        var pending: [(fd: Int32, path: String)] = [(root, top)]
+        while let (directory, path) = pending.popLast() {
+            defer { close(directory) }
+            for name in try DirectoryEntries.names(fd: directory, path: path) {
+                var entry = stat()
+                guard fstatat(directory, name, &entry, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                let newUID = moved(entry.st_uid, uid), newGID = moved(entry.st_gid, gid)
+                if newUID != entry.st_uid || newGID != entry.st_gid {
+                    guard fchownat(directory, name, newUID, newGID, AT_SYMLINK_NOFOLLOW) == 0 else {
+                        throw .io(path: path + "/" + name, reason: "cannot change the owner: \(String(cString: strerror(errno)))")
+                    }
+                    let kind = entry.st_mode & S_IFMT
+                    if kind == S_IFREG, entry.st_mode & (S_ISUID | S_ISGID) != 0 {
+                        fchmodat(directory, name, entry.st_mode & 0o7777, 0)
+                    }
+                }
+                if entry.st_mode & S_IFMT == S_IFDIR {
+                    let child = openat(directory, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                    if child >= 0 { pending.append((child, path + "/" + name)) }
+                }
+            }
+        }
+    }
+
+    private static func moved(_ id: UInt32, _ base: UInt32) -> UInt32 { id < SandboxUser.rangeCount ? base + id : id }
+}
+
+/// Directory listings through a descriptor, reading each `d_name` through the record's
+/// pointer (records are `d_reclen` long, shorter than `struct dirent`: never copied whole).
+enum DirectoryEntries {
+    /// The names in the directory `fd` (not `.` and `..`); `fd` stays open and owned by the caller.
+    static func names(fd: Int32, path: String) throws(SandboxError) -> [String] {
+        let copy = dup(fd)
+        guard copy >= 0, let stream = fdopendir(copy) else {
+            throw .io(path: path, reason: "cannot list: \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(stream) }
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        var names: [String] = []
+        while let record = readdir(stream) {
+            let name = String(cString: UnsafeRawPointer(record).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
