@@ -21,6 +21,8 @@ public struct BuildJob: Sendable {
     public var network: Bool
     /// Wall-clock limit for the whole sandbox, dependency installation included.
     public var timeout: Duration
+    /// Memory, processes, disk and CPU weight of the sandbox.
+    public var limits = SandboxLimits()
     /// See ``SandboxJob/shouldStop``: a stopped build ends as failed, and its caller,
     /// who asked for the stop, knows to disregard the result.
     public var shouldStop: (@Sendable () -> Bool)?

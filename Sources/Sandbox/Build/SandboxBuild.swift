@@ -40,11 +40,14 @@ public struct SandboxBuild: Sendable {
         }
         try workspace.write(BuildScript.text(dependencies: job.dependencies, assumeInstalled: assumed,
                                              customMakepkgConf: job.makepkgConf != nil), to: "job.sh", mode: 0o755)
-        let sandboxJob = SandboxJob(root: root, jobDirectory: workspace.job, command: ["/bin/sh", SandboxJob.mountPoint + "/job.sh"],
+        var sandboxJob = SandboxJob(root: root, jobDirectory: workspace.job, command: ["/bin/sh", SandboxJob.mountPoint + "/job.sh"],
                                     network: job.network, timeout: job.timeout, logPath: workspace.log,
                                     scratchParent: scratchParent, memory: memory, shouldStop: job.shouldStop)
+        sandboxJob.limits = job.limits
         let outcome = try backend.run(sandboxJob)
         var failure = FailureClassifier.classify(log: outcome.tail, exitStatus: outcome.exitStatus, timedOut: outcome.timedOut)
+        // a limit the sandbox saw hit explains whatever failure followed from it
+        if let limit = outcome.limitHit { failure = BuildFailure(.limits, limit) }
         var (packages, problems) = PackageVerifier.verify(directory: workspace.output, expected: job.expected)
         if failure == nil, !problems.isEmpty {
             failure = BuildFailure(.package, problems.joined(separator: "; "))

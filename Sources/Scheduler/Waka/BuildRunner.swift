@@ -39,6 +39,7 @@ struct BuildRunner: Sendable {
                                makepkgConf: repo.makepkgConf, network: repo.network)
             job.repositories = try repositories(for: build, of: repo, dependencies: job.dependencies, work: work)
             job.shouldStop = shouldStop
+            job.limits = repo.limits
             let backend = try SandboxBackends.make(repo.sandbox, stateDirectory: state)
             result = try SandboxBuild(backend: backend, root: root, workDirectory: work, scratchParent: state + "/tmp",
                                     memory: configuration.global.umlMem).run(job)
