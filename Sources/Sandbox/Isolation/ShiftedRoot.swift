@@ -5,14 +5,19 @@ import Foundation
 /// range (uid 0 becomes the range's first id, uid 1000 the 1000th), so that root
 /// inside owns `/usr` as root owns it in the original. Made once per root version
 /// (the root's stamp) next to it, `STATE/roots/NAME/root-shifted`, under a lock;
-/// builds only read it, through an overlay.
+/// builds only read it, through an overlay. Its `/dev` holds the mount points of the
+/// namespace backend's device binds, and the root the mount points of `/pacbuild` and
+/// the old root, so a run creates none.
 enum ShiftedRoot {
+    /// Part of the stamp: a change of what ``prepareMountPoints(_:)`` makes needs a new copy.
+    static let layoutVersion = "2"
+
     static func path(_ root: BuildRoot) -> String { root.directory + "/root-shifted" }
     static func stampPath(_ root: BuildRoot) -> String { root.directory + "/root-shifted.stamp" }
 
     /// The shifted root, made first when missing, made for other ids, or older than the root's stamp.
     static func ensure(_ root: BuildRoot, user: SandboxUser) throws(SandboxError) -> String {
-        let marker = "\(user.firstSubordinateUID):\(user.firstSubordinateGID)"
+        let marker = "\(user.firstSubordinateUID):\(user.firstSubordinateGID):\(layoutVersion)"
         if isCurrent(root, marker: marker) { return path(root) }
         let lockPath = root.directory + "/.root-shifted.lock"
         let lock = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
@@ -23,6 +28,7 @@ enum ShiftedRoot {
         let partial = path(root) + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
         try HostCommand.run(["cp", "-a", "--reflink=auto", root.rootfs, partial])
+        try prepareMountPoints(partial)
         try shift(partial, uid: user.firstSubordinateUID, gid: user.firstSubordinateGID)
         unlink(stampPath(root))
         try? FileManager.default.removeItem(atPath: path(root))
@@ -33,6 +39,32 @@ enum ShiftedRoot {
             throw .io(path: stampPath(root), reason: "cannot write")
         }
         return path(root)
+    }
+
+    /// `/dev` as the sandbox shows it (empty files the host's nodes are bound on, the
+    /// `/proc/self/fd` links, `pts` and `shm`), and `/pacbuild`, `/.pivot`, `/proc`,
+    /// `/sys`, `/tmp`.
+    static func prepareMountPoints(_ top: String) throws(SandboxError) {
+        let manager = FileManager.default
+        try? manager.removeItem(atPath: top + "/dev")
+        do {
+            for directory in ["dev", "dev/pts", "dev/shm", String(SandboxJob.mountPoint.dropFirst()), ".pivot", "proc", "sys", "tmp"] {
+                try manager.createDirectory(atPath: top + "/" + directory, withIntermediateDirectories: true)
+            }
+            for device in NamespaceScripts.devices {
+                guard manager.createFile(atPath: top + "/dev/" + device, contents: nil, attributes: [.posixPermissions: 0o666]) else {
+                    throw SandboxError.io(path: top + "/dev/" + device, reason: "cannot create the mount point")
+                }
+            }
+            let links = ["fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1",
+                         "stderr": "/proc/self/fd/2", "ptmx": "pts/ptmx"]
+            for (name, target) in links { try manager.createSymbolicLink(atPath: top + "/dev/" + name, withDestinationPath: target) }
+            chmod(top + "/tmp", 0o1777)
+        } catch let error as SandboxError {
+            throw error
+        } catch {
+            throw .io(path: top, reason: "cannot prepare the shifted root's mount points: \(error.localizedDescription)")
+        }
     }
 
     private static func isCurrent(_ root: BuildRoot, marker: String) -> Bool {
@@ -99,5 +131,24 @@ enum DirectoryEntries {
             if name != "." && name != ".." { names.append(name) }
         }
         return names
+    }
+}
+
+extension ShiftedRoot {
+    /// Moves the trees at `paths` (those that exist) to `uid`/`gid` whole, without following
+    /// links: the parts of a job directory root inside a sandbox owns.
+    static func chown(_ paths: [String], uid: UInt32, gid: UInt32) throws(SandboxError) {
+        for path in paths {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            guard lchown(path, uid, gid) == 0 else {
+                throw .io(path: path, reason: "cannot hand to the sandbox: \(String(cString: strerror(errno)))")
+            }
+            guard info.st_mode & S_IFMT == S_IFDIR else { continue }
+            let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            for name in try DirectoryEntries.names(fd: fd, path: path) { try chown([path + "/" + name], uid: uid, gid: gid) }
+        }
     }
 }
