@@ -159,10 +159,12 @@ public struct RecoveryReport: Sendable, Codable {
     public var unstaged: [String] = []
     /// Built builds of staging repos that were not staged, staged now.
     public var restaged: [BuildID] = []
+    /// Work and scratch directories of dead processes (``WorkSweeper``), removed.
+    public var removedWork: [String] = []
     public var problems: [String] = []
 
     public var changedNothing: Bool {
         staleLocks.isEmpty && finished.isEmpty && removedTemporaries.isEmpty && removedOrphans.isEmpty
-            && unstaged.isEmpty && restaged.isEmpty
+            && unstaged.isEmpty && restaged.isEmpty && removedWork.isEmpty
     }
 }

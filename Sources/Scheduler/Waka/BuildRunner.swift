@@ -28,6 +28,9 @@ struct BuildRunner: Sendable {
     func run(_ build: BuildRecord, shouldStop: @escaping @Sendable () -> Bool) throws -> Outcome {
         let state = configuration.global.stateDir
         let work = state + "/work/\(build.id.rawValue)"
+        // this waka holds the build now: whatever an earlier attempt left there is dead
+        try? FileManager.default.removeItem(atPath: work)
+        ScratchLocks.shared.hold(work)  // in use while this process lives (WorkSweeper)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let result: Sandbox.BuildResult
         do {
