@@ -124,7 +124,8 @@ struct ServerPackages: Sendable {
         guard print.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(print)) }
         return print.output.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ").map(String.init)
-            guard fields.count == 3, served.contains(fields[0]) else { return nil }
+            // a server's database names the file: one plain name, or not fetched at all
+            guard fields.count == 3, served.contains(fields[0]), PackageFileName.problem(fields[2]) == nil else { return nil }
             return Chosen(repo: fields[0], name: fields[1], filename: fields[2])
         }
     }
@@ -156,6 +157,7 @@ struct ServerPackages: Sendable {
         var files: [String] = []
         for package in packages {
             guard let entry = database.entries.first(where: { $0.name == package }) else { continue }
+            do { try PackageFileName.check(entry.filename, from: pacman.syncDatabase(name)) } catch { throw .repo(error) }
             let target = directory + "/" + entry.filename
             try FileLinks.linkOrCopy(pacman.cacheDirectory + "/" + entry.filename, to: target)
             files.append(target)
