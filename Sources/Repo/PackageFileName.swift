@@ -38,12 +38,6 @@ public enum PackageFileName {
         return "\(name)-\(version)-\(arch)"
     }
 
-    /// Whether `fileName` is `stem.pkg.tar` followed by one of makepkg's compressions.
-    public static func isPackage(_ fileName: String, stem: String) -> Bool {
-        guard fileName.hasPrefix(stem + ".pkg.tar") else { return false }
-        return compressionSuffixes.contains(String(fileName.dropFirst(stem.count + 8)))
-    }
-
     /// The name, version and arch a package file name says, each valid by makepkg's
     /// rules, or `nil` when it is not such a name (`.sig` names are not package names).
     public static func parse(_ fileName: String) -> (name: String, version: String, arch: String)? {
