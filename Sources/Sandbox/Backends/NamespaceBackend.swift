@@ -131,6 +131,7 @@ public struct NamespaceBackend: SandboxBackend {
         arguments += try Self.rootBinds(job.root.rootfs)
         arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", job.jobDirectory, SandboxJob.mountPoint,
                       "--remount-ro", "/", "--hostname", "pacbuild", "--chdir", SandboxJob.mountPoint]
+        arguments += job.readOnlyBinds.flatMap { ["--ro-bind", $0.host, $0.inside] }
         if job.network { arguments.append("--share-net") }
         arguments += job.command
         return try execute(Launch(arguments: arguments, environment: sandboxEnvironment,
@@ -155,3 +156,7 @@ public struct NamespaceBackend: SandboxBackend {
         }
     }
 }
+
+/// The mount table binds each pool read-only (``NamespaceScripts/mountTable``), as
+/// bubblewrap's `--ro-bind` does without root.
+extension NamespaceBackend: ShowsReadOnlyBinds {}

@@ -50,6 +50,7 @@ struct BuildRunner: Sendable {
             let failureClass: FailureClass = switch error {
             case .cannotStart, .serverUnavailable: .sandbox
             case .dependenciesNotFound: .dependencies
+            case .repo(.refusedValue): .verification
             default: .source
             }
             return .reported(try store.report(build.id, worker: worker, result: .failed(failureClass, reason: error.description, log: nil)))
