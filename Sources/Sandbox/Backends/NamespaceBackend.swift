@@ -30,7 +30,9 @@ public struct NamespaceBackend: SandboxBackend {
             throw .invalidJob("a read-only bind must be below \(SandboxJob.mountPoint): \(bind.inside)")
         }
         let user = try SandboxUser.ensure()
-        let lower = try ShiftedRoot.ensure(job.root, user: user)
+        let shifted = try ShiftedRoot.use(job.root, user: user)  // held until this run ends
+        defer { withExtendedLifetime(shifted) {} }
+        let lower = shifted.path
         let scratch = try makeScratchDirectory(in: job.scratchParent, prefix: "pacbuild-ns")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         chmod(scratch, 0o711)  // root inside passes through to its disk; nothing here is listed or readable
