@@ -19,3 +19,11 @@ static const unsigned int PACBUILD_AUDIT_ARCH_I386 = AUDIT_ARCH_I386;
 static const unsigned int PACBUILD_SECCOMP_RET_ALLOW = SECCOMP_RET_ALLOW;
 static const unsigned int PACBUILD_SECCOMP_RET_ERRNO = SECCOMP_RET_ERRNO;
 static const unsigned int PACBUILD_SECCOMP_RET_KILL_PROCESS = SECCOMP_RET_KILL_PROCESS;
+
+// glibc 2.34+: close every descriptor from `from` on in a posix_spawn child (declared by
+// spawn.h only under _GNU_SOURCE, which Swift's Glibc module is not built with).
+#include <spawn.h>
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
+static inline int pacbuild_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}

@@ -65,14 +65,19 @@ func execute(_ launch: Launch, job: SandboxJob) throws(SandboxError) -> SandboxO
                           tail: outcome.tail, limitHit: outcome.limitHit)
 }
 
-/// A fresh directory under `parent` for one run's scratch, removed by the caller.
+/// A fresh directory under `parent` for one run's scratch, removed by the caller. It
+/// holds a lock (``ScratchLocks``) while this process lives and the directory exists, so
+/// that a sweep after a crash (``ScratchLocks/removeAbandoned(in:)``) removes only the
+/// scratch of dead processes.
 func makeScratchDirectory(in parent: String, prefix: String) throws(SandboxError) -> String {
     try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
     var template = Array((parent + "/" + prefix + ".XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
         throw .io(path: parent, reason: "cannot create a scratch directory: \(String(cString: strerror(errno)))")
     }
-    return String(cString: made)
+    let path = String(cString: made)
+    ScratchLocks.shared.hold(path)
+    return path
 }
 
 /// The environment every sandboxed command starts with: nothing of the caller's.

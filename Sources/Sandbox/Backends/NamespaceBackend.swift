@@ -30,21 +30,37 @@ public struct NamespaceBackend: SandboxBackend {
             throw .invalidJob("a read-only bind must be below \(SandboxJob.mountPoint): \(bind.inside)")
         }
         let user = try SandboxUser.ensure()
-        let lower = try ShiftedRoot.ensure(job.root, user: user)
+        let shifted = try ShiftedRoot.use(job.root, user: user)  // held until this run ends
+        defer { withExtendedLifetime(shifted) {} }
+        let lower = shifted.path
         let scratch = try makeScratchDirectory(in: job.scratchParent, prefix: "pacbuild-ns")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         chmod(scratch, 0o711)  // root inside passes through to its disk; nothing here is listed or readable
+        let disk = scratch + "/" + NamespaceScripts.diskMount
+        try makeDirectory(disk)
         try writeIDMapHelpers(into: scratch + "/bin")
+        try makeSparseFile(scratch + "/" + NamespaceScripts.diskImage, size: job.limits.diskBytes)
+        let table = NamespaceScripts.mountTable(lower: lower, disk: disk, network: job.network,
+                                                sysrqTrigger: FileManager.default.fileExists(atPath: "/proc/sysrq-trigger"),
+                                                binds: job.readOnlyBinds)
+        guard FileManager.default.createFile(atPath: scratch + "/" + NamespaceScripts.mountTable, contents: Data(table.utf8),
+                                             attributes: [.posixPermissions: 0o644]) else {
+            throw .io(path: scratch + "/" + NamespaceScripts.mountTable, reason: "cannot write the sandbox's mount table")
+        }
+        // root inside owns the job directory and what the build writes (src/, out/); the
+        // rest (scripts, configuration, repository databases) stays the host's, read-only
+        if !job.interactive {
+            try ShiftedRoot.chown([job.jobDirectory, job.jobDirectory + "/src", job.jobDirectory + "/out"],
+                                  uid: user.firstSubordinateUID, gid: user.firstSubordinateGID)
+        }
         let cgroup = try Cgroup.make(name: "pacbuild-" + (scratch as NSString).lastPathComponent, limits: job.limits)
         defer { cgroup.remove() }
-        let disk = scratch + "/" + NamespaceScripts.diskMount
         let arguments = ["setpriv", "--pdeathsig", "KILL", "--clear-groups",
                          "unshare", "--mount", "--propagation", "private", "--fork", "--kill-child",
                          "/bin/sh", "-c", NamespaceScripts.outer, "outer", NamespaceScripts.initScript, NamespaceScripts.setup,
-                         lower, scratch, job.jobDirectory, "\(job.limits.diskBytes)",
-                         "\(user.firstSubordinateUID)", "\(user.firstSubordinateGID)", job.network ? "1" : "0",
-                         job.interactive ? "1" : "0", cgroup.procsFiles.joined(separator: " "), "\(job.readOnlyBinds.count)"]
-            + job.readOnlyBinds.flatMap { [$0.host, $0.inside] } + job.command
+                         scratch, job.jobDirectory, "\(user.firstSubordinateUID)", "\(user.firstSubordinateGID)",
+                         job.network ? "1" : "0", job.interactive ? "1" : "0", cgroup.procsFiles.joined(separator: " ")]
+            + job.command
         var environment = sandboxEnvironment
         if job.interactive, let term = ProcessInfo.processInfo.environment["TERM"] { environment["TERM"] = term }
         let limits = job.limits
@@ -57,6 +73,15 @@ public struct NamespaceBackend: SandboxBackend {
             outcome.limitHit = cgroup.limitHit() ?? DiskLimit.hit(usageFile: scratch + "/" + NamespaceScripts.diskUsageFile, limit: limits.diskBytes)
         }
         return outcome
+    }
+
+    private func makeSparseFile(_ path: String, size: UInt64) throws(SandboxError) {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .io(path: path, reason: "cannot create the run's disk: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(size)) == 0 else {
+            throw .io(path: path, reason: "cannot size the run's disk: \(String(cString: strerror(errno)))")
+        }
     }
 
     private func writeIDMapHelpers(into directory: String) throws(SandboxError) {
@@ -108,6 +133,7 @@ public struct NamespaceBackend: SandboxBackend {
         arguments += try Self.rootBinds(job.root.rootfs)
         arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", job.jobDirectory, SandboxJob.mountPoint,
                       "--remount-ro", "/", "--hostname", "pacbuild", "--chdir", SandboxJob.mountPoint]
+        arguments += job.readOnlyBinds.flatMap { ["--ro-bind", $0.host, $0.inside] }
         if job.network { arguments.append("--share-net") }
         arguments += job.command
         return try execute(Launch(arguments: arguments, environment: sandboxEnvironment,
@@ -132,3 +158,7 @@ public struct NamespaceBackend: SandboxBackend {
         }
     }
 }
+
+/// The mount table binds each pool read-only (``NamespaceScripts/mountTable``), as
+/// bubblewrap's `--ro-bind` does without root.
+extension NamespaceBackend: ShowsReadOnlyBinds {}

@@ -27,76 +27,100 @@ enum NamespaceScripts {
     static let diskUsageFile = "disk-usage"
     /// Where the outer stage mounts the run's disk, in the scratch directory.
     static let diskMount = "fs"
+    /// The run's disk image and the mount table ``setup`` mounts in one `mount -a`.
+    static let diskImage = "disk.img"
+    static let mountTable = "fstab"
 
-    /// Arguments: init script, set-up script, shifted root, scratch, job directory, disk
-    /// bytes, base uid, base gid, network flag, interactive flag, cgroup.procs files
-    /// (space-separated), number of read-only binds, the binds (host, inside), the command.
+    /// Arguments: init script, set-up script, scratch, job directory, base uid, base gid,
+    /// network and interactive flags, cgroup.procs files (space-separated), the command.
+    /// The scratch directory holds the sized sparse image and the mount table.
     static let outer = """
         set -eu
-        init=$1 setup=$2 lower=$3 scratch=$4 job=$5 disk=$6 uid=$7 gid=$8 net=$9 interactive=${10} procs=${11}; shift 11
+        init=$1 setup=$2 scratch=$3 job=$4 uid=$5 gid=$6 net=$7 interactive=$8 procs=$9; shift 9
         trap 'echo "pacbuild-sandbox: set-up failed" >&2; exit 125' EXIT
         for f in $procs; do echo $$ >"$f"; done
         fs=$scratch/\(diskMount)
-        mkdir "$fs"
-        truncate -s "$disk" "$scratch/disk.img"
-        mkfs.ext4 -q -F -m 0 -O ^has_journal -E lazy_itable_init=1,nodiscard,root_owner=$uid:$gid "$scratch/disk.img"
-        mount -o loop,nosuid,nodev "$scratch/disk.img" "$fs"
-        rm "$scratch/disk.img"
-        mkdir "$fs/upper" "$fs/work" "$fs/tmp" "$fs/merged" "$fs/job"
-        chmod 1777 "$fs/tmp"
-        cp -a --no-dereference "$job/." "$fs/job/"
-        chown "$uid:$gid" "$fs/upper" "$fs/work" "$fs/tmp" "$fs/merged" "$fs/job"
-        for d in src out; do [ ! -e "$fs/job/$d" ] || chown -R -h "$uid:$gid" "$fs/job/$d"; done
+        mkfs.ext4 -q -F -m 0 -O ^has_journal -E lazy_itable_init=1,nodiscard,root_owner=$uid:$gid "$scratch/\(diskImage)"
+        mount -o loop,nosuid,nodev "$scratch/\(diskImage)" "$fs"
+        install -d -o "$uid" -g "$gid" "$fs/upper" "$fs/work" "$fs/merged"
+        install -d -o "$uid" -g "$gid" -m 1777 "$fs/tmp"
+        if [ "$interactive" = 1 ]; then mkdir "$fs/job"; mount --bind "$job" "$fs/job"; else cp -a "$job" "$fs/job"; fi
         netns=--net
         [ "$net" = 0 ] || netns=
         trap - EXIT
         set +e
         PATH="$scratch/bin:$PATH" unshare --map-users="$uid,0,65536" --map-groups="$gid,0,65536" --setuid 0 --setgid 0 \\
             --mount --propagation private --pid --ipc --uts --cgroup $netns --fork --kill-child \\
-            /bin/sh -c "$setup" setup "$init" "$lower" "$fs" "$net" "$interactive" "$@"
+            /bin/sh -c "$setup" setup "$init" "$scratch/\(mountTable)" "$fs/merged" "$net" "$interactive" "$@"
         status=$?
         # Only regular files leave the sandbox's disk: no link, FIFO or device is opened.
-        mkdir -p "$job/out"
-        for f in "$fs/job/out"/* "$fs/job/out"/.[!.]*; do
-            if [ -f "$f" ] && [ ! -L "$f" ]; then cp -- "$f" "$job/out/" 2>/dev/null; fi
-        done
+        if [ "$interactive" = 0 ]; then
+            for f in "$fs/job/out"/* "$fs/job/out"/.[!.]*; do
+                if [ -f "$f" ] && [ ! -L "$f" ]; then cp -- "$f" "$job/out/" 2>/dev/null; fi
+            done
+        fi
         stat -f -c '%S %b %a' "$fs" >"$scratch/\(diskUsageFile)"
         exit $status
         """
 
-    /// Arguments: init script, shifted root, the run's disk, network and interactive flags,
-    /// number of read-only binds, the binds, the command.
+    /// Arguments: init script, mount table, the overlay's mount point, network and
+    /// interactive flags, the command. One `mount -a` mounts the overlay, `/proc` with a
+    /// read-only `/proc/sys`, `/sys` read-only, the device nodes, `/tmp` and the job on
+    /// the run's disk, and the read-only binds.
     static let setup = """
         set -e
-        init=$1 lower=$2 fs=$3 net=$4 interactive=$5 binds=$6; shift 6
+        init=$1 table=$2 merged=$3 net=$4 interactive=$5; shift 5
         trap 'echo "pacbuild-sandbox: set-up failed" >&2; exit 125' EXIT
-        cd "$fs/merged"
-        mount -t overlay overlay -o "lowerdir=$lower,upperdir=$fs/upper,workdir=$fs/work" .
-        cd "$fs/merged"
-        mount -t proc -o nosuid,nodev,noexec proc proc
-        for p in sys sysrq-trigger; do [ ! -e "proc/$p" ] || { mount --bind "proc/$p" "proc/$p"; mount -o remount,bind,ro "proc/$p"; }; done
-        [ "$net" = 1 ] || mount -t sysfs -o ro,nosuid,nodev,noexec sysfs sys
-        mount -t tmpfs -o nosuid,noexec,mode=755,size=1m dev dev
-        for n in null zero full random urandom tty; do : >"dev/$n"; mount --bind "/dev/$n" "dev/$n"; done
-        ln -s /proc/self/fd dev/fd; ln -s /proc/self/fd/0 dev/stdin
-        ln -s /proc/self/fd/1 dev/stdout; ln -s /proc/self/fd/2 dev/stderr
-        mkdir dev/pts dev/shm
-        mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts dev/pts; ln -s pts/ptmx dev/ptmx
-        mount -t tmpfs -o nosuid,nodev,size=256m shm dev/shm
-        mount --bind "$fs/tmp" tmp
-        mkdir -p pacbuild .pivot
-        mount --bind "$fs/job" pacbuild
-        while [ "$binds" -gt 0 ]; do
-            mkdir -p ".$2"
-            mount --bind -o ro,nosuid,nodev "$1" ".$2"
-            shift 2; binds=$((binds - 1))
-        done
+        mount -T "$table" -a
+        cd "$merged"
         hostname pacbuild
         [ "$net" = 1 ] || ip link set lo up
         pivot_root . .pivot
         trap - EXIT
         exec /usr/sbin/chroot . /bin/sh -c "$init" init "$interactive" "$@"
         """
+
+    /// The device nodes bound from the host into `/dev` (placeholders in the shifted root).
+    static let devices = ["null", "zero", "full", "random", "urandom", "tty"]
+
+    /// The mount table of one run, in mount order (fstab(5), whose `\040` stands for a space).
+    static func mountTable(lower: String, disk: String, network: Bool, sysrqTrigger: Bool,
+                           binds: [ReadOnlyBind]) -> String {
+        let merged = disk + "/merged"
+        var lines = [
+            "overlay \(escape(merged)) overlay userxattr,lowerdir=\(escape(lower)),upperdir=\(escape(disk + "/upper")),workdir=\(escape(disk + "/work")) 0 0",
+            "proc \(escape(merged + "/proc")) proc nosuid,nodev,noexec 0 0",
+            "\(escape(merged + "/proc/sys")) \(escape(merged + "/proc/sys")) none bind,ro 0 0",
+        ]
+        if sysrqTrigger {
+            lines.append("\(escape(merged + "/proc/sysrq-trigger")) \(escape(merged + "/proc/sysrq-trigger")) none bind,ro 0 0")
+        }
+        if !network { lines.append("sysfs \(escape(merged + "/sys")) sysfs ro,nosuid,nodev,noexec 0 0") }
+        lines += devices.map { "/dev/\($0) \(escape(merged + "/dev/" + $0)) none bind 0 0" }
+        lines += [
+            "devpts \(escape(merged + "/dev/pts")) devpts newinstance,ptmxmode=0666,mode=620 0 0",
+            "shm \(escape(merged + "/dev/shm")) tmpfs nosuid,nodev,size=256m 0 0",
+            "\(escape(disk + "/tmp")) \(escape(merged + "/tmp")) none bind 0 0",
+            "\(escape(disk + "/job")) \(escape(merged + SandboxJob.mountPoint)) none bind 0 0",
+        ]
+        lines += binds.map { "\(escape($0.host)) \(escape(merged + $0.inside)) none bind,ro,nosuid,nodev 0 0" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// fstab's escapes for a field: space, tab, newline and backslash as octal.
+    static func escape(_ field: String) -> String {
+        var escaped = ""
+        for character in field.unicodeScalars {
+            switch character {
+            case " ": escaped += "\\040"
+            case "\t": escaped += "\\011"
+            case "\n": escaped += "\\012"
+            case "\\": escaped += "\\134"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
+    }
 
     /// PID 1 after `pivot_root`, on the build root's own `sh`: detaches the old root, drops
     /// capabilities, and starts the command. On SIGTERM it passes the signal to every

@@ -23,7 +23,14 @@ final class Cgroup: @unchecked Sendable {
     /// Makes the cgroup `name` with `limits`; throws when no hierarchy with the memory and
     /// pids controllers is available to this process.
     static func make(name: String, limits: SandboxLimits) throws(SandboxError) -> Cgroup {
-        let layout = CgroupLayout.current()
+        var layout = CgroupLayout.current()
+        if layout.unifiedDirectory(with: ["memory", "pids"]) == nil,
+           layout.v1Directory("memory") == nil || layout.v1Directory("pids") == nil {
+            // a mount namespace without /sys/fs/cgroup (`ip netns exec`, a container):
+            // the hierarchies this process belongs to are mounted where pacbuild can reach them
+            layout.mountOwnHierarchies()
+            layout = CgroupLayout.current()
+        }
         if let base = layout.unifiedDirectory(with: ["memory", "pids"]) {
             let directory = base + "/" + name
             let group = Cgroup(directories: [directory], limits: limits, unified: true)
@@ -162,6 +169,27 @@ struct CgroupLayout {
         guard let mount = v1Mounts[controller], let path = paths[controller] else { return nil }
         let directory = mount + (path == "/" ? "" : path)
         return access(directory + "/cgroup.procs", W_OK) == 0 ? directory : nil
+    }
+
+    /// Mounts the hierarchies of `/proc/self/cgroup` that are mounted nowhere in this
+    /// mount namespace under `/run/pacbuild/cgroup/` (v1 by controller, v2 as `unified`).
+    func mountOwnHierarchies() {
+        let base = "/run/pacbuild/cgroup"
+        let own = (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? ""
+        for line in own.split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            let controllers = fields[1].split(separator: ",").map(String.init).filter { !$0.hasPrefix("name=") }
+            if fields[1].isEmpty {
+                guard unifiedMount == nil else { continue }
+                try? FileManager.default.createDirectory(atPath: base + "/unified", withIntermediateDirectories: true)
+                _ = mount("cgroup2", base + "/unified", "cgroup2", UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), nil)
+            } else if !controllers.isEmpty, controllers.allSatisfy({ v1Mounts[$0] == nil }) {
+                let target = base + "/" + controllers.joined(separator: ",")
+                try? FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+                _ = mount("cgroup", target, "cgroup", UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), controllers.joined(separator: ","))
+            }
+        }
     }
 
     var summary: String {

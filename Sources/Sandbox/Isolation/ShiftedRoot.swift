@@ -3,44 +3,110 @@ import Foundation
 /// The build root as the namespace backend's user namespace sees it: a copy of
 /// ``BuildRoot/rootfs`` whose owners are moved into the sandbox user's subordinate
 /// range (uid 0 becomes the range's first id, uid 1000 the 1000th), so that root
-/// inside owns `/usr` as root owns it in the original. Made once per root version
-/// (the root's stamp) next to it, `STATE/roots/NAME/root-shifted`, under a lock;
-/// builds only read it, through an overlay.
+/// inside owns `/usr` as root owns it in the original. Builds only read it, through an
+/// overlay. Its `/dev` holds the mount points of the namespace backend's device binds,
+/// and the root the mount points of `/pacbuild` and the old root, so a run creates none.
+///
+/// One generation per root version, ids and layout, `STATE/roots/NAME/shifted/GEN/`,
+/// made once under a lock. A run holds a shared lock on its generation
+/// (``ShiftedRoot/Use``); a generation is removed only when a newer one is made and no
+/// run holds it, so replacing a root never pulls the lower layer from under a build.
 enum ShiftedRoot {
-    static func path(_ root: BuildRoot) -> String { root.directory + "/root-shifted" }
-    static func stampPath(_ root: BuildRoot) -> String { root.directory + "/root-shifted.stamp" }
+    /// Part of the generation: a change of what ``prepareMountPoints(_:)`` makes needs a new copy.
+    static let layoutVersion = "2"
 
-    /// The shifted root, made first when missing, made for other ids, or older than the root's stamp.
-    static func ensure(_ root: BuildRoot, user: SandboxUser) throws(SandboxError) -> String {
-        let marker = "\(user.firstSubordinateUID):\(user.firstSubordinateGID)"
-        if isCurrent(root, marker: marker) { return path(root) }
-        let lockPath = root.directory + "/.root-shifted.lock"
-        let lock = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw .io(path: lockPath, reason: String(cString: strerror(errno))) }
-        defer { close(lock) }
-        flock(lock, LOCK_EX)
-        if isCurrent(root, marker: marker) { return path(root) }
-        let partial = path(root) + ".partial"
-        try? FileManager.default.removeItem(atPath: partial)
-        try HostCommand.run(["cp", "-a", "--reflink=auto", root.rootfs, partial])
-        try shift(partial, uid: user.firstSubordinateUID, gid: user.firstSubordinateGID)
-        unlink(stampPath(root))
-        try? FileManager.default.removeItem(atPath: path(root))
-        guard rename(partial, path(root)) == 0 else {
-            throw .io(path: path(root), reason: "cannot move the shifted root in place: \(String(cString: strerror(errno)))")
+    /// A generation in use by one run: its path, and the shared lock kept until `close`.
+    final class Use: Sendable {
+        let path: String
+        private let lock: Int32
+        init(path: String, lock: Int32) {
+            self.path = path
+            self.lock = lock
         }
-        guard FileManager.default.createFile(atPath: stampPath(root), contents: Data(marker.utf8)) else {
-            throw .io(path: stampPath(root), reason: "cannot write")
-        }
-        return path(root)
+        deinit { close(lock) }
     }
 
-    private static func isCurrent(_ root: BuildRoot, marker: String) -> Bool {
+    static func directory(_ root: BuildRoot) -> String { root.directory + "/shifted" }
+
+    /// The current generation, made first when missing, held (shared) for one run.
+    static func use(_ root: BuildRoot, user: SandboxUser) throws(SandboxError) -> Use {
+        let stamp = (try? FileManager.default.attributesOfItem(atPath: root.stampPath))?[.modificationDate] as? Date
+        let generation = "\(user.firstSubordinateUID)-\(user.firstSubordinateGID)-v\(layoutVersion)-"
+            + String(Int64((stamp?.timeIntervalSince1970 ?? 0) * 1_000_000))
+        let base = directory(root), path = base + "/" + generation
+        try makeDirectory(base)
+        if let use = held(path) { return use }
+        let creation = try locked(base + "/.create.lock", LOCK_EX)
+        defer { close(creation) }
+        if let use = held(path) { return use }
+        let partial = path + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        try HostCommand.run(["cp", "-a", "--reflink=auto", root.rootfs, partial])
+        try prepareMountPoints(partial)
+        try shift(partial, uid: user.firstSubordinateUID, gid: user.firstSubordinateGID)
+        guard rename(partial, path) == 0 else {
+            throw .io(path: path, reason: "cannot move the shifted root in place: \(String(cString: strerror(errno)))")
+        }
+        guard FileManager.default.createFile(atPath: path + ".complete", contents: nil) else {
+            throw .io(path: path + ".complete", reason: "cannot write")
+        }
+        guard let use = held(path) else { throw .io(path: path, reason: "cannot use the shifted root just made") }
+        removeUnused(in: base, except: generation)
+        return use
+    }
+
+    /// The generation at `path`, if complete, with a shared lock on it.
+    private static func held(_ path: String) -> Use? {
+        guard access(path + ".complete", F_OK) == 0, let lock = try? locked(path + ".lock", LOCK_SH) else { return nil }
+        return Use(path: path, lock: lock)
+    }
+
+    /// Older generations no run holds, removed (a run holding one keeps it).
+    private static func removeUnused(in base: String, except current: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        for name in names where !name.hasPrefix(".") && !name.contains(".") && name != current {
+            guard let lock = try? locked(base + "/" + name + ".lock", LOCK_EX | LOCK_NB) else { continue }
+            defer { close(lock) }
+            unlink(base + "/" + name + ".complete")
+            try? FileManager.default.removeItem(atPath: base + "/" + name)
+            unlink(base + "/" + name + ".lock")
+        }
+    }
+
+    private static func locked(_ path: String, _ operation: Int32) throws(SandboxError) -> Int32 {
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
+        guard flock(fd, operation) == 0 else {
+            close(fd)
+            throw .io(path: path, reason: "locked")
+        }
+        return fd
+    }
+
+    /// `/dev` as the sandbox shows it (empty files the host's nodes are bound on, the
+    /// `/proc/self/fd` links, `pts` and `shm`), and `/pacbuild`, `/.pivot`, `/proc`,
+    /// `/sys`, `/tmp`.
+    static func prepareMountPoints(_ top: String) throws(SandboxError) {
         let manager = FileManager.default
-        guard let text = manager.contents(atPath: stampPath(root)), String(decoding: text, as: UTF8.self) == marker,
-              let shifted = (try? manager.attributesOfItem(atPath: stampPath(root)))?[.modificationDate] as? Date,
-              let made = (try? manager.attributesOfItem(atPath: root.stampPath))?[.modificationDate] as? Date else { return false }
-        return shifted >= made
+        try? manager.removeItem(atPath: top + "/dev")
+        do {
+            for directory in ["dev", "dev/pts", "dev/shm", String(SandboxJob.mountPoint.dropFirst()), ".pivot", "proc", "sys", "tmp"] {
+                try manager.createDirectory(atPath: top + "/" + directory, withIntermediateDirectories: true)
+            }
+            for device in NamespaceScripts.devices {
+                guard manager.createFile(atPath: top + "/dev/" + device, contents: nil, attributes: [.posixPermissions: 0o666]) else {
+                    throw SandboxError.io(path: top + "/dev/" + device, reason: "cannot create the mount point")
+                }
+            }
+            let links = ["fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1",
+                         "stderr": "/proc/self/fd/2", "ptmx": "pts/ptmx"]
+            for (name, target) in links { try manager.createSymbolicLink(atPath: top + "/dev/" + name, withDestinationPath: target) }
+            chmod(top + "/tmp", 0o1777)
+        } catch let error as SandboxError {
+            throw error
+        } catch {
+            throw .io(path: top, reason: "cannot prepare the shifted root's mount points: \(error.localizedDescription)")
+        }
     }
 
     /// Moves every owner below 65536 in the tree at `top` up by `uid`/`gid`, without
@@ -99,5 +165,24 @@ enum DirectoryEntries {
             if name != "." && name != ".." { names.append(name) }
         }
         return names
+    }
+}
+
+extension ShiftedRoot {
+    /// Moves the trees at `paths` (those that exist) to `uid`/`gid` whole, without following
+    /// links: the parts of a job directory root inside a sandbox owns.
+    static func chown(_ paths: [String], uid: UInt32, gid: UInt32) throws(SandboxError) {
+        for path in paths {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            guard lchown(path, uid, gid) == 0 else {
+                throw .io(path: path, reason: "cannot hand to the sandbox: \(String(cString: strerror(errno)))")
+            }
+            guard info.st_mode & S_IFMT == S_IFDIR else { continue }
+            let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            for name in try DirectoryEntries.names(fd: fd, path: path) { try chown([path + "/" + name], uid: uid, gid: gid) }
+        }
     }
 }

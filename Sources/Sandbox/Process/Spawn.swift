@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +28,10 @@ struct Spawned: Sendable {
             posix_spawn_file_actions_adddup2(&actions, output, 1)
             posix_spawn_file_actions_adddup2(&actions, output, 2)
         }
+        // Nothing else of this process reaches the child: not the store's or the log's
+        // descriptors, not a file another thread is writing (whose inherited write end
+        // would make its exec fail with ETXTBSY).
+        pacbuild_spawn_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
