@@ -3,8 +3,8 @@ import Foundation
 /// The attacks a dependency's install scriptlet (as root inside) or a build (as the
 /// builder) runs: one static C program, compiled on the host with the canary's paths in
 /// it (a Debian build root has no C compiler). Its modes: `escape` (file handles, host
-/// paths, hostfs), `core-pattern`, `chattr`, `pool`, `fds`, `out-link`, `tty`, and `all`
-/// (every mode but `out-link` and `tty`). One line per attempt: `ATTACK <step> <target>:
+/// paths, hostfs), `core-pattern`, `chattr`, `pool`, `fds`, `out-link`, `tty`, `net PORT NAME`,
+/// and `all` (every mode but `out-link`, `tty` and `net`). One line per attempt: `ATTACK <step> <target>:
 /// ...`; HANDLE-OPENED, LEAKED and WRITABLE mark an attempt that got through, WRITTEN a
 /// pool file written (harmless on the sandbox's own copy).
 enum AttackProgram {
@@ -45,7 +45,12 @@ enum AttackProgram {
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stddef.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -400,6 +405,25 @@ static void terminal(void) {
     fflush(stdout);
 }
 
+/* The host's loopback services and abstract unix sockets (the store's PostgreSQL on
+   127.0.0.1, a container runtime's shim): reachable only from the host's network
+   namespace. Arguments: a TCP port on 127.0.0.1 and an abstract socket name. */
+static void network(const char *port, const char *name) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in inet = { .sin_family = AF_INET, .sin_port = htons(atoi(port)), .sin_addr = { htonl(INADDR_LOOPBACK) } };
+    if (connect(fd, (struct sockaddr *)&inet, sizeof inet) == 0) printf("ATTACK net-loopback %s: WRITABLE (connected)\n", port);
+    else result("net-loopback", port, -1);
+    close(fd);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un unix_address = { .sun_family = AF_UNIX };
+    strncpy(unix_address.sun_path + 1, name, sizeof unix_address.sun_path - 2);
+    socklen_t length = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name);
+    if (connect(fd, (struct sockaddr *)&unix_address, length) == 0) printf("ATTACK net-abstract @%s: WRITABLE (connected)\n", name);
+    else result("net-abstract", name, -1);
+    close(fd);
+    fflush(stdout);
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "all";
     printf("ATTACK start %s\n", mode);
@@ -412,6 +436,7 @@ int main(int argc, char **argv) {
     if (!strcmp(mode, "out-link")) out_link();
     if (all || !strcmp(mode, "fds")) descriptors();
     if (!strcmp(mode, "tty")) terminal();
+    if (!strcmp(mode, "net") && argc > 3) network(argv[2], argv[3]);
     printf("ATTACK end %s\n", mode);
     return 0;
 }

@@ -25,7 +25,7 @@ extension ContainmentTests {
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             func job(_ name: String, _ script: String) throws -> SandboxJob {
                 let jobDirectory = directory + "/job-" + name
-                try FileManager.default.createDirectory(atPath: jobDirectory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: jobDirectory + "/out", withIntermediateDirectories: true)
                 try script.write(toFile: jobDirectory + "/run.sh", atomically: true, encoding: .utf8)
                 return SandboxJob(root: root, jobDirectory: jobDirectory, command: ["/bin/sh", "/pacbuild/run.sh"],
                                   timeout: .seconds(180), logPath: directory + "/log-" + name, scratchParent: scratch)
@@ -118,7 +118,6 @@ extension ContainmentTests {
         /// by one. What comes back must stay within the run's disk limit.
         @Test func hardLinksInOutDoNotMultiplyOnTheHostsDisk() async throws {
             let runs = try await run("""
-                mkdir -p /pacbuild/out
                 head -c 16M /dev/urandom >/pacbuild/out/big
                 i=0; while [ $i -lt 40 ]; do ln /pacbuild/out/big /pacbuild/out/link$i; i=$((i + 1)); done
                 df -h /pacbuild | tail -n 1
@@ -130,6 +129,36 @@ extension ContainmentTests {
             let left = Leftovers.all(directory: runs.directory, scratchNames: runs.scratchNames)
             #expect(left.isEmpty, "\(left)")
             #expect(Leftovers.removal(of: runs.directory).isEmpty)
+        }
+
+        /// The same attacks as builds (in build(), as the builder) with the job's limits:
+        /// each fails as class `limits` naming the limit, within seconds.
+        @Test(arguments: [
+            ("memory", "head -c 4G /dev/zero | tail | wc -c", SandboxLimits(memoryBytes: 512 << 20), "memory limit"),
+            ("processes", "b() { b | b & }; b; sleep 100", SandboxLimits(maxProcesses: 200), "process limit"),
+            ("disk", "dd if=/dev/zero of=fill bs=1M count=3072; dd if=/dev/zero of=/tmp/fill bs=1M count=3072; sleep 100",
+             SandboxLimits(diskBytes: 512 << 20), "disk limit"),
+        ])
+        func aBuildPastALimitFailsAsLimits(_ label: String, _ attack: String, _ limits: SandboxLimits, _ limit: String) throws {
+            let root = try ContainmentRoot.debian12()
+            let directory = try ContainmentRoot.temporaryDirectory("build-" + label)
+            let containment = try Containment(directory: directory)
+            let run = try ContainmentBuilder(root: root, directory: directory).build("ex-\(label)", pkgbuild: """
+                pkgname=ex-\(label)
+                pkgver=1.0
+                pkgrel=1
+                arch=('any')
+                build() {
+                  \(attack)
+                }
+                package() { install -d "$pkgdir/usr/share/ex-\(label)"; }
+                """, timeout: .seconds(240)) { $0.limits = limits }
+            #expect(run.result.failure?.failureClass == .limits, "\(String(describing: run.result.failure))\n\(run.log)")
+            #expect(run.result.failure?.reason.contains(limit) == true, "\(String(describing: run.result.failure))")
+            #expect(run.seconds < 60, "\(run.seconds) s")
+            let problems = try containment.problems(log: run.log, scratchNames: run.scratchNames)
+            #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+            #expect(containment.removal().isEmpty)
         }
     }
 }
