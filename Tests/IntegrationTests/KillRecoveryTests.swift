@@ -2,6 +2,7 @@ import Foundation
 import Sandbox
 import Scheduler
 import Testing
+import TestSupport
 
 /// `pacbuild run --jobs 2` over the examples, SIGKILLed 30 times at random moments (in
 /// catchup, in sandboxes, in accepts), then `recover` and one more `run`: every build is
@@ -9,15 +10,19 @@ import Testing
 /// real pacman, and nothing is left under `work/` or `tmp/`, no mount, no process.
 @Suite(.enabled(if: RunFixture.canRun, "needs root"), .serialized)
 struct KillRecoveryTests {
-    @Test func thirtyKillsLoseNoBuild() throws {
-        let fixture = try RunFixture("run-killed")
+    @Test(arguments: ["sqlite", "postgres"])
+    func thirtyKillsLoseNoBuild(backend: String) throws {
+        let fixture = try RunFixture("run-killed-\(backend)")
+        let server = backend == "postgres" ? try ScratchPostgres.start(options: "-c fsync=off") : nil
+        defer { try? server?.stop() }
+        let storeArguments = server.map { ["--store", $0.url] } ?? []
         var generator = SystemRandomNumberGenerator()
         let seed = UInt64.random(in: 0...UInt64.max, using: &generator)
         var random = SplitMix64(seed: seed)
         for kill in 0..<30 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: RunFixture.binary)
-            process.arguments = ["run", "--config", fixture.directory, "--json"]
+            process.arguments = ["run", "--config", fixture.directory, "--json"] + storeArguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -30,12 +35,12 @@ struct KillRecoveryTests {
             #expect(process.terminationReason == .uncaughtSignal, "kill \(kill) (seed \(seed))")
         }
 
-        let recover = try RunFixture.execute(RunFixture.binary, ["recover", "--config", fixture.directory])
+        let recover = try RunFixture.execute(RunFixture.binary, ["recover", "--config", fixture.directory] + storeArguments)
         #expect(recover.0 == 0, "recover (seed \(seed)): \(recover.1)\(recover.2)")
-        let (status, events, stderr) = try fixture.run()
+        let (status, events, stderr) = try fixture.run(storeArguments)
         #expect(status == 0, "final run (seed \(seed)): \(stderr) \(events.suffix(3))")
 
-        let store = try fixture.openStore()
+        let store = try server.map { try Store.open(url: $0.url) } ?? fixture.openStore()
         let builds = try store.builds(state: nil, repo: nil, limit: nil)
         #expect(builds.count == 9, "seed \(seed): \(builds.map(\.label))")
         #expect(builds.allSatisfy { $0.state == .accepted }, "seed \(seed): \(builds.map { "\($0.label) \($0.state)" })")
