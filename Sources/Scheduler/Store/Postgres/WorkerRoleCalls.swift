@@ -81,18 +81,16 @@ struct WorkerRoleCalls {
         }
     }
 
-    /// Starts an upload (`key`: build, kind, name) under the name that holds the build,
+    /// Starts an upload (`key`: build, kind, name) under the name that holds `build`,
     /// returned for the chunks: uploads carry no worker name, and the function accepts
     /// only a name of this role's that holds the build.
-    func beginFile(_ key: [SQLValue], sha256: String, _ db: any SQLConnection) throws -> String {
-        guard case .int(let raw) = key[0] else { preconditionFailure("a file's key starts with its build id") }
-        let record = try store.load(db, BuildID(raw), forUpdate: false)
-        let holder = record.worker ?? ""
+    func beginFile(_ build: BuildID, key: [SQLValue], sha256: String, _ db: any SQLConnection) throws -> String {
+        let holder = try store.load(db, build, forUpdate: false).worker ?? ""
         try db.query("SELECT pacbuild_worker_begin_file($1, $2, $3, $4, $5)", [key[0], .text(holder), key[1], key[2], .text(sha256)])
         return holder
     }
 
-    /// One chunk (`chunk`: build, kind, name, seq, data) of an upload begun by ``beginFile(_:sha256:_:)``.
+    /// One chunk (`chunk`: build, kind, name, seq, data) of an upload begun by ``beginFile(_:key:sha256:_:)``.
     func putChunk(_ chunk: [SQLValue], holder: String, _ db: any SQLConnection) throws {
         try db.query("SELECT pacbuild_worker_put_chunk($1, $2, $3, $4, $5, $6)", [chunk[0], .text(holder)] + chunk[1...])
     }

@@ -21,7 +21,7 @@ extension SQLBackedStore {
             try handle.seek(toOffset: 0)
             // The row first (the chunks reference it), then the totals once they are known
             // (a worker role's function adds each chunk to them as it goes).
-            let holder = try calls?.beginFile(key, sha256: sha256, db)
+            let holder = try calls?.beginFile(build, key: key, sha256: sha256, db)
             if calls == nil {
                 try db.query("DELETE FROM build_file_chunks WHERE build_id = $1 AND kind = $2 AND name = $3", key)
                 try db.query("DELETE FROM build_files WHERE build_id = $1 AND kind = $2 AND name = $3", key)
