@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import Sandbox
 import Testing
 @testable import Scheduler
 
@@ -146,8 +147,10 @@ import Testing
     }
 
     /// `grant-worker` on the owner (a superuser here) would make review's own role a
-    /// worker's; it is refused, and a role nobody granted cannot call the functions.
-    @Test func grantWorkerRefusesTheOwnerAndPublicCannotCallTheFunctions() throws {
+    /// worker's, and a role that may create in the store's schema could slip an operator
+    /// of its own into the functions: both are refused. A role nobody granted cannot call
+    /// the functions.
+    @Test func grantWorkerRefusesUnsafeRolesAndPublicCannotCallTheFunctions() throws {
         let url = try TestPostgres.freshDatabase()
         let owner = try PostgresStore(url: url)
         do {
@@ -156,6 +159,15 @@ import Testing
         } catch StoreError.postgres(let sqlstate, _, _) {
             #expect(sqlstate == "0LP01")
         }
+        // A schema where PUBLIC may create (PostgreSQL before 15) is refused too.
+        try owner.autocommit { db in _ = try db.query("GRANT CREATE ON SCHEMA public TO PUBLIC") }
+        do {
+            try owner.grantWorker(role: StoreWorkerRoleTests.newRole())
+            Issue.record("grant-worker made a worker role that may create objects in the store's schema")
+        } catch StoreError.postgres(let sqlstate, let message, _) {
+            #expect(sqlstate == "0LP01" && message.contains("may create objects"), "\(message)")
+        }
+        try owner.autocommit { db in _ = try db.query("REVOKE CREATE ON SCHEMA public FROM PUBLIC") }
         let stranger = StoreWorkerRoleTests.newRole()
         try owner.autocommit { db in _ = try db.query("CREATE ROLE \(stranger) LOGIN") }
         let connection = try PostgresConnection(url: try StoreWorkerRoleTests.url(url, as: stranger), name: "stranger")
@@ -168,6 +180,30 @@ import Testing
             Issue.record("a role nobody granted registered a worker")
         } catch StoreError.postgres(let sqlstate, _, _) {
             #expect(sqlstate == "42501")
+        }
+    }
+
+    /// The function's list of failure classes a worker may report is every class but
+    /// `lost` (the scheduler's). A class added to `FailureClass` fails here until a
+    /// migration adds it to `pacbuild_worker_report_failed` too.
+    @Test func aWorkerRoleReportsEveryFailureClassButLost() throws {
+        let url = try TestPostgres.freshDatabase()
+        let owner = try PostgresStore(url: url)
+        let classes = FailureClass.allCases.filter { $0 != .lost }
+        _ = try owner.enqueue(classes.map { PlannedBuild(Self.package($0.rawValue), version: "1-1") }
+                              + [PlannedBuild(Self.package("lost"), version: "1-1")])
+        let role = StoreWorkerRoleTests.newRole()
+        try owner.grantWorker(role: role)
+        let worker = try PostgresStore(url: try StoreWorkerRoleTests.url(url, as: role))
+        try worker.register(StoreWorkerRoleTests.worker("w1"))
+        for failure in classes + [.lost] {
+            let build = try #require(try worker.claim(worker: "w1", arches: [], tags: []))
+            do {
+                let reported = try worker.report(build.id, worker: "w1", result: .failed(failure, reason: "r", log: nil))
+                #expect(failure != .lost && reported.state == .failed(failure), "\(failure)")
+            } catch StoreError.postgres(let sqlstate, _, _) {
+                #expect(failure == .lost && sqlstate == "22023", "\(failure): \(sqlstate)")
+            }
         }
     }
 }

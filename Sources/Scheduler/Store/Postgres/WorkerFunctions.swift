@@ -254,7 +254,7 @@ enum WorkerFunctions {
         BEGIN
             PERFORM pacbuild_private_hold(p_build, p_worker);
             IF p_class IS NULL OR p_class NOT IN ('source', 'prepare', 'build', 'check', 'package', 'dependencies', 'timeout',
-                                                  'sandbox') THEN
+                                                  'limits', 'verification', 'sandbox') THEN
                 RAISE EXCEPTION 'a worker cannot report a build failed with class %', p_class
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;

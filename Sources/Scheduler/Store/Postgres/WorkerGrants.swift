@@ -22,7 +22,10 @@ public enum WorkerGrants {
     /// worker's privileges, taking away any other it had on the store (an older
     /// pacbuild's grants, a hand-made one). Run by the store's owner; safe to run again.
     /// A role that is the store's owner, a member of it or a superuser is refused: it
-    /// would bypass all of this.
+    /// would bypass all of this. So is a role that may create objects in the store's
+    /// schema (PUBLIC may, in a database from before PostgreSQL 15): an operator of its
+    /// own with exactly matching argument types would be chosen over a built-in one
+    /// inside the owner's functions.
     public static func statements(role: String) throws -> [String] {
         guard isValidRole(role) else { throw StoreError.invalidRole(role) }
         let r = "\"\(role)\""
@@ -35,6 +38,12 @@ public enum WorkerGrants {
                 IF pg_has_role('\(role)', (SELECT relowner FROM pg_class WHERE oid = 'builds'::regclass), 'USAGE') THEN
                     RAISE EXCEPTION 'role \(role) owns the store (or is a member of its owner, or a superuser): '
                         'a worker role must be a role of its own' USING ERRCODE = 'invalid_grant_operation';
+                END IF;
+                IF has_schema_privilege('\(role)', (SELECT relnamespace FROM pg_class WHERE oid = 'builds'::regclass), 'CREATE') THEN
+                    RAISE EXCEPTION 'role \(role) may create objects in the store''s schema, where an operator or function '
+                        'of its own could stand in for a built-in one inside the worker functions'
+                        USING ERRCODE = 'invalid_grant_operation',
+                              HINT = 'REVOKE CREATE ON SCHEMA public FROM PUBLIC (the default since PostgreSQL 15)';
                 END IF;
             END $$
             """,
