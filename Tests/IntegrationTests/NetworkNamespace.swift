@@ -46,11 +46,8 @@ struct NetworkNamespace {
         return Array(free.prefix(count))
     }
 
-    /// The command line that runs `arguments` inside the namespace: only its network
-    /// namespace is entered (`nsenter --net`), not `ip netns exec`, which also remounts
-    /// /sys in a mount namespace of its own, where the namespace sandbox finds no cgroup
-    /// hierarchy for its limits.
-    func exec(_ arguments: [String]) -> [String] { ["/usr/bin/nsenter", "--net=/run/netns/\(name)", "--"] + arguments }
+    /// The command line that runs `arguments` inside the namespace.
+    func exec(_ arguments: [String]) -> [String] { ["/usr/sbin/ip", "netns", "exec", name] + arguments }
 
     /// Deletes the namespace (and with it the inner veth end, which takes the host end).
     func remove() {
