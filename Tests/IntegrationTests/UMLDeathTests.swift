@@ -79,16 +79,11 @@ struct UMLDeathTests {
         }
         let namespaces = Self.namespaces(below: builder.pid)
         let before = Self.processes(in: namespaces)
-        // The killed run cannot remove its scratch (the copy-on-write file) and uml_dir;
-        // the test does. The kernel holds the scratch directory open as descriptor 5.
+        // The killed run cannot remove its scratch (the copy-on-write file); the test
+        // does. The kernel holds its directory there open as descriptor 5.
         let scratch = before.lazy.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/fd/5") }
-            .first { $0.contains("/pacbuild-uml.") }
-        defer {
-            if let scratch {
-                try? FileManager.default.removeItem(atPath: scratch)
-                try? FileManager.default.removeItem(atPath: state + "/uml/" + (scratch as NSString).lastPathComponent)
-            }
-        }
+            .first { $0.contains("/pacbuild-uml.") }.map { ($0 as NSString).deletingLastPathComponent }
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         let output = (try? String(contentsOfFile: dir + "/output", encoding: .utf8)) ?? ""
         #expect(running, "\(output)")
         #expect(before.count >= 3, "the kernel and its helpers run: \(before)")

@@ -8,7 +8,7 @@ import Testing
 /// there, and the disk limit.
 @Suite(.enabled(if: TestRoot.canRun && FileManager.default.isExecutableFile(atPath: "/usr/bin/linux"), "needs root and user-mode-linux"))
 struct UMLSandboxTests {
-    let backend = UMLBackend(umlDirectory: TestRoot.stateDirectory + "/uml")
+    let backend = UMLBackend()
 
     /// A job directory holding `run.sh`, and a job that runs it with `dir` as scratch parent.
     func job(_ root: BuildRoot, in dir: String, label: String, script: String, timeout: Duration = .seconds(120),
@@ -49,7 +49,7 @@ struct UMLSandboxTests {
         // Both COW files exist while both machines run.
         let watcher = Watcher {
             ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
-                .filter { $0.hasPrefix("pacbuild-uml") && FileManager.default.fileExists(atPath: dir + "/" + $0 + "/build.cow") }.count
+                .filter { $0.hasPrefix("pacbuild-uml") && FileManager.default.fileExists(atPath: dir + "/" + $0 + "/machine/build.cow") }.count
         }
         async let firstOutcome = backend.runDetached(first)
         async let secondOutcome = backend.runDetached(second)

@@ -10,22 +10,20 @@ import Foundation
 /// host processes behind the machine's own) run as the unprivileged ``SandboxUser``,
 /// with no supplementary groups, no capabilities and `no_new_privs`, under the
 /// ``SyscallFilter``. What it needs is opened by root before the switch and passed as
-/// descriptors (`/proc/self/fd/N`): the image read-only, the job directory, a scratch
-/// directory and a `uml_dir` of the run's own, the last three the sandbox user's. So
-/// hostfs, which does not confine a machine to its directory (a mount of `/..` climbs
-/// out), reaches no further than that user may, and no parent directory needs to be
-/// open to it. Limits: `mem=` (the smaller of ``SandboxJob/memory`` and the job's
-/// memory limit), the image's size for the root file system, the disk limit for what
-/// the machine writes to the job directory (``UMLDiskUsage``), and the timeout.
+/// descriptors (`/proc/self/fd/N`): the image read-only, the job directory, and a
+/// directory of the run's own in its scratch (the copy-on-write file, UML's memory file
+/// and its `uml_dir`), the last two the sandbox user's. So hostfs, which does not
+/// confine a machine to its directory (a mount of `/..` climbs out), reaches no further
+/// than that user may, and no parent directory needs to be open to it. Limits: `mem=`
+/// (the smaller of ``SandboxJob/memory`` and the job's memory limit), the image's size
+/// for the root file system, the disk limit for what the machine writes to the job
+/// directory (``UMLDiskUsage``), and the timeout. See docs/sandbox.md.
 public struct UMLBackend: SandboxBackend {
     public var kind: SandboxBackendKind { .uml }
-    /// Where each run's `uml_dir` (its control socket and pid file) is made, and removed.
-    public let umlDirectory: String
     /// The UML kernel.
     public var kernel: String
 
-    public init(umlDirectory: String, kernel: String = "/usr/bin/linux") {
-        self.umlDirectory = umlDirectory
+    public init(kernel: String = "/usr/bin/linux") {
         self.kernel = kernel
     }
 
@@ -42,18 +40,13 @@ public struct UMLBackend: SandboxBackend {
         let memory = try Self.memoryArgument(job)
         let user = try Self.sandboxUser()
         let image = try UMLImage.ensure(job.root, readableBy: user.gid)
-        try makeDirectory(umlDirectory)
+        // The scratch directory stays root's (it holds the lock that tells a live run's
+        // scratch from a dead one's); the machine gets a directory in it.
         let scratch = try makeScratchDirectory(in: job.scratchParent, prefix: "pacbuild-uml")
-        let name = (scratch as NSString).lastPathComponent
-        let machineDirectory = umlDirectory + "/" + name
-        defer {
-            UMLHostFiles.removeTree(at: scratch)
-            UMLHostFiles.removeTree(at: machineDirectory)
-        }
-        for directory in [scratch, machineDirectory] {
-            guard mkdir(directory, 0o700) == 0 || errno == EEXIST, chown(directory, user.uid, user.gid) == 0 else {
-                throw .io(path: directory, reason: "cannot make the machine's directory: \(String(cString: strerror(errno)))")
-            }
+        defer { UMLHostFiles.removeTree(at: scratch) }
+        let machineDirectory = scratch + "/machine"
+        guard mkdir(machineDirectory, 0o700) == 0, chown(machineDirectory, user.uid, user.gid) == 0 else {
+            throw .io(path: machineDirectory, reason: "cannot make the machine's directory: \(String(cString: strerror(errno)))")
         }
         let jobDirectory = UMLJobDirectory(path: job.jobDirectory, user: user)
         // A person's shell sees their directory with the sandbox user's rights: it is theirs.
@@ -64,13 +57,12 @@ public struct UMLBackend: SandboxBackend {
         try jobDirectory.writeCommand(job.command)
         defer { jobDirectory.removeRunFiles() }
         let usage = UMLDiskUsage(directory: job.jobDirectory, owner: user.uid, limit: job.limits.diskBytes)
-        let arguments = Self.rootStage(opening: [image, job.jobDirectory, scratch, machineDirectory])
-            + Self.userStage(user) + [
-                kernel, "mem=\(memory)", "ubd0=\(Self.descriptor(.scratch))/build.cow,\(Self.descriptor(.image))", "root=/dev/ubda", "rw",
-                "init=\(UMLInit.path)", "hostfs=\(Self.descriptor(.job))", "con=null", job.interactive ? "con0=fd:0,fd:1" : "con0=null,fd:1",
-                "quiet", "uml_dir=\(Self.descriptor(.machine))", "umid=\(name)",
-            ]
-        let launch = Launch(arguments: arguments, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": Self.descriptor(.scratch)],
+        let arguments = Self.rootStage(opening: [image, job.jobDirectory, machineDirectory]) + Self.userStage(user) + [
+            kernel, "mem=\(memory)", "ubd0=\(Self.descriptor(.machine))/build.cow,\(Self.descriptor(.image))", "root=/dev/ubda", "rw",
+            "init=\(UMLInit.path)", "hostfs=\(Self.descriptor(.job))", "con=null", job.interactive ? "con0=fd:0,fd:1" : "con0=null,fd:1",
+            "quiet", "uml_dir=\(Self.descriptor(.machine))", "umid=\((scratch as NSString).lastPathComponent)",
+        ]
+        let launch = Launch(arguments: arguments, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": Self.descriptor(.machine)],
                             termination: Self.stop(), confined: true, limitCheck: { _ in usage.check() })
         var outcome = try execute(launch, job: job)
         if outcome.limitHit == nil && !job.interactive { outcome.limitHit = usage.measure() }
@@ -87,7 +79,7 @@ public struct UMLBackend: SandboxBackend {
 
     /// The descriptors the root stage opens for the kernel, in this order.
     enum Descriptor: Int32 {
-        case image = 3, job, scratch, machine
+        case image = 3, job, machine
     }
 
     /// A descriptor's path for the kernel. UML keeps the image's path in the
@@ -102,17 +94,16 @@ public struct UMLBackend: SandboxBackend {
     /// that started it, the user stage's setpriv makes the kernel die with unshare (a
     /// change of identity clears the parent-death signal `--kill-child` set), and the
     /// kernel's death takes every process of the namespace with it. In the namespace, a
-    /// shell opens `paths` as ``Descriptor``s 3 to 6, closes every other descriptor it
-    /// inherited (bash: dash cannot name descriptors past 9), and leaves the working
-    /// directory at `/` (UML returns to it by path after resolving the image's name, so
-    /// it must stay open to the sandbox user).
+    /// shell opens `paths` as ``Descriptor``s 3 to 5 (``Spawned`` passes no other
+    /// descriptor above stderr) and leaves the working directory at `/` (UML returns to
+    /// it by path after resolving the image's name, so it must stay open to the sandbox
+    /// user).
     static func rootStage(opening paths: [String]) -> [String] {
         let script = """
-            exec 3<"$1" 4<"$2" 5<"$3" 6<"$4" || exit 125
-            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 6 ] && eval "exec $fd<&-"; done
-            cd / && shift 4 && exec "$@"
+            exec 3<"$1" 4<"$2" 5<"$3" || exit 125
+            cd / && shift 3 && exec "$@"
             """
-        return ["setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--fork", "--kill-child", "/bin/bash", "-c", script, "uml-open"] + paths
+        return ["setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--fork", "--kill-child", "/bin/sh", "-c", script, "uml-open"] + paths
     }
 
     /// As the sandbox user from here on: real, effective and saved ids, no supplementary
@@ -169,6 +160,9 @@ public struct UMLBackend: SandboxBackend {
         }
     }
 }
+
+/// The backend puts the binds in the job directory itself (``UMLReadOnlyBinds``).
+extension UMLBackend: ShowsReadOnlyBinds {}
 
 /// `'text'` for `sh`, with embedded quotes closed and escaped.
 func shellQuoted(_ text: String) -> String {

@@ -95,7 +95,7 @@ struct UMLJobDirectory {
     /// The job's exit status as the init wrote it; `nil` when there is none (the machine
     /// died or was stopped first) or the file is not a short regular file.
     func status() -> Int32? {
-        guard let data = UMLHostFiles.smallFile(at: path + "/" + UMLInit.statusFile, limit: 32) else { return nil }
+        guard let data = try? SafeRead.smallFile(at: path + "/" + UMLInit.statusFile, limit: 32) else { return nil }
         return Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
@@ -112,20 +112,6 @@ enum UMLHostFiles {
     /// How deep the host descends into a tree the machine wrote. Each level holds one
     /// descriptor open; a job directory of a real build is a few levels deep.
     static let maxDepth = 128
-
-    /// The contents of a regular file of at most `limit` bytes, opened without following
-    /// a link and without blocking on a FIFO; `nil` for anything else.
-    static func smallFile(at path: String, limit: Int) -> Data? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= limit else { return nil }
-        var buffer = [UInt8](repeating: 0, count: limit + 1)
-        let count = read(fd, &buffer, buffer.count)
-        guard count >= 0, count <= limit else { return nil }
-        return Data(buffer[0..<count])
-    }
 
     /// Removes `path` and everything below it.
     static func removeTree(at path: String) {
