@@ -15,22 +15,20 @@ struct UMLJobDirectory {
     /// script, configuration, repository databases) stays the host's and is only read.
     static let handedOver = ["src", "out"]
 
-    /// Gives the directory and its ``handedOver`` trees to the sandbox user. Directories
-    /// become group-writable: in the machine the user's group is joined by every user of
-    /// the root (see ``commandText(_:)``), since makepkg's `builder` must write `out/`
-    /// and hostfs cannot give a file to anyone but the kernel's own user. Nothing becomes
-    /// writable by others. A file with more than one link (a hard link into a pool) keeps
+    /// Gives the directory and its ``handedOver`` trees to the sandbox user. The machine's
+    /// users join that user's group (see ``commandText(_:)``), since makepkg's `builder`
+    /// must write `out/` and hostfs cannot give a file to anyone but the kernel's own
+    /// user: directories become group-writable, and the directory itself 0770, so that
+    /// on the host no one but root and the sandbox user reaches anything in it. No
+    /// set-id bit is kept. A file with more than one link (a hard link into a pool) keeps
     /// its owner.
     func handOver() throws(SandboxError) {
         let top = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard top >= 0 else { throw .io(path: path, reason: "cannot open the job directory: \(String(cString: strerror(errno)))") }
         defer { close(top) }
-        guard fchown(top, user.uid, user.gid) == 0 else {
+        guard fchown(top, user.uid, user.gid) == 0, fchmod(top, 0o770) == 0 else {
             throw .io(path: path, reason: "cannot hand the job directory to \(SandboxUser.name): \(String(cString: strerror(errno)))")
         }
-        var info = stat()
-        fstat(top, &info)
-        fchmod(top, (info.st_mode & 0o7777 | 0o070) & ~0o002)
         for name in Self.handedOver { try handOver(name, in: top, depth: 0) }
     }
 
@@ -43,7 +41,7 @@ struct UMLJobDirectory {
             throw .io(path: path + "/" + name, reason: "cannot hand to \(SandboxUser.name): \(String(cString: strerror(errno)))")
         }
         if kind == S_IFLNK { return }
-        let mode = kind == S_IFDIR ? (info.st_mode & 0o7777 | 0o070) & ~0o002 : info.st_mode & 0o7777 & ~0o002
+        let mode = kind == S_IFDIR ? (info.st_mode & 0o777 | 0o070) & ~0o002 : info.st_mode & 0o777 & ~0o002
         fchmodat(parent, name, mode, 0)
         guard kind == S_IFDIR, depth < UMLHostFiles.maxDepth else { return }
         let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -63,16 +61,18 @@ struct UMLJobDirectory {
         fchmod(top, 0o700)
     }
 
-    /// The init's command file: the job's command, after the machine's users have joined
-    /// the sandbox user's group (the group of everything handed over), so that a build's
-    /// unprivileged user can write where root in the machine can.
+    /// The init's command file: the job's command, after every user of the machine but
+    /// root has joined the sandbox user's group (the group of everything handed over;
+    /// `/etc/group` of the machine's copy-on-write root, edited in one pass), so that a
+    /// build's unprivileged user can write where root in the machine can.
     func commandText(_ command: [String]) -> String {
-        let gid = user.gid
-        return """
-            { getent group \(gid) || groupadd -g \(gid) pacbuild-job
-              group=$(getent group \(gid) | cut -d: -f1)
-              for name in $(awk -F: '$3 >= 1000 && $3 < 65534 { print $1 }' /etc/passwd); do usermod -a -G "$group" "$name"; done
-            } >/dev/null 2>&1
+        """
+            awk -F: -v gid=\(user.gid) 'BEGIN { OFS = ":" }
+                NR == FNR { if ($3 != 0) users = users (users == "" ? "" : ",") $1; next }
+                $3 == gid { $4 = $4 ($4 == "" ? "" : ",") users; found = 1 }
+                { print }
+                END { if (!found) print "pacbuild-job", "x", gid, users }' /etc/passwd /etc/group >/etc/group.pacbuild &&
+                cat /etc/group.pacbuild >/etc/group; rm -f /etc/group.pacbuild
             cd \(SandboxJob.mountPoint)
             exec \(command.map(shellQuoted).joined(separator: " "))
 
