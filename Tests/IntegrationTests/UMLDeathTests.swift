@@ -82,7 +82,10 @@ struct UMLDeathTests {
         // The killed run cannot remove its scratch (the copy-on-write file); the test
         // does. The kernel holds its directory there open as descriptor 5.
         let scratch = before.lazy.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/fd/5") }
-            .first { $0.contains("/pacbuild-uml.") }.map { ($0 as NSString).deletingLastPathComponent }
+            .compactMap { path -> String? in
+                guard let marker = path.range(of: "/pacbuild-uml.") else { return nil }
+                return String(path[..<(path[marker.upperBound...].firstIndex(of: "/") ?? path.endIndex)])
+            }.first
         defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         let output = (try? String(contentsOfFile: dir + "/output", encoding: .utf8)) ?? ""
         #expect(running, "\(output)")
