@@ -31,6 +31,9 @@ enum NamespaceScripts {
     static let diskImage = "disk.img"
     static let mountTable = "fstab"
 
+    /// The inner `unshare` dies with this stage (`--pdeathsig`), and the namespace's init
+    /// with it: its `--setuid` clears the parent-death signal `--kill-child` gave the init,
+    /// so a second `setpriv --pdeathsig` arms it again after the change of ids.
     /// Arguments: init script, set-up script, scratch, job directory, base uid, base gid,
     /// network and interactive flags, cgroup.procs files (space-separated), the command.
     /// The scratch directory holds the sized sparse image and the mount table.
@@ -49,9 +52,9 @@ enum NamespaceScripts {
         [ "$net" = 0 ] || netns=
         trap - EXIT
         set +e
-        PATH="$scratch/bin:$PATH" unshare --map-users="$uid,0,65536" --map-groups="$gid,0,65536" --setuid 0 --setgid 0 \\
+        PATH="$scratch/bin:$PATH" setpriv --pdeathsig KILL unshare --map-users="$uid,0,65536" --map-groups="$gid,0,65536" --setuid 0 --setgid 0 \\
             --mount --propagation private --pid --ipc --uts --cgroup $netns --fork --kill-child \\
-            /bin/sh -c "$setup" setup "$init" "$scratch/\(mountTable)" "$fs/merged" "$net" "$interactive" "$@"
+            setpriv --pdeathsig KILL /bin/sh -c "$setup" setup "$init" "$scratch/\(mountTable)" "$fs/merged" "$net" "$interactive" "$@"
         status=$?
         # Only regular files leave the sandbox's disk: no link, FIFO or device is opened.
         if [ "$interactive" = 0 ]; then

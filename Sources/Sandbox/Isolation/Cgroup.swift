@@ -5,7 +5,7 @@ import Foundation
 /// cgroup v2 where its controllers are delegated, else under the v1 hierarchies of
 /// `memory`, `pids` and `cpu` (hybrid hosts). The sandbox's outermost process joins it
 /// before anything of the build runs; ``remove()`` kills whatever is left and removes it.
-final class Cgroup: @unchecked Sendable {
+public final class Cgroup: @unchecked Sendable {
     /// The cgroup's directories: one under v2, one per controller under v1.
     let directories: [String]
     let limits: SandboxLimits
@@ -85,6 +85,26 @@ final class Cgroup: @unchecked Sendable {
             rmdir(directory)
         }
     }
+
+    /// Removes the empty cgroups of runs whose process died before removing them (a
+    /// SIGKILLed waka); a live run's cgroup has processes and stays. Returns their paths.
+    public static func removeAbandoned() -> [String] {
+        let layout = CgroupLayout.current()
+        var parents = ["memory", "pids", "cpu"].compactMap(layout.v1Directory)
+        if let unified = layout.unifiedMount, let path = layout.paths[""] { parents.append(unified + (path == "/" ? "" : path)) }
+        var removed: [String] = []
+        for parent in Set(parents) {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+            for name in names where name.hasPrefix(prefix) {
+                let procs = (try? String(contentsOfFile: parent + "/" + name + "/cgroup.procs", encoding: .utf8)) ?? "-"
+                if procs.isEmpty, rmdir(parent + "/" + name) == 0 { removed.append(parent + "/" + name) }
+            }
+        }
+        return removed
+    }
+
+    /// The start of every run's cgroup name.
+    static let prefix = "pacbuild-"
 
     private func create(_ directory: String) throws(SandboxError) {
         rmdir(directory)  // an empty leftover of an earlier run of the same name

@@ -21,5 +21,6 @@ public struct WorkSweeper: Sendable {
     /// lock, ``ScratchLocks``, is free); a live waka's, on this machine, stay.
     public func sweep() -> [String] {
         ScratchLocks.removeAbandoned(in: workDirectory) + ScratchLocks.removeAbandoned(in: scratchDirectory)
+            + Cgroup.removeAbandoned()
     }
 }
