@@ -67,9 +67,12 @@ struct Containment {
     /// account), the secret in the log or any file below the test directory, the canary
     /// read or changed, core_pattern or a pool changed, processes, mounts, loop devices,
     /// cgroups or immutable files left.
-    func problems(log: String, scratchNames: [String], markers: [String] = []) throws -> [String] {
+    ///
+    /// `ownKernel`: the attacks ran under a kernel of their own (UML), where a file handle
+    /// opened or a core_pattern written is that kernel's: only their effects on the host count.
+    func problems(log: String, scratchNames: [String], markers: [String] = [], ownKernel: Bool = false) throws -> [String] {
         Self.keep(log, as: (directory as NSString).lastPathComponent)
-        var problems = AttackProgram.successes(in: log).map { "the attack program says: \($0)" }
+        var problems = ownKernel ? [] : AttackProgram.successes(in: log).map { "the attack program says: \($0)" }
         if log.contains(canary.secret) { problems.append("the secret is in the build log") }
         problems += try canary.leaks(under: directory).map { "the secret is in \($0)" }
         problems += canary.problems()

@@ -22,7 +22,9 @@ enum Leftovers {
     /// loop devices below `directory`, and the cgroups of the runs whose scratch
     /// directories were `scratchNames`.
     static func all(directory: String, markers: [String] = [], scratchNames: [String] = []) -> [String] {
-        processes(directory: directory, markers: markers) + mounts(under: directory) + loopDevices(under: directory)
+        // a run's scratch name is in its processes' command lines (the outer stage's
+        // arguments, UML's umid=): none may outlive the run
+        processes(directory: directory, markers: markers + scratchNames) + mounts(under: directory) + loopDevices(under: directory)
             + cgroups(scratchNames: scratchNames)
     }
 
