@@ -151,8 +151,12 @@ struct UMLSandboxTests {
             cat /mnt/up/secret && echo ESCAPE: read-secret
             touch /mnt/up/planted && echo ESCAPE: planted
             ln -s \(dir) /pacbuild/link
-            mount -t hostfs -o /link none /mnt/link && echo mounted-link
-            echo pwned > /mnt/link/victim && echo ESCAPE: wrote-victim-through-link
+            # the link's absolute target is a path of the host's tree, which the kernel's
+            # own small tree does not have: the mount fails, or finds nothing to write
+            if mount -t hostfs -o /link none /mnt/link; then
+                echo pwned > /mnt/link/victim && echo ESCAPE: wrote-victim-through-link
+            fi
+            echo tried-link
             echo "bind: $(cat /pacbuild/deps/pool/pool.db) $(cat /pacbuild/deps/pool/sub/b)"
             echo pwned > /pacbuild/deps/pool/a.pkg.tar.zst && echo ESCAPE: wrote-pool
             rm -f /pacbuild/deps/pool/a.pkg.tar.zst && echo ESCAPE: removed-pool-file
@@ -164,7 +168,7 @@ struct UMLSandboxTests {
         let outcome = try await backend.runDetached(job)
         let log = try String(contentsOfFile: job.logPath, encoding: .utf8)
         #expect(outcome.exitStatus == 0, "\(log)")
-        #expect(log.contains("mounted-parent") && log.contains("mounted-link") && log.contains("done"), "the attempts ran: \(log)")
+        #expect(log.contains("mounted-parent") && log.contains("tried-link") && log.contains("done"), "the attempts ran: \(log)")
         #expect(!log.contains("ESCAPE:"), "\(log)")
         #expect(try String(contentsOfFile: dir + "/victim", encoding: .utf8) == "original\n")
         #expect(!FileManager.default.fileExists(atPath: dir + "/planted"))
@@ -225,7 +229,9 @@ enum UMLMachine {
         let namespaces = Set(names.flatMap { name in pids().filter { commandLine(of: $0).contains("umid=" + name) } }
             .compactMap(namespace(of:)).filter { $0 != own })
         return processes(inNamespaces: namespaces).filter {
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0.pid)/exe")) == kernel
+            // the kernel binary as the machine's small tree has it bound, or as the host has it
+            let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0.pid)/exe")
+            return exe == kernel || exe == "/linux"
         }
     }
 

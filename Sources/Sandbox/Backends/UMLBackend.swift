@@ -57,8 +57,9 @@ public struct UMLBackend: SandboxBackend {
         try jobDirectory.writeCommand(job.command)
         defer { jobDirectory.removeRunFiles() }
         let usage = UMLDiskUsage(directory: job.jobDirectory, owner: user.uid, limit: job.limits.diskBytes)
-        let arguments = Self.rootStage(opening: [image, job.jobDirectory, machineDirectory]) + Self.userStage(user) + [
-            kernel, "mem=\(memory)", "ubd0=\(Self.descriptor(.machine))/build.cow,\(Self.descriptor(.image))", "root=/dev/ubda", "rw",
+        let arguments = Self.rootStage(opening: [image, job.jobDirectory, machineDirectory], kernel: kernel)
+            + Self.userStage(user) + [
+            Self.kernelInside, "mem=\(memory)", "ubd0=\(Self.descriptor(.machine))/build.cow,\(Self.descriptor(.image))", "root=/dev/ubda", "rw",
             "init=\(UMLInit.path)", "hostfs=\(Self.descriptor(.job))", "con=null", job.interactive ? "con0=fd:0,fd:1" : "con0=null,fd:1",
             "quiet", "uml_dir=\(Self.descriptor(.machine))", "umid=\((scratch as NSString).lastPathComponent)",
         ]
@@ -98,13 +99,39 @@ public struct UMLBackend: SandboxBackend {
     /// descriptor above stderr) and leaves the working directory at `/` (UML returns to
     /// it by path after resolving the image's name, so it must stay open to the sandbox
     /// user).
-    static func rootStage(opening paths: [String]) -> [String] {
+    ///
+    /// Then, still as root and in a mount namespace of the machine's own, the shell swaps
+    /// the host's tree for a small one: a tmpfs holding `/usr` read-only (the programs and
+    /// libraries, `/bin` and `/lib` as links into it), a `/proc` of the machine's PID
+    /// namespace and `/dev/null`, `pivot_root`s into it and drops the host's tree. hostfs,
+    /// which a guest can point anywhere (`/..`), finds nothing of the host's but `/usr`:
+    /// not the state directory, not `/etc`, not other runs' files. The descriptors stay
+    /// valid across the swap.
+    static func rootStage(opening paths: [String], kernel: String) -> [String] {
         let script = """
             exec 3<"$1" 4<"$2" 5<"$3" || exit 125
-            cd / && shift 3 && exec "$@"
+            kernel=$(readlink -f "$4")
+            set -e
+            PATH=/usr/sbin:/usr/bin:/sbin:/bin
+            mount -t tmpfs -o mode=755,size=1m,nosuid,nodev uml-host /mnt
+            cd /mnt
+            mkdir usr proc dev old
+            for l in bin sbin lib lib64; do [ ! -e "/$l" ] || ln -s "usr/$l" "$l"; done
+            mount --bind /usr usr; mount -o remount,bind,ro,nosuid,nodev usr
+            mount -t proc -o nosuid,nodev,noexec proc proc
+            : >dev/null; mount --bind /dev/null dev/null
+            : >\(kernelInside.dropFirst()); mount --bind "$kernel" \(kernelInside.dropFirst())
+            pivot_root . old; umount -l /old; rmdir /old
+            set +e
+            cd / && shift 4 && exec "$@"
             """
-        return ["setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--fork", "--kill-child", "/bin/sh", "-c", script, "uml-open"] + paths
+        return ["setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--mount", "--propagation", "private", "--fork", "--kill-child",
+                "/bin/sh", "-c", script, "uml-open"] + paths + [kernel]
     }
+
+    /// Where the kernel binary is bound in the machine's small tree (the configured path
+    /// may be a link through `/etc/alternatives`, which is not there).
+    static let kernelInside = "/linux"
 
     /// As the sandbox user from here on: real, effective and saved ids, no supplementary
     /// groups, no capabilities in any set, `no_new_privs`, the parent-death signal again.
