@@ -8,7 +8,8 @@ import Testing
 /// cgroup or immutable file left. Needs root (as CI runs the sandbox tests), the sandbox
 /// tests' cached build root, and gcc on the host for the attack program.
 ///
-/// One test at a time: runs started at the same instant fail on their own today (see
-/// ``ConcurrentRunTests``), and the limit tests measure how quickly a run is stopped.
+/// One test at a time: the limit tests measure how quickly a run is stopped, and the
+/// concurrency they need is their own (``LimitTests``, ``ConcurrentRunTests``). The
+/// attacks' logs stay in `STATE/tests/containment-logs/` as evidence.
 @Suite(.enabled(if: ContainmentRoot.canRun, "needs root and gcc"), .serialized)
 struct ContainmentTests {}

@@ -41,11 +41,7 @@ extension ContainmentTests {
             let watcher = ScratchWatcher(scratch)
             let backend = NamespaceBackend()
             async let attacked = backend.runDetached(attack)
-            // a second later: runs started at the same instant fail on their own (see ConcurrentRunTests)
-            async let other = { () async throws -> SandboxOutcome in
-                try await Task.sleep(for: .seconds(1))
-                return try await backend.runDetached(neighbour)
-            }()
+            async let other = backend.runDetached(neighbour)
             let (attackOutcome, neighbourOutcome) = try await (attacked, other)
             let names = watcher.stop()
             return Runs(attack: attackOutcome, attackLog: (try? String(contentsOfFile: attack.logPath, encoding: .utf8)) ?? "",

@@ -11,11 +11,23 @@ extension ContainmentTests {
     /// scriptlet escape as a real build, the rest as plain runs.
     @Suite(.enabled(if: ContainmentRoot.canRunUML, "needs user-mode-linux"))
     struct UMLAttackTests {
-        /// A run of `script` as root in a UML machine, with `dir/job-LABEL` as job directory.
-        static func job(_ root: BuildRoot, in directory: String, label: String, script: String,
+        /// Where a run's job directory is: in a work directory as ``SandboxBuild`` makes it
+        /// (`WORK/job`, WORK root's and 0700, so hostfs cannot climb past it), or in a plain
+        /// directory any user may traverse, as another caller of the backend may give it
+        /// (`pacbuild sandbox shell --backend uml` in a person's directory). The backend's
+        /// own account (docs/sandbox.md: hostfs "finds nothing of the host's but /usr") holds
+        /// for both or for neither.
+        enum Layout: String, CaseIterable, Sendable {
+            case buildWorkspace, plainDirectory
+        }
+
+        /// A run of `script` as root in a UML machine, with `dir/work-LABEL/job` as job directory.
+        static func job(_ root: BuildRoot, in directory: String, label: String, script: String, layout: Layout,
                         limits: SandboxLimits = SandboxLimits()) throws -> SandboxJob {
-            let jobDirectory = directory + "/job-" + label
+            let work = directory + "/work-" + label
+            let jobDirectory = work + "/job"
             try FileManager.default.createDirectory(atPath: jobDirectory + "/out", withIntermediateDirectories: true)
+            chmod(work, layout == .buildWorkspace ? 0o700 : 0o755)
             try script.write(toFile: jobDirectory + "/run.sh", atomically: true, encoding: .utf8)
             var job = SandboxJob(root: root, jobDirectory: jobDirectory, command: ["/bin/sh", "/pacbuild/run.sh"], timeout: .seconds(240),
                                  logPath: directory + "/log-" + label, scratchParent: directory + "/scratch", memory: "256M")
@@ -69,7 +81,8 @@ extension ContainmentTests {
         /// The store pacbuild makes (`STATE/pacbuild.sqlite` through `Store.open`, the state
         /// directory made with the defaults pacbuild's code uses): the finding read the
         /// store's SQLite file; a machine's hostfs reads what any host user may.
-        @Test func aMachineCannotReadTheStore() async throws {
+        @Test(arguments: Layout.allCases)
+        func aMachineCannotReadTheStore(layout: Layout) async throws {
             let root = try ContainmentRoot.debian12()
             let directory = try ContainmentRoot.temporaryDirectory("uml-store")
             let state = directory + "/state"
@@ -85,12 +98,12 @@ extension ContainmentTests {
                 \(Self.mountHost)
                 head -c 16 /mnt/host\(storePath) | tr -c '[:print:]' . | sed 's/^/ATTACK store-read: LEAKED </'
                 echo
-                """)
+                """, layout: layout)
             let outcome = try await UMLBackend().runDetached(job)
             let names = watcher.stop()
             let log = (try? String(contentsOfFile: job.logPath, encoding: .utf8)) ?? ""
             #expect(outcome.exitStatus == 0, "\(log)")
-            #expect(!log.contains("SQLite format"), "the machine read the store (mode \(String(mode, radix: 8))):\n\(log)")
+            #expect(!log.contains("SQLite format"), "\(layout): the machine read the store (mode \(String(mode, radix: 8))):\n\(log)")
             var info = stat()
             stat(storePath, &info)
             #expect(info.st_atim.tv_sec == Canary.past.tv_sec, "the store was read (mode \(String(mode, radix: 8)))")
@@ -104,7 +117,8 @@ extension ContainmentTests {
         /// and /dev/shm (the host's memory) are open to every user, are not counted, and
         /// outlive the run. Here 64 MiB into each, and a file in the job directory past its
         /// 64 MiB limit.
-        @Test func aMachineWritesOnlyItsJobDirectoryWithinTheDiskLimit() async throws {
+        @Test(arguments: Layout.allCases)
+        func aMachineWritesOnlyItsJobDirectoryWithinTheDiskLimit(layout: Layout) async throws {
             let root = try ContainmentRoot.debian12()
             let directory = try ContainmentRoot.temporaryDirectory("uml-fill")
             let marker = "pacbuild-uml-fill-" + UUID().uuidString.prefix(8)
@@ -121,7 +135,7 @@ extension ContainmentTests {
                 umount /mnt/host
                 dd if=/dev/zero of=/pacbuild/out/fill bs=1M count=512 2>&1 | tail -n 1
                 sleep 30
-                """, limits: SandboxLimits(diskBytes: 64 << 20))
+                """, layout: layout, limits: SandboxLimits(diskBytes: 64 << 20))
             let outcome = try await UMLBackend().runDetached(job)
             let names = watcher.stop()
             let log = (try? String(contentsOfFile: job.logPath, encoding: .utf8)) ?? ""
@@ -129,7 +143,7 @@ extension ContainmentTests {
             #expect(outcome.duration < .seconds(120), "\(outcome.duration)")
             for target in targets {
                 var info = stat()
-                #expect(lstat(target, &info) != 0, "the machine wrote \(UInt64(info.st_size) >> 20) MiB to the host's \(target) (owner \(info.st_uid)):\n\(log)")
+                #expect(lstat(target, &info) != 0, "\(layout): the machine wrote \(UInt64(info.st_size) >> 20) MiB to the host's \(target) (owner \(info.st_uid)):\n\(log)")
             }
             let left = Leftovers.all(directory: directory, scratchNames: names)
             #expect(left.isEmpty, "\(left)")
@@ -140,29 +154,30 @@ extension ContainmentTests {
         /// the victim's job directory is handed to `pacbuild-sandbox`, the attacker's
         /// machine (the same user) mounts it through hostfs and replaces the victim's
         /// package in out/ and a file of its sources. The victim must end with its own.
-        @Test func aMachineCannotReachAnotherRunsJobDirectory() async throws {
+        @Test(arguments: Layout.allCases)
+        func aMachineCannotReachAnotherRunsJobDirectory(layout: Layout) async throws {
             let root = try ContainmentRoot.debian12()
             let directory = try ContainmentRoot.temporaryDirectory("uml-cross")
             try FileManager.default.createDirectory(atPath: directory + "/scratch", withIntermediateDirectories: true)
-            let victimDirectory = directory + "/job-victim"
+            let victimDirectory = directory + "/work-victim/job"
             let victim = try Self.job(root, in: directory, label: "victim", script: """
                 echo original >/pacbuild/out/victim-1.0-1-any.pkg.tar.zst
                 echo ready >/pacbuild/ready
                 i=0; while [ ! -e /pacbuild/attacker-done ] && [ $i -lt 180 ]; do sleep 1; i=$((i + 1)); done
                 echo "victim sees: $(cat /pacbuild/out/victim-1.0-1-any.pkg.tar.zst)"
-                """)
+                """, layout: layout)
             try FileManager.default.createDirectory(atPath: victimDirectory + "/src", withIntermediateDirectories: true)
             try "pkgname=victim\n".write(toFile: victimDirectory + "/src/PKGBUILD", atomically: true, encoding: .utf8)
             let attacker = try Self.job(root, in: directory, label: "attacker", script: """
                 \(Self.mountHost)
                 v=/mnt/host\(victimDirectory)
-                i=0; while [ ! -e $v/ready ] && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done
+                i=0; while [ -d $v ] && [ ! -e $v/ready ] && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done
                 ls -ld $v $v/out
                 echo TROJAN >$v/out/victim-1.0-1-any.pkg.tar.zst && echo "ATTACK cross-run-write out: WRITABLE"
                 echo 'pkgname=trojan' >$v/src/PKGBUILD && echo "ATTACK cross-run-write src: WRITABLE"
                 cat $v/src/PKGBUILD | sed 's/^/ATTACK cross-run-read: LEAKED </'
                 true
-                """)
+                """, layout: layout)
             let watcher = ScratchWatcher(directory + "/scratch")
             let backend = UMLBackend()
             async let victimRun = backend.runDetached(victim)
@@ -174,7 +189,7 @@ extension ContainmentTests {
             let victimLog = (try? String(contentsOfFile: victim.logPath, encoding: .utf8)) ?? ""
             #expect(attackerOutcome.exitStatus == 0 && victimOutcome.exitStatus == 0, "\(attackerLog)\n\(victimLog)")
             #expect(attackerLog.contains("mounted the host's /") == false || victimLog.contains("victim sees: original"),
-                    "the attacker's machine rewrote the victim's package while it ran:\n\(attackerLog)\n--- victim:\n\(victimLog)")
+                    "\(layout): the attacker's machine rewrote the victim's package while it ran:\n\(attackerLog)\n--- victim:\n\(victimLog)")
             let package = (try? String(contentsOfFile: victimDirectory + "/out/victim-1.0-1-any.pkg.tar.zst", encoding: .utf8)) ?? ""
             #expect(package == "original\n", "the victim's out/ holds: \(package)")
             let sources = (try? String(contentsOfFile: victimDirectory + "/src/PKGBUILD", encoding: .utf8)) ?? ""
