@@ -10,51 +10,21 @@ extension ContainmentTests {
     /// `pub-lib` in the repository `evil`, and builds a victim depending on `evil-dep` whose
     /// build() runs the same attack again as the builder.
     @Suite struct ScriptletAttackTests {
-        struct Attack {
-            var containment: Containment
-            var run: ContainmentBuilder.Run
-            var repository: PublishedRepository
-            var builder: ContainmentBuilder
-        }
-
-        func attack(_ mode: String, extra: String = "") throws -> Attack {
-            let root = try ContainmentRoot.debian12()
-            let directory = try ContainmentRoot.temporaryDirectory(mode)
-            let canary = try Canary(in: directory + "/canary")
-            let program = directory + "/pacbuild-attack"
-            try AttackProgram.compile(canary: canary, to: program)
-            let repository = try PublishedRepository.make("evil", in: directory + "/repo", packages: [
-                CraftedPackage.attacking("evil-dep", program: program, mode: mode, extra: extra),
-                try CraftedPackage.innocent("pub-lib", in: directory),
-            ])
-            let containment = Containment(directory: directory, canary: canary, snapshot: try HostSnapshot.take(pools: [repository.directory]))
-            let builder = ContainmentBuilder(root: root, directory: directory)
-            let run = try builder.build("victim", pkgbuild: """
-                pkgname=victim
-                pkgver=1.0
-                pkgrel=1
-                arch=('any')
-                depends=('evil-dep')
-                build() {
-                  pacbuild-attack \(mode) || true
-                }
-                package() { install -d "$pkgdir/usr/share/victim"; }
-                """, repositories: [repository.local])
-            return Attack(containment: containment, run: run, repository: repository, builder: builder)
+        func attack(_ mode: String, extra: String = "") throws -> ScriptletAttack {
+            try ScriptletAttack.run(mode, extra: extra)
         }
 
         /// The evidence that the attack ran at all, as root in the scriptlet and as the builder.
-        func expectRan(_ attack: Attack, _ mode: String) {
+        func expectRan(_ attack: ScriptletAttack, _ mode: String) {
             let log = attack.run.log
             #expect(log.components(separatedBy: "ATTACK start \(mode)").count == 3, "the attack ran twice:\n\(log)")
             #expect(log.contains("ATTACK identity: uid=0 euid=0"), "the scriptlet ran as root inside:\n\(log)")
         }
 
-        func expectContained(_ attack: Attack, markers: [String] = []) throws {
+        func expectContained(_ attack: ScriptletAttack, markers: [String] = []) throws {
             let problems = try attack.containment.problems(log: attack.run.log, scratchNames: attack.run.scratchNames, markers: markers)
             #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))\n--- log:\n\(attack.run.log)")
-            let listing = try pacmanListing([("evil", attack.repository.directory)], scratch: attack.containment.directory + "/pacman",
-                                            expected: ["evil evil-dep 1.0-1", "evil pub-lib 1.0-1"])
+            let listing = try attack.listingProblems()
             #expect(listing.isEmpty, "\(listing)")
             let removal = attack.containment.removal()
             #expect(removal.isEmpty, "\(removal)")

@@ -35,6 +35,19 @@ extension ContainmentTests {
             return job
         }
 
+        /// Runs `job` in a machine, watching `directory/scratch`: the outcome, the log and the
+        /// scratch directories seen.
+        static func run(_ job: SandboxJob, in directory: String) async throws -> (SandboxOutcome, String, [String]) {
+            try FileManager.default.createDirectory(atPath: directory + "/scratch", withIntermediateDirectories: true)
+            let watcher = ScratchWatcher(directory + "/scratch")
+            let outcome: SandboxOutcome
+            do { outcome = try await UMLBackend().runDetached(job) } catch {
+                _ = watcher.stop()
+                throw error
+            }
+            return (outcome, (try? String(contentsOfFile: job.logPath, encoding: .utf8)) ?? "", watcher.stop())
+        }
+
         /// hostfs's mount of the host's `/` from inside the machine: many `/..` climb
         /// from the job directory to the root.
         static let mountHost = """
@@ -47,35 +60,16 @@ extension ContainmentTests {
         /// victim's build() again as the builder. File handles and core_pattern are the
         /// machine's own kernel's here; what counts is the host's canary, core_pattern and pool.
         @Test func scriptletAttacksInAMachineReachNothingOfTheHost() throws {
-            let root = try ContainmentRoot.debian12()
-            let directory = try ContainmentRoot.temporaryDirectory("uml-scriptlet")
-            let canary = try Canary(in: directory + "/canary")
-            let program = directory + "/pacbuild-attack"
-            try AttackProgram.compile(canary: canary, to: program)
-            let repository = try PublishedRepository.make("evil", in: directory + "/repo", packages: [
-                CraftedPackage.attacking("evil-dep", program: program, mode: "all"),
-                try CraftedPackage.innocent("pub-lib", in: directory),
-            ])
-            let containment = Containment(directory: directory, canary: canary, snapshot: try HostSnapshot.take(pools: [repository.directory]))
-            let builder = ContainmentBuilder(root: root, directory: directory, backend: UMLBackend())
-            let run = try builder.build("victim", pkgbuild: """
-                pkgname=victim
-                pkgver=1.0
-                pkgrel=1
-                arch=('any')
-                depends=('evil-dep')
-                build() { pacbuild-attack all || true; }
-                package() { install -d "$pkgdir/usr/share/victim"; }
-                """, repositories: [repository.local], timeout: .seconds(600))
+            let attack = try ScriptletAttack.run("all", backend: UMLBackend(), label: "uml-scriptlet", timeout: .seconds(600))
+            let run = attack.run
             #expect(run.log.contains("ATTACK start all"), "\(run.log)")
             #expect(run.log.contains("ATTACK hostfs-mount"), "\(run.log)")
             #expect(run.log.contains("ATTACK hostfs-canary") && run.log.contains("refused (Permission denied)"), "\(run.log)")
-            let problems = try containment.problems(log: run.log, scratchNames: run.scratchNames, ownKernel: true)
+            let problems = try attack.containment.problems(log: run.log, scratchNames: run.scratchNames, ownKernel: true)
             #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))\n--- log:\n\(run.log)")
-            let listing = try pacmanListing([("evil", repository.directory)], scratch: directory + "/pacman",
-                                            expected: ["evil evil-dep 1.0-1", "evil pub-lib 1.0-1"])
+            let listing = try attack.listingProblems()
             #expect(listing.isEmpty, "\(listing)")
-            #expect(containment.removal().isEmpty)
+            #expect(attack.containment.removal().isEmpty)
         }
 
         /// The store pacbuild makes (`STATE/pacbuild.sqlite` through `Store.open`, the state
@@ -92,16 +86,12 @@ extension ContainmentTests {
             var times = [Canary.past, Canary.past]
             utimensat(AT_FDCWD, storePath, &times, 0)
             let mode = (try FileManager.default.attributesOfItem(atPath: storePath)[.posixPermissions] as? Int) ?? 0
-            try FileManager.default.createDirectory(atPath: directory + "/scratch", withIntermediateDirectories: true)
-            let watcher = ScratchWatcher(directory + "/scratch")
             let job = try Self.job(root, in: directory, label: "reader", script: """
                 \(Self.mountHost)
                 head -c 16 /mnt/host\(storePath) | tr -c '[:print:]' . | sed 's/^/ATTACK store-read: LEAKED </'
                 echo
                 """, layout: layout)
-            let outcome = try await UMLBackend().runDetached(job)
-            let names = watcher.stop()
-            let log = (try? String(contentsOfFile: job.logPath, encoding: .utf8)) ?? ""
+            let (outcome, log, names) = try await Self.run(job, in: directory)
             #expect(outcome.exitStatus == 0, "\(log)")
             #expect(!log.contains("SQLite format"), "\(layout): the machine read the store (mode \(String(mode, radix: 8))):\n\(log)")
             var info = stat()
@@ -124,8 +114,6 @@ extension ContainmentTests {
             let marker = "pacbuild-uml-fill-" + UUID().uuidString.prefix(8)
             let targets = ["/var/tmp", "/tmp", "/dev/shm"].map { $0 + "/" + marker }
             defer { targets.forEach { unlink($0) } }
-            try FileManager.default.createDirectory(atPath: directory + "/scratch", withIntermediateDirectories: true)
-            let watcher = ScratchWatcher(directory + "/scratch")
             let job = try Self.job(root, in: directory, label: "filler", script: """
                 \(Self.mountHost)
                 for t in \(targets.joined(separator: " ")); do
@@ -136,9 +124,7 @@ extension ContainmentTests {
                 dd if=/dev/zero of=/pacbuild/out/fill bs=1M count=512 2>&1 | tail -n 1
                 sleep 30
                 """, layout: layout, limits: SandboxLimits(diskBytes: 64 << 20))
-            let outcome = try await UMLBackend().runDetached(job)
-            let names = watcher.stop()
-            let log = (try? String(contentsOfFile: job.logPath, encoding: .utf8)) ?? ""
+            let (outcome, log, names) = try await Self.run(job, in: directory)
             #expect(outcome.limitHit?.contains("disk limit") == true, "\(String(describing: outcome.limitHit))\n\(log)")
             #expect(outcome.duration < .seconds(120), "\(outcome.duration)")
             for target in targets {
