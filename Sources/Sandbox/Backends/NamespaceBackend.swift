@@ -69,6 +69,9 @@ public struct NamespaceBackend: SandboxBackend {
         }
         var outcome = try execute(Launch(arguments: arguments, environment: environment, termination: Self.stopInit(),
                                          confined: true, limitCheck: check), job: job)
+        if let text = try? SafeRead.smallFile(at: scratch + "/" + NamespaceScripts.rejectedOutputFile, limit: 1 << 20) {
+            outcome.rejectedOutput = String(decoding: text, as: UTF8.self).split(separator: "\n").prefix(20).map(String.init)
+        }
         if outcome.limitHit == nil {
             outcome.limitHit = cgroup.limitHit() ?? DiskLimit.hit(usageFile: scratch + "/" + NamespaceScripts.diskUsageFile, limit: limits.diskBytes)
         }

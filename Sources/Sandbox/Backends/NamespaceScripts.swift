@@ -25,6 +25,8 @@ enum NamespaceScripts {
 
     /// The file the outer stage writes the run's disk usage to (`SIZE AVAILABLE`, bytes).
     static let diskUsageFile = "disk-usage"
+    /// The entries of `out/` the outer stage did not copy back, one a line.
+    static let rejectedOutputFile = "rejected-output"
     /// Where the outer stage mounts the run's disk, in the scratch directory.
     static let diskMount = "fs"
     /// The run's disk image and the mount table ``setup`` mounts in one `mount -a`.
@@ -56,11 +58,18 @@ enum NamespaceScripts {
             --mount --propagation private --pid --ipc --uts --cgroup $netns --fork --kill-child \\
             setpriv --pdeathsig KILL /bin/sh -c "$setup" setup "$init" "$scratch/\(mountTable)" "$fs/merged" "$net" "$interactive" "$@"
         status=$?
-        # Only regular files leave the sandbox's disk: no link, FIFO or device is opened.
+        # Only regular files with one link leave the sandbox's disk, from an out/ that is a
+        # directory (not a link a build put there): no link, FIFO or device is opened or
+        # followed, no hard link copied twice. The rest is named for the host's verifier.
         if [ "$interactive" = 0 ]; then
-            for f in "$fs/job/out"/* "$fs/job/out"/.[!.]*; do
-                if [ -f "$f" ] && [ ! -L "$f" ]; then cp -- "$f" "$job/out/" 2>/dev/null; fi
-            done
+            out=$fs/job/out
+            if [ -L "$out" ] || [ ! -d "$out" ]; then
+                echo "out/ (not a directory)" >"$scratch/\(rejectedOutputFile)"
+            else
+                find "$out" -mindepth 1 -maxdepth 1 -type f -links 1 -exec cp --no-dereference -t "$job/out/" -- {} + 2>/dev/null
+                find "$out" -mindepth 1 -maxdepth 1 ! \\( -type f -links 1 \\) -printf '%P (%y, %n links)\\n' \\
+                    >"$scratch/\(rejectedOutputFile)" 2>/dev/null
+            fi
         fi
         stat -f -c '%S %b %a' "$fs" >"$scratch/\(diskUsageFile)"
         exit $status

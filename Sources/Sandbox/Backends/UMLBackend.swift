@@ -60,7 +60,7 @@ public struct UMLBackend: SandboxBackend {
         let arguments = Self.rootStage(opening: [image, job.jobDirectory, machineDirectory], kernel: kernel)
             + Self.userStage(user) + [
             Self.kernelInside, "mem=\(memory)", "ubd0=\(Self.descriptor(.machine))/build.cow,\(Self.descriptor(.image))", "root=/dev/ubda", "rw",
-            "init=\(UMLInit.path)", "hostfs=\(Self.descriptor(.job))", "con=null", job.interactive ? "con0=fd:0,fd:1" : "con0=null,fd:1",
+            "init=\(UMLInit.path)", "hostfs=\(Self.jobInside)", "con=null", job.interactive ? "con0=fd:0,fd:1" : "con0=null,fd:1",
             "quiet", "uml_dir=\(Self.descriptor(.machine))", "umid=\((scratch as NSString).lastPathComponent)",
         ]
         let launch = Launch(arguments: arguments, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": Self.descriptor(.machine)],
@@ -106,7 +106,7 @@ public struct UMLBackend: SandboxBackend {
     /// namespace and `/dev/null`, `pivot_root`s into it and drops the host's tree. hostfs,
     /// which a guest can point anywhere (`/..`), finds nothing of the host's but `/usr`:
     /// not the state directory, not `/etc`, not other runs' files. The descriptors stay
-    /// valid across the swap.
+    /// valid across the swap. hostfs's root is the job directory bound at ``jobInside``.
     static func rootStage(opening paths: [String], kernel: String) -> [String] {
         let script = """
             exec 3<"$1" 4<"$2" 5<"$3" || exit 125
@@ -115,11 +115,12 @@ public struct UMLBackend: SandboxBackend {
             PATH=/usr/sbin:/usr/bin:/sbin:/bin
             mount -t tmpfs -o mode=755,size=1m,nosuid,nodev uml-host /mnt
             cd /mnt
-            mkdir usr proc dev old
+            mkdir usr proc dev old job
             for l in bin sbin lib lib64; do [ ! -e "/$l" ] || ln -s "usr/$l" "$l"; done
             mount --bind /usr usr; mount -o remount,bind,ro,nosuid,nodev usr
             mount -t proc -o nosuid,nodev,noexec proc proc
             : >dev/null; mount --bind /dev/null dev/null
+            mount --bind "$2" job
             : >\(kernelInside.dropFirst()); mount --bind "$kernel" \(kernelInside.dropFirst())
             pivot_root . old; umount -l /old; rmdir /old
             set +e
@@ -132,6 +133,10 @@ public struct UMLBackend: SandboxBackend {
     /// Where the kernel binary is bound in the machine's small tree (the configured path
     /// may be a link through `/etc/alternatives`, which is not there).
     static let kernelInside = "/linux"
+    /// Where the job directory is bound in that tree, hostfs's root: `..` from it is the
+    /// small tree's root, never the host's directory around the job (which the
+    /// descriptor's path would climb to).
+    static let jobInside = "/job"
 
     /// As the sandbox user from here on: real, effective and saved ids, no supplementary
     /// groups, no capabilities in any set, `no_new_privs`, the parent-death signal again.
