@@ -7,6 +7,9 @@ public struct PKGBUILDReader: Sendable {
     /// The largest PKGBUILD the reader evaluates (the largest real ones are ~100 KiB).
     public static let sizeLimit = 4 << 20
 
+    /// The work units one PKGBUILD may cost (``ShellBudget``); tests lower it.
+    var budgetUnits = ShellBudget.standardUnits
+
     public init(environment: MakepkgEnvironment = .debianDefault()) {
         self.environment = environment
     }
@@ -62,6 +65,7 @@ public struct PKGBUILDReader: Sendable {
             ])
         }
         var shell = ShellInterpreter()
+        shell.work = ShellBudget(units: budgetUnits)
         shell.variables = environment.variables
         shell.assign("startdir", .scalar(startdir), offset: 0)
         // makepkg sources the PKGBUILD inside its source_safe function: `declare` and

@@ -184,6 +184,7 @@ extension ShellInterpreter {
         var output = captures.popLast() ?? ""
         (variables, positional, functions, _) = saved
         lastStatus = status
+        substitutions += 1
         while output.hasSuffix("\n") { output.removeLast() }
         return output
     }
@@ -317,7 +318,8 @@ extension ShellInterpreter {
                 case .fieldBreak: replacement += " "
                 }
             }
-            let construct = "${\(e.name)/\(try expandPattern(patternWord))/...}"
+            let slash = switch mode { case .first: "/"; case .all: "//"; case .prefix: "/#"; case .suffix: "/%" }
+            let construct = "${\(e.name)\(slash)\(try expandPattern(patternWord))/...}"
             values = try values.map { values in
                 var out: [String] = []
                 for v in values {

@@ -26,6 +26,8 @@ struct ShellInterpreter {
     /// Where each variable was last assigned by an assignment word, for diagnostics
     /// about its value.
     var assignedAt: [String: Int] = [:]
+    /// Command substitutions run so far (an assignment's status is its last one's).
+    var substitutions = 0
     /// Set while running text that is not the PKGBUILD's own (eval, declare -f): the
     /// offset of the command that brought it, so diagnostics still point into the file.
     var originOverride: Int?
@@ -264,9 +266,9 @@ struct ShellInterpreter {
         }
         if argv.isEmpty {
             // an assignment's status is its last command substitution's, else 0
-            if !command.assignments.isEmpty { lastStatus = 0 }
+            let before = substitutions
             for assignment in command.assignments { try perform(assignment) }
-            if command.assignments.isEmpty || command.words.isEmpty == false { lastStatus = 0 }
+            if command.assignments.isEmpty || command.words.isEmpty == false || substitutions == before { lastStatus = 0 }
             if !command.redirections.isEmpty {
                 try withRedirections(command.redirections, offset: command.offset) { _ in }
             }

@@ -91,7 +91,8 @@ struct ShellRegex {
         var pos = 0
         while true {
             if best == nil { try add(&current, 0, fresh, at: pos, in: text, budget: &budget) }
-            if current.threads.isEmpty { break }
+            // no thread left: done once a match is known; else the next start may match
+            if current.threads.isEmpty, best != nil { break }
             next.clear()
             for thread in current.threads {
                 try budget.spend()
