@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pacbuild", targets: ["CLI"]),
+        // The readers as libraries, for the fuzz targets in Fuzz/ (a package of their own).
+        .library(name: "PacbuildGraph", targets: ["Graph"]),
+        .library(name: "PacbuildRepo", targets: ["Repo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
