@@ -46,7 +46,9 @@ enum NamespaceScripts {
         trap 'echo "pacbuild-sandbox: set-up failed" >&2; exit 125' EXIT
         for f in $procs; do echo $$ >"$f"; done
         fs=$scratch/\(diskMount)
-        mkfs.ext4 -q -F -m 0 -O ^has_journal -E lazy_itable_init=1,nodiscard,root_owner=$uid:$gid "$scratch/\(diskImage)"
+        # no journal (the disk is thrown away), no blocks kept for growing it (it never
+        # grows): mkfs writes about 400 KiB of a 32 GiB disk, in about 10 ms
+        mkfs.ext4 -q -F -m 0 -O ^has_journal,^resize_inode -E lazy_itable_init=1,nodiscard,root_owner=$uid:$gid "$scratch/\(diskImage)"
         mount -o loop,nosuid,nodev "$scratch/\(diskImage)" "$fs"
         install -d -o "$uid" -g "$gid" "$fs/upper" "$fs/work" "$fs/merged"
         install -d -o "$uid" -g "$gid" -m 1777 "$fs/tmp"
