@@ -46,9 +46,12 @@ enum NamespaceScripts {
         trap 'echo "pacbuild-sandbox: set-up failed" >&2; exit 125' EXIT
         for f in $procs; do echo $$ >"$f"; done
         fs=$scratch/\(diskMount)
-        # no journal (the disk is thrown away), no blocks kept for growing it (it never
-        # grows): mkfs writes about 400 KiB of a 32 GiB disk, in about 10 ms
-        mkfs.ext4 -q -F -m 0 -O ^has_journal,^resize_inode -E lazy_itable_init=1,nodiscard,root_owner=$uid:$gid "$scratch/\(diskImage)"
+        # No journal (the disk is thrown away), no blocks kept for growing it (it never
+        # grows), no backup superblocks, all group metadata in one flex group: mkfs writes
+        # 140 KiB in 3 extents of a 32 GiB disk in about 10 ms, and deleting the image
+        # after the run frees 3 extents, not 30 (each a discard on a host mounted so).
+        mkfs.ext4 -q -F -m 0 -G 1024 -O ^has_journal,^resize_inode,sparse_super2 \\
+            -E lazy_itable_init=1,nodiscard,num_backup_sb=0,root_owner=$uid:$gid "$scratch/\(diskImage)"
         mount -o loop,nosuid,nodev "$scratch/\(diskImage)" "$fs"
         install -d -o "$uid" -g "$gid" "$fs/upper" "$fs/work" "$fs/merged"
         install -d -o "$uid" -g "$gid" -m 1777 "$fs/tmp"
