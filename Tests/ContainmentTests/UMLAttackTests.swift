@@ -185,5 +185,27 @@ extension ContainmentTests {
             #expect(left.isEmpty, "\(left)")
             #expect(Leftovers.removal(of: directory).isEmpty)
         }
+
+        /// Each process of a machine is a process of the host's: a fork bomb inside is one
+        /// on the host, stopped by the run's cgroup (200 processes here), named as the limit hit (a build's class `limits`)
+        /// within seconds, with no process of the machine left.
+        @Test func aForkBombInAMachineIsStoppedByTheProcessLimit() async throws {
+            let root = try ContainmentRoot.debian12()
+            let directory = try ContainmentRoot.temporaryDirectory("uml-forkbomb")
+            let job = try Self.job(root, in: directory, label: "bomb", script: """
+                echo bomb-start
+                b() { b | b & }
+                b
+                sleep 200
+                echo bomb-survived
+                """, layout: .buildWorkspace, limits: SandboxLimits(maxProcesses: 200))
+            let (outcome, log, names) = try await Self.run(job, in: directory)
+            #expect(outcome.limitHit?.contains("process limit of 200") == true, "\(String(describing: outcome.limitHit))\n\(log)")
+            #expect(!outcome.timedOut && outcome.duration < .seconds(120), "\(outcome.duration)\n\(log)")
+            #expect(log.contains("bomb-start") && !log.contains("bomb-survived"), "\(log)")
+            let left = Leftovers.all(directory: directory, scratchNames: names)
+            #expect(left.isEmpty, "\(left)")
+            #expect(Leftovers.removal(of: directory).isEmpty)
+        }
     }
 }
