@@ -12,9 +12,7 @@ struct PlanText {
         var out = summary
         if let fallback { out += fallback + "\n" }
         out += "\n"
-        // a pkgbase given twice in one repo has two entries with one id; the first is the
-        // one planned (the other is excluded), as in `Plan.entry(named:)`
-        let byID = Dictionary(plan.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byID = plan.entriesByID
         let builds = plan.buildOrder.compactMap { byID[$0] }
         out += "builds (\(builds.count)):\n"
         if builds.isEmpty { out += "  nothing to build\n" }
@@ -23,7 +21,7 @@ struct PlanText {
             let cycle = entry.cycle.map { " [cycle \($0 + 1)]" } ?? ""
             out += "  wave \(entry.wave ?? 0)  \(entry.id)  \(versions)  \(entry.status.rawValue): \(entry.reason)\(cycle)\n"
         }
-        for status in [PlanStatus.blocked, .unresolvable, .invalid, .needsFallback, .repoAhead, .excluded] {
+        for status in [PlanStatus.blocked, .unresolvable, .invalid, .needsFallback, .repoAhead, .excluded, .duplicate] {
             let entries = plan.entries.filter { $0.status == status }
             guard !entries.isEmpty else { continue }
             out += "\n\(status.rawValue) (\(entries.count)):\n"
@@ -32,6 +30,11 @@ struct PlanText {
                 if status == .blocked { out += "    chain: \(([entry.id] + entry.blockedBy).joined(separator: " -> "))\n" }
                 if status == .needsFallback || status == .invalid { for d in entry.diagnostics.prefix(3) { out += "    \(d)\n" } }
             }
+        }
+        let warned = plan.entries.filter { !$0.warnings.isEmpty }
+        if !warned.isEmpty {
+            out += "\nwarnings (\(warned.count)):\n"
+            for entry in warned { for warning in entry.warnings { out += "  \(entry.id): \(warning)\n" } }
         }
         if !plan.cycles.isEmpty {
             out += "\ncycles (\(plan.cycles.count)):\n"

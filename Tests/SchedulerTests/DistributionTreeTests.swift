@@ -54,3 +54,75 @@ import Testing
         #expect(plan.entry(named: "ninja")?.needs == ["world/cmake"])
     }
 }
+
+extension DistributionTreeTests {
+    /// Two PKGBUILDs with one pkgbase: the newer version is planned, the other is a
+    /// `duplicate` naming both files, and catchup and the simulation queue the plan
+    /// (they crashed on the two entries with one id).
+    @Test func aDuplicatePkgbaseKeepsTheNewerVersion() throws {
+        defer { fixture.remove() }
+        try fixture.writeRepo("world")
+        try pkgbuild("world", "samba", "4.20-1", directory: "samba")
+        try pkgbuild("world", "samba", "4.21-1", directory: "samba-new")
+        try pkgbuild("world", "cifs", "7-1", "depends=(samba)")
+        let plan = try plan()
+        let samba = plan.entries.filter { $0.pkgbase == "samba" }
+        #expect(samba.map(\.status) == [.new, .duplicate])
+        #expect(samba.map(\.newVersion) == ["4.21-1", "4.20-1"])
+        let root = fixture.root
+        #expect(samba[1].reason == "pkgbase samba is also in \(root)/abs/world/samba-new/PKGBUILD (4.21-1, the newer version), "
+            + "which is planned; this one is \(root)/abs/world/samba/PKGBUILD")
+        #expect(plan.entriesByID["world/samba"]?.newVersion == "4.21-1")
+        #expect(plan.buildOrder == ["world/samba", "world/cifs"])
+
+        let store = try StoreBackend.sqlite.fresh()
+        let report = try Catchup(plan: plan, arches: ["world": "any"], recordSources: false).run(store: store)
+        #expect(report.enqueued.map { "\($0.package) \($0.version)" } == ["world/samba 4.21-1", "world/cifs 7-1"])
+        let simulation = try Simulation(plan: plan, arches: ["world": "any"], durations: BuildDurations(seed: 1)).run(workers: 2, queue: .priority)
+        #expect(simulation.makespan > 0)
+    }
+
+    /// Equal versions: the one whose path sorts first is planned.
+    @Test func aDuplicateOfTheSameVersionKeepsTheFirstPath() throws {
+        defer { fixture.remove() }
+        try fixture.writeRepo("world")
+        try pkgbuild("world", "zstd", "1.5-1", directory: "b-zstd")
+        try pkgbuild("world", "zstd", "1.5-1", directory: "a-zstd")
+        let plan = try plan()
+        #expect(plan.entries.map(\.file) == ["\(fixture.root)/abs/world/a-zstd/PKGBUILD", "\(fixture.root)/abs/world/b-zstd/PKGBUILD"])
+        #expect(plan.entries.map(\.status) == [.new, .duplicate])
+        #expect(plan.entries[1].reason.contains("(1.5-1, the same version, first by path)"))
+    }
+
+    /// `ldb` built alone and by `samba`: both are planned, each warned about the other;
+    /// and the database's `ldb`, whose `%BASE%` is `ldb`, is not samba's package, so
+    /// samba is current, not outdated.
+    @Test func aPackageNameOfTwoPkgbasesAndBaseMatching() throws {
+        defer { fixture.remove() }
+        try fixture.writeRepo("world")
+        try fixture.write("abs/world/samba/PKGBUILD", """
+            pkgbase=samba
+            pkgname=(samba ldb)
+            pkgver=4.21
+            pkgrel=1
+            arch=(any)
+            package_samba() { :; }
+            package_ldb() { :; }
+            """)
+        try pkgbuild("world", "ldb", "2.9-1")
+        let plan = try plan(database: ["world": [
+            PlanTests.package("samba", "4.21-1", base: "samba"), PlanTests.package("ldb", "2.8-1", base: "ldb"),
+        ]])
+        let samba = try #require(plan.entriesByID["world/samba"])
+        #expect(samba.status == .incomplete)
+        #expect(samba.missingPackages == ["ldb"])
+        #expect(samba.reason == "split packages missing from the database: ldb (the database's ldb is from pkgbase ldb)")
+        #expect(samba.oldVersion == "4.21-1")
+        #expect(plan.entriesByID["world/ldb"]?.status == .outdated)
+        let root = fixture.root
+        #expect(plan.entriesByID["world/ldb"]?.warnings == [
+            "package ldb is also built by world/samba (\(root)/abs/world/samba/PKGBUILD); dependencies on it resolve to world/ldb"])
+        #expect(samba.warnings == [
+            "package ldb is also built by world/ldb (\(root)/abs/world/ldb/PKGBUILD); dependencies on it resolve to world/ldb"])
+    }
+}

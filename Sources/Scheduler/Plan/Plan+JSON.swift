@@ -47,6 +47,7 @@ extension PrettyJSON {
             $0.field("repo") { $0.string(entry.repo) }
             $0.field("status") { $0.string(entry.status.rawValue) }
             $0.field("unresolved") { $0.strings(entry.unresolved) }
+            $0.field("warnings") { $0.strings(entry.warnings) }
             if let wave = entry.wave { $0.field("wave") { $0.number(Double(wave)) } }
         }
     }

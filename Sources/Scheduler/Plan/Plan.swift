@@ -26,6 +26,13 @@ public struct Plan: Sendable, Codable {
             ?? entries.first { $0.pkgnames.contains(name) }
     }
 
+    /// Each entry by `repo/pkgbase`. Where two have one id (a pkgbase given twice, or two
+    /// unreadable PKGBUILDs in directories of one name), the one that is not a
+    /// `duplicate` and comes first.
+    public var entriesByID: [String: PlanEntry] {
+        Dictionary(entries.map { ($0.id, $0) }) { first, second in first.status == .duplicate && second.status != .duplicate ? second : first }
+    }
+
     public func count(_ status: PlanStatus) -> Int { entries.count { $0.status == status } }
 }
 

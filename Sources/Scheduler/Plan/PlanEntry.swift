@@ -31,6 +31,9 @@ public struct PlanEntry: Sendable, Codable, Identifiable {
     public var diagnostics: [String] = []
     /// Split packages missing from the database (`incomplete`).
     public var missingPackages: [String] = []
+    /// What a maintainer should look at although the entry is planned as it is: a
+    /// package name another pkgbase of the repo also builds.
+    public var warnings: [String] = []
     /// Set on members of a dependency cycle: built once more after the cycle completes.
     public var cycle: Int?
 
