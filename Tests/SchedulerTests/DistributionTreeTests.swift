@@ -126,3 +126,45 @@ extension DistributionTreeTests {
             "package ldb is also built by world/ldb (\(root)/abs/world/ldb/PKGBUILD); dependencies on it resolve to world/ldb"])
     }
 }
+
+extension DistributionTreeTests {
+    /// a needs b; b needs a and c; c is unresolvable: the whole cycle is blocked, a
+    /// through its edge to b, whatever order the members are visited in.
+    @Test func aCycleBlockedFromOutsideIsBlockedWhole() throws {
+        defer { fixture.remove() }
+        try fixture.writeRepo("core")
+        try pkgbuild("core", "a", "1-1", "depends=(b)")
+        try pkgbuild("core", "b", "1-1", "depends=(a c)")
+        try pkgbuild("core", "c", "1-1", "depends=(libmissing)")
+        try pkgbuild("core", "d", "1-1", "makedepends=(a)")
+        let plan = try plan()
+        #expect(plan.buildOrder == [])
+        #expect(plan.cycles.isEmpty)
+        #expect(plan.entriesByID["core/c"]?.status == .unresolvable)
+        let b = try #require(plan.entriesByID["core/b"])
+        #expect(b.status == .blocked)
+        #expect(b.blockedBy == ["core/c"])
+        #expect(b.reason == "needs core/c first (depends c), which cannot be built (core/c is unresolvable)")
+        let a = try #require(plan.entriesByID["core/a"])
+        #expect(a.status == .blocked)
+        #expect(a.blockedBy == ["core/b", "core/c"])
+        #expect(a.reason == "needs core/b first (depends b; they are in a dependency cycle), which cannot be built (core/c is unresolvable)")
+        #expect(plan.entriesByID["core/d"]?.blockedBy == ["core/a", "core/b", "core/c"])
+        #expect(plan.entriesByID["core/d"]?.reason.hasPrefix("needs core/a first (makedepends a), ") == true)
+    }
+
+    /// A member that cannot be built itself blocks the rest of its cycle: x needs y,
+    /// y needs z, z needs x and cannot be read.
+    @Test func aCycleWithAnUnbuildableMemberIsBlockedWhole() throws {
+        defer { fixture.remove() }
+        try fixture.writeRepo("core")
+        try pkgbuild("core", "x", "1-1", "depends=(y)")
+        try pkgbuild("core", "y", "1-1", "depends=(z)")
+        try pkgbuild("core", "z", "1-1", "depends=(x libmissing)")
+        let plan = try plan()
+        #expect(plan.buildOrder == [])
+        #expect(plan.entriesByID["core/y"]?.blockedBy == ["core/z"])
+        #expect(plan.entriesByID["core/x"]?.blockedBy == ["core/y", "core/z"])
+        #expect(plan.entriesByID["core/x"]?.reason.contains("they are in a dependency cycle") == true)
+    }
+}

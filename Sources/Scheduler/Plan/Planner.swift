@@ -174,31 +174,4 @@ struct Planner {
             }
         }
     }
-
-    /// A build whose dependency must be built first but cannot be (unresolvable, needs
-    /// makepkg, invalid, or itself blocked) is blocked, with the chain down to the cause.
-    mutating func markBlocked() {
-        // dependencies first, so a dependency's blocking is known before its dependents
-        let ids = entries.indices.compactMap { i -> PackageBaseID? in
-            let id = PackageBaseID(repo: entries[i].repo, pkgbase: entries[i].pkgbase)
-            return index[id] == i ? id : nil
-        }
-        let order = stronglyConnectedComponents(ids, successors: graph.dependencies(of:)).flatMap { $0 }
-        // the pkgbase at the end of each blocked entry's chain: what cannot be built
-        var cause: [PackageBaseID: PackageBaseID] = [:]
-        for id in order {
-            let i = index[id]!
-            guard entries[i].status.isBuilt else { continue }
-            for target in graph.dependencies(of: id) where wanted.contains(target) {
-                let t = index[target]!
-                guard [.unresolvable, .needsFallback, .invalid, .blocked].contains(entries[t].status) else { continue }
-                let root = cause[target] ?? target
-                cause[id] = root
-                entries[i].status = .blocked
-                entries[i].blockedBy = [target.description] + entries[t].blockedBy
-                entries[i].reason = "needs \(target) first, which cannot be built (\(root) is \(entries[index[root]!].status.rawValue))"
-                break
-            }
-        }
-    }
 }
