@@ -213,6 +213,23 @@ import Testing
         #expect(config.global.workers.leaseSeconds == 60 && config.global.workers.heartbeatSeconds == 30)
     }
 
+    /// The makepkg fallback's time limit is a setting; its width, the waka's slots.
+    @Test func fallbackTimeoutIsReadAndChecked() throws {
+        defer { fixture.remove() }
+        #expect(fixture.load().global.fallbackTimeout == 60)
+        try fixture.write("pacbuild.toml", "fallback_timeout = 0\n")
+        #expect(fixture.load().messages == ["pacbuild.toml:1: key 'fallback_timeout': expected seconds, from 1 to 3600, found 0"])
+        try fixture.write("pacbuild.toml", "fallback_timeout = 5\nbuild_root = \"roots/r\"\n[workers]\njobs = 6\n")
+        let config = fixture.load()
+        #expect(config.messages == [])
+        #expect(config.global.fallbackTimeout == 5)
+        // a root that exists and is complete (its stamp written) opens
+        try fixture.makeDirectory("roots/r/rootfs")
+        try fixture.write("roots/r/stamp.json", "{}\n")
+        let fallback = try config.planFallback()
+        #expect(fallback.timeout == .seconds(5) && fallback.width == 6)
+    }
+
     @Test func umlMemoryIsReadAndChecked() throws {
         defer { fixture.remove() }
         #expect(fixture.load().global.umlMem == "1024M")
