@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Graph
 import Sandbox
 import Scheduler
 
@@ -27,6 +28,9 @@ extension Pacbuild {
         @Option(help: "Estimate the makespan for this many workers.") var workers: Int = 1
         @Option(parsing: .upToNextOption, help: "Rebuild these pkgbases even if current.") var rebuild: [String] = []
         @Flag(help: "With --rebuild: also rebuild everything that depends on them, transitively.") var reverse = false
+        @Flag(help: "With --reverse: the closure does not follow checkdepends edges (as arch-rebuild-order does by default).")
+        var noCheckdepends = false
+        @Flag(help: "With --reverse: the closure does not follow makedepends edges.") var noMakedepends = false
         @Flag(help: "Parse every PKGBUILD, neither reading nor writing the parse cache in the state directory.") var noCache = false
         @Option(help: "PKGBUILDs the reader cannot evaluate: sandbox (makepkg in a sandbox) or none (default: sandbox when the build root exists).")
         var fallback: FallbackMode?
@@ -34,6 +38,9 @@ extension Pacbuild {
         func validate() throws {
             if workers < 1 { throw ValidationError("--workers must be at least 1") }
             if reverse && rebuild.isEmpty { throw ValidationError("--reverse needs --rebuild PKG...") }
+            if (noCheckdepends || noMakedepends) && !reverse {
+                throw ValidationError("--no-checkdepends and --no-makedepends need --rebuild PKG... --reverse")
+            }
         }
 
         func run() throws {
@@ -42,14 +49,16 @@ extension Pacbuild {
             let fallback = try PlanFallbackChoice(fallback, configuration: loaded)
             let cacheFile = PlanOutputCache.file(stateDirectory: loaded.global.stateDir)
             let fingerprint = noCache ? nil : loaded.planFingerprint(
-                options: "\(format.rawValue)|\(repo ?? "")|\(rebuild.joined(separator: ","))|\(reverse)|\(workers)|\(fallback.key)")
+                options: "\(format.rawValue)|\(repo ?? "")|\(rebuild.joined(separator: ","))|\(reverse)|\(noCheckdepends)|\(noMakedepends)|\(workers)|\(fallback.key)")
             if let fingerprint, let cached = PlanOutputCache.load(from: cacheFile, fingerprint: fingerprint) {
                 for warning in cached.warnings { printError(warning) }
                 print(cached.stdout, terminator: "")
                 return
             }
-            let (plan, problems, report) = try loadPlan(loaded, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse),
-                                                        cache: !noCache, fallback: fallback)
+            var options = PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse)
+            if noCheckdepends { options.reverseKinds.remove(.checkdepends) }
+            if noMakedepends { options.reverseKinds.remove(.makedepends) }
+            let (plan, problems, report) = try loadPlan(loaded, options: options, cache: !noCache, fallback: fallback)
             let warnings = problems.map { "warning: \($0)" }
             for warning in warnings { printError(warning) }
             let output: String

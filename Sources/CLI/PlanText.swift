@@ -11,6 +11,13 @@ struct PlanText {
     var text: String {
         var out = summary
         if let fallback { out += fallback + "\n" }
+        if let rebuild = plan.rebuild {
+            let left = ["depends", "makedepends", "checkdepends"].filter { !rebuild.followed.contains($0) }
+            let edges = rebuild.followed.isEmpty ? "" : "; the closure followed \(rebuild.followed.joined(separator: ", ")) edges"
+                + (left.isEmpty ? "" : ", not \(left.joined(separator: ", "))")
+            out += "rebuild: \(rebuild.requested.joined(separator: " "))\(rebuild.reverse ? " and what needs them" : ""): "
+                + "\(rebuild.pkgbases) pkgbase\(rebuild.pkgbases == 1 ? "" : "s")\(edges)\n"
+        }
         out += "\n"
         let byID = plan.entriesByID
         let builds = plan.buildOrder.compactMap { byID[$0] }

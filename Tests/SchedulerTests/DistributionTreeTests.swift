@@ -168,3 +168,35 @@ extension DistributionTreeTests {
         #expect(plan.entriesByID["core/x"]?.reason.contains("they are in a dependency cycle") == true)
     }
 }
+
+extension DistributionTreeTests {
+    /// `--rebuild zlib --reverse` with and without checkdepends: a package that only
+    /// tests against zlib is rebuilt only when checkdepends are followed; the plan says
+    /// which kinds were. The whole current tree rebuilt is a cycle of depends served by
+    /// the old packages, not `unbroken`.
+    @Test func aRebuildClosureWithAndWithoutCheckdepends() throws {
+        defer { fixture.remove() }
+        try fixture.writeRepo("core")
+        try pkgbuild("core", "zlib", "1.3-1")
+        try pkgbuild("core", "curl", "8-1", "depends=(zlib)")
+        try pkgbuild("core", "minizip", "1-1", "checkdepends=(zlib)")
+        try pkgbuild("core", "git", "2-1", "makedepends=(curl)\ndepends=(perl)")
+        try pkgbuild("core", "perl", "5-1", "depends=(git)")
+        let database = ["core": [PlanTests.package("zlib", "1.3-1"), PlanTests.package("curl", "8-1"), PlanTests.package("minizip", "1-1"),
+                                 PlanTests.package("git", "2-1"), PlanTests.package("perl", "5-1")]]
+        let all = try plan(database: database, options: PlanOptions(rebuild: ["zlib"], reverse: true))
+        #expect(Set(all.buildOrder) == ["core/zlib", "core/curl", "core/minizip", "core/git", "core/perl"])
+        #expect(all.rebuild?.followed == ["depends", "makedepends", "checkdepends"])
+        #expect(all.entriesByID["core/minizip"]?.reason == "rebuild: depends on core/zlib (checkdepends)")
+        #expect(all.cycles.map(\.strategy) == ["old-depends"])
+
+        var options = PlanOptions(rebuild: ["zlib"], reverse: true)
+        options.reverseKinds.remove(.checkdepends)
+        let noCheck = try plan(database: database, options: options)
+        #expect(Set(noCheck.buildOrder) == ["core/zlib", "core/curl", "core/git", "core/perl"])
+        #expect(noCheck.entriesByID["core/minizip"]?.status == .current)
+        #expect(noCheck.rebuild?.followed == ["depends", "makedepends"])
+        #expect(noCheck.rebuild?.pkgbases == 4)
+        #expect(noCheck.jsonText.contains("\"followed\" : [\n      \"depends\",\n      \"makedepends\"\n    ]"))
+    }
+}

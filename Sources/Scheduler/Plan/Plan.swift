@@ -19,6 +19,8 @@ public struct Plan: Sendable, Codable {
     public var totalSeconds: Double
     /// Expected makespan in seconds on 1, 2, 4 and 8 workers.
     public var makespan: [String: Double]
+    /// What `--rebuild` asked for, and which kinds of edge its closure followed.
+    public var rebuild: PlanRebuild?
 
     /// The entry of `repo/pkgbase`, or of a pkgbase or pkgname in any repo.
     public func entry(named name: String) -> PlanEntry? {
@@ -42,7 +44,7 @@ extension Plan {
     /// - Complexity: O(pkgbases + dependencies) plus the resolver's provider lookups.
     public static func make(repos: [PlanRepo], options: PlanOptions = PlanOptions()) throws(SchedulerError) -> Plan {
         var planner = Planner(repos: repos)
-        try planner.markRebuilds(options.rebuild, reverse: options.reverse)
+        try planner.markRebuilds(options.rebuild, reverse: options.reverse, following: options.reverseKinds)
         planner.markBlocked()
         return planner.finish(options: options)
     }

@@ -55,6 +55,19 @@ public struct PlanCycle: Sendable, Codable {
     public var closingEdges: [String]
     /// Edges ignored for the first pass (bootstrap or served by an old package).
     public var droppedEdges: [String]
-    /// `bootstrap`, `old-packages` or `unbroken`.
+    /// `bootstrap`, `old-packages`, `old-depends` or `unbroken`.
     public var strategy: String
+}
+
+/// A rebuild request (`--rebuild NAME... [--reverse]`) as the plan made it.
+public struct PlanRebuild: Sendable, Codable {
+    /// The names given.
+    public var requested: [String]
+    public var reverse: Bool
+    /// With `reverse`: the kinds of edge the closure followed (`depends`, `makedepends`,
+    /// `checkdepends`), in that order.
+    public var followed: [String]
+    /// How many pkgbases the request reaches (the named ones and, with `reverse`, what
+    /// needs them), whatever their status.
+    public var pkgbases: Int
 }

@@ -14,6 +14,8 @@ struct Planner {
     /// Whether the PKGBUILD's version is not what the database holds: the plan would
     /// build it if it could.
     var wanted: Set<PackageBaseID> = []
+    /// What `--rebuild` asked for, for the report.
+    var rebuild: PlanRebuild?
 
     init(repos: [PlanRepo]) {
         self.repos = repos
@@ -149,7 +151,7 @@ struct Planner {
 
     /// `--rebuild NAME... [--reverse]`: current pkgbases named (or, with `reverse`,
     /// depending on one named) are rebuilt.
-    mutating func markRebuilds(_ names: [String], reverse: Bool) throws(SchedulerError) {
+    mutating func markRebuilds(_ names: [String], reverse: Bool, following kinds: Set<DependencyKind>) throws(SchedulerError) {
         guard !names.isEmpty else { return }
         var targets: [PackageBaseID] = []
         for name in names {
@@ -160,7 +162,11 @@ struct Planner {
             targets += matches.sorted()
         }
         let named = Set(targets)
-        let chain = reverse ? graph.reverseDependencies(of: targets) : targets
+        let chain = reverse ? graph.reverseDependencies(of: targets, following: kinds) : targets
+        let inChain = Set(chain)
+        rebuild = PlanRebuild(requested: names, reverse: reverse,
+                              followed: reverse ? DependencyKind.allCases.filter(kinds.contains).map(\.rawValue) : [],
+                              pkgbases: chain.count)
         for id in chain {
             guard let i = index[id] else { continue }
             wanted.insert(id)
@@ -169,7 +175,9 @@ struct Planner {
             if named.contains(id) {
                 entries[i].reason = "rebuild requested"
             } else {
-                let via = graph.dependencies(of: id).filter { chain.contains($0) }.map(\.description)
+                var seen = Set<PackageBaseID>()
+                let via = graph.edges(from: id).filter { kinds.contains($0.kind) && inChain.contains($0.to) && seen.insert($0.to).inserted }
+                    .map { "\($0.to) (\($0.kind.rawValue))" }
                 entries[i].reason = "rebuild: depends on \(via.joined(separator: ", "))"
             }
         }
