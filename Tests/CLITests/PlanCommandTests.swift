@@ -72,7 +72,7 @@ struct PlanCommandTests {
         let why = try PacbuildBinary.run(["why", "--config", dir, "ex-utils-doc"])
         #expect(why.status == 0, "\(why.stderr)")
         #expect(why.stdout.hasPrefix("extra/ex-utils 1.4-1 (packages: ex-utils, ex-utils-doc)\n  status: new: not in the extra database\n"))
-        #expect(why.stdout.contains("  waits for: "))
+        #expect(why.stdout.contains("  waits for (3): "))
         #expect(why.stdout.contains("extra/ex-hello"))
     }
 
