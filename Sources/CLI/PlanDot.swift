@@ -69,7 +69,8 @@ struct PlanDot {
     func picture() throws -> Picture {
         let entries = try shownEntries()
         let shown = Set(entries.map(\.id))
-        let needs = { (id: String) in plan.entriesByID[id]?.needs.filter(shown.contains) ?? [] }
+        let byID = plan.entriesByID
+        let needs = { (id: String) in byID[id]?.needs.filter(shown.contains) ?? [] }
         var picture = Picture()
         switch view {
         case .waves: return wavePicture(entries)

@@ -77,4 +77,28 @@ struct PlanOutputSizeTests {
         let svg = try PacbuildBinary.run(["plan", "--config", dir, "--fallback", "none", "--format", "svg", "--graph", "cycles"])
         #expect(svg.status == 0 && svg.stdout.contains("<svg"), "\(svg.stderr)")
     }
+
+    /// 400 packages each needing 6 earlier ones: graphviz takes minutes on it; with
+    /// --svg-timeout 2 it is killed after 2 s and the message says what to do.
+    @Test func graphvizIsStoppedAtTheTimeLimit() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/dot"), "graphviz's dot is missing: scripts/setup installs it")
+        let dir = NSTemporaryDirectory() + "pacbuild-plan-svg-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/repos.d", withIntermediateDirectories: true)
+        try "state_dir = \"state\"\nbuild_root = \"missing\"\n".write(toFile: dir + "/pacbuild.toml", atomically: true, encoding: .utf8)
+        try "name = \"core\"\narch = \"x86_64\"\nabs = \"abs\"\ndb = \"repo/core.db.tar.gz\"\n"
+            .write(toFile: dir + "/repos.d/core.toml", atomically: true, encoding: .utf8)
+        var random = SystemRandomNumberGenerator()
+        for i in 0..<400 {
+            let needs = (0..<min(i, 6)).map { _ in "p\(Int.random(in: 0..<i, using: &random))" }
+            try FileManager.default.createDirectory(atPath: dir + "/abs/p\(i)", withIntermediateDirectories: true)
+            try "pkgname=p\(i)\npkgver=1\npkgrel=1\narch=(any)\ndepends=(\(needs.joined(separator: " ")))\n"
+                .write(toFile: dir + "/abs/p\(i)/PKGBUILD", atomically: true, encoding: .utf8)
+        }
+        let start = ContinuousClock.now
+        let svg = try PacbuildBinary.run(["plan", "--config", dir, "--fallback", "none", "--format", "svg", "--svg-timeout", "2"])
+        #expect(svg.status != 0)
+        #expect(svg.stderr.contains("graphviz did not finish within --svg-timeout 2 s (400 nodes, "), "\(svg.stderr)")
+        #expect(start.duration(to: .now) < .seconds(30))
+    }
 }
