@@ -102,6 +102,30 @@ func id(_ repo: String, _ pkgbase: String) -> PackageBaseID { PackageBaseID(repo
         #expect(g.reverseDependencies(of: [id("core", "foo")]).map(\.pkgbase) == ["foo", "bar", "baz"])
     }
 
+    /// arch-rebuild-order leaves checkdepends out: so can the closure, kind by kind.
+    @Test func reverseDependenciesFollowTheKindsAsked() {
+        let g = graph([pkg("foo"), pkg("bar", ["checkdepends": ["foo"]]), pkg("baz", ["makedepends": ["bar"]]),
+                       pkg("qux", ["depends": ["foo"]]), pkg("quux", ["makedepends": ["qux"], "checkdepends": ["bar"]])])
+        let foo = [id("core", "foo")]
+        #expect(g.reverseDependencies(of: foo).map(\.pkgbase) == ["foo", "bar", "baz", "qux", "quux"])
+        #expect(g.reverseDependencies(of: foo, following: [.depends, .makedepends]).map(\.pkgbase) == ["foo", "qux", "quux"])
+        #expect(g.reverseDependencies(of: foo, following: [.depends, .checkdepends]).map(\.pkgbase) == ["foo", "bar", "qux", "quux"])
+        #expect(g.reverseDependencies(of: foo, following: [.depends]).map(\.pkgbase) == ["foo", "qux"])
+    }
+
+    /// A cycle of `depends` whose old packages are all in the database (a whole-tree
+    /// rebuild): its closing edge is served by the old package, not `unbroken`.
+    @Test func aDependsCycleWithOldPackagesIsBrokenByThem() {
+        let g = graph([pkg("a", ["depends": ["b"]]), pkg("b", ["depends": ["c"]]), pkg("c", ["depends": ["a"]])],
+                      database: [AvailablePackage(name: "a", version: "1-1"), AvailablePackage(name: "b", version: "1-1"),
+                                 AvailablePackage(name: "c", version: "1-1")])
+        let cycle = try! #require(g.cycles.first)
+        #expect(cycle.strategy == .oldDepends && cycle.isBroken)
+        #expect(cycle.droppedEdges.map { "\($0.from.pkgbase)->\($0.to.pkgbase)" } == cycle.closingEdges.map { "\($0.from.pkgbase)->\($0.to.pkgbase)" })
+        #expect(cycle.droppedEdges.count == 1)
+        #expect(cycle.firstPass.count == 3)
+    }
+
     @Test func cycleIsBrokenByBootstrapAndRebuiltOnce() {
         let g = graph([pkg("gcc", ["depends": ["glibc"]]), pkg("glibc", ["makedepends": ["gcc"]]),
                        pkg("app", ["depends": ["gcc"]])], bootstrap: ["gcc"])
