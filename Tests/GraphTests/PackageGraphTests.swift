@@ -93,7 +93,18 @@ func id(_ repo: String, _ pkgbase: String) -> PackageBaseID { PackageBaseID(repo
         #expect(g.dependencies(of: id("extra", "curl")) == [id("extra", "ssl11"), id("current", "zlib")])
         #expect(g.resolver.searchOrder(from: "extra") == ["extra", "current"])
         #expect(g.unresolved(of: id("extra", "curl")).map(\.reason) ==
-                ["no package or provides 'libfoo.so=2' in current, extra"])
+                ["no package or provides 'libfoo.so=2' in current, extra; unrelated has one, but extra's depends_on does not lead to it"])
+    }
+
+    /// A configured repo that the search leaves out is named when it has what is missing.
+    @Test func aRepoLeftOutOfTheSearchIsNamed() {
+        let g = PackageGraph(repos: [
+            RepoContents(name: "system", carch: "x86_64", dependsOn: ["world"], pkgbuilds: [pkg("wine", ["depends": ["lib32-glibc"]])]),
+            RepoContents(name: "world", carch: "x86_64", pkgbuilds: [pkg("glibc")]),
+            RepoContents(name: "lib32", carch: "x86_64", database: [AvailablePackage(name: "lib32-glibc", version: "2.40-1")]),
+        ])
+        #expect(g.unresolved(of: id("system", "wine")).map(\.reason) == [
+            "no package or provides 'lib32-glibc' in system, world; lib32 has one, but system's depends_on does not lead to it"])
     }
 
     @Test func reverseDependenciesFollowProvides() {

@@ -34,7 +34,7 @@ extension Planner {
             }
             guard component.count > 1 else { continue }
             // inside the cycle: whoever needs a member that cannot be built is blocked too
-            var queue = component.filter { Self.unbuildable.contains(entries[index[$0]!].status) } + blocked
+            var queue = component.filter { wanted.contains($0) && Self.unbuildable.contains(entries[index[$0]!].status) } + blocked
             var head = 0
             while head < queue.count {
                 let target = queue[head]
