@@ -118,3 +118,12 @@ import Testing
         #expect(pages[0].body.contains("no build #999 in the store"))
     }
 }
+
+/// No template writes a value unescaped: `{{{value}}}` and `{{& value}}` are mustache's
+/// two ways to, and a value is package, PKGBUILD or log text.
+@Test func noTemplateWritesAValueUnescaped() {
+    for (name, text) in Templates.all {
+        #expect(!text.contains("{{{") && !text.contains("{{&"), "template \(name)")
+    }
+    #expect(Templates.all.count == 7)
+}
