@@ -60,14 +60,19 @@ extension WebSite {
 
     /// `pacbuild why --json NAME`.
     func why(_ name: String) async throws -> Text {
+        Text.json(try ReportJSON.text(try await explanations(name)))
+    }
+
+    /// What `why` says of `name`; 404 when the plan has no such package.
+    func explanations(_ name: String) async throws -> [PackageExplanation] {
         let site = self
-        return Text.json(try await blocking {
+        return try await blocking {
             do {
-                return try ReportJSON.text(try PackageExplanation.explain(name, in: try site.plan(), store: site.store))
+                return try PackageExplanation.explain(name, in: try site.plan(), store: site.store)
             } catch SchedulerError.unknownPackage(let name, let repos) {
                 throw HTTPError(.notFound, message: SchedulerError.unknownPackage(name, repos: repos).description)
             }
-        })
+        }
     }
 
     /// The plan as `pacbuild plan` makes it by default: the parse cache, and makepkg in

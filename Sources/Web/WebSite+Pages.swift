@@ -28,6 +28,13 @@ extension WebSite {
             let resume = request.headers.first { $0.name.canonicalName == "last-event-id" }.flatMap { Int64($0.value) }
             return LogStream(site: site, build: id, offset: resume ?? request.uri.queryParameters.get("offset", as: Int64.self) ?? 0).response
         }
+        router.get("/plan") { _, _ in
+            site.page("plan", PlanView(try await blocking { try site.plan() }))
+        }
+        router.get("/why/:name") { _, context in try await site.whyPage(try Self.text(context, "name")) }
+        router.get("/why/:name/:pkgbase") { _, context in
+            try await site.whyPage(try Self.text(context, "name") + "/" + Self.text(context, "pkgbase"))
+        }
         router.get("/packages/:repo/:pkgbase") { _, context in
             let id = PackageBaseID(repo: try Self.text(context, "repo"), pkgbase: try Self.text(context, "pkgbase"))
             let view = try await blocking { try PackageView.read(id, store: site.store) }
@@ -36,6 +43,10 @@ extension WebSite {
             }
             return site.page("package", view)
         }
+    }
+
+    func whyPage(_ name: String) async throws -> HTML {
+        page("why", WhyView(name, try await explanations(name)))
     }
 
     /// The store's answer, a missing build as 404.

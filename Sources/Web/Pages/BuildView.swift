@@ -9,15 +9,15 @@ struct BuildView {
         var name: String
         var version: String
         var arch: String
-        var desc: String
-        var url: String
+        var desc: String?
+        var url: String?
         var size: String
-        var installedSize: String
-        var depends: String
-        var optDepends: String
-        var provides: String
-        var conflicts: String
-        var licenses: String
+        var installedSize: String?
+        var depends: String?
+        var optDepends: String?
+        var provides: String?
+        var conflicts: String?
+        var licenses: String?
         var sha256: String
     }
 
@@ -26,17 +26,17 @@ struct BuildView {
     var arch: String
     var attempts: Int
     var created: String
-    var reviewed: String
-    var staged: String
+    var reviewed: String?
+    var staged: String?
     var dependencies: [BuildRow]
-    var mark: String
+    var mark: String?
     var packages: [Package]
     var factsSource: String
     var logSource: String
     var hasLog: Bool
     var log: String
-    /// How many bytes were left out at the log's start, empty when it is whole.
-    var logCut: String
+    /// How many bytes were left out at the log's start, nil when it is whole.
+    var logCut: String?
     var logOffset: Int64
     var live: Bool
     var streamPath: String
@@ -50,20 +50,20 @@ struct BuildView {
         let detail = try BuildDetail.read(record, from: store, stateDirectory: stateDirectory)
         let log = try LogFile.tail(of: record, store: store, stateDirectory: stateDirectory, limit: logLimit)
         let packages = detail.packageFacts.map { f in
-            Package(filename: f.filename, name: f.name, version: f.version, arch: f.arch ?? "", desc: f.desc ?? "", url: f.url ?? "",
-                    size: Formats.bytes(f.fileSize), installedSize: f.installedSize.map(Formats.bytes) ?? "",
-                    depends: f.depends.joined(separator: " "), optDepends: f.optDepends.joined(separator: ", "),
-                    provides: f.provides.joined(separator: " "), conflicts: f.conflicts.joined(separator: " "),
-                    licenses: f.licenses.joined(separator: " "), sha256: f.sha256)
+            Package(filename: f.filename, name: f.name, version: f.version, arch: f.arch ?? "", desc: f.desc?.nonEmpty, url: f.url?.nonEmpty,
+                    size: Formats.bytes(f.fileSize), installedSize: f.installedSize.map(Formats.bytes),
+                    depends: f.depends.joined(separator: " ").nonEmpty, optDepends: f.optDepends.joined(separator: ", ").nonEmpty,
+                    provides: f.provides.joined(separator: " ").nonEmpty, conflicts: f.conflicts.joined(separator: " ").nonEmpty,
+                    licenses: f.licenses.joined(separator: " ").nonEmpty, sha256: f.sha256)
         }
         return BuildView(
             title: record.label, build: BuildRow(record, now: now), arch: record.arch, attempts: record.attempts,
-            created: Formats.stamp(record.createdAt), reviewed: record.reviewedAt.map(Formats.stamp) ?? "",
-            staged: record.stagedAt.map(Formats.stamp) ?? "",
+            created: Formats.stamp(record.createdAt), reviewed: record.reviewedAt.map(Formats.stamp),
+            staged: record.stagedAt.map(Formats.stamp),
             dependencies: try detail.dependencies.map { BuildRow(try store.build($0), now: now) },
-            mark: detail.mark.map { "rejected at \(Formats.stamp($0.markedAt)): \($0.reason)" } ?? "",
+            mark: detail.mark.map { "rejected at \(Formats.stamp($0.markedAt)): \($0.reason)" },
             packages: packages, factsSource: detail.factsSource.rawValue, logSource: detail.logSource.rawValue,
-            hasLog: log != nil, log: log?.text ?? "", logCut: (log?.cut ?? 0) > 0 ? String(log!.cut) : "", logOffset: log?.end ?? 0,
+            hasLog: log != nil, log: log?.text ?? "", logCut: (log?.cut ?? 0) > 0 ? String(log!.cut) : nil, logOffset: log?.end ?? 0,
             live: record.state == .building, streamPath: Paths.build(id) + "/log/stream?offset=\(log?.end ?? 0)",
             rawLogPath: "/api/v1/builds/\(id.rawValue)/log")
     }

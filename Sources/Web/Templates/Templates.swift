@@ -8,6 +8,7 @@ enum Templates {
     static let all: [String: String] = [
         "head": head, "foot": foot, "buildlink": buildLink,
         "overview": overview, "queue": queue, "build": build, "package": package,
+        "plan": plan, "why": why, "entrylink": entryLink,
     ]
 
     static func library() throws(WebError) -> MustacheLibrary {
@@ -34,13 +35,17 @@ enum Templates {
         .state-building { color: #005; }
         .stale { color: #a00; }
         </style></head><body>
-        <nav><a href="/">overview</a><a href="/queue">queue</a><a href="/metrics">metrics</a><a href="/api/v1/status">api</a></nav>
+        <nav><a href="/">overview</a><a href="/queue">queue</a><a href="/plan">plan</a><a href="/metrics">metrics</a><a href="/api/v1/status">api</a></nav>
 
         """
 
     static let foot = """
         </body></html>
 
+        """
+
+    static let entryLink = """
+        <a href="{{whyLink}}">{{id}}</a>
         """
 
     static let buildLink = """
