@@ -27,6 +27,7 @@ public struct WebSite: Sendable {
         addPages(to: router)
         addAPI(to: router)
         router.get("/metrics") { _, _ in try await metricsResponse() }
+        router.get("/assets/follow-log.js") { _, _ in Text(text: Templates.followLog, contentType: "text/javascript; charset=utf-8") }
         return router
     }
 
@@ -47,12 +48,17 @@ public struct WebSite: Sendable {
 }
 
 /// An HTML page as a response (UTF-8, not cached: it shows the store as it is now).
+/// Its policy allows scripts from this server only, no inline ones: should a value ever
+/// reach a page unescaped, the browser still runs none of it.
 struct HTML: ResponseGenerator {
     var text: String
     var status: HTTPResponse.Status = .ok
 
+    static let policy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                           .contentSecurityPolicy: Self.policy, .xContentTypeOptions: "nosniff"],
                  body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -89,12 +89,21 @@ import Testing
         defer { fixture.remove() }
         try fixture.populate()
         let page = try await fixture.site().get("/builds/\(fixture.ids["ex-run"]!.rawValue)")
-        let log = try #require(page.body.between("<pre class=\"log\" id=\"log\">", "</pre>"))
-        #expect(log == "==&gt; Making package: ex-run 0.5-1\n")
+        let log = try #require(page.body.between("<pre class=\"log\" id=\"log\" data-stream=", "</pre>"))
+        #expect(log.hasSuffix("\">==&gt; Making package: ex-run 0.5-1\n"))
         // the stream starts where the page's copy ends
         let offset = "==> Making package: ex-run 0.5-1\n".utf8.count
-        #expect(page.body.contains("new EventSource(\"/builds/\(fixture.ids["ex-run"]!.rawValue)/log/stream?offset=\(offset)\")"))
-        #expect(page.body.occurrences(of: "<script>") == 1)
+        #expect(page.body.contains("<pre class=\"log\" id=\"log\" data-stream=\"/builds/\(fixture.ids["ex-run"]!.rawValue)/log/stream?offset=\(offset)\">"))
+        #expect(page.body.occurrences(of: "<script") == 1)
+        #expect(page.body.contains("<script src=\"/assets/follow-log.js\"></script>"))
+        // the browser runs no inline script, only this server's
+        #expect(page.policy?.contains("script-src 'self';") == true)
+        #expect(page.policy?.hasPrefix("default-src 'none';") == true)
+        let script = try await fixture.site().get("/assets/follow-log.js")
+        #expect(script.contentType == "text/javascript; charset=utf-8")
+        #expect(script.body.contains("new EventSource(log.dataset.stream)"))
+        #expect(script.body.contains("log.append(e.data + \"\\n\")"))
+        #expect(!script.body.contains("innerHTML"))
     }
 
     @Test func packageHistoryListsEveryBuildNewestFirst() async throws {

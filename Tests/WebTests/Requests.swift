@@ -8,6 +8,7 @@ struct Fetched: Sendable {
     var status: HTTPResponse.Status
     var contentType: String
     var body: String
+    var policy: String?
 }
 
 extension WebSite {
@@ -19,7 +20,7 @@ extension WebSite {
             for uri in uris {
                 fetched.append(try await client.execute(uri: uri, method: .get) { response in
                     Fetched(status: response.status, contentType: response.headers[.contentType] ?? "",
-                            body: String(buffer: response.body))
+                            body: String(buffer: response.body), policy: response.headers[.contentSecurityPolicy])
                 })
             }
             return fetched

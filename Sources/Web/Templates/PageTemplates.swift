@@ -88,16 +88,9 @@ extension Templates {
         <h2>Log</h2>
         {{^hasLog}}<p>No log readable here{{#live}} yet{{/live}} (source: {{logSource}}).</p>{{/hasLog}}
         {{#hasLog}}<p><a href="{{rawLogPath}}">whole log as text</a>{{#logCut}}; the first {{logCut}} bytes are left out here{{/logCut}}</p>{{/hasLog}}
-        <pre class="log" id="log">{{log}}</pre>
+        <pre class="log" id="log"{{#live}} data-stream="{{streamPath}}"{{/live}}>{{log}}</pre>
         {{#live}}<p id="live">Building: the log follows as it grows (with JavaScript; without, reload the page).</p>
-        <script>
-        (function () {
-          var log = document.getElementById("log"), note = document.getElementById("live");
-          var source = new EventSource("{{streamPath}}");
-          source.onmessage = function (e) { log.append(e.data + "\\n"); };
-          source.addEventListener("end", function (e) { note.textContent = "Finished: " + e.data; source.close(); });
-        })();
-        </script>{{/live}}
+        <script src="/assets/follow-log.js"></script>{{/live}}
         {{> foot}}
         """
 

@@ -19,6 +19,19 @@ enum Templates {
         return library
     }
 
+    /// The build page's only script, served as a file so that the pages' policy can
+    /// forbid inline scripts: it appends each streamed line as text, never as markup.
+    static let followLog = """
+        (function () {
+          var log = document.getElementById("log"), note = document.getElementById("live");
+          if (!log || !log.dataset.stream || !window.EventSource) { return; }
+          var source = new EventSource(log.dataset.stream);
+          source.onmessage = function (e) { log.append(e.data + "\\n"); };
+          source.addEventListener("end", function (e) { note.textContent = "Finished: " + e.data; source.close(); });
+        })();
+
+        """
+
     static let head = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
