@@ -14,10 +14,17 @@ extension Pacbuild {
         @OptionGroup var store: StoreOption
         @Argument(help: "A pkgbase, a pkgname or repo/pkgbase.") var name: String
         @Flag(help: "Every item of every list (default: the first 25 of each, and how many more).") var full = false
+        @Flag(help: "Print as JSON: per matching entry its plan entry, blocks, neededFirstBy, builds and marks.") var json = false
 
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let (plan, _, _) = try loadPlan(loaded, options: PlanOptions())
+            if json {
+                do {
+                    print(try jsonText(try PackageExplanation.explain(name, in: plan, store: try existingStore(loaded))))
+                } catch let error as SchedulerError { throw ValidationError(error.description) }
+                return
+            }
             let history = try storeHistory(loaded)
             let matches = plan.entries.filter { $0.id == name || $0.pkgbase == name || $0.pkgnames.contains(name) }
             guard !matches.isEmpty else {
@@ -59,13 +66,19 @@ extension Pacbuild {
             }
         }
     
+        /// The store, nil when the configured SQLite store does not exist yet (`why` creates none).
+        func existingStore(_ loaded: Configuration) throws -> (any BuildStore)? {
+            if store.url == nil, case .sqlite(let path) = loaded.global.store, !FileManager.default.fileExists(atPath: path) { return nil }
+            return try loaded.openStore(url: store.url)
+        }
+
         /// What the store knows of a pkgbase (nothing when no store exists yet): its
         /// builds with state, failure class and reason, and rejection marks.
         func storeHistory(_ loaded: Configuration) throws -> (String, String) -> String {
-            if store.url == nil, case .sqlite(let path) = loaded.global.store, !FileManager.default.fileExists(atPath: path) {
+            guard let buildStore = try existingStore(loaded) else {
+                let path = if case .sqlite(let path) = loaded.global.store { path } else { loaded.global.store.description }
                 return { _, _ in "  store: nothing queued yet (no store at \(path))\n" }
             }
-            let buildStore = try loaded.openStore(url: store.url)
             let marks = try buildStore.marks()
             return { repo, pkgbase in
                 let id = PackageBaseID(repo: repo, pkgbase: pkgbase)
