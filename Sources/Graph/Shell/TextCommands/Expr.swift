@@ -1,7 +1,8 @@
 /// coreutils' `expr`: `| & < <= = == != >= > + - * / % :`, `match`, `substr`, `index`,
 /// `length`, `+ TOKEN` and parentheses; integers of any size in coreutils, here those of
-/// 64 bits (an overflow is unsupported). `length`, `substr` and `index` count bytes, as
-/// coreutils 9.1 does; `:` is a basic regular expression anchored at the start.
+/// 64 bits (an overflow is unsupported). `length`, `substr`, `index` and `:` count
+/// characters, as coreutils 9.1 does in a UTF-8 locale; `:` is a basic regular expression
+/// anchored at the start.
 enum Expr {
     enum Value {
         case integer(Int)
@@ -202,7 +203,7 @@ enum Expr {
                 return .string(String(String.UnicodeScalarView(text[g])))
             }
             guard let m, let whole = m[0] else { return .integer(0) }
-            return .integer(String(String.UnicodeScalarView(text[whole])).utf8.count)
+            return .integer(whole.count)
         }
 
         mutating func unary(evaluate: Bool) throws(Failure) -> Value {
@@ -217,7 +218,7 @@ enum Expr {
                 case "length":
                     i += 1
                     let v = try unary(evaluate: evaluate)
-                    return .integer(v.text.utf8.count)
+                    return .integer(v.text.unicodeScalars.count)
                 case "match":
                     i += 1
                     let s = try unary(evaluate: evaluate)
@@ -225,20 +226,16 @@ enum Expr {
                     return evaluate ? try regexMatch(s.text, p.text) : .integer(0)
                 case "index":
                     i += 1
-                    let s = Array(try unary(evaluate: evaluate).text.utf8)
-                    let chars = Set(try unary(evaluate: evaluate).text.utf8)
+                    let s = Array(try unary(evaluate: evaluate).text.unicodeScalars)
+                    let chars = Set(try unary(evaluate: evaluate).text.unicodeScalars)
                     return .integer(s.firstIndex(where: chars.contains).map { $0 + 1 } ?? 0)
                 case "substr":
                     i += 1
-                    let s = Array(try unary(evaluate: evaluate).text.utf8)
+                    let s = Array(try unary(evaluate: evaluate).text.unicodeScalars)
                     let p = try unary(evaluate: evaluate), n = try unary(evaluate: evaluate)
                     guard case .value(let pos) = p.integer, case .value(let len) = n.integer,
                           pos > 0, pos <= s.count, len > 0 else { return .string("") }
-                    let piece = s[(pos - 1)..<(pos - 1 + min(len, s.count - pos + 1))]
-                    guard let text = String(validating: piece, as: UTF8.self) else {
-                        throw .unsupported("substr cuts a multibyte character")
-                    }
-                    return .string(text)
+                    return .string(String(String.UnicodeScalarView(s[(pos - 1)..<(pos - 1 + min(len, s.count - pos + 1))])))
                 default: break
                 }
             }

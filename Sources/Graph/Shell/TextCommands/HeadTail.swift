@@ -46,7 +46,7 @@ enum HeadTail {
         for (key, value) in options.options where key == "c" || key == "n" {
             var text = Substring(value ?? "")
             var other = false
-            if head, text.first == "-" { other = true; text = text.dropFirst() }
+            if head, text.first == "-" { other = true; text = text.dropFirst() } else if head, text.first == "+" { text = text.dropFirst() }
             if !head, text.first == "+" { other = true; text = text.dropFirst() } else if !head, text.first == "-" { text = text.dropFirst() }
             guard let n = TextNumbers.count(text) else {
                 if text.isEmpty || !text.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }) {
@@ -78,7 +78,7 @@ enum HeadTail {
         for (i, b) in input.enumerated() where b == terminator { ends.append(i + 1) }
         if input.last != terminator, !input.isEmpty { ends.append(input.count) }
         let total = ends.count
-        func prefix(_ k: Int) -> ArraySlice<UInt8> { k <= 0 ? [] : input.prefix(ends[min(k, total) - 1]) }
+        func prefix(_ k: Int) -> ArraySlice<UInt8> { min(k, total) <= 0 ? [] : input.prefix(ends[min(k, total) - 1]) }
         switch (head, count.fromOtherEnd) {
         case (true, false): return prefix(count.number)
         case (true, true): return prefix(total - min(count.number, total))

@@ -37,7 +37,7 @@ enum RevTac {
         case .failure(let e): return .failure(1, "tac: \(e.message)")
         }
         let separator = Array((options.last("s") ?? "\n").utf8)
-        if separator.isEmpty { return .failure(1, "tac: separator cannot be empty") }
+        if separator.isEmpty { throw call.unsupported("with an empty separator") }
         let before = options.has("b")
         let input = try call.operandInput(options.operands)
         // the records, each with its separator (after it, or before it with -b)

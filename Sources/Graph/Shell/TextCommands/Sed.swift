@@ -77,6 +77,8 @@ struct SedMachine {
 
     var pattern: [Unicode.Scalar] = []
     var hold: [Unicode.Scalar] = []
+    /// GNU sed keeps the missing-newline mark with the buffer: `x` and `g` carry it.
+    var holdChomped = true
     /// Whether the line in the pattern space had its terminator.
     var chomped = true
     var out = String.UnicodeScalarView()
@@ -88,6 +90,8 @@ struct SedMachine {
     /// Per command: whether its range is active, and a numeric end.
     var rangeActive: [Bool]
     var rangeEnd: [Int]
+    /// A range that starts at a line number ended: it never starts again.
+    var rangeClosed: [Bool]
 
     enum Failure: Error {
         case budget(ShellBudget.Exhausted)
@@ -108,6 +112,7 @@ struct SedMachine {
         self.lines = lines
         rangeActive = script.commands.map { if case .zero? = $0.first { true } else { false } }
         rangeEnd = Array(repeating: 0, count: script.commands.count)
+        rangeClosed = Array(repeating: false, count: script.commands.count)
     }
 
     mutating func pay(_ units: Int) throws(Failure) {
@@ -124,7 +129,7 @@ struct SedMachine {
         nextLine += 1
         lineNumber += 1
         chomped = nextLine < lines.count || lastLineTerminated
-        if append { pattern.append("\n"); pattern += line } else { pattern = line }
+        if append { pattern.append(terminator); pattern += line } else { pattern = line }
         substituted = append ? substituted : false
         return true
     }
@@ -155,8 +160,12 @@ struct SedMachine {
                     break
                 case .restartWithoutReading:
                     restart = true
+                case .endOfInput:
+                    try autoprint()
+                    break cycles
                 case .quit(let code, let print):
-                    if print { try autoprint() }
+                    // q ends the line it prints, even the input's unterminated last one
+                    if print, !quiet { try emit(pattern, terminated: true) }
                     status = code
                     break cycles
                 }
@@ -166,6 +175,8 @@ struct SedMachine {
 
     enum CycleEnd {
         case endOfCycle, deleted, restartWithoutReading
+        /// `n` or `N` without a next line: GNU sed prints the pattern space and stops.
+        case endOfInput
         case quit(Int32, print: Bool)
     }
 
@@ -187,33 +198,34 @@ struct SedMachine {
             case .substitute(let s):
                 if try substitute(s) {
                     substituted = true
-                    if s.print { try emit(pattern, terminated: true) }
+                    if s.print { try emit(pattern, terminated: chomped) }
                 }
             case .transliterate(let map):
                 try pay(pattern.count)
                 pattern = pattern.map { map[$0] ?? $0 }
             case .print:
-                try emit(pattern, terminated: true)
+                try emit(pattern, terminated: chomped)
             case .delete:
                 return .deleted
             case .printFirstLine:
-                try emit(Array(pattern.prefix { $0 != "\n" }), terminated: true)
+                let first = Array(pattern.prefix { $0 != terminator })
+                try emit(first, terminated: first.count < pattern.count || chomped)
             case .deleteFirstLine:
-                guard let newline = pattern.firstIndex(of: "\n") else { return .deleted }
+                guard let newline = pattern.firstIndex(of: terminator) else { return .deleted }
                 pattern.removeSubrange(...newline)
                 return .restartWithoutReading
             case .next:
-                if isLastLine { return .quit(status, print: true) }
+                if isLastLine { return .endOfInput }
                 try autoprint()
                 _ = try read(append: false)
             case .appendNext:
-                if isLastLine { return .quit(status, print: true) }
+                if isLastLine { return .endOfInput }
                 _ = try read(append: true)
-            case .hold: try pay(pattern.count); hold = pattern
-            case .holdAppend: try pay(pattern.count); hold.append("\n"); hold += pattern
-            case .get: try pay(hold.count); pattern = hold
-            case .getAppend: try pay(hold.count); pattern.append("\n"); pattern += hold
-            case .exchange: swap(&pattern, &hold)
+            case .hold: try pay(pattern.count); hold = pattern; holdChomped = chomped
+            case .holdAppend: try pay(pattern.count); hold.append(terminator); hold += pattern; holdChomped = chomped
+            case .get: try pay(hold.count); pattern = hold; chomped = holdChomped
+            case .getAppend: try pay(hold.count); pattern.append(terminator); pattern += hold; chomped = holdChomped
+            case .exchange: swap(&pattern, &hold); swap(&chomped, &holdChomped)
             case .zap: pattern = []
             case .lineNumber:
                 try emit(Array(String(lineNumber).unicodeScalars), terminated: true)
@@ -239,34 +251,50 @@ struct SedMachine {
         guard let first = command.first else { return true }
         guard let end = command.end else { return try matches(first) }
         let l = lineNumber
+        var startsAtLine = false
+        if case .line = first { startsAtLine = true }
         if rangeActive[index] {
+            var ended = false
+            defer { if ended { rangeActive[index] = false; rangeClosed[index] = startsAtLine } }
             switch end {
             case .address(.regex(let r)):
-                if try search(r, in: pattern) != nil { rangeActive[index] = false }
+                ended = try search(r, in: pattern) != nil
                 return true
             case .address(.last):
-                if isLastLine { rangeActive[index] = false }
+                ended = isLastLine
                 return true
-            default:
-                if rangeEnd[index] <= l { rangeActive[index] = false }
+            case .address:
+                ended = rangeEnd[index] <= l
                 return l <= rangeEnd[index]
+            case .plus, .multiple:
+                // GNU sed matches the line that reaches or passes the end, even past it
+                ended = rangeEnd[index] <= l
+                return true
             }
         }
-        guard try matches(first) else { return false }
+        // a range from line N starts at the first line from N on that reaches it (an `n`
+        // may have read line N past the command), once
+        if case .line(let n) = first {
+            guard !rangeClosed[index], l >= n else { return false }
+            if l > n, case .address(.line(let last)) = end, l > last { return false }
+        } else {
+            guard try matches(first) else { return false }
+        }
+        var single = false
         switch end {
         case .address(.line(let n)):
-            if n <= l { return true }
+            if n <= l { single = true }
             rangeEnd[index] = n
         case .plus(let n):
-            if n == 0 { return true }
+            if n == 0 { single = true }
             rangeEnd[index] = l + n
         case .multiple(let n):
-            if n <= 0 || l % n == 0 { return true }
-            rangeEnd[index] = (l / n + 1) * n
+            if n <= 0 || l % n == 0 { single = true }
+            rangeEnd[index] = n <= 0 ? l : (l / n + 1) * n
         default:
             break
         }
-        rangeActive[index] = true
+        if single { rangeClosed[index] = startsAtLine } else { rangeActive[index] = true }
         return true
     }
 
@@ -312,8 +340,15 @@ struct SedMachine {
             // an empty match right after the previous match is skipped
             if whole.isEmpty, whole.lowerBound == previousEnd {
                 if whole.lowerBound >= pattern.count { break }
+                if !pattern[whole.lowerBound].isASCII {
+                    throw .unsupported("sed: an empty match before a multibyte character")
+                }
                 start = whole.lowerBound + 1
                 continue
+            }
+            if whole.isEmpty, whole.lowerBound < pattern.count, !pattern[whole.lowerBound].isASCII, s.global || count + 1 < s.occurrence {
+                // GNU sed steps over an empty match by one byte, into the character
+                throw .unsupported("sed: an empty match before a multibyte character")
             }
             count += 1
             if count >= s.occurrence {

@@ -66,6 +66,8 @@ struct SedRegex {
 
         /// Open groups of an extended expression: sed refuses an unmatched `)`.
         var depth = 0
+        /// The last token was a repetition: glibc's basic syntax refuses `*` or `\{` after one.
+        var afterRepetition = false
 
         mutating func translate() throws(Failure) -> String {
             while i < p.count {
@@ -73,6 +75,11 @@ struct SedRegex {
                 i += 1
                 let wasStart = atStart
                 atStart = false
+                let wasRepetition = afterRepetition
+                afterRepetition = false
+                if !extended, wasRepetition, c == "*" || (c == "\\" && i < p.count && p[i] == "{") {
+                    throw .invalid("Invalid preceding regular expression")
+                }
                 if c == "\\" {
                     try escape(wasStart: wasStart)
                 } else if c == "[" {
@@ -89,8 +96,10 @@ struct SedRegex {
                     }
                 } else {
                     switch c {
+                    case ".":
+                        out.append(".")
                     case "*":
-                        if wasStart { literal("*") } else { out.append("*") }
+                        if wasStart { literal("*") } else { out.append("*"); afterRepetition = true }
                     case "^":
                         if wasStart { out.append("^"); atStart = true } else { literal("^") }
                     case "$":
@@ -148,10 +157,11 @@ struct SedRegex {
                 case "{":
                     if wasStart { throw .invalid("Invalid preceding regular expression") }
                     try interval()
+                    afterRepetition = true
                 case "}":
                     literal("}")
                 case "+", "?":
-                    if wasStart { literal(e) } else { out.append(e) }
+                    if wasStart { literal(e) } else { out.append(e); afterRepetition = true }
                 default:
                     literal(e)
                 }

@@ -72,10 +72,8 @@ struct SedScript {
         try parser.parse()
         commands = parser.commands
         for (i, command) in commands.enumerated() {
-            if case .label(let name) = command.kind {
-                if labels[name] != nil { throw .invalid("duplicate label '\(name)'") }
-                labels[name] = i
-            }
+            // GNU sed takes a label defined twice; a jump goes to the last one
+            if case .label(let name) = command.kind { labels[name] = i }
         }
         for command in commands {
             switch command.kind {
@@ -200,7 +198,7 @@ struct SedScript {
         mutating func label() -> String {
             skipSpaces()
             var s = String.UnicodeScalarView()
-            while let c = peek(), c != "\n", c != ";" {
+            while let c = peek(), c != "\n", c != ";", c != "}", c != " ", c != "\t" {
                 s.append(c)
                 i += 1
             }
@@ -225,7 +223,8 @@ struct SedScript {
                 if peek() == "~" {
                     i += 1
                     skipSpaces()
-                    return .step(n, number() ?? 0)
+                    let step = number() ?? 0
+                    if step > 0 { return .step(n, step) }
                 }
                 return n == 0 ? .zero : .line(n)
             }

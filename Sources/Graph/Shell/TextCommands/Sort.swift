@@ -77,14 +77,13 @@ enum Sort {
             default: break
             }
         }
-        if global.dictionary && global.numeric { return .failure(2, "sort: options '-dn' are incompatible") }
         for i in keys.indices where !keys[i].hasOrdering {
             let (sf, sc, ef, ec) = (keys[i].startField, keys[i].startChar, keys[i].endField, keys[i].endChar)
             keys[i] = global
             (keys[i].startField, keys[i].startChar, keys[i].endField, keys[i].endChar) = (sf, sc, ef, ec)
         }
-        for key in keys where key.dictionary && key.numeric { return .failure(2, "sort: options '-dn' are incompatible") }
         if keys.isEmpty, global.hasOrdering { keys = [global] }
+        for key in keys where key.numeric && (key.dictionary || key.printable) { return .failure(2, "sort: options '-dn' are incompatible") }
         let stable = options.has("s"), unique = options.has("u")
         let terminator: UInt8 = options.has("z") ? 0 : 10
         let input = try call.operandInput(options.operands)
@@ -93,11 +92,13 @@ enum Sort {
         var exhausted: ShellBudget.Exhausted?
         func compare(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Int {
             do { try budget.spend(1 + min(a.count, b.count) / 16) } catch { exhausted = error; return 0 }
-            for key in keys {
-                let c = compareKey(key, a, b, separator: separator)
-                if c != 0 { return key.reverse ? -c : c }
+            if !keys.isEmpty {
+                for key in keys {
+                    let c = compareKey(key, a, b, separator: separator)
+                    if c != 0 { return key.reverse ? -c : c }
+                }
+                if unique || stable || exhausted != nil { return 0 }
             }
-            if unique || stable || exhausted != nil { return 0 }
             let c = lexicographic(a, b)
             return global.reverse ? -c : c
         }

@@ -26,7 +26,7 @@ enum Tr {
         if case .failure(let message) = set1 { return .failure(1, "tr: \(message)") }
         var set2: Parsed?
         if operands.count == 2 {
-            guard let s = parse(operands[1], second: true) else { throw call.unsupported("with the set '\(operands[1])'") }
+            guard let s = parse(operands[1], second: !delete) else { throw call.unsupported("with the set '\(operands[1])'") }
             if case .failure(let message) = s { return .failure(1, "tr: \(message)") }
             set2 = s
         }

@@ -32,6 +32,7 @@ enum Uniq {
             throw call.unsupported("--all-repeated=\(method)")
         }
         let count = options.has("c"), repeated = options.has("d"), allRepeated = options.has("D"), unique = options.has("u")
+        if allRepeated && unique { throw call.unsupported("-D with -u") }
         if count && allRepeated {
             return .failure(1, "uniq: printing all duplicated lines and repeat counts is meaningless")
         }
