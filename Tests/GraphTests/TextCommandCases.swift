@@ -177,7 +177,8 @@ struct TextCommandCases {
     mutating func sedCommand(extended: Bool) -> String {
         var prefix = ""
         if random.chance(40) { prefix = address(extended: extended) + (random.chance(20) ? "!" : "") }
-        let command = random.pick(["p", "d", "s", "s", "s", "s", "y/abc/xyz/", "=", "q", "q5", "Q", "n", "N", "h;G", "x", "g", "H;$!d;x",
+        let command = random.pick(["p", "d", "s", "s", "s", "s", "s/\\([0-9]*\\)\\.\\([0-9]*\\)/\\2.\\1/", "s/-/_/g;s/^v//",
+                                   "s/^\\(.\\)\\(.*\\)$/\\2\\1/", "s/[^0-9.]//g", "/^$/d", "\\,a,p", "2,~2p", "1~3d", "y/abc/xyz/", "=", "q", "q5", "Q", "n", "N", "h;G", "x", "g", "H;$!d;x",
                                    "{p;p}", "P", "D", "z", "$!N;P;D", ":a;N;$!ba;s/\\n/,/g", "s/a/b/;ta;s/$/!/;:a", "bx;s/a/Z/;:x",
                                    "y/a\\/b/\\nxy/", "T;s/^/>/", "k", "s/a/b/x", "y/ab/c/"])
         let body = command == "s" ? substitution(extended: extended) : command

@@ -8,7 +8,8 @@ import Testing
 /// and status byte for byte; a case it reports as needing makepkg is counted, and those
 /// must stay few. The environment is makepkg's in the sandbox: `LANG=C.UTF-8`, nothing else.
 struct TextCommandDifferentialTests {
-    static let caseCount = 4000
+    /// Cases per run; `PACBUILD_TEXT_CASES` asks for more.
+    static let caseCount = ProcessInfo.processInfo.environment["PACBUILD_TEXT_CASES"].flatMap { Int($0) } ?? 4000
 
     /// The seed: `PACBUILD_TEXT_SEED` to replay a failure, else a new one each run.
     static let seed: UInt64 = ProcessInfo.processInfo.environment["PACBUILD_TEXT_SEED"].flatMap { UInt64($0) }

@@ -289,7 +289,8 @@ struct SedMachine {
             if n == 0 { single = true }
             rangeEnd[index] = l + n
         case .multiple(let n):
-            if n <= 0 || l % n == 0 { single = true }
+            // the next multiple after this line, even when this one is a multiple
+            if n <= 0 { single = true }
             rangeEnd[index] = n <= 0 ? l : (l / n + 1) * n
         default:
             break
