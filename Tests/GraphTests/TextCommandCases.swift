@@ -53,6 +53,9 @@ struct TextCommandCases {
         let body: String
         if !readsInput {
             body = "\(command) 2>/dev/null"
+        } else if command.contains("|") {
+            // a here-string would feed only the last command of a pipeline
+            body = "printf %s \"$in\" | \(command) 2>/dev/null"
         } else {
             switch random.int(0...9) {
             case 0, 1:

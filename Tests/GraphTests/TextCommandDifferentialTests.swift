@@ -37,13 +37,15 @@ struct TextCommandDifferentialTests {
         return data.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// `out` as the reader computes it, nil when it needs makepkg.
-    static func ourResult(_ snippet: String) -> String? {
+    /// `out` as the reader computes it, or the diagnostic that leaves it to makepkg.
+    static func ourResult(_ snippet: String) -> Result<String, ShellFallback> {
         var shell = ShellInterpreter()
         shell.run(snippet)
-        if !shell.diagnostics.isEmpty { return nil }
-        return shell.variables.value("out")?.scalarValue ?? ""
+        if let first = shell.diagnostics.first { return .failure(ShellFallback(message: first.message)) }
+        return .success(shell.variables.value("out")?.scalarValue ?? "")
     }
+
+    struct ShellFallback: Error { var message: String }
 
     @Test func generatedCommandLinesMatchTheRealTools() throws {
         for tool in ["cut", "sed", "tr", "basename", "dirname", "head", "tail", "wc", "sort", "uniq", "rev", "tac", "expr"] {
@@ -55,14 +57,27 @@ struct TextCommandDifferentialTests {
         try #require(expected.count == snippets.count, "bash ran every case (seed \(Self.seed))")
         var mismatches: [String] = []
         var fallbacks: [String] = []
+        var reasons: [String: Int] = [:]
+        var examples: [String: String] = [:]
         for (snippet, bash) in zip(snippets, expected) {
-            guard let ours = Self.ourResult(snippet) else { fallbacks.append(snippet); continue }
+            let ours: String
+            switch Self.ourResult(snippet) {
+            case .success(let text): ours = text
+            case .failure(let fallback):
+                fallbacks.append(snippet)
+                reasons[fallback.message, default: 0] += 1
+                examples[fallback.message] = examples[fallback.message] ?? snippet
+                continue
+            }
             if ours != bash { mismatches.append("\(snippet)\n  bash: \(bash.debugDescription)\n  ours: \(ours.debugDescription)") }
         }
         #expect(mismatches.isEmpty, "seed \(Self.seed) (PACBUILD_TEXT_SEED=\(Self.seed) replays it): \(mismatches.count) of \(snippets.count) differ:\n\(mismatches.prefix(15).joined(separator: "\n"))")
         // unsupported options are generated on purpose; most cases must be evaluated
         #expect(fallbacks.count < snippets.count / 8, "seed \(Self.seed): \(fallbacks.count) of \(snippets.count) need makepkg:\n\(fallbacks.prefix(10).joined(separator: "\n"))")
         print("text commands: \(snippets.count) cases, \(snippets.count - fallbacks.count) evaluated, \(fallbacks.count) left to makepkg, seed \(Self.seed)")
+        for (reason, count) in reasons.sorted(by: { $0.value > $1.value }).prefix(12) {
+            print("  \(count)\t\(reason), e.g. \(examples[reason]!.debugDescription)")
+        }
     }
 }
 

@@ -49,7 +49,8 @@ enum HeadTail {
             if head, text.first == "-" { other = true; text = text.dropFirst() } else if head, text.first == "+" { text = text.dropFirst() }
             if !head, text.first == "+" { other = true; text = text.dropFirst() } else if !head, text.first == "-" { text = text.dropFirst() }
             guard let n = TextNumbers.count(text) else {
-                if text.isEmpty || !text.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }) {
+                // digits with a multiplier suffix (`1k`) are valid; anything else is not
+                if !(text.first?.isASCII == true && text.first!.isNumber) || !text.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }) {
                     return .failure(1, "\(name): invalid number of \(key == "c" ? "bytes" : "lines"): '\(value ?? "")'")
                 }
                 throw call.unsupported("with the count '\(value ?? "")'")
