@@ -70,6 +70,16 @@ struct TextCommandTests {
         #expect(elapsed < .seconds(20))
     }
 
+    /// An output delimiter repeated between many ranges is bounded like any value.
+    @Test func cutOutputIsBounded() {
+        let shell = Self.run(#"""
+            d=x; for i in {1..20}; do d=$d$d; done
+            l=$(printf 'ab%.0s' {1..2000})
+            out=$(echo "$l" | cut -b 1,3-3,5-5,7-7,9-9,11-11,13-13 --complement --output-delimiter="$d")
+            """#)
+        #expect(shell.diagnostics.contains { $0.message.contains("budget") }, "\(shell.diagnostics)")
+    }
+
     /// `2>/dev/null` discards stderr only; `>/dev/null` discards the output.
     @Test func redirectionsKeepTheirDescriptor() {
         let shell = Self.run("a=$(echo x | tr x y 2>/dev/null); b=$(echo x | tr x y >/dev/null)")

@@ -50,6 +50,7 @@ enum Cut {
         var out: [UInt8] = []
         for line in input.records(terminator) {
             try call.pay(line.count + 1)
+            let before = out.count
             if fieldMode {
                 let fields = line.split(separator: delimiter, omittingEmptySubsequences: false)
                 if fields.count == 1 {
@@ -73,6 +74,11 @@ enum Cut {
                 }
             }
             out.append(terminator)
+            // an output delimiter can make the output far larger than the input
+            if outputDelimiter != nil {
+                try call.pay(out.count - before)
+                if out.count > ShellBudget.valueLimit { throw .unsupported(ShellBudget.tooLarge("cut's output", bytes: out.count)) }
+            }
         }
         return TextOutput(bytes: out)
     }
