@@ -80,6 +80,24 @@ struct TextCommandTests {
         #expect(shell.diagnostics.contains { $0.message.contains("budget") }, "\(shell.diagnostics)")
     }
 
+    /// Arguments built to make a command slow or deep end quickly with a result or a diagnostic.
+    @Test(arguments: [
+        #"p=(); for i in {1..3000}; do p+=("("); done; out=$(expr "${p[@]}" 1)"#,
+        #"out=$(echo a b | uniq -f 999999999999999999)"#,
+        #"s=x; for i in {1..16}; do s=$s$s; done; out=$(echo "$s$s" | tac -s "$s")"#,
+        #"s='[:'; for i in {1..14}; do s=$s$s; done; out=$(echo a | tr -d "$s")"#,
+        #"r='\('; for i in {1..9}; do r=$r$r; done; out=$(echo a | sed "s/$r//")"#,
+    ])
+    func hostileArgumentsEndQuickly(_ snippet: String) {
+        let clock = ContinuousClock()
+        var shell = ShellInterpreter()
+        let elapsed = clock.measure {
+            shell.work = ShellBudget(units: 2_000_000)
+            shell.run(snippet)
+        }
+        #expect(elapsed < .seconds(20), "\(snippet)")
+    }
+
     /// `2>/dev/null` discards stderr only; `>/dev/null` discards the output.
     @Test func redirectionsKeepTheirDescriptor() {
         let shell = Self.run("a=$(echo x | tr x y 2>/dev/null); b=$(echo x | tr x y >/dev/null)")

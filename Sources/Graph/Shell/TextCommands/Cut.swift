@@ -67,7 +67,7 @@ enum Cut {
             } else {
                 var printed = false
                 for (i, byte) in zip(1..., line) {
-                    guard let range = ranges.first(where: { $0.contains(i) }) else { continue }
+                    guard let range = find(ranges, i) else { continue }
                     if let outputDelimiter, printed, range.lowerBound == i { out += outputDelimiter }
                     printed = true
                     out.append(byte)
@@ -83,7 +83,18 @@ enum Cut {
         return TextOutput(bytes: out)
     }
 
-    static func contains(_ ranges: Ranges, _ n: Int) -> Bool { ranges.contains { $0.contains(n) } }
+    static func contains(_ ranges: Ranges, _ n: Int) -> Bool { find(ranges, n) != nil }
+
+    /// The range holding `n` in the sorted, disjoint `ranges` (a binary search: a list
+    /// can have a million ranges).
+    static func find(_ ranges: Ranges, _ n: Int) -> ClosedRange<Int>? {
+        var low = 0, high = ranges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ranges[mid].upperBound < n { low = mid + 1 } else { high = mid }
+        }
+        return low < ranges.count && ranges[low].contains(n) ? ranges[low] : nil
+    }
 
     struct ListError: Error { var message: String }
 

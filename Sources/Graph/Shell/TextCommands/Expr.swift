@@ -206,8 +206,14 @@ enum Expr {
             return .integer(whole.count)
         }
 
+        /// Nested parentheses and prefix operators: the parser recurses on them.
+        var depth = 0
+
         mutating func unary(evaluate: Bool) throws(Failure) -> Value {
             do { try budget.spend(1) } catch { throw .budget(error) }
+            depth += 1
+            defer { depth -= 1 }
+            if depth > 500 { throw .unsupported("an expression nested over 500 deep") }
             if i < args.count {
                 switch args[i] {
                 case "+":

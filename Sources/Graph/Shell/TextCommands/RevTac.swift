@@ -40,6 +40,8 @@ enum RevTac {
         if separator.isEmpty { throw call.unsupported("with an empty separator") }
         let before = options.has("b")
         let input = try call.operandInput(options.operands)
+        let (work, overflow) = input.count.multipliedReportingOverflow(by: separator.count)
+        try call.pay(overflow ? Int.max : work)
         // the records, each with its separator (after it, or before it with -b)
         var records: [ArraySlice<UInt8>] = []
         var start = 0

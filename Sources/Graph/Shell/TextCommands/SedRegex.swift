@@ -70,6 +70,7 @@ struct SedRegex {
         var afterRepetition = false
 
         mutating func translate() throws(Failure) -> String {
+            if p.count > 65536 { throw .unsupported("a regular expression over 64 KiB") }
             while i < p.count {
                 let c = p[i]
                 i += 1
@@ -86,7 +87,11 @@ struct SedRegex {
                     try bracket()
                 } else if extended {
                     switch c {
-                    case "(": depth += 1; out.append(c); atStart = true
+                    case "(":
+                        depth += 1
+                        if depth > 100 { throw .unsupported("groups nested over 100 deep") }
+                        out.append(c)
+                        atStart = true
                     case ")":
                         guard depth > 0 else { throw .invalid("Unmatched ) or \\)") }
                         depth -= 1
@@ -145,6 +150,7 @@ struct SedRegex {
                 switch e {
                 case "(":
                     depth += 1
+                    if depth > 100 { throw .unsupported("groups nested over 100 deep") }
                     out.append("(")
                     atStart = true
                 case ")":

@@ -91,7 +91,7 @@ enum Sort {
         var budget = call.budget
         var exhausted: ShellBudget.Exhausted?
         func compare(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Int {
-            do { try budget.spend(1 + min(a.count, b.count) / 16) } catch { exhausted = error; return 0 }
+            do { try budget.spend(1 + (a.count + b.count) / 8) } catch { exhausted = error; return 0 }
             if !keys.isEmpty {
                 for key in keys {
                     let c = compareKey(key, a, b, separator: separator)

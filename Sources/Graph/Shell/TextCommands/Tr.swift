@@ -22,6 +22,8 @@ enum Tr {
             return .failure(1, operands.isEmpty ? "tr: missing operand" : "tr: missing operand after '\(operands[0])'")
         }
         if operands.count > needed { return .failure(1, "tr: extra operand '\(operands[needed])'") }
+        // GNU's set syntax is read in linear time; ours looks for `:]` again at each `[:`
+        if operands.contains(where: { $0.utf8.count > 4096 }) { throw call.unsupported("with a set over 4 KiB") }
         guard var set1 = parse(operands[0], second: false) else { throw call.unsupported("with the set '\(operands[0])'") }
         if case .failure(let message) = set1 { return .failure(1, "tr: \(message)") }
         var set2: Parsed?

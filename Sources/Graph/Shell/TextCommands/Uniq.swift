@@ -43,7 +43,9 @@ enum Uniq {
 
         func key(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
             var i = line.startIndex
-            for _ in 0..<skipFields {
+            var fields = skipFields
+            while fields > 0, i < line.endIndex {
+                fields -= 1
                 while i < line.endIndex, line[i] == 32 || line[i] == 9 { i += 1 }
                 while i < line.endIndex, line[i] != 32, line[i] != 9 { i += 1 }
             }
