@@ -2,20 +2,8 @@
 /// shell snippet that sets `out` to a command's output and exit status, run by the real
 /// bash (with the real coreutils, sed, util-linux) and by the reader.
 struct TextCommandCases {
-    /// SplitMix64: the same seed gives the same cases.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
-        mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
-    }
+    /// SplitMix64 (the fuzz test's): the same seed gives the same cases.
+    typealias Random = PKGBUILDFuzzTests.SplitMix
 
     var random: Random
 
@@ -301,4 +289,8 @@ struct TextCommandCases {
     }
 }
 
-extension TextCommandCases.Random: RandomNumberGenerator {}
+extension PKGBUILDFuzzTests.SplitMix {
+    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+    mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
+    mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
+}
