@@ -186,6 +186,8 @@ extension ShellInterpreter {
         lastStatus = status
         substitutions += 1
         while output.hasSuffix("\n") { output.removeLast() }
+        // bash drops NUL bytes from a substitution's output ("ignored null byte in input")
+        if output.utf8.contains(0) { output.removeAll { $0 == "\0" } }
         return output
     }
 

@@ -13,6 +13,10 @@ struct ShellInterpreter {
     var diagnostics: [ShellDiagnostic] = []
     /// Output of `echo`/`printf` while a command substitution captures it.
     var captures: [String] = []
+    /// What the command being run reads on its standard input (a pipe, `<<<`, ...).
+    var input: ShellInput = .inherited
+    /// Whether stderr goes where stdout goes (`2>&1`) for the command being run.
+    var stderrIntoOutput = false
     /// Commands left; loops that do not end run into it.
     var budget = 50_000
     /// The work and time this PKGBUILD may still cost (``ShellBudget``).
@@ -135,13 +139,15 @@ struct ShellInterpreter {
                 try execute(commands[0])
             } else {
                 // each command of a pipeline runs in a subshell: `exit` ends only that one
-                let saved = (variables, positional)
+                let saved = (variables, positional, input)
+                defer { input = saved.2 }
                 for (i, c) in commands.enumerated() {
                     if i < commands.count - 1 { captures.append("") }
                     do { try execute(c) } catch ControlFlow.exit(let status) { lastStatus = status }
-                    if i < commands.count - 1 { _ = captures.popLast() }
+                    // what a command printed is the next one's standard input
+                    if i < commands.count - 1 { input = .text(captures.popLast() ?? "") }
                 }
-                (variables, positional) = saved
+                (variables, positional) = (saved.0, saved.1)
             }
             if negated { lastStatus = lastStatus == 0 ? 1 : 0 }
         case .andOr(let first, let rest):
@@ -291,28 +297,38 @@ struct ShellInterpreter {
     mutating func withRedirections(_ redirections: [Redirection], offset: Int,
                                    _ body: (inout ShellInterpreter) throws -> Void) throws {
         var discardOutput = false
+        var newInput: ShellInput?
+        let savedStderr = stderrIntoOutput
+        defer { stderrIntoOutput = savedStderr }
         for redirection in redirections {
             let target = try redirection.target.map { try expandString($0) } ?? ""
+            // `2>/dev/null` leaves stdout alone
+            let stdout = redirection.fd == nil || redirection.fd == 1 || redirection.op.hasPrefix("&")
             switch redirection.op {
             case ">", ">>", ">|", "&>", "&>>":
                 if target != "/dev/null" {
                     report(.unsupported, at: redirection.target?.offset ?? offset, "writes to the file '\(target)'")
                 }
-                discardOutput = true
+                if stdout { discardOutput = true }
+                if redirection.fd == 2 { stderrIntoOutput = false }
             case ">&":
-                if target == "2" { discardOutput = true }
+                if target == "2", stdout { discardOutput = true }
+                if target == "1", redirection.fd == 2, !discardOutput { stderrIntoOutput = true }
             case "<", "<>":
                 report(.unsupported, at: redirection.target?.offset ?? offset, "reads the file '\(target)'")
             default:
                 break
             }
+            newInput = inputRedirection(redirection, target: target) ?? newInput
         }
-        if discardOutput {
-            captures.append("")
-            defer { _ = captures.popLast() }
-            try body(&self)
-        } else {
-            try body(&self)
+        try withInput(newInput) { shell in
+            if discardOutput {
+                shell.captures.append("")
+                defer { _ = shell.captures.popLast() }
+                try body(&shell)
+            } else {
+                try body(&shell)
+            }
         }
     }
 
@@ -324,6 +340,10 @@ struct ShellInterpreter {
             return
         }
         if let status = try builtin(argv, declarationArguments: declarationArguments, offset: offset) {
+            lastStatus = status
+            return
+        }
+        if let status = try textCommand(argv, offset: offset) {
             lastStatus = status
             return
         }

@@ -450,15 +450,16 @@ struct ShellParser {
         } else {
             return nil
         }
+        let fd = Int(String(decoding: bytes[start..<probe], as: UTF8.self))
         pos = probe + op.utf8.count
         skipBlanks()
         if op == "<<" || op == "<<-" {
             guard let delimiter = try readWord() else { throw error("expected a here-document delimiter") }
             let body = try readHereDocument(delimiter: delimiter, stripTabs: op == "<<-")
-            return Redirection(op: op, target: delimiter, hereDocument: body)
+            return Redirection(op: op, target: delimiter, hereDocument: body, fd: fd)
         }
         guard let target = try readWord() else { throw error("expected a file name after '\(op)'") }
-        return Redirection(op: op, target: target, hereDocument: nil)
+        return Redirection(op: op, target: target, hereDocument: nil, fd: fd)
     }
 
     /// Reads the body of a here-document that starts after the current line, and arranges

@@ -82,13 +82,14 @@ struct ShellRegex {
 
     /// The leftmost-longest match in `text`: for the whole match and each group, its
     /// range of Unicode scalars, nil for a group that took no part; nil when none.
-    func firstMatch(in text: [Unicode.Scalar], budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> [Range<Int>?]? {
+    /// The search starts at `start`; `^` and `\b` still see the text before it (sed's `g`).
+    func firstMatch(in text: [Unicode.Scalar], from start: Int = 0, budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> [Range<Int>?]? {
         try budget.spend(program.count)
         var current = ThreadList(size: program.count)
         var next = ThreadList(size: program.count)
         var best: [Int]?
         let fresh = [Int](repeating: -1, count: 2 * (groupCount + 1))
-        var pos = 0
+        var pos = start
         while true {
             if best == nil { try add(&current, 0, fresh, at: pos, in: text, budget: &budget) }
             // no thread left: done once a match is known; else the next start may match

@@ -93,6 +93,8 @@ struct Redirection: Sendable {
     var target: ShellWord?
     /// The body of a here-document, when `op` is `<<` or `<<-`.
     var hereDocument: String?
+    /// The file descriptor written before the operator (`2` of `2>/dev/null`), if any.
+    var fd: Int? = nil
 }
 
 /// A word: the concatenation of its parts, expanded by the interpreter.
