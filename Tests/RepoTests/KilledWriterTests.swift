@@ -4,7 +4,7 @@ import TestSupport
 @testable import Repo
 
 /// `pacbuild repo add` killed with SIGKILL at random moments of an update that takes a
-/// while (the 3,003 packages of the real 2021 extra.db are read and rewritten), then
+/// while (the 3,000 packages of the fixtures' large.db.tar.gz are read and rewritten), then
 /// checked with the real pacman: each database is the old one or the new one, whole.
 ///
 /// A stale lock is handled as repo-add handles it: the lock file `DB.lck` stays, the next
@@ -27,7 +27,7 @@ struct KilledWriterTests {
         let added: [String]
     }
 
-    /// Old state: extra.db plus one tiny package (added uninterrupted, so a files
+    /// Old state: the large fixture database plus one tiny package (added uninterrupted, so a files
     /// database exists too), saved aside to restore after each kill.
     static func prepare(in scratch: String, binary: String) throws -> Repository {
         let fm = FileManager.default
@@ -38,7 +38,7 @@ struct KilledWriterTests {
         let repository = Repository(directory: directory, saved: saved, database: directory + "/r.db.tar.gz",
                                     files: directory + "/r.files.tar.gz",
                                     added: packages.dropFirst().map { ($0 as NSString).lastPathComponent })
-        try fm.copyItem(atPath: TestPaths.dbs + "/paru/testdata/db/sync/extra.db", toPath: repository.database)
+        try fm.copyItem(atPath: TestPaths.dbs + "/large.db.tar.gz", toPath: repository.database)
         let first = try Tools.run([binary, "repo", "add", "r.db.tar.gz", (packages[0] as NSString).lastPathComponent], in: directory)
         #expect(first.status == 0, "\(first.stderr)")
         for file in [repository.database, repository.files] {
