@@ -5,7 +5,7 @@ import Graph
 /// Hand-picked version pairs, by the rule of rpmvercmp each exercises, and version
 /// strings shaped like real packages' (dates, git describe, epochs, pkgrels), each pair
 /// in both orders. The expected answer is what the installed `vercmp` prints now; the
-/// repository-only counterpart of the corpus's vercmp tables (GraphConformanceTests).
+/// repository-only counterpart of the corpus's vercmp tables (GraphCorpusConformanceTests).
 struct VercmpCaseTests {
     static let rules: [(String, String)] = [
         // equal, and plain numeric segments

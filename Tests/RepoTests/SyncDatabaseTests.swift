@@ -5,7 +5,7 @@ import TestSupport
 @testable import Repo
 
 /// The databases real repo-add made of the fixture packages (and a big one cloned from
-/// them), read by us and by the real pacman; GraphConformanceTests' counterpart reads
+/// them), read by us and by the real pacman; RepoCorpusConformanceTests reads
 /// the corpus's real Arch databases.
 @Suite struct SyncDatabaseTests {
     init() { _ = Tools.localeSet }
@@ -38,8 +38,10 @@ import TestSupport
 
         let scratch = try Tools.scratch()
         defer { Tools.cleanUp(scratch) }
-        // pacman needs a real symlink; our corpus stores tiny.db as a text file naming its target.
-        let pacman = try ThrowAwayPacman(scratch: scratch, databases: [("r", SyncDatabase.linkTarget(ofTextLink: path) ?? path, nil)])
+        // repo-add's tiny.db is a symlink, which a copy would break; the corpus stores it as
+        // a text file naming its target
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let pacman = try ThrowAwayPacman(scratch: scratch, databases: [("r", SyncDatabase.linkTarget(ofTextLink: resolved) ?? resolved, nil)])
         let listed = try pacman.run(["-Sl", "r"])
         #expect(listed.status == 0, "\(listed.stderr)")
         let ours = database.entries.map { "r \($0.name) \($0.version)\n" }.joined()

@@ -7,7 +7,7 @@ import TestSupport
 /// Our ``ProviderResolver`` against libalpm on real databases: for every package of the
 /// fixture databases (repo-add's, of what makepkg built from Tests/Fixtures/tiny-src and
 /// examples/abs), the packages `pacman -Sp REPO/PKG` installs on an empty root, recorded
-/// by Tests/Fixtures/make-fixtures at test time, or its error. SchedulerConformanceTests
+/// by Tests/Fixtures/make-fixtures at test time, or its error. SchedulerCorpusConformanceTests
 /// does the same for every package of the corpus's real Arch `core` databases
 /// (`resolve-truth.tsv`, see ../shared/corpus/dbs/SOURCES.md).
 ///

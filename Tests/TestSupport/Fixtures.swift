@@ -40,7 +40,7 @@ public enum Fixtures {
         let fm = FileManager.default
         let cache = packageRoot + "/.build/test-fixtures"
         let directory = cache + "/" + key()
-        if fm.fileExists(atPath: directory + "/.complete") { return .success(directory) }
+        if fm.fileExists(atPath: directory + "/.complete") { return .success(link(directory, cache: cache)) }
         do {
             try fm.createDirectory(atPath: cache, withIntermediateDirectories: true)
             let temporary = directory + ".making-\(getpid())"
@@ -54,12 +54,22 @@ public enum Fixtures {
                     return .failure(Subprocess.Failure(message: "cannot move \(temporary) to \(directory): \(String(cString: strerror(errno)))"))
                 }
             }
-            return .success(directory)
+            return .success(link(directory, cache: cache))
         } catch let failure as Subprocess.Failure {
             return .failure(Subprocess.Failure(message: "Tests/Fixtures/make-fixtures failed: \(failure.message)"))
         } catch {
             return .failure(Subprocess.Failure(message: "Tests/Fixtures/make-fixtures: \(error)"))
         }
+    }
+
+    /// Points `cache/current` at `directory` (scripts/test runs the fidelity checks there).
+    static func link(_ directory: String, cache: String) -> String {
+        let temporary = cache + "/current.\(getpid())"
+        unlink(temporary)
+        if symlink((directory as NSString).lastPathComponent, temporary) == 0, rename(temporary, cache + "/current") != 0 {
+            unlink(temporary)
+        }
+        return directory
     }
 
     /// FNV-1a over the inputs' relative paths, modes and contents.

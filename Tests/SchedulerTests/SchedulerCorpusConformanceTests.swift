@@ -7,10 +7,10 @@ import TestSupport
 
 /// The external corpus (../shared/corpus or $PACBUILD_CORPUS): libalpm's resolution of
 /// every package of Arch's real `core` databases, and plans over the corpus's tiny tree
-/// and database. scripts/test runs it (`--filter Conformance`) when the corpus is there;
+/// and database. scripts/test runs it (`--filter CorpusConformance`) when the corpus is there;
 /// the default suite covers the same behaviours with the repository's own fixtures.
 @Suite(.enabled(if: Corpus.isRequested, Comment(rawValue: Corpus.absence)))
-struct SchedulerConformanceTests {
+struct SchedulerCorpusConformanceTests {
     init() throws {
         try #require(Corpus.directory != nil, Comment(rawValue: Corpus.absence))
     }

@@ -5,10 +5,10 @@ import TestSupport
 
 /// The external corpus (../shared/corpus or $PACBUILD_CORPUS): pacman's vercmp tables,
 /// makepkg's output for hundreds of real PKGBUILDs, the tiny tree's dependency table.
-/// scripts/test runs it (`--filter Conformance`) when the corpus is there; the default
+/// scripts/test runs it (`--filter CorpusConformance`) when the corpus is there; the default
 /// suite covers the same behaviours with the repository's own fixtures.
 @Suite(.enabled(if: Corpus.isRequested, Comment(rawValue: Corpus.absence)))
-struct GraphConformanceTests {
+struct GraphCorpusConformanceTests {
     init() throws {
         try #require(Corpus.directory != nil, Comment(rawValue: Corpus.absence))
     }

@@ -5,10 +5,10 @@ import TestSupport
 
 /// The external corpus's real databases and packages (../shared/corpus/dbs or
 /// $PACBUILD_CORPUS/dbs: Arch's core and extra of 2019 and 2021, a pacman 5.1.3 package),
-/// read by us and by the real pacman. scripts/test runs it (`--filter Conformance`) when
+/// read by us and by the real pacman. scripts/test runs it (`--filter CorpusConformance`) when
 /// the corpus is there; the default suite covers the same behaviours with the fixtures.
 @Suite(.enabled(if: Corpus.isRequested, Comment(rawValue: Corpus.absence)))
-struct RepoConformanceTests {
+struct RepoCorpusConformanceTests {
     init() throws {
         _ = Tools.localeSet
         try #require(Corpus.directory != nil, Comment(rawValue: Corpus.absence))
