@@ -18,7 +18,6 @@ import TestSupport
 /// the repos in pacman.conf order. What is tested is that choice: the same providers
 /// give the same set of packages.
 struct ResolverTruthTests {
-
     struct Truth {
         var target: String
         /// `repo/name=version` in libalpm's install order; empty on error.
