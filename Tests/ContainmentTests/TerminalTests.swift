@@ -44,8 +44,10 @@ extension ContainmentTests {
                                                        withDestinationPath: ContainmentRoot.stateDirectory + "/roots/" + ContainmentRoot.name)
             let build = "\(quoted(Self.pacbuild)) build \(quoted(pkgbase)) --root \(ContainmentRoot.name) --state \(quoted(state)) "
                 + "--out \(quoted(directory + "/out")) --timeout 120 >\(quoted(directory + "/pacbuild.out")) 2>&1"
-            // the operator's shell: reads what arrives on the terminal after pacbuild and runs it
-            let session = "\(build); line=$(timeout --foreground 5 head -n 1); echo \"operator read: $line\"; eval \"$line\""
+            // the operator's shell: reads what arrives on the terminal after pacbuild and runs it.
+            // -k 1: children of this process can start with SIGTERM blocked (a test thread's
+            // mask), and head would then wait for a line for ever after timeout's SIGTERM
+            let session = "\(build); line=$(timeout --foreground -k 1 5 head -n 1); echo \"operator read: $line\"; eval \"$line\""
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
             process.arguments = ["-q", "-e", "-c", session, "/dev/null"]
