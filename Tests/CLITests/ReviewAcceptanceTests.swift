@@ -2,7 +2,7 @@ import Foundation
 import Scheduler
 import Testing
 
-/// Issue 8's acceptance on a copy of the tiny corpus tree (its real packages stand in
+/// Issue 8's acceptance on a copy of the tiny fixture tree (its real packages stand in
 /// for built ones: no build root is needed): catchup, build, review with checkbuilds,
 /// accept all but one, reject that one; pacman lists exactly the accepted packages,
 /// packages.txt matches, and catchup leaves the rejected version alone until its

@@ -3,7 +3,7 @@ import Repo
 import Scheduler
 import Testing
 
-/// checkbuilds, show, log, accept, reject and unreject on real corpus packages, checked
+/// checkbuilds, show, log, accept, reject and unreject on real fixture packages, checked
 /// with the real pacman.
 struct ReviewCommandTests {
     /// The repo's tiny-libc before the build: another file list and soname.

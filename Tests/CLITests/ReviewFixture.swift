@@ -2,15 +2,16 @@ import Foundation
 import Graph
 import Repo
 import Scheduler
+import TestSupport
 
 /// A throw-away installation for the review commands: a configuration directory with one
 /// repo `tiny` (manual review, the shipped packages-txt hook) over a copy of the tiny
-/// corpus's PKGBUILDs, and a store whose builds are reported built with the corpus's real
-/// package files standing in for what a waka would have built.
+/// fixture's PKGBUILDs (Tests/Fixtures/tiny-src), and a store whose builds are reported
+/// built with the packages real makepkg built from them (TestSupport's ``Fixtures``)
+/// standing in for what a waka would have built.
 struct ReviewFixture {
-    static let corpus = PacbuildBinary.packageRoot + "/../shared/corpus"
-    static let packages = corpus + "/dbs/tiny/zst"
-    /// The corpus's packages by pkgbase (tiny-py is split).
+    static var packages: String { Fixtures.tinyZst }
+    /// The fixture's packages by pkgbase (tiny-py is split).
     static let files: [String: [String]] = [
         "tiny-app": ["tiny-app-0.9.r12.gabcdef0-1-any.pkg.tar.zst"], "tiny-ca": ["tiny-ca-20240101-1-any.pkg.tar.zst"],
         "tiny-curl": ["tiny-curl-8.5.0-3-any.pkg.tar.zst"], "tiny-libc": ["tiny-libc-2.0-1-any.pkg.tar.zst"],
@@ -32,7 +33,7 @@ struct ReviewFixture {
         root = NSTemporaryDirectory() + "pacbuild-review-" + UUID().uuidString
         let manager = FileManager.default
         for dir in ["repos.d", "state", "out", "repo"] { try manager.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true) }
-        try manager.copyItem(atPath: Self.corpus + "/tiny-src", toPath: root + "/abs")
+        try manager.copyItem(atPath: Fixtures.tinySource, toPath: root + "/abs")
         try "state_dir = \"state\"\nstore = \"\(storeURL)\"\n".write(toFile: root + "/pacbuild.toml", atomically: true, encoding: .utf8)
         try """
             name = "tiny"
@@ -51,7 +52,7 @@ struct ReviewFixture {
     func openStore() throws -> any BuildStore { try Store.open(url: storeURL) }
 
     /// Queues, claims and reports built one build per pkgbase (no edges: every one is
-    /// ready at once), each with its corpus packages copied to its own output directory
+    /// ready at once), each with its fixture packages copied to its own output directory
     /// and a log with `warnings` makepkg warnings, and the packages' facts unless
     /// `facts` is false (a build reported before schema 10). Returns the ids by pkgbase.
     @discardableResult
@@ -69,7 +70,7 @@ struct ReviewFixture {
         return ids
     }
 
-    /// Reports a claimed build built, its corpus packages copied to its own output
+    /// Reports a claimed build built, its fixture packages copied to its own output
     /// directory and a log with `warnings` makepkg warnings beside them, with the
     /// packages' `.PKGINFO` facts as a waka records them (none when `facts` is false).
     func report(_ claimed: BuildRecord, warnings: Int = 0, facts: Bool = true, in store: any BuildStore) throws {

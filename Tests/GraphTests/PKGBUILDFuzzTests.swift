@@ -16,10 +16,16 @@ struct PKGBUILDFuzzTests {
         }
     }
 
+    /// The PKGBUILDs of the trees under `roots`, as bytes.
+    static func seeds(_ roots: [String]) throws -> [[UInt8]] {
+        try roots.flatMap { try PKGBUILDTree(root: $0).directories }
+            .map { Array(try Data(contentsOf: URL(fileURLWithPath: $0 + "/PKGBUILD"))) }
+    }
+
+    /// The repository's own PKGBUILDs: the tiny fixture, the .SRCINFO shapes, examples/abs.
     static func seeds() throws -> [[UInt8]] {
-        let tree = try PKGBUILDTree(root: TestPaths.corpus + "/arch")
-        let tiny = try PKGBUILDTree(root: TestPaths.corpus + "/tiny-src")
-        return try (tree.directories + tiny.directories).map { Array(try Data(contentsOf: URL(fileURLWithPath: $0 + "/PKGBUILD"))) }
+        try seeds([TestPaths.packageRoot + "/Tests/Fixtures/tiny-src", TestPaths.packageRoot + "/Tests/Fixtures/srcinfo-shapes",
+                   TestPaths.examples])
     }
 
     static func mutate(_ seed: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
@@ -50,8 +56,12 @@ struct PKGBUILDFuzzTests {
     }
 
     @Test func mutatedPKGBUILDsGetAResultOrADiagnostic() throws {
-        let seeds = try Self.seeds()
-        try #require(!seeds.isEmpty)
+        try Self.fuzz(seeds: try Self.seeds())
+    }
+
+    /// 2,000 mutations of `seeds`, each answered within 20 seconds.
+    static func fuzz(seeds: [[UInt8]]) throws {
+        try #require(seeds.count >= 8)
         var rng = SplitMix(state: 0x5EED)
         let reader = PKGBUILDReader()
         var answered = 0

@@ -1,22 +1,21 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Graph
 
 /// The .SRCINFO parser and printer against every file real makepkg printed.
 struct SrcInfoTextTests {
-    static func truthFiles() throws -> [String] {
-        let root = TestPaths.corpus
-        let enumerator = try #require(FileManager.default.enumerator(atPath: root))
+    /// The files under `root` whose names end in one of `suffixes`, sorted.
+    static func truthFiles(under root: String, suffixes: [String] = [".SRCINFO.truth", ".SRCINFO.truth-lenient"]) throws -> [String] {
+        let enumerator = try #require(FileManager.default.enumerator(atPath: root), "cannot read \(root)")
         var files: [String] = []
         while let path = enumerator.nextObject() as? String {
-            if path.hasSuffix(".SRCINFO.truth") || path.hasSuffix(".SRCINFO.truth-lenient") { files.append(root + "/" + path) }
+            if suffixes.contains(where: path.hasSuffix) { files.append(root + "/" + path) }
         }
         return files.sorted()
     }
 
-    @Test func everyTruthFileRoundTrips() throws {
-        let files = try Self.truthFiles()
-        #expect(files.count > 400, "the corpus should hold the truth files of alarm, arch, tiny-src and pacbuild-testabs")
+    static func roundTrip(_ files: [String]) throws {
         for file in files {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             let parsed = try SrcInfo(parsing: text, file: file)
@@ -24,8 +23,17 @@ struct SrcInfoTextTests {
         }
     }
 
+    /// What makepkg printed at test time for the fixture trees (tiny-src, the shapes,
+    /// examples/abs) and the committed `.SRCINFO` of examples/abs.
+    @Test func everyTruthFileRoundTrips() throws {
+        let files = try Fixtures.pkgbuildTrees.flatMap { try Self.truthFiles(under: $0) }
+            + (try Self.truthFiles(under: TestPaths.examples, suffixes: ["/.SRCINFO"]))
+        #expect(files.count == 8 + 3 + 9 + 9, "\(files)")
+        try Self.roundTrip(files)
+    }
+
     @Test func splitPackageResolvesOverridesAndInheritance() throws {
-        let text = try String(contentsOfFile: TestPaths.corpus + "/tiny-src/tiny-py/.SRCINFO.truth", encoding: .utf8)
+        let text = try String(contentsOfFile: TestPaths.tinySource + "/tiny-py/.SRCINFO.truth", encoding: .utf8)
         let info = try SrcInfo(parsing: text)
         #expect(info.pkgbase == "tiny-py")
         #expect(info.pkgnames == ["tiny-py", "tiny-py-docs"])

@@ -76,7 +76,7 @@ struct ServerDependencyTests {
         try FileManager.default.createDirectory(atPath: scratch + "/srv/current/i586", withIntermediateDirectories: true)
         let tiny = scratch + "/srv/tiny/i586", libc = "tiny-libc-2.0-1-any.pkg.tar.zst"
         try FileManager.default.createDirectory(atPath: tiny, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: RunFixture.packageRoot + "/../shared/corpus/dbs/tiny/zst/" + libc, toPath: tiny + "/" + libc)
+        try FileManager.default.copyItem(atPath: Fixtures.tinyZst + "/" + libc, toPath: tiny + "/" + libc)
         #expect(try DatabaseWriter(path: tiny + "/tiny.db.tar.gz").add([tiny + "/" + libc]).failures.isEmpty)
         let server = "file://\(scratch)/srv/$repo/$arch"
         let remote = try Self.waka(state: scratch + "/remote", root: root, settings: [

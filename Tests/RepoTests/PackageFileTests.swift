@@ -6,17 +6,27 @@ import Testing
 @Suite struct PackageFileTests {
     init() { _ = Tools.localeSet }
 
-    static var corpusPackages: [String] {
+    /// The package files in `directories`, sorted.
+    static func packages(in directories: [String]) -> [String] {
         var paths: [String] = []
-        for dir in [TestPaths.tinyZst, TestPaths.dbs + "/tiny/xz", TestPaths.dbs + "/paru/testdata/repo"] {
+        for dir in directories {
             for name in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []) where name.contains(".pkg.tar") {
                 paths.append(dir + "/" + name)
             }
         }
-        return paths.sorted() + [TestPaths.dbs + "/alpm.rs/tests/pacman-5.1.3-1-x86_64.pkg.tar.xz"]
+        return paths.sorted()
     }
 
-    @Test(arguments: corpusPackages)
+    /// What real makepkg built from the fixtures: tiny as .zst and .xz, examples/abs.
+    static var fixturePackages: [String] {
+        packages(in: [TestPaths.tinyZst, TestPaths.dbs + "/tiny/xz", TestPaths.dbs + "/examples/current", TestPaths.dbs + "/examples/extra"])
+    }
+
+    @Test func everyFixturePackageIsThere() {
+        #expect(Self.fixturePackages.count == 9 + 9 + 6 + 4, "\(Self.fixturePackages)")
+    }
+
+    @Test(arguments: fixturePackages)
     func matchesTheRealTools(path: String) throws {
         let package = try PackageFile.read(at: path)
         let md5 = try Tools.run(["md5sum", path]).stdout.split(separator: " ").first.map(String.init)

@@ -1,10 +1,12 @@
 import Foundation
+import TestSupport
 
-/// Paths the Repo tests read: the package root and the shared corpus beside it.
+/// Paths the Repo tests read: the package root and the fixtures the repository makes
+/// with the real makepkg and repo-add (TestSupport's ``Fixtures``).
 enum TestPaths {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    static let corpus = packageRoot + "/../shared/corpus"
-    static let dbs = corpus + "/dbs"
-    static let tinyZst = dbs + "/tiny/zst"
+    static let packageRoot = Fixtures.packageRoot
+    /// The fixture databases and packages (see Tests/Fixtures/make-fixtures).
+    static var dbs: String { Fixtures.path("dbs") }
+    /// The tiny packages as .pkg.tar.zst with repo-add's databases.
+    static var tinyZst: String { Fixtures.tinyZst }
 }

@@ -4,10 +4,11 @@ import TestSupport
 import Testing
 @testable import Scheduler
 
-/// Publishing the tiny corpus's real packages into a fresh repo, read back by the real
-/// pacman, with the shipped packages-txt hook.
+/// Publishing the tiny fixture's packages (built by real makepkg, TestSupport's
+/// ``Fixtures``) into a fresh repo, read back by the real pacman, with the shipped
+/// packages-txt hook.
 struct PublisherTests {
-    static let packages = ConfigFixture.packageRoot + "/../shared/corpus/dbs/tiny/zst"
+    static var packages: String { Fixtures.tinyZst }
 
     func target(_ dir: String, hooks: [String] = [], timeout: Int = 30) -> PublishTarget {
         PublishTarget(repoName: "tiny", arch: "x86_64", database: dir + "/repo/tiny.db.tar.gz", pool: dir + "/repo",

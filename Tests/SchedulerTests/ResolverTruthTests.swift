@@ -2,10 +2,14 @@ import Foundation
 import Graph
 import Repo
 import Testing
+import TestSupport
 
-/// Our ``ProviderResolver`` against libalpm on real databases: for every package of a
-/// `core` database, the packages `pacman -Sp core/PKG` installs on an empty root
-/// (`resolve-truth.tsv`, see ../shared/corpus/dbs/SOURCES.md), or its error.
+/// Our ``ProviderResolver`` against libalpm on real databases: for every package of the
+/// fixture databases (repo-add's, of what makepkg built from Tests/Fixtures/tiny-src and
+/// examples/abs), the packages `pacman -Sp REPO/PKG` installs on an empty root, recorded
+/// by Tests/Fixtures/make-fixtures at test time, or its error. SchedulerCorpusConformanceTests
+/// does the same for every package of the corpus's real Arch `core` databases
+/// (`resolve-truth.tsv`, see ../shared/corpus/dbs/SOURCES.md).
 ///
 /// The walk over runtime `depends` is libalpm's `_alpm_resolvedeps`: depth first, a
 /// package's dependencies before it; a dependency already met by a package pulled in
@@ -14,8 +18,6 @@ import Testing
 /// the repos in pacman.conf order. What is tested is that choice: the same providers
 /// give the same set of packages.
 struct ResolverTruthTests {
-    static let dbs = ConfigFixture.packageRoot + "/../shared/corpus/dbs"
-
     struct Truth {
         var target: String
         /// `repo/name=version` in libalpm's install order; empty on error.
@@ -39,11 +41,17 @@ struct ResolverTruthTests {
         var packages: [String: [String: DatabaseEntry]]
 
         init(directory: String, repos: [String]) throws {
+            try self.init(databases: repos.map { ($0, "\(directory)/\($0).db") })
+        }
+
+        /// `databases`: each repo's name and database, in pacman.conf's order.
+        init(databases: [(repo: String, path: String)]) throws {
             setlocale(LC_ALL, "C.UTF-8")
+            let repos = databases.map(\.repo)
             var packages: [String: [String: DatabaseEntry]] = [:]
             var contents: [RepoContents] = []
-            for repo in repos {
-                let db = try SyncDatabase.read(at: "\(directory)/\(repo).db")
+            for (repo, path) in databases {
+                let db = try SyncDatabase.read(at: path)
                 packages[repo] = Dictionary(db.entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
                 contents.append(RepoContents(
                     name: repo, carch: "x86_64", dependsOn: repo == repos[0] ? Array(repos.dropFirst()) : [],
@@ -82,18 +90,25 @@ struct ResolverTruthTests {
         }
     }
 
-    static let sources: [(truth: String, sync: String, repos: [String])] = [
-        ("paru/resolve-truth.tsv", "paru/testdata/db/sync", ["core", "extra"]),
-        ("alpm.rs/resolve-truth.tsv", "alpm.rs/tests/db/sync",
-         ["core", "extra", "testing", "community-testing", "multilib", "multilib-testing"]),
-    ]
+    /// The fixture repos' databases.
+    static let fixtureDatabases = ["tiny": "dbs/tiny/zst/tiny.db", "current": "dbs/examples/current/current.db",
+                                   "extra": "dbs/examples/extra/extra.db"]
 
-    @Test(arguments: sources.indices)
-    func installSetsMatchLibalpm(source: Int) throws {
-        let (truthFile, directory, repos) = Self.sources[source]
-        let sync = try Sync(directory: Self.dbs + "/" + directory, repos: repos)
-        let truths = try Self.truth(Self.dbs + "/" + truthFile)
-        #expect(truths.count > 200)
+    /// make-fixtures' resolve truths: tiny alone; extra before current (providers of the
+    /// virtual ex-sh and the soname libexbase.so in the second repo); extra alone (unmet).
+    @Test(arguments: [("tiny", 9), ("examples", 10), ("extra-alone", 4)])
+    func installSetsMatchLibalpm(fixture: String, packages: Int) throws {
+        let repos = try String(contentsOfFile: Fixtures.path("dbs/resolve/\(fixture).repos"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let sync = try Sync(databases: try repos.map { ($0, Fixtures.path(try #require(Self.fixtureDatabases[$0]))) })
+        let truths = try Self.truth(Fixtures.path("dbs/resolve/\(fixture).tsv"))
+        #expect(truths.count == packages)
+        if fixture == "extra-alone" { #expect(truths.filter { $0.error != nil }.count == 3) }
+        try Self.check(sync: sync, truths: truths)
+    }
+
+    /// Each truth's install set (or failure) is ours, dependencies first as libalpm has them.
+    static func check(sync: Sync, truths: [Truth]) throws {
         var mismatches: [String] = []
         for truth in truths {
             let parts = truth.target.split(separator: "/").map(String.init)
