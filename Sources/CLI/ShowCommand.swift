@@ -25,6 +25,10 @@ extension Pacbuild {
             /// Where the log can be read: `local` (its path), `store` (uploaded; `pacbuild
             /// log` fetches it) or `none`.
             var logSource: LogSource
+            /// Sonames the repo's packages provide that this build's no longer do, with
+            /// their consumers (as `checkbuilds` shows them); empty unless it built packages.
+            var sonameBumps: [SonameBump] = []
+            var sonamesAdded: [String] = []
         }
 
         enum LogSource: String, Encodable {
@@ -45,11 +49,16 @@ extension Pacbuild {
             let record = try build.resolve(in: buildStore, configuration: loaded)
             let logs = BuildLogs(store: buildStore, stateDirectory: loaded.global.stateDir)
             let facts = try BuildFacts.of(record, in: buildStore)
-            let shown = Shown(build: record, dependencies: try buildStore.dependencies(of: record.id),
+            var shown = Shown(build: record, dependencies: try buildStore.dependencies(of: record.id),
                               artifactSHA256: try buildStore.artifactChecksums(of: record.id),
                               packageFacts: facts.facts, factsSource: facts.source,
                               mark: try buildStore.marks().first { $0.package == record.package && $0.version == record.version },
                               logSource: LogSource(try logs.location(of: record)))
+            if record.state == .built && !record.artifacts.isEmpty {
+                var reviewer = BuildReviewer(repos: loaded.repos, store: buildStore, stateDirectory: loaded.global.stateDir)
+                let review = reviewer.review(record)
+                (shown.sonameBumps, shown.sonamesAdded) = (review.sonameBumps, review.sonamesAdded)
+            }
             print(json ? try jsonText(shown) : Self.text(shown), terminator: json ? "\n" : "")
         }
 
@@ -70,7 +79,10 @@ extension Pacbuild {
             let installed = f.installedSize.map { ", installed \(ReviewText.bytes($0))" } ?? ""
             return [("  is", "\(f.name) \(f.version) \(f.arch ?? "?")\(installed)"),
                     ("  depends", f.depends.isEmpty ? nil : f.depends.joined(separator: " ")),
-                    ("  provides", f.provides.isEmpty ? nil : f.provides.joined(separator: " "))]
+                    ("  provides", f.provides.isEmpty ? nil : f.provides.joined(separator: " ")),
+                    ("  sonames", f.sonamesProvided.flatMap { $0.isEmpty ? nil : $0.joined(separator: " ") }),
+                    ("  needs", f.sonamesNeeded.flatMap { $0.isEmpty ? nil : $0.joined(separator: " ") }),
+                    ("  unread ELF", f.sonameProblems.map { $0.joined(separator: "; ") })]
         }
 
         static func text(_ shown: Shown) -> String {
@@ -89,6 +101,7 @@ extension Pacbuild {
                 rows.append(("package", file + (shown.artifactSHA256[file].map { " sha256 \($0)" } ?? "")))
                 rows += factRows(shown.packageFacts.first { $0.filename == (file as NSString).lastPathComponent })
             }
+            rows += ReviewText.sonameLines(shown.sonameBumps, added: shown.sonamesAdded).map { ("soname bump", $0) }
             if shown.factsSource == .files { rows.append(("facts", "read from the package files (none recorded with the report)")) }
             return rows.compactMap { key, value in value.map { "\(key.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0)" } }
                 .joined(separator: "\n") + "\n"
