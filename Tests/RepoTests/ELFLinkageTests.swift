@@ -116,3 +116,40 @@ import Testing
         }
     }
 }
+
+/// ``PackageFile/read(at:limits:linkage:)`` over a package of real ELF files.
+@Suite struct PackageLinkageTests {
+    init() { _ = Tools.localeSet }
+
+    /// A package holding the library and program, a text file, a truncated ELF file and,
+    /// under a name that hides it, a second copy of the library.
+    @Test func sonamesOfEveryELFFileAndProblemsOfTheBadOnes() throws {
+        let dir = try Tools.scratch()
+        defer { Tools.cleanUp(dir) }
+        let (library, program) = try ELFLinkageTests.build(in: dir, flags: [])
+        let tree = dir + "/tree"
+        for sub in ["usr/lib", "usr/bin", "usr/share/x"] { try FileManager.default.createDirectory(atPath: tree + "/" + sub, withIntermediateDirectories: true) }
+        try FileManager.default.copyItem(atPath: library, toPath: tree + "/usr/lib/libx.so.1.0")
+        try FileManager.default.copyItem(atPath: program, toPath: tree + "/usr/bin/main")
+        try FileManager.default.copyItem(atPath: library, toPath: tree + "/usr/share/x/data.bin")
+        try "\u{7f}ELF is not enough\n".write(toFile: tree + "/usr/share/x/readme", atomically: true, encoding: .utf8)
+        try "plain text\n".write(toFile: tree + "/usr/share/x/notes", atomically: true, encoding: .utf8)
+        try "pkgname = x\npkgver = 1-1\narch = x86_64\n".write(toFile: tree + "/.PKGINFO", atomically: true, encoding: .utf8)
+        let path = dir + "/x-1-1-x86_64.pkg.tar.zst"
+        #expect(try Tools.run(["bsdtar", "--zstd", "-cf", path, ".PKGINFO", "usr"], in: tree).status == 0)
+
+        let file = try PackageFile.read(at: path, linkage: true)
+        let linkage = try #require(file.linkage)
+        #expect(linkage.provides == ["libx.so.1-64"])
+        let expected = Set(try ELFLinkageTests.readelf(program).needed + ELFLinkageTests.readelf(library).needed).map { $0 + "-64" }.sorted()
+        #expect(linkage.needs == expected)
+        #expect(linkage.problems.count == 1 && linkage.problems[0].hasPrefix("usr/share/x/readme: malformed ELF file:"), "\(linkage.problems)")
+        #expect(try PackageFile.read(at: path).linkage == nil)
+
+        var small = ReadLimits.package
+        small.maxELFBytes = 1024
+        let capped = try #require(try PackageFile.read(at: path, limits: small, linkage: true).linkage)
+        #expect(capped.provides.isEmpty && capped.problems.count == 4, "\(capped.problems)")
+        #expect(capped.problems.contains { $0.hasPrefix("usr/lib/libx.so.1.0: ") && $0.contains("exceed the limit of 1024 bytes for ELF files") })
+    }
+}
