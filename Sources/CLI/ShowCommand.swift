@@ -29,6 +29,8 @@ extension Pacbuild {
             /// their consumers (as `checkbuilds` shows them); empty unless it built packages.
             var sonameBumps: [SonameBump] = []
             var sonamesAdded: [String] = []
+            /// What the soname check could not read (a pool file, a database).
+            var sonameProblems: [String] = []
         }
 
         enum LogSource: String, Encodable {
@@ -56,8 +58,8 @@ extension Pacbuild {
                               logSource: LogSource(try logs.location(of: record)))
             if record.state == .built && !record.artifacts.isEmpty {
                 var reviewer = BuildReviewer(repos: loaded.repos, store: buildStore, stateDirectory: loaded.global.stateDir)
-                let review = reviewer.review(record)
-                (shown.sonameBumps, shown.sonamesAdded) = (review.sonameBumps, review.sonamesAdded)
+                let bump = reviewer.sonameBump(of: record, facts: facts.facts)
+                (shown.sonameBumps, shown.sonamesAdded, shown.sonameProblems) = (bump.bumps, bump.added, bump.problems)
             }
             print(json ? try jsonText(shown) : Self.text(shown), terminator: json ? "\n" : "")
         }
@@ -102,6 +104,7 @@ extension Pacbuild {
                 rows += factRows(shown.packageFacts.first { $0.filename == (file as NSString).lastPathComponent })
             }
             rows += ReviewText.sonameLines(shown.sonameBumps, added: shown.sonamesAdded).map { ("soname bump", $0) }
+            rows += shown.sonameProblems.map { ("soname check", $0) }
             if shown.factsSource == .files { rows.append(("facts", "read from the package files (none recorded with the report)")) }
             return rows.compactMap { key, value in value.map { "\(key.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0)" } }
                 .joined(separator: "\n") + "\n"

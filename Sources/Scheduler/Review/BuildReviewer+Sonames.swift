@@ -3,10 +3,19 @@ import Repo
 
 extension BuildReviewer {
     /// What a build's soname changes are, and what could not be looked at.
-    struct SonameBumpResult {
-        var bumps: [SonameBump] = []
-        var added: [String] = []
-        var problems: [String] = []
+    public struct SonameBumpResult: Sendable {
+        public var bumps: [SonameBump] = []
+        public var added: [String] = []
+        public var problems: [String] = []
+    }
+
+    /// The soname bump of a build whose packages' facts are `facts` (`show`'s), against
+    /// the repo's current packages of its pkgbase; no package file of the build is read.
+    public mutating func sonameBump(of build: BuildRecord, facts: [PackageFacts]) -> SonameBumpResult {
+        switch repoEntries(build.package.repo) {
+        case .success(let entries): return sonameBump(of: build, built: facts, old: entries.filter { ($0.base ?? $0.name) == build.package.pkgbase })
+        case .failure(let error): return SonameBumpResult(problems: [error.description])
+        }
     }
 
     /// The sonames the repo's current packages of the pkgbase (`old`) provide and the
