@@ -89,7 +89,8 @@ public struct BuildReviewer {
             }
         }
         let made = Set(changes.map(\.name))
-        let bump = sonameBump(of: build, built: built, old: old)
+        // A package not read (a problem above) could hold the soname: no bump is claimed then.
+        let bump = built.count == build.artifacts.count ? sonameBump(of: build, built: built, old: old) : SonameBumpResult()
         problems += bump.problems
         var review = BuildReview(
             id: build.id, package: build.package, oldVersion: old.first?.version.description, newVersion: build.version,
