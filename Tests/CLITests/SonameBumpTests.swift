@@ -95,9 +95,10 @@ import TestSupport
         #expect(show.stdout.contains("soname bump    libfoo.so.1-64 gone (new: libfoo.so.2-64), needed by 2 packages: extra/app-extra tiny/app\n"),
                 "\(show.stdout)")
         #expect(show.stdout.contains("  sonames      libfoo.so.2-64\n"), "\(show.stdout)")
-        // The sonames of the three pool files read (libfoo 1, app, app-extra; not app-alone) are cached by sha256.
+        // The sonames of the three pool files read (libfoo 1, app, app-extra; not app-alone)
+        // are cached by sha256, and the build's recorded ones under its file's sha256.
         let cached = try FileManager.default.contentsOfDirectory(atPath: fixture.root + "/state/sonames")
-        #expect(cached.count == 3 && cached.allSatisfy { $0.hasSuffix(".json") }, "\(cached)")
+        #expect(cached.count == 4 && cached.contains(facts.sha256 + ".json") && cached.allSatisfy { $0.hasSuffix(".json") }, "\(cached)")
     }
 
     /// A build that keeps its sonames is no bump.

@@ -25,6 +25,7 @@ extension BuildReviewer {
     /// sonames are unknown (facts recorded before pacbuild read them) or nothing is old.
     mutating func sonameBump(of build: BuildRecord, built: [PackageFacts], old: [DatabaseEntry]) -> SonameBumpResult {
         var result = SonameBumpResult()
+        for facts in built { sonames.remember(facts) }
         guard !old.isEmpty, !built.isEmpty, let repo = repos[build.package.repo] else { return result }
         guard built.allSatisfy({ $0.sonamesProvided != nil }) else { return result }
         let provided = Set(built.flatMap { $0.sonamesProvided ?? [] })

@@ -36,6 +36,13 @@ struct SonameCache {
         return linkage
     }
 
+    /// Keeps the sonames recorded with a build's package facts under the file's sha256,
+    /// so that once accepted into the pool the file is not read again for them.
+    mutating func remember(_ facts: PackageFacts) {
+        guard let provides = facts.sonamesProvided, let needs = facts.sonamesNeeded, cached(facts.sha256) == nil else { return }
+        store(PackageLinkage(provides: provides, needs: needs, problems: facts.sonameProblems ?? []), for: facts.sha256)
+    }
+
     /// Keeps `linkage`; a cache file that cannot be written only costs a later re-read.
     private mutating func store(_ linkage: PackageLinkage, for sha: String) {
         known[sha] = linkage
