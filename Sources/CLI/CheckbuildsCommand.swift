@@ -10,7 +10,9 @@ extension Pacbuild {
             abstract: "List the builds awaiting review, each against the version now in its repo.",
             discussion: """
                 Per build: old -> new version, duration, worker, makepkg warnings in the log, and per \
-                package its size and the files, depends and provides added and removed (sonames marked).
+                package its size and the files, depends and provides added and removed (sonames marked), \
+                and each soname the repo's packages provide that the build no longer does, with the packages \
+                (of its repo and the repos whose depends_on names it) whose ELF files need it.
                 """)
         @OptionGroup var config: ConfigOptions
         @OptionGroup var store: StoreOption
@@ -47,8 +49,19 @@ struct ReviewText {
         var lines = [header]
         for package in r.packages { lines += packageLines(package) }
         lines += r.droppedPackages.map { "  \($0): no longer built (still in the repo)" }
+        lines += Self.sonameLines(r.sonameBumps, added: r.sonamesAdded).map { "  soname bump: " + $0 }
         lines += r.problems.map { "  problem: \($0)" }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `libfoo.so.1-64 gone (new: libfoo.so.2-64), needed by 2 packages: core/a extra/b`.
+    static func sonameLines(_ bumps: [SonameBump], added sonamesAdded: [String]) -> [String] {
+        bumps.map { bump in
+            let added = sonamesAdded.isEmpty ? "" : " (new: \(sonamesAdded.joined(separator: " ")))"
+            let consumers = bump.consumers.isEmpty ? "needed by no package of the repos that see it"
+                : "needed by \(bump.consumers.count) package\(bump.consumers.count == 1 ? "" : "s"): \(bump.consumers.joined(separator: " "))"
+            return "\(bump.soname) gone\(added), \(consumers)"
+        }
     }
 
     private func packageLines(_ p: PackageChange) -> [String] {

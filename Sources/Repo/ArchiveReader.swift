@@ -153,6 +153,47 @@ final class ArchiveReader {
         return data
     }
 
+    /// The current entry's data when it starts with `\x7fELF` and is at most `cap` bytes:
+    /// only the first four bytes of any other entry are decompressed here (libarchive
+    /// skips the rest at ``next()``), and nothing is allocated beyond `cap`.
+    func readELF(size declared: Int64, cap: Int64) throws(RepoError) -> ELFEntry {
+        guard declared >= 4 else { return .notELF }
+        var magic = [UInt8](repeating: 0, count: 4)
+        var have = 0
+        while have < 4 {
+            let read = magic.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress! + have, 4 - have) }
+            if read < 0 { try check(Int32(truncatingIfNeeded: read), entry: current) }
+            if read <= 0 { throw .archive(file: file, entry: current, message: "entry data ends after \(have) of \(declared) bytes") }
+            have += read
+        }
+        guard ELFLinkage.isELF(magic) else { return .notELF }
+        guard declared <= cap else { return .tooLarge }
+        var status = 0
+        let data = [UInt8](unsafeUninitializedCapacity: Int(declared)) { buffer, count in
+            buffer.baseAddress!.initialize(from: magic, count: 4)
+            count = 4
+            while count < buffer.count {
+                let read = archive_read_data(handle, buffer.baseAddress! + count, buffer.count - count)
+                if read <= 0 { status = read; break }
+                count += read
+            }
+        }
+        if status < 0 { try check(Int32(truncatingIfNeeded: status), entry: current) }
+        if data.count < declared {
+            throw .archive(file: file, entry: current, message: "entry data ends after \(data.count) of \(declared) bytes")
+        }
+        try checkUnpacked()
+        return .elf(data)
+    }
+
+    /// What ``readELF(size:cap:)`` found.
+    enum ELFEntry {
+        case notELF
+        /// An ELF file larger than the cap, not read.
+        case tooLarge
+        case elf([UInt8])
+    }
+
     /// Appends the current entry's data to `buffer`, at most ``ReadLimits/maxMetadataBytes``
     /// of it, straight from libarchive's decompression blocks (`archive_read_data_block`):
     /// no array per entry (a malloc and a free for each of 15,000 `desc` files) and no

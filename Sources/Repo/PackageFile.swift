@@ -33,19 +33,24 @@ public struct PackageFile: Sendable, Encodable {
     public var checksums: PackageChecksums
     /// The detached signature `PATH.sig`, if there is one.
     public var signature: Data?
+    /// The sonames its ELF files provide and need; nil unless asked for (`linkage: true`),
+    /// since reading them decompresses every ELF file.
+    public var linkage: PackageLinkage? = nil
 
     /// Reads `path` and, when present, `path.sig`.
     ///
     /// Throws on a truncated or corrupt archive, an unsafe entry name, a `.PKGINFO` that
     /// is missing or lacks `pkgname`/`pkgver` (repo-add's own check), or an archive
     /// beyond `limits`; every error names the file and, where known, the entry.
-    public static func read(at path: String, limits: ReadLimits = .package) throws(RepoError) -> PackageFile {
+    /// With `linkage`, the ELF files' sonames are read too (``PackageLinkage``).
+    public static func read(at path: String, limits: ReadLimits = .package, linkage readLinkage: Bool = false) throws(RepoError) -> PackageFile {
         let md5 = Digest(.md5), sha256 = Digest(.sha256)
         let reader = try ArchiveReader(file: path, limits: limits, digests: [md5, sha256])
         var info: PackageInfo?
         var buildInfo: BuildInfo?
         var files: [String] = []
         var unpacked: Int64 = 0
+        var linkage = PackageLinkage()
         while let header = try reader.next() {
             switch strippingDotSlash(header.name) {
             case ".PKGINFO": info = PackageInfo(fields: parseKeyValueLines(try reader.readData(size: header.size)))
@@ -54,6 +59,7 @@ public struct PackageFile: Sendable, Encodable {
             default:
                 files.append(header.name)
                 if header.isRegularFile { unpacked += header.size }
+                if readLinkage && header.isRegularFile { try readELF(header, from: reader, into: &linkage, limits: limits) }
             }
         }
         try reader.finishDigests()
@@ -64,8 +70,27 @@ public struct PackageFile: Sendable, Encodable {
         let checksums = PackageChecksums(md5sum: md5.finalHex(), sha256sum: sha256.finalHex(),
                                          compressedSize: reader.compressedBytesRead)
         let signature = FileManager.default.contents(atPath: path + ".sig")
+        linkage.finish()
         return PackageFile(path: path, info: info, buildInfo: buildInfo, files: files,
-                           unpackedSize: unpacked, checksums: checksums, signature: signature)
+                           unpackedSize: unpacked, checksums: checksums, signature: signature,
+                           linkage: readLinkage ? linkage : nil)
+    }
+
+    /// Adds the entry's sonames when it is an ELF file; a malformed or too large one goes
+    /// into the linkage's problems, an archive error (a truncated package) is thrown.
+    private static func readELF(_ header: ArchiveEntryHeader, from reader: ArchiveReader, into linkage: inout PackageLinkage,
+                                limits: ReadLimits) throws(RepoError) {
+        switch try reader.readELF(size: header.size, cap: limits.maxELFBytes) {
+        case .notELF: return
+        case .tooLarge: linkage.problems.append("\(header.name): \(header.size) bytes exceed the limit of \(limits.maxELFBytes) bytes for ELF files")
+        case .elf(let bytes):
+            do throws(RepoError) {
+                if let elf = try ELFLinkage.parse(bytes, file: reader.file, entry: header.name) { linkage.add(elf) }
+            } catch {
+                guard case .malformedELF(_, _, let reason) = error else { throw error }
+                linkage.problems.append("\(header.name): malformed ELF file: \(reason)")
+            }
+        }
     }
 
     /// The database entry repo-add 6.0.2 writes for this package (`db_write_entry`),

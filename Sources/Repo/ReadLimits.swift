@@ -7,6 +7,9 @@ public struct ReadLimits: Sendable, Equatable {
     public var maxMetadataBytes: Int64
     /// The most bytes the whole archive may decompress to, counting skipped file data.
     public var maxUnpackedBytes: Int64
+    /// The largest ELF file of a package read for its sonames (``PackageLinkage``); a
+    /// larger one is named in ``PackageLinkage/problems`` instead.
+    public var maxELFBytes: Int64 = 512 << 20
 
     public init(maxMetadataBytes: Int64, maxUnpackedBytes: Int64) {
         self.maxMetadataBytes = maxMetadataBytes

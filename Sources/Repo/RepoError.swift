@@ -31,6 +31,9 @@ public enum RepoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// entry makepkg would never make (`pkgname = ../../x`, a `/` in pkgver): `reason`
     /// is makepkg's sentence (``PackageNameRules``) or what is wrong with the file name.
     case refusedValue(file: String, field: String, value: String, reason: String)
+    /// A package entry that starts with `\x7fELF` but whose headers, dynamic section or
+    /// string table are cut off or point outside the file.
+    case malformedELF(file: String, entry: String, reason: String)
 
     public var description: String {
         switch self {
@@ -60,6 +63,8 @@ public enum RepoError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(command) exited with status \(status)\(output.isEmpty ? "" : ": \(output)")"
         case .refusedValue(let file, let field, let value, let reason):
             return "\(file): \(field) '\(value)' refused: \(reason)"
+        case .malformedELF(let file, let entry, let reason):
+            return "\(file): entry \(entry): malformed ELF file: \(reason)"
         }
     }
 }

@@ -26,6 +26,23 @@ public struct BuildReview: Sendable, Codable {
     /// 2 for a dependency cycle member's rebuild against pass 1 of every member: the
     /// repo then holds pass 1 at the same version, which this build replaces.
     public var pass: Int = 1
+    /// Sonames the repo's current packages of the pkgbase provide and the build's no
+    /// longer do, each with the packages that need it (issue 19); empty when none, or
+    /// when the build's sonames are unknown (facts recorded before pacbuild read them).
+    public var sonameBumps: [SonameBump] = []
+    /// Sonames the build provides that the repo's current packages do not (the new side
+    /// of a bump: `libfoo.so.2-64` beside a gone `libfoo.so.1-64`).
+    public var sonamesAdded: [String] = []
+}
+
+/// A soname a build stops providing, and who needs it.
+public struct SonameBump: Sendable, Codable, Equatable {
+    /// `libfoo.so.1-64` (``sonameText(_:bits:)``).
+    public var soname: String
+    /// `repo/pkgname` of every package, in the build's repo and the repos whose
+    /// `depends_on` names it, whose ELF files need the soname; sorted. The pkgbase's own
+    /// packages are left out: the build replaces them.
+    public var consumers: [String]
 }
 
 /// One package of a build against the same-named package in the repo.

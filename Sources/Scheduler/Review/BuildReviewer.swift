@@ -20,25 +20,28 @@ public struct BuildReviewer {
     /// Finds a build's package files on this machine, fetching uploaded ones.
     private let localArtifacts: (@Sendable (BuildRecord) throws -> [String])?
     private var databases: [String: Result<[DatabaseEntry], RepoError>] = [:]
+    /// The sonames of the pool's package files, for soname bumps.
+    var sonames: SonameCache
 
     /// A reviewer that reads only what is at the reported paths on this machine.
     public init(repos: [RepoConfig]) {
-        self.init(repos: repos, logs: nil, store: nil, localArtifacts: nil)
+        self.init(repos: repos, logs: nil, store: nil, localArtifacts: nil, stateDirectory: nil)
     }
 
     /// A reviewer that reads the facts recorded in `store`, and fetches uploaded logs
     /// and package files into `stateDirectory` when the reported paths are not here.
     public init(repos: [RepoConfig], store: any BuildStore, stateDirectory: String) {
         self.init(repos: repos, logs: BuildLogs(store: store, stateDirectory: stateDirectory), store: store,
-                  localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: stateDirectory))
+                  localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: stateDirectory), stateDirectory: stateDirectory)
     }
 
     private init(repos: [RepoConfig], logs: BuildLogs?, store: (any BuildStore)?,
-                 localArtifacts: (@Sendable (BuildRecord) throws -> [String])?) {
+                 localArtifacts: (@Sendable (BuildRecord) throws -> [String])?, stateDirectory: String?) {
         self.repos = Dictionary(repos.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.logs = logs
         self.store = store
         self.localArtifacts = localArtifacts
+        sonames = SonameCache(stateDirectory: stateDirectory)
     }
 
     public mutating func review(_ build: BuildRecord) -> BuildReview {
@@ -58,8 +61,10 @@ public struct BuildReviewer {
         }
         var files = ReviewPackageFiles(build: build, fetch: localArtifacts)
         var changes: [PackageChange] = []
+        var built: [PackageFacts] = []
         for (index, path) in build.artifacts.enumerated() {
             if let facts = recorded[(path as NSString).lastPathComponent] {
+                built.append(facts)
                 var change = Self.change(facts, file: path, old: byName[facts.name])
                 if let oldFiles = byName[facts.name]?.files {
                     switch files.read(at: index) {
@@ -71,8 +76,9 @@ public struct BuildReviewer {
                 continue
             }
             // No facts recorded (a build reported before schema 10): the file says it all.
-            switch files.read(at: index) {
+            switch files.read(at: index, linkage: true) {
             case .success(let file):
+                built.append(PackageFacts(file))
                 var change = Self.change(PackageFacts(file), file: path, old: byName[file.info.name ?? ""])
                 if let oldFiles = byName[change.name]?.files {
                     (change.filesAdded, change.filesRemoved) = Self.difference(file.files, oldFiles)
@@ -83,13 +89,18 @@ public struct BuildReviewer {
             }
         }
         let made = Set(changes.map(\.name))
-        return BuildReview(
+        // A package not read (a problem above) could hold the soname: no bump is claimed then.
+        let bump = built.count == build.artifacts.count ? sonameBump(of: build, built: built, old: old) : SonameBumpResult()
+        problems += bump.problems
+        var review = BuildReview(
             id: build.id, package: build.package, oldVersion: old.first?.version.description, newVersion: build.version,
             worker: build.worker, durationSeconds: zip(build.startedAt, build.finishedAt).map { $1.timeIntervalSince($0) },
             warnings: readableLog(of: build).flatMap(Self.warningCount), log: build.log, packages: changes,
             droppedPackages: old.map(\.name).filter { !made.contains($0) }.sorted(), problems: problems,
             stagedIn: build.stagedAt == nil ? nil : repos[build.package.repo]?.stagingRepository?.name ?? "staging",
             pass: build.pass)
+        (review.sonameBumps, review.sonamesAdded) = (bump.bumps, bump.added)
+        return review
     }
 
     /// The log's path on this machine, fetched from the store when only uploaded there;
@@ -123,7 +134,7 @@ public struct BuildReviewer {
         return (newSet.subtracting(oldSet).sorted(), oldSet.subtracting(newSet).sorted())
     }
 
-    private mutating func repoEntries(_ name: String) -> Result<[DatabaseEntry], RepoError> {
+    mutating func repoEntries(_ name: String) -> Result<[DatabaseEntry], RepoError> {
         if let cached = databases[name] { return cached }
         guard let repo = repos[name] else { return .success([]) }
         let filesDB = (try? DatabaseWriter(path: repo.db))?.archivePath(.files)

@@ -18,7 +18,8 @@ struct ReviewPackageFiles {
     }
 
     /// The package file reported at `index`, read; the error says why it cannot be.
-    mutating func read(at index: Int) -> Result<PackageFile, ReviewFileError> {
+    /// With `linkage`, the ELF files' sonames are read too.
+    mutating func read(at index: Int, linkage: Bool = false) -> Result<PackageFile, ReviewFileError> {
         let reported = build.artifacts[index]
         let local: [String]
         switch localPaths() {
@@ -27,7 +28,7 @@ struct ReviewPackageFiles {
         }
         let path = local.indices.contains(index) ? local[index] : reported
         guard access(path, R_OK) == 0 else { return .failure(.unavailable(path: reported, fetched: fetch != nil)) }
-        return Result { () throws(RepoError) in try PackageFile.read(at: path) }.mapError(ReviewFileError.unreadable)
+        return Result { () throws(RepoError) in try PackageFile.read(at: path, linkage: linkage) }.mapError(ReviewFileError.unreadable)
     }
 
     private mutating func localPaths() -> Result<[String], ReviewFileError> {

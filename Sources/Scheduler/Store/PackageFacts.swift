@@ -30,6 +30,13 @@ public struct PackageFacts: Sendable, Hashable, Codable {
     public var conflicts: [String] = []
     public var replaces: [String] = []
     public var backup: [String] = []
+    /// The sonames its ELF files provide (`DT_SONAME`) and need (`DT_NEEDED`), each with
+    /// its class (`libfoo.so.1-64`, ``PackageLinkage``); nil in facts recorded before
+    /// pacbuild read them (decoded from older JSON text as nil, so no schema change).
+    public var sonamesProvided: [String]? = nil
+    public var sonamesNeeded: [String]? = nil
+    /// ELF files whose sonames could not be read (`entry: reason`); nil like the above.
+    public var sonameProblems: [String]? = nil
     /// The package file's size in bytes.
     public var fileSize: Int64
     public var sha256: String
@@ -62,10 +69,16 @@ public struct PackageFacts: Sendable, Hashable, Codable {
         conflicts = info.conflicts.map(\.description)
         replaces = info.replaces.map(\.description)
         backup = info.backup
+        if let linkage = file.linkage {
+            sonamesProvided = linkage.provides
+            sonamesNeeded = linkage.needs
+            sonameProblems = linkage.problems.isEmpty ? nil : linkage.problems
+        }
     }
 
-    /// Reads the package file at `path`; throws what ``PackageFile/read(at:limits:)`` throws.
+    /// Reads the package file at `path`, its ELF files' sonames included; throws what
+    /// ``PackageFile/read(at:limits:linkage:)`` throws.
     public static func read(at path: String) throws(RepoError) -> PackageFacts {
-        PackageFacts(try PackageFile.read(at: path))
+        PackageFacts(try PackageFile.read(at: path, linkage: true))
     }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import Repo
+
+extension BuildReviewer {
+    /// What a build's soname changes are, and what could not be looked at.
+    public struct SonameBumpResult: Sendable {
+        public var bumps: [SonameBump] = []
+        public var added: [String] = []
+        public var problems: [String] = []
+    }
+
+    /// The soname bump of a build whose packages' facts are `facts` (`show`'s), against
+    /// the repo's current packages of its pkgbase; no package file of the build is read.
+    public mutating func sonameBump(of build: BuildRecord, facts: [PackageFacts]) -> SonameBumpResult {
+        switch repoEntries(build.package.repo) {
+        case .success(let entries): return sonameBump(of: build, built: facts, old: entries.filter { ($0.base ?? $0.name) == build.package.pkgbase })
+        case .failure(let error): return SonameBumpResult(problems: [error.description])
+        }
+    }
+
+    /// The sonames the repo's current packages of the pkgbase (`old`) provide and the
+    /// build's packages no longer do, each with its consumers in the build's repo and
+    /// the repos whose `depends_on` names it. Compared over the whole pkgbase, so a
+    /// library moving between split packages is no bump. Nothing when the build's
+    /// sonames are unknown (facts recorded before pacbuild read them) or nothing is old.
+    mutating func sonameBump(of build: BuildRecord, built: [PackageFacts], old: [DatabaseEntry]) -> SonameBumpResult {
+        var result = SonameBumpResult()
+        for facts in built { sonames.remember(facts) }
+        guard !old.isEmpty, !built.isEmpty, let repo = repos[build.package.repo] else { return result }
+        guard built.allSatisfy({ $0.sonamesProvided != nil }) else { return result }
+        let provided = Set(built.flatMap { $0.sonamesProvided ?? [] })
+        var before = Set<String>()
+        for entry in old {
+            do { before.formUnion(try sonames.linkage(of: entry, pool: repo.pool).provides) } catch {
+                result.problems.append("cannot read the sonames of the repo's \(entry.name): \(error)")
+                return result
+            }
+        }
+        result.added = provided.subtracting(before).sorted()
+        let gone = before.subtracting(provided)
+        guard !gone.isEmpty else { return result }
+        var consumers: [String: [String]] = [:]
+        for consumerRepo in repos.values.sorted(by: { $0.name < $1.name })
+        where consumerRepo.name == repo.name || consumerRepo.dependsOn.contains(repo.name) {
+            let entries: [DatabaseEntry]
+            switch repoEntries(consumerRepo.name) {
+            case .success(let list): entries = list
+            case .failure(let error): result.problems.append(error.description); continue
+            }
+            for entry in entries where !(consumerRepo.name == repo.name && (entry.base ?? entry.name) == build.package.pkgbase) {
+                let needs: [String]
+                do { needs = try sonames.linkage(of: entry, pool: consumerRepo.pool).needs } catch {
+                    result.problems.append("cannot read the sonames \(consumerRepo.name)/\(entry.name) needs: \(error)")
+                    continue
+                }
+                for soname in needs where gone.contains(soname) { consumers[soname, default: []].append("\(consumerRepo.name)/\(entry.name)") }
+            }
+        }
+        result.bumps = gone.sorted().map { SonameBump(soname: $0, consumers: (consumers[$0] ?? []).sorted()) }
+        return result
+    }
+}
