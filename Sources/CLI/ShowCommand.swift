@@ -12,62 +12,12 @@ extension Pacbuild {
         @Flag(help: "Print as JSON.") var json = false
         @Argument(help: "A build id (#12) or pkgbase.") var build: BuildReference
 
-<<<<<<< HEAD
-=======
-        struct Shown: Encodable {
-            var build: BuildRecord
-            var dependencies: [BuildID]
-            var artifactSHA256: [String: String]
-            /// Each package's `.PKGINFO` facts, by file name order.
-            var packageFacts: [PackageFacts]
-            /// `store` (recorded with the report), `files` (read from the package files
-            /// here: a build reported before schema 10) or `none`.
-            var factsSource: BuildFacts.Source
-            var mark: RejectionMark?
-            /// Where the log can be read: `local` (its path), `store` (uploaded; `pacbuild
-            /// log` fetches it) or `none`.
-            var logSource: LogSource
-            /// Sonames the repo's packages provide that this build's no longer do, with
-            /// their consumers (as `checkbuilds` shows them); empty unless it built packages.
-            var sonameBumps: [SonameBump] = []
-            var sonamesAdded: [String] = []
-            /// What the soname check could not read (a pool file, a database).
-            var sonameProblems: [String] = []
-        }
-
-        enum LogSource: String, Encodable {
-            case local, store, none
-
-            init(_ location: BuildLogs.Location) {
-                switch location {
-                case .local: self = .local
-                case .stored: self = .store
-                case .missing: self = .none
-                }
-            }
-        }
-
->>>>>>> soname
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
             let record = try build.resolve(in: buildStore, configuration: loaded)
-<<<<<<< HEAD
             let shown = try BuildDetail.read(record, from: buildStore, stateDirectory: loaded.global.stateDir)
-=======
-            let logs = BuildLogs(store: buildStore, stateDirectory: loaded.global.stateDir)
-            let facts = try BuildFacts.of(record, in: buildStore)
-            var shown = Shown(build: record, dependencies: try buildStore.dependencies(of: record.id),
-                              artifactSHA256: try buildStore.artifactChecksums(of: record.id),
-                              packageFacts: facts.facts, factsSource: facts.source,
-                              mark: try buildStore.marks().first { $0.package == record.package && $0.version == record.version },
-                              logSource: LogSource(try logs.location(of: record)))
-            if record.state == .built && !record.artifacts.isEmpty {
-                var reviewer = BuildReviewer(repos: loaded.repos, store: buildStore, stateDirectory: loaded.global.stateDir)
-                let bump = reviewer.sonameBump(of: record, facts: facts.facts)
-                (shown.sonameBumps, shown.sonamesAdded, shown.sonameProblems) = (bump.bumps, bump.added, bump.problems)
-            }
->>>>>>> soname
+                .withSonameCheck(repos: loaded.repos, store: buildStore, stateDirectory: loaded.global.stateDir)
             print(json ? try jsonText(shown) : Self.text(shown), terminator: json ? "\n" : "")
         }
 

@@ -15,6 +15,12 @@ public struct BuildDetail: Sendable, Encodable {
     /// Where the log can be read: `local` (its path), `store` (uploaded; `pacbuild log`
     /// fetches it) or `none`.
     public var logSource: LogSource
+    /// Sonames the repo's packages provide that this build's no longer do, with their
+    /// consumers (as `checkbuilds` shows them): see ``withSonameCheck(repos:store:stateDirectory:)``.
+    public var sonameBumps: [SonameBump] = []
+    public var sonamesAdded: [String] = []
+    /// What the soname check could not read (a pool file, a database).
+    public var sonameProblems: [String] = []
 
     public enum LogSource: String, Sendable, Encodable {
         case local, store, none
@@ -36,5 +42,15 @@ public struct BuildDetail: Sendable, Encodable {
             packageFacts: facts.facts, factsSource: facts.source,
             mark: try store.marks().first { $0.package == record.package && $0.version == record.version },
             logSource: LogSource(try BuildLogs(store: store, stateDirectory: stateDirectory).location(of: record)))
+    }
+
+    /// With the soname check of a built build against its repo's current packages.
+    public func withSonameCheck(repos: [RepoConfig], store: any BuildStore, stateDirectory: String) -> BuildDetail {
+        guard build.state == .built && !build.artifacts.isEmpty else { return self }
+        var reviewer = BuildReviewer(repos: repos, store: store, stateDirectory: stateDirectory)
+        let bump = reviewer.sonameBump(of: build, facts: packageFacts)
+        var checked = self
+        (checked.sonameBumps, checked.sonamesAdded, checked.sonameProblems) = (bump.bumps, bump.added, bump.problems)
+        return checked
     }
 }
