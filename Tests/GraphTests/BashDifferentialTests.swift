@@ -69,6 +69,15 @@ struct BashDifferentialTests {
         "out=( # comment\n a # another\n b\n )",
         "out=(a \\\n b)",
         #"v=a; v+=b; v+=(c); out=("${v[@]}")"#,
+        // pattern removal and replacement (one-pass automaton), printf's * arguments
+        #"v=aXbXc; out=(${v#*X} ${v##*X} ${v%X*} ${v%%X*} ${v/X*/_} ${v//[ab]/_} ${v/#a*X/_} ${v/%X*c/_})"#,
+        #"v=abcabc; out=("${v//b*c/-}" "${v/%c/}" "${v%%*}" "${v#*}" "${v##*}" "${v%?}" "${v#??}" "${v//?/.}")"#,
+        #"v=aaa; out=("${v#a*}" "${v##a*}" "${v%*a}" "${v%%*a}" "${v/a*a/x}" "${v//a/}" "${v/#/p}" "${v/%/s}")"#,
+        #"v=x.tar.gz; out=(${v%.*.*} ${v%%.*} ${v#*.} ${v##*[.]} ${v%[.]gz} ${v/[!x]/_})"#,
+        #"printf -v out '[%*s][%-*s][%.*s][%0*d][%*.*s]' -3 a 3 b -1 xyz 4 7 -4 2 abc"#,
+        #"printf -v a '%.*s' -1 abc; printf -v b '%5.2s|%-5s|%.0s' xyz ab cd; out=("$a" "$b")"#,
+        #"x=$(false); s1=$?; false; y=1; s2=$?; z=$(true)$(false); s3=$?; out=($s1 $s2 $s3)"#,
+        #"f() { return 3; }; f; s=$?; i=0; while (( i < 2 )); do (( i++ )); false; done; out=($s $?)"#,
     ]
 
     /// Runs each snippet in its own bash subshell and returns what `out` held.

@@ -179,7 +179,10 @@ extension ShellInterpreter {
 
     /// Creates the variable in the right scope with its array kind before a value arrives.
     mutating func prepareDeclaration(_ name: String, flags: Set<Character>, local: Bool) {
+        let at = assignmentOffset(0)
         let setKind: (inout ShellVariable) -> Void = { variable in
+            // declared by the PKGBUILD (`declare -p` sees it), value or not
+            if variable.assignedAt == nil { variable.assignedAt = at }
             if flags.contains("A") {
                 variable.isAssociative = true
                 if variable.value == nil { variable.value = .associative(AssociativeArray()) }

@@ -308,7 +308,8 @@ extension ShellInterpreter {
                 }
             }
         case .replace(let patternWord, let replacementWord, let mode):
-            let pattern = ShellPattern(try expandPattern(patternWord))
+            let patternText = try expandPattern(patternWord)
+            let pattern = ShellPattern(patternText)
             // bash 5.2's patsub_replacement: an unquoted & stands for the matched text
             var replacement = ""
             for segment in try segments(replacementWord?.parts ?? [], quoted: false) {
@@ -318,14 +319,16 @@ extension ShellInterpreter {
                 case .fieldBreak: replacement += " "
                 }
             }
-            let slash = switch mode { case .first: "/"; case .all: "//"; case .prefix: "/#"; case .suffix: "/%" }
-            let construct = "${\(e.name)\(slash)\(try expandPattern(patternWord))/...}"
+            let construct = { () -> String in
+                let slash = switch mode { case .first: "/"; case .all: "//"; case .prefix: "/#"; case .suffix: "/%" }
+                return "${\(e.name)\(slash)\(patternText)/...}"
+            }
             values = try values.map { values in
                 var out: [String] = []
                 for v in values {
-                    let replaced = try metered(construct, at: e.offset) { try pattern.replace(in: v, with: replacement, mode: mode, budget: &$0) }
+                    let replaced = try metered(construct(), at: e.offset) { try pattern.replace(in: v, with: replacement, mode: mode, budget: &$0) }
                     guard let replaced else {
-                        report(.unsupported, at: e.offset, ShellBudget.tooLarge(construct, bytes: ShellBudget.valueLimit + 1))
+                        report(.unsupported, at: e.offset, ShellBudget.tooLarge(construct(), bytes: ShellBudget.valueLimit + 1))
                         throw ControlFlow.abort
                     }
                     out.append(replaced)

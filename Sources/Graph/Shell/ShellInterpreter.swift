@@ -23,9 +23,6 @@ struct ShellInterpreter {
     var currentOffset = 0
     /// How sourcing the text ended, for makepkg's `source_safe`: set by ``run(_:)``.
     var sourceEnd: SourceEnd = .completed
-    /// Where each variable was last assigned by an assignment word, for diagnostics
-    /// about its value.
-    var assignedAt: [String: Int] = [:]
     /// Command substitutions run so far (an assignment's status is its last one's).
     var substitutions = 0
     /// Set while running text that is not the PKGBUILD's own (eval, declare -f): the
@@ -355,7 +352,6 @@ struct ShellInterpreter {
     // MARK: assignments
 
     mutating func perform(_ assignment: Assignment, local: Bool = false) throws {
-        assignedAt[assignment.name] = originOverride ?? assignment.offset
         switch assignment.value {
         case .scalar(let word):
             let value = try expandString(word)
@@ -372,8 +368,10 @@ struct ShellInterpreter {
     }
 
     mutating func assign(_ name: String, _ value: ShellValue, offset: Int, local: Bool = false) {
+        let at = assignmentOffset(offset)
         let update: (inout ShellVariable) -> Void = { variable in
             if variable.isReadonly { return }
+            variable.assignedAt = at
             switch (variable.value, value) {
             case (.indexed(var array)?, .scalar(let s)):
                 array.set(0, s)
@@ -393,7 +391,9 @@ struct ShellInterpreter {
     }
 
     mutating func appendScalar(_ name: String, _ value: String, offset: Int) {
+        let at = assignmentOffset(offset)
         variables.update(name) { variable in
+            variable.assignedAt = at
             switch variable.value {
             case .indexed(var array)?:
                 array.set(0, (array[0] ?? "") + value)
@@ -429,7 +429,11 @@ struct ShellInterpreter {
         }
         if index < 0 { index += array.nextIndex }
         array.set(index, (append ? array[index] ?? "" : "") + value)
-        variables.update(name) { $0.value = .indexed(array) }
+        let at = assignmentOffset(offset)
+        variables.update(name) { variable in
+            variable.value = .indexed(array)
+            variable.assignedAt = at
+        }
     }
 
     mutating func assignArray(_ name: String, elements: [ArrayElement], append: Bool, offset: Int, local: Bool = false) throws {
@@ -465,8 +469,10 @@ struct ShellInterpreter {
         if append, !local, elements.allSatisfy({ $0.key == nil }) {
             var fields: [String] = []
             for element in elements { fields.append(contentsOf: try expandFields(element.value)) }
+            let at = assignmentOffset(offset)
             variables.update(name) { variable in
                 if variable.isReadonly { return }
+                variable.assignedAt = at
                 var array: IndexedArray
                 switch variable.value {
                 case .indexed(let a)?:
@@ -498,12 +504,17 @@ struct ShellInterpreter {
                 for field in try expandFields(element.value) { array.append(field) }
             }
         }
+        let at = assignmentOffset(offset)
         let update: (inout ShellVariable) -> Void = { variable in
             if variable.isReadonly { return }
             variable.value = .indexed(array)
+            variable.assignedAt = at
         }
         if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
     }
+
+    /// Where an assignment at `offset` (0: unknown) stands, for diagnostics about it.
+    func assignmentOffset(_ offset: Int) -> Int { originOverride ?? (offset != 0 ? offset : currentOffset) }
 
     // MARK: diagnostics
 

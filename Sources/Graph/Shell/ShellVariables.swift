@@ -127,6 +127,9 @@ enum ShellValue: Sendable, Equatable {
 /// and the attributes PKGBUILDs use.
 struct ShellVariable: Sendable {
     var value: ShellValue?
+    /// Where the value was last assigned or the variable declared (a byte offset of the
+    /// PKGBUILD), for the line of a diagnostic about it; nil for the environment's.
+    var assignedAt: Int?
     var isReadonly = false
     var isInteger = false
     var isAssociative = false
