@@ -102,12 +102,12 @@ struct MakepkgLint {
     var pkgbase: String { extractor.pkgbase ?? "" }
 
     /// Where global `name` was last assigned (0, the file's start, when unknown).
-    func assignedAt(_ name: String) -> Int { extractor.shell.variables.globals[name]?.assignedAt ?? 0 }
+    func assignedAt(_ name: String) -> Int { extractor.shell.variables.scopes[0][name]?.assignedAt ?? 0 }
 
     func scalar(_ name: String) -> String { extractor.global(name)?.scalarValue ?? "" }
-    func isDeclared(_ name: String) -> Bool { extractor.shell.variables.globals[name] != nil }
+    func isDeclared(_ name: String) -> Bool { extractor.shell.variables.scopes[0][name] != nil }
     func isArray(_ name: String) -> Bool {
-        guard let variable = extractor.shell.variables.globals[name] else { return false }
+        guard let variable = extractor.shell.variables.scopes[0][name] else { return false }
         switch variable.value {
         case .indexed?, .associative?: return true
         case .scalar?: return false

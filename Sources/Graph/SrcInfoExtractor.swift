@@ -35,7 +35,7 @@ struct SrcInfoExtractor {
         return nil
     }
 
-    func global(_ name: String) -> ShellValue? { shell.variables.globals[name]?.value }
+    func global(_ name: String) -> ShellValue? { shell.variables.scopes[0][name]?.value }
 
     mutating func extract(pkgbase: String) -> SrcInfo {
         var info = SrcInfo(pkgbase: pkgbase)

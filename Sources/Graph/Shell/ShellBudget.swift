@@ -7,11 +7,11 @@
 ///
 /// A unit is roughly one small step: a command, a byte an expansion, printf or command
 /// substitution produces, a state a pattern or regular expression visits for one
-/// character. The largest PKGBUILD of the corpora costs about 2 million units (the
-/// reader's own `pacbuild fidelity` reports it); the standard budget is ten times that,
-/// well under a second of work. Bytes produced are paid for too, so the same budget
-/// bounds memory: no PKGBUILD makes the reader hold more than about the budget in bytes
-/// beyond its own text (plus one value of at most ``valueLimit``).
+/// character. The costliest PKGBUILD of the corpora (alarm's thunderbird) spends about
+/// 40,000 units; the standard budget is 500 times that, about a second of work in a
+/// release build. Bytes produced are paid for too, so the same budget bounds memory: no
+/// PKGBUILD makes the reader hold much more than the budget in bytes beyond its own
+/// text (each value at most ``valueLimit``).
 struct ShellBudget: Sendable {
     /// Units per PKGBUILD.
     static let standardUnits = 20_000_000
