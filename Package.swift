@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pacbuild", targets: ["CLI"]),
+        // The readers as libraries, for the fuzz targets in Fuzz/ (a package of their own).
+        .library(name: "PacbuildGraph", targets: ["Graph"]),
+        .library(name: "PacbuildRepo", targets: ["Repo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,7 +21,7 @@ let package = Package(
         // pacman's file formats (sync/files databases, package files) through libarchive.
         .target(name: "Repo", dependencies: ["Graph", "CArchive", "CCrypto"], exclude: ["README.md"]),
         // Isolated build backends (User Mode Linux, namespaces + overlayfs, host), build roots, and builds with makepkg; reads the packages it built through Repo.
-        .target(name: "Sandbox", dependencies: ["Graph", "Repo"], exclude: ["README.md"]),
+        .target(name: "Sandbox", dependencies: ["Graph", "Repo", "CLinux"], exclude: ["README.md"]),
         // The application: configuration, plans, the build store and queue, wakas, review and publishing.
         .target(name: "Scheduler", dependencies: [
             "Graph", "Repo", "Sandbox", "CLibPQ", "CSQLite",
@@ -34,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Linux's prctl (no_new_privs, seccomp filters) for the sandbox's confinement; kernel headers only.
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
@@ -48,6 +53,8 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Repo", "Graph", "TestSupport"]),
         // `pacbuild run` end to end (catchup, wakas, namespace sandboxes, publishing, the real pacman): needs root and the sandbox tests' cached root.
         .testTarget(name: "IntegrationTests", dependencies: ["CLI", "Scheduler", "Sandbox", "Graph", "Repo", "TestSupport"]),
+        // Issue 13's attacks as real builds (root, the sandbox tests' cached root, gcc for the attack program): each ends contained, on the namespace backend and on UML.
+        .testTarget(name: "ContainmentTests", dependencies: ["Sandbox", "Repo", "Graph", "TestSupport", "Scheduler"]),
     ],
     swiftLanguageModes: [.v6]
 )

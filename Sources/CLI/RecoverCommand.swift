@@ -8,7 +8,8 @@ extension Pacbuild {
             commandName: "recover",
             abstract: "After a crash: finish half-done accepts, remove stale locks, temporary and orphaned pool files.",
             discussion: """
-                A lock of a process no longer running goes; builds whose packages are in the database \
+                A lock of a process no longer running goes; work and sandbox scratch directories of dead \
+                processes go (under STATE/work and STATE/tmp); builds whose packages are in the database \
                 but not marked accepted are accepted; package files no database lists and no built build \
                 made are deleted. Do not run it while pacbuild on another machine updates the same repos.
                 """)
@@ -23,7 +24,8 @@ extension Pacbuild {
             let buildStore = try loaded.openStore(url: store.url)
             let acceptor = Acceptor(store: buildStore, repos: loaded.repos,
                                     localArtifacts: Acceptor.fetchingArtifacts(from: buildStore, stateDirectory: loaded.global.stateDir))
-            let report = try Recovery(store: buildStore, repos: loaded.repos, acceptor: acceptor).run(repo: repo)
+            var report = try Recovery(store: buildStore, repos: loaded.repos, acceptor: acceptor).run(repo: repo)
+            report.removedWork = try WorkSweeper(stateDirectory: loaded.global.stateDir).sweep()
             if json {
                 print(try jsonText(report))
             } else {
@@ -33,6 +35,7 @@ extension Pacbuild {
                 lines += report.removedOrphans.map { "removed orphan \($0)" }
                 lines += report.unstaged.map { "removed \($0) and its staging database entry (its build is no longer built)" }
                 lines += report.restaged.map { "staged \($0) again" }
+                lines += report.removedWork.map { "removed \($0) (left by a dead process)" }
                 if report.changedNothing { lines.append("nothing to recover") }
                 print(lines.joined(separator: "\n"))
             }

@@ -136,6 +136,7 @@ enum RunJSON {
                 worker = info
                 ids = returned
             case .repositoriesMissing(let names): self.init(event: "repositories-missing", message: names.joined(separator: " "))
+            case .swept(let paths): self.init(event: "swept", message: paths.joined(separator: " "))
             case .repositoriesUnpublished(let names): self.init(event: "repositories-unpublished", message: names.joined(separator: " "))
             case .claimed(let build, let slot): self.init(event: "claimed", build: build, slot: slot)
             case .finished(let build, let slot): self.init(event: build.state.failureClass == nil ? "built" : "failed", build: build, slot: slot)

@@ -34,6 +34,11 @@ extension Pacbuild {
                 else if let tarball { .tarball(tarball) } else { .debootstrap(mirror: mirror) }
             try failing { () throws(SandboxError) in
                 let root = try state.store.create(name, from: source)
+                // the identity namespace builds run as (made once; needs root)
+                if geteuid() == 0 {
+                    let user = try SandboxUser.ensure()
+                    print("builds run as \(SandboxUser.name) (uid \(user.uid)), root inside mapped to host id \(user.firstSubordinateUID)")
+                }
                 if image { _ = try UMLBackend.makeImage(for: root) }
                 let seconds = root.stamp().map { String(format: " in %.1f s", $0.seconds) } ?? ""
                 print("created \(root.name) at \(root.rootfs)\(seconds)")

@@ -7,7 +7,7 @@ extension Pacbuild {
     struct SandboxShell: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "shell", abstract: "Open a root shell in a fresh, throw-away sandbox over a build root.",
-            discussion: "The current directory is shared at /pacbuild; everything else written is discarded.")
+            discussion: "The current directory is shared at /pacbuild (as root in the namespace backend, its files belong to host users, so root inside only reads them); everything else written is discarded.")
         @OptionGroup var state: StateOptions
         @Argument(help: "The build root.") var name: String
         @Option(help: "namespace or uml.") var backend: SandboxBackendKind = .namespace

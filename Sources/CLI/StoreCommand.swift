@@ -14,10 +14,13 @@ extension Pacbuild {
         struct GrantWorker: ParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "grant-worker",
-                abstract: "Create a PostgreSQL role (if missing) that can claim, heartbeat, renew, report and upload, "
-                    + "but not accept, reject, cancel, retry, mark or queue builds (docs/distributed.md).",
+                abstract: "Create a PostgreSQL role (if missing) that can claim, heartbeat, renew, report and upload "
+                    + "the builds it holds, but not accept, reject, stage, cancel, retry, mark or queue builds "
+                    + "(docs/distributed.md).",
                 discussion: "Run it as the store's owner. The role gets LOGIN and no password: set one with ALTER ROLE "
-                    + "or authenticate it in pg_hba.conf. Running it again is harmless.")
+                    + "or authenticate it in pg_hba.conf. It may read every table and write none: it calls the "
+                    + "store's worker functions, which check that it holds the build. Running it again is harmless; "
+                    + "it takes away any other privilege the role had on the store.")
 
             @Argument(help: "The role's name (lower-case letters, digits, _).") var role: String
             @OptionGroup var config: ConfigOptions

@@ -11,6 +11,8 @@ enum WakaEventText {
         case .repositoriesMissing(let names):
             return "no database of \(names.joined(separator: ", ")) on this machine (yet): builds install packages of these repos "
                 + "only from their own dependency builds (the store's uploads, or this machine's artifacts)"
+        case .swept(let paths):
+            return "removed what a dead earlier run left: \(paths.joined(separator: " "))"
         case .repositoriesUnpublished(let names):
             return "no database of \(names.joined(separator: ", ")) at its server yet (not published): builds leave it out "
                 + "until its first publish"

@@ -7,24 +7,42 @@ import Graph
 struct DatabaseArchive {
     /// Directory name to its files (name to content).
     var directories: [String: [String: [UInt8]]] = [:]
+    /// Entries left out as unsafe: a name libarchive's reader refuses (`..`, absolute),
+    /// or a path deeper than `NAME-VERSION/FILE` (a `/` in a version). Rewriting the
+    /// database drops them, so a database that holds one can still be updated.
+    var dropped: [String] = []
 
     init() {}
 
-    /// Reads every entry of the archive at `path`; an unsafe entry name throws, since
-    /// rewriting such a database would carry the entry on.
+    /// Reads every entry of the archive at `path`, leaving out unsafe ones (``dropped``)
+    /// with every directory they were found in.
     init(reading path: String) throws(RepoError) {
         let reader = try ArchiveReader(file: path, limits: .database)
         var sawDesc = false
-        while let header = try reader.next() {
+        var unsafeDirectories: Set<String> = []
+        while true {
+            let next: ArchiveEntryHeader?
+            do { next = try reader.next() } catch {
+                guard case .unsafeEntryName(_, let name, _) = error else { throw error }
+                dropped.append(name)
+                continue
+            }
+            guard let header = next else { break }
             let (directory, file) = splitEntryName(header.name)
             if directories[directory] == nil { directories[directory] = [:] }
             guard let file, header.isRegularFile else { continue }
-            if file.contains("/") {
+            if directory == "." {  // `./NAME-VERSION/desc`: not a layout repo-add writes
                 throw .malformed(file: path, entry: header.name, expected: "NAME-VERSION/FILE", found: header.name)
+            }
+            if file.contains("/") || PackageFileName.problem(directory) != nil {
+                dropped.append(header.name)
+                unsafeDirectories.insert(directory)
+                continue
             }
             directories[directory]![file] = try reader.readData(size: header.size)
             sawDesc = sawDesc || file == "desc"
         }
+        for directory in unsafeDirectories { directories[directory] = nil }
         // repo-add's own check (`bsdtar -tqf DB '*/desc'`): content without any desc is not a database.
         if !directories.isEmpty && !sawDesc {
             throw .malformed(file: path, entry: "*/desc", expected: "a pacman database", found: "no desc entry")

@@ -150,6 +150,9 @@ public struct DatabaseWriter: Sendable {
         }
         var db = FileManager.default.fileExists(atPath: dbPath) ? try DatabaseArchive(reading: dbPath) : DatabaseArchive()
         var files = FileManager.default.fileExists(atPath: filesPath) ? try DatabaseArchive(reading: filesPath) : DatabaseArchive()
+        // An entry no update of ours writes (`../x-1-1/desc` from before names were
+        // checked) would make every later update fail; it is left out of the new archives.
+        report.warnings += (db.dropped + files.dropped).map { "left out the unsafe entry \($0)" }
         let replaced = try change(&db, &files, &report)
         guard report.failures.isEmpty else { return report }
         if db.directories.isEmpty { report.warnings.append("No packages remain, creating empty database.") }
@@ -173,7 +176,12 @@ public struct DatabaseWriter: Sendable {
     private func addEntry(_ package: String, to db: inout DatabaseArchive, files: inout DatabaseArchive,
                           options: RepoUpdateOptions, report: inout RepoUpdateReport) throws(RepoError) -> String?
     {
-        let entry = try PackageFile.read(at: package).databaseEntry()
+        let file = try PackageFile.read(at: package)
+        // The entry's directory is `name-version`, and a replaced file is deleted by its
+        // recorded FILENAME: values a build chose must be makepkg's before either happens.
+        try file.info.checkNames(file: package)
+        let entry = try file.databaseEntry()
+        try PackageFileName.check(entry.filename, from: package)
         let directoryName = entry.directoryName
         var replacedFile: String?
         if db.directories[directoryName] != nil {
@@ -184,7 +192,7 @@ public struct DatabaseWriter: Sendable {
                 report.warnings.append("A newer version for '\(entry.name)' is already present in database")
                 if options.preventDowngrade { return nil }
             }
-            if options.removeOld, let oldName = db.descField("FILENAME", of: existing) {
+            if options.removeOld, let oldName = db.descField("FILENAME", of: existing), PackageFileName.problem(oldName) == nil {
                 let oldFile = (package as NSString).deletingLastPathComponent.nonEmpty(or: ".") + "/" + oldName
                 if absolutePath(oldFile) != absolutePath(package) { replacedFile = oldFile }
             }

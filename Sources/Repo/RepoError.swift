@@ -27,6 +27,10 @@ public enum RepoError: Error, Sendable, Equatable, CustomStringConvertible {
     case packageNotFound(database: String, name: String)
     /// An external tool (gpg) failed.
     case tool(command: String, status: Int32, output: String)
+    /// A package's name, version, arch or file name that would form a path or database
+    /// entry makepkg would never make (`pkgname = ../../x`, a `/` in pkgver): `reason`
+    /// is makepkg's sentence (``PackageNameRules``) or what is wrong with the file name.
+    case refusedValue(file: String, field: String, value: String, reason: String)
 
     public var description: String {
         switch self {
@@ -54,6 +58,8 @@ public enum RepoError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(database): no package named \(name)"
         case .tool(let command, let status, let output):
             return "\(command) exited with status \(status)\(output.isEmpty ? "" : ": \(output)")"
+        case .refusedValue(let file, let field, let value, let reason):
+            return "\(file): \(field) '\(value)' refused: \(reason)"
         }
     }
 }

@@ -74,15 +74,23 @@ public struct SandboxOutcome: Sendable, Equatable {
     public var duration: Duration
     /// The last lines of the log.
     public var tail: [String]
+    /// The resource limit the run hit, as a sentence naming it (`memory limit of 512 MiB
+    /// reached`); the build then fails as ``FailureClass/limits``.
+    public var limitHit: String?
+    /// Entries the build left in `out/` that the backend would not take out (a link, a
+    /// FIFO, a device, a directory, a hard link), as `NAME (KIND, N links)`; the build
+    /// then fails verification.
+    public var rejectedOutput: [String] = []
 
     /// The status the backends' set-up scripts exit with when a mount or a device fails.
     public static let setupFailedStatus: Int32 = 125
 
-    public init(exitStatus: Int32, timedOut: Bool, duration: Duration, tail: [String]) {
+    public init(exitStatus: Int32, timedOut: Bool, duration: Duration, tail: [String], limitHit: String? = nil) {
         self.exitStatus = exitStatus
         self.timedOut = timedOut
         self.duration = duration
         self.tail = tail
+        self.limitHit = limitHit
     }
 }
 

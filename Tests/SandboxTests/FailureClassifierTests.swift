@@ -25,4 +25,12 @@ struct FailureClassifierTests {
         #expect(classOf(["anything"], status: 0) == nil)
         #expect(classOf(["==> ERROR: Cannot find the strip binary required for object file stripping."], status: 15) == .build)
     }
+
+    @Test func aLimitNotedByTheBackendIsClassLimits() {
+        let log = ["==> Starting build()...", "pacbuild: limit reached: memory (8589934592 bytes)"]
+        #expect(classOf(log, status: 137) == .limits)
+        #expect(FailureClassifier.classify(log: log, exitStatus: 137, timedOut: false)?.reason == "the build hit its limit: memory (8589934592 bytes)")
+        #expect(classOf(log, status: 0) == nil)
+        #expect(classOf(log, status: 143, timedOut: true) == .timeout)
+    }
 }

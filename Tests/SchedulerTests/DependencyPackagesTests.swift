@@ -75,7 +75,7 @@ import Testing
         #expect(try packages.repository(for: app, in: dir + "/deps2")?.fetched == [], "both are cached")
 
         let stored = try #require(try store.files(of: ids[Self.libc]!).first)
-        let cached = cache.path(of: stored)
+        let cached = try cache.path(of: stored)
         #expect(cached == dir + "/state/cache/packages/\(stored.sha256)/tiny-libc-2.0-1-any.pkg.tar.zst")
         let handle = try #require(FileHandle(forUpdatingAtPath: cached))
         try handle.seek(toOffset: 100)

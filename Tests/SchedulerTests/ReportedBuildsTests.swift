@@ -27,6 +27,7 @@ import Testing
         let role = "w_" + UUID().uuidString.lowercased().prefix(8)
         try owner.grantWorker(role: role)
         let worker = try PostgresStore(url: try StoreWorkerRoleTests.url(url, as: role))
+        try worker.register(WorkerInfo(name: "remote-1", host: "h", arches: ["x86_64"], tags: [], slots: 1, lastHeartbeat: Date()))
         _ = try #require(try worker.claim(worker: "remote-1", arches: [], tags: []))
         _ = try worker.report(id, worker: "remote-1", result: .built(log: nil, artifacts: [StoreReviewTests.libc]))
 

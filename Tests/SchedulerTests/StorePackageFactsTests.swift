@@ -49,7 +49,7 @@ import Testing
         }
 
         let store = try backend.open(url)
-        #expect(try store.schemaVersion == 10)
+        #expect(try store.schemaVersion == Schema.latest)
         #expect(try store.packageFacts(of: id).isEmpty)
         let shown = try BuildFacts.of(try store.build(id), in: store)
         let read = try PackageFacts.read(at: Self.libc)

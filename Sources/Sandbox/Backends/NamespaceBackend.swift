@@ -1,14 +1,19 @@
 import Foundation
 
-/// Linux namespaces (mount, PID, network, IPC, UTS) over an overlayfs whose upper
-/// layer is a fresh scratch directory: the build root is never written, and a run's
-/// changes vanish with its scratch. Set-up is a few mounts, tens of milliseconds,
-/// against seconds for copying a root as makechrootpkg does without btrfs.
+/// Linux namespaces over an overlayfs of the build root, rootless inside: root in the
+/// sandbox is the first subordinate id of the `pacbuild-sandbox` user (``SandboxUser``)
+/// in a user namespace of its own, so neither a build nor a dependency's install
+/// scriptlet holds any capability of the host's. Around that: `no_new_privs` and a
+/// seccomp filter (``SyscallFilter``), a cgroup with the job's memory, process and CPU
+/// limits (``Cgroup``), a disk of the job's size for everything it writes (an ext4 image,
+/// loop-mounted in a mount namespace of the sandbox's own), fresh `/proc` and `/dev`,
+/// read-only `/proc/sys` and `/sys`, no network unless the job allows it. Only the
+/// regular files of the job's `out/` come back. See docs/sandbox.md for the threats
+/// each part answers.
 ///
-/// As root it uses `unshare` and the kernel's overlayfs directly. As another user it
-/// uses bubblewrap over a read-only bind of the root: bubblewrap 0.8 (Debian 12) has no
-/// overlay option, so such a sandbox cannot install dependencies into the root; builds
-/// with dependencies need root.
+/// As another user than root it uses bubblewrap over a read-only bind of the root
+/// (bubblewrap 0.8 has no overlay option, so such a sandbox cannot install dependencies;
+/// builds with dependencies need root).
 public struct NamespaceBackend: SandboxBackend {
     public var kind: SandboxBackendKind { .namespace }
     /// Whether to use bubblewrap even as root (for testing the unprivileged path).
@@ -20,37 +25,108 @@ public struct NamespaceBackend: SandboxBackend {
         guard !job.command.isEmpty else { throw .invalidJob("no command") }
         if forceBubblewrap || geteuid() != 0 { return try runBubblewrap(job) }
         try HostCommand.require("unshare", package: "util-linux")
+        try HostCommand.require("mkfs.ext4", package: "e2fsprogs")
+        for bind in job.readOnlyBinds where !bind.inside.hasPrefix(SandboxJob.mountPoint + "/") || bind.inside.contains("/../") {
+            throw .invalidJob("a read-only bind must be below \(SandboxJob.mountPoint): \(bind.inside)")
+        }
+        let user = try SandboxUser.ensure()
+        let shifted = try ShiftedRoot.use(job.root, user: user)  // held until this run ends
+        defer { withExtendedLifetime(shifted) {} }
+        let lower = shifted.path
         let scratch = try makeScratchDirectory(in: job.scratchParent, prefix: "pacbuild-ns")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        for part in ["upper", "work", "merged"] {
-            try? FileManager.default.createDirectory(atPath: scratch + "/" + part, withIntermediateDirectories: false)
+        chmod(scratch, 0o711)  // root inside passes through to its disk; nothing here is listed or readable
+        let disk = scratch + "/" + NamespaceScripts.diskMount
+        try makeDirectory(disk)
+        try writeIDMapHelpers(into: scratch + "/bin")
+        try makeSparseFile(scratch + "/" + NamespaceScripts.diskImage, size: job.limits.diskBytes)
+        let table = NamespaceScripts.mountTable(lower: lower, disk: disk, network: job.network,
+                                                sysrqTrigger: FileManager.default.fileExists(atPath: "/proc/sysrq-trigger"))
+        let pools = NamespaceScripts.poolTable(disk: disk, binds: job.readOnlyBinds)
+        guard FileManager.default.createFile(atPath: scratch + "/" + NamespaceScripts.poolMountTable, contents: Data(pools.utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw .io(path: scratch + "/" + NamespaceScripts.poolMountTable, reason: "cannot write the sandbox's pool mount table")
         }
-        var namespaces = ["--mount", "--pid", "--ipc", "--uts"]
-        if !job.network { namespaces.append("--net") }
-        // A waka killed outright (SIGKILL, OOM) must not leave its build running on: its
-        // lease expires and another waka builds it. setpriv makes unshare die with its
-        // parent thread, and --kill-child takes the namespace's init (so the whole PID
-        // namespace) with it.
-        let arguments = ["setpriv", "--pdeathsig", "KILL", "unshare", "--kill-child"] + namespaces
-            + ["--fork", "--propagation", "private", "/bin/sh", "-c", NamespaceScripts.setup,
-               "setup", job.root.rootfs, scratch + "/upper", scratch + "/work", scratch + "/merged",
-               job.jobDirectory, job.network ? "1" : "0", job.interactive ? "1" : "0"] + job.command
+        guard FileManager.default.createFile(atPath: scratch + "/" + NamespaceScripts.mountTable, contents: Data(table.utf8),
+                                             attributes: [.posixPermissions: 0o644]) else {
+            throw .io(path: scratch + "/" + NamespaceScripts.mountTable, reason: "cannot write the sandbox's mount table")
+        }
+        // root inside owns the job directory and what the build writes (src/, out/); the
+        // rest (scripts, configuration, repository databases) stays the host's, read-only
+        if !job.interactive {
+            try ShiftedRoot.chown([job.jobDirectory, job.jobDirectory + "/src", job.jobDirectory + "/out"],
+                                  uid: user.firstSubordinateUID, gid: user.firstSubordinateGID)
+        }
+        let cgroup = try Cgroup.make(name: Cgroup.prefix + (scratch as NSString).lastPathComponent, limits: job.limits)
+        defer { cgroup.remove() }
+        let arguments = ["setpriv", "--pdeathsig", "KILL", "--clear-groups",
+                         "unshare", "--mount", "--propagation", "private", "--fork", "--kill-child",
+                         "/bin/sh", "-c", NamespaceScripts.outer, "outer", NamespaceScripts.initScript, NamespaceScripts.setup,
+                         scratch, job.jobDirectory, "\(user.firstSubordinateUID)", "\(user.firstSubordinateGID)",
+                         job.network ? "1" : "0", job.interactive ? "1" : "0", cgroup.procsFiles.joined(separator: " ")]
+            + job.command
         var environment = sandboxEnvironment
-        environment["INIT"] = NamespaceScripts.initScript
         if job.interactive, let term = ProcessInfo.processInfo.environment["TERM"] { environment["TERM"] = term }
-        return try execute(Launch(arguments: arguments, environment: environment, termination: Self.stopInit()), job: job)
+        let limits = job.limits
+        let check = { (pid: pid_t) -> String? in
+            cgroup.limitHit() ?? DiskLimit.hit(path: "/proc/\(pid)/root" + disk, limit: limits.diskBytes)
+        }
+        var outcome = try execute(Launch(arguments: arguments, environment: environment, termination: Self.stopInit(),
+                                         confined: true, limitCheck: check), job: job)
+        if let text = try? SafeRead.smallFile(at: scratch + "/" + NamespaceScripts.rejectedOutputFile, limit: 1 << 20) {
+            outcome.rejectedOutput = String(decoding: text, as: UTF8.self).split(separator: "\n").prefix(20).map(String.init)
+        }
+        if outcome.limitHit == nil {
+            outcome.limitHit = cgroup.limitHit() ?? DiskLimit.hit(usageFile: scratch + "/" + NamespaceScripts.diskUsageFile, limit: limits.diskBytes)
+        }
+        return outcome
     }
 
-    /// SIGTERM to the namespace's init (the child of `unshare`), which passes it on;
-    /// SIGKILL to it after a grace period, which kills every process in the namespace.
-    static func stopInit(grace: Duration = .seconds(5)) -> Termination {
-        Termination { unsharePID in
-            let inits = childProcesses(of: unsharePID)
-            inits.forEach { kill($0, SIGTERM) }
-            if waitForExit(unsharePID, within: grace) { return }
-            inits.forEach { kill($0, SIGKILL) }
-            kill(-unsharePID, SIGKILL)
+    private func makeSparseFile(_ path: String, size: UInt64) throws(SandboxError) {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .io(path: path, reason: "cannot create the run's disk: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(size)) == 0 else {
+            throw .io(path: path, reason: "cannot size the run's disk: \(String(cString: strerror(errno)))")
         }
+    }
+
+    private func writeIDMapHelpers(into directory: String) throws(SandboxError) {
+        try makeDirectory(directory)
+        for (tool, file) in [("newuidmap", "uid_map"), ("newgidmap", "gid_map")] {
+            let path = directory + "/" + tool
+            guard FileManager.default.createFile(atPath: path, contents: Data(NamespaceScripts.idMapHelper(file).utf8),
+                                                 attributes: [.posixPermissions: 0o700]) else {
+                throw .io(path: path, reason: "cannot write the id map helper")
+            }
+        }
+    }
+
+    /// SIGTERM to the namespace's init (PID 1 of the sandbox's PID namespace, found below
+    /// the started process), which passes it on; SIGKILL to it after a grace period, which
+    /// kills every process in the namespace; the outer stage then ends by itself.
+    static func stopInit(grace: Duration = .seconds(5)) -> Termination {
+        Termination { started in
+            let inits = namespaceInits(below: started)
+            inits.forEach { kill($0, SIGTERM) }
+            if waitForExit(started, within: grace) { return }
+            inits.forEach { kill($0, SIGKILL) }
+            if waitForExit(started, within: grace) { return }
+            kill(-started, SIGKILL)
+        }
+    }
+
+    /// The processes below `pid` that are PID 1 of a PID namespace (`NSpid: N 1`).
+    static func namespaceInits(below pid: pid_t) -> [pid_t] {
+        var found: [pid_t] = [], pending = [pid]
+        while let next = pending.popLast() {
+            for child in childProcesses(of: next) {
+                let status = (try? String(contentsOfFile: "/proc/\(child)/status", encoding: .utf8)) ?? ""
+                let nspid = status.split(separator: "\n").first { $0.hasPrefix("NSpid:") }?.split(whereSeparator: { $0 == "\t" || $0 == " " }) ?? []
+                if nspid.count > 2, nspid.last == "1" { found.append(child) } else { pending.append(child) }
+            }
+        }
+        return found
     }
 
     /// The unprivileged path: bubblewrap over the root read-only, with a writable `/tmp`.
@@ -64,6 +140,7 @@ public struct NamespaceBackend: SandboxBackend {
         arguments += try Self.rootBinds(job.root.rootfs)
         arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", job.jobDirectory, SandboxJob.mountPoint,
                       "--remount-ro", "/", "--hostname", "pacbuild", "--chdir", SandboxJob.mountPoint]
+        arguments += job.readOnlyBinds.flatMap { ["--ro-bind", $0.host, $0.inside] }
         if job.network { arguments.append("--share-net") }
         arguments += job.command
         return try execute(Launch(arguments: arguments, environment: sandboxEnvironment,
@@ -88,3 +165,7 @@ public struct NamespaceBackend: SandboxBackend {
         }
     }
 }
+
+/// The mount table binds each pool read-only (``NamespaceScripts/mountTable``), as
+/// bubblewrap's `--ro-bind` does without root.
+extension NamespaceBackend: ShowsReadOnlyBinds {}

@@ -21,9 +21,17 @@ public struct BuildJob: Sendable {
     public var network: Bool
     /// Wall-clock limit for the whole sandbox, dependency installation included.
     public var timeout: Duration
+    /// Memory, processes and disk of the sandboxed run.
+    public var limits = SandboxLimits()
+    /// The largest package file taken from the build's output, in bytes; `nil`: the
+    /// run's disk limit (``SandboxLimits/diskBytes``), which no honest package exceeds.
+    public var maxPackageBytes: UInt64?
     /// See ``SandboxJob/shouldStop``: a stopped build ends as failed, and its caller,
     /// who asked for the stop, knows to disregard the result.
     public var shouldStop: (@Sendable () -> Bool)?
+
+    /// The size limit the output's package files are verified against.
+    public var packageSizeLimit: UInt64 { maxPackageBytes ?? limits.diskBytes }
 
     public init(directory: String, pkgbase: String, expected: [ExpectedPackage], dependencies: [String],
                 repositories: [LocalRepository] = [], makepkgConf: String? = nil, carch: String,

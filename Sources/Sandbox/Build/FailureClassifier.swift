@@ -4,6 +4,9 @@
 public enum FailureClassifier {
     /// The marker the job script prints when pacman cannot install the dependencies.
     public static let dependencyMarker = "==> pacbuild: ERROR: dependencies could not be installed"
+    /// The marker a backend notes in the log (``BuildLog/note(_:)``) when the run hit one
+    /// of its ``SandboxLimits``, followed by which: `pacbuild: limit reached: memory (8 GiB)`.
+    public static let limitMarker = "pacbuild: limit reached: "
 
     /// makepkg's messages for source problems (download, checksums, signatures, extraction).
     static let sourceMessages = [
@@ -18,6 +21,9 @@ public enum FailureClassifier {
     public static func classify(log: [String], exitStatus: Int32, timedOut: Bool) -> BuildFailure? {
         if timedOut { return BuildFailure(.timeout, "stopped after running past its timeout") }
         if exitStatus == 0 { return nil }
+        if let line = log.last(where: { $0.contains(limitMarker) }), let marker = line.range(of: limitMarker) {
+            return BuildFailure(.limits, "the build hit its limit: " + line[marker.upperBound...])
+        }
         if exitStatus == SandboxOutcome.setupFailedStatus || log.contains(where: { $0.contains("pacbuild-sandbox:") }) {
             return BuildFailure(.sandbox, "the sandbox could not be set up (status \(exitStatus))")
         }

@@ -25,6 +25,10 @@ public struct SandboxBuild: Sendable {
 
     /// Runs the build. Throws only when the build could not be attempted (no such
     /// directory, unreadable repository); a build that ran and failed is a result.
+    ///
+    /// The output is verified whatever the build's status (``PackageVerifier``): the
+    /// result's packages are only ever the host's verified copies in `WORK/packages/`,
+    /// and output no makepkg run leaves fails the build as `verification`.
     public func run(_ job: BuildJob) throws(SandboxError) -> BuildResult {
         guard backend.kind != .host else {
             throw .invalidJob("builds install packages as root inside the sandbox; the host backend would install them into the host")
@@ -32,25 +36,33 @@ public struct SandboxBuild: Sendable {
         let workspace = try BuildWorkspace.make(at: workDirectory)
         try workspace.copySources(from: job.directory)
         let staged = try workspace.stageRepositories(job.repositories)
-        let assumed = try DependencyResolution.assumedInstalled(job.dependencies, databases: staged.map(\.database))
-        try workspace.write(PacmanConfiguration.text(repositories: staged, carch: job.carch), to: "pacman.conf")
+        if !(backend is any ShowsReadOnlyBinds) { try ReadOnlyPools.copy(staged.binds, into: workspace.job) }
+        let assumed = try DependencyResolution.assumedInstalled(job.dependencies, databases: staged.repositories.map(\.database))
+        try workspace.write(PacmanConfiguration.text(repositories: staged.repositories, carch: job.carch), to: "pacman.conf")
         if let conf = job.makepkgConf {
             guard let text = try? String(contentsOfFile: conf, encoding: .utf8) else { throw .io(path: conf, reason: "cannot read makepkg.conf") }
             try workspace.write(text, to: "makepkg.conf")
         }
         try workspace.write(BuildScript.text(dependencies: job.dependencies, assumeInstalled: assumed,
                                              customMakepkgConf: job.makepkgConf != nil), to: "job.sh", mode: 0o755)
-        let sandboxJob = SandboxJob(root: root, jobDirectory: workspace.job, command: ["/bin/sh", SandboxJob.mountPoint + "/job.sh"],
+        var sandboxJob = SandboxJob(root: root, jobDirectory: workspace.job, command: ["/bin/sh", SandboxJob.mountPoint + "/job.sh"],
                                     network: job.network, timeout: job.timeout, logPath: workspace.log,
                                     scratchParent: scratchParent, memory: memory, shouldStop: job.shouldStop)
+        sandboxJob.readOnlyBinds = staged.binds
+        sandboxJob.limits = job.limits
         let outcome = try backend.run(sandboxJob)
-        var failure = FailureClassifier.classify(log: outcome.tail, exitStatus: outcome.exitStatus, timedOut: outcome.timedOut)
-        var (packages, problems) = PackageVerifier.verify(directory: workspace.output, expected: job.expected)
-        if failure == nil, !problems.isEmpty {
-            failure = BuildFailure(.package, problems.joined(separator: "; "))
+        var built = FailureClassifier.classify(log: outcome.tail, exitStatus: outcome.exitStatus, timedOut: outcome.timedOut)
+        // a limit the sandbox saw hit explains whatever failure followed from it
+        if let limit = outcome.limitHit { built = BuildFailure(.limits, limit) }
+        if !outcome.rejectedOutput.isEmpty {
+            built = BuildFailure(.verification, "the build left in its output what no package is (not copied out): "
+                                 + outcome.rejectedOutput.joined(separator: "; "))
         }
-        if failure != nil { packages = packages.filter { _ in problems.isEmpty } }
-        return BuildResult(pkgbase: job.pkgbase, failure: failure, packages: packages, logPath: workspace.log,
-                           logTail: outcome.tail, exitStatus: outcome.exitStatus, seconds: outcome.duration.seconds, assumedInstalled: assumed)
+        let verifier = PackageVerifier(expected: job.expected, pkgbase: job.pkgbase, sizeLimit: job.packageSizeLimit)
+        let verified = verifier.verify(output: workspace.output, into: workspace.packages, copying: built == nil)
+        let failure = verified.failure(after: built)
+        return BuildResult(pkgbase: job.pkgbase, failure: failure, packages: failure == nil ? verified.packages : [],
+                           logPath: workspace.log, logTail: outcome.tail, exitStatus: outcome.exitStatus,
+                           seconds: outcome.duration.seconds, assumedInstalled: assumed)
     }
 }

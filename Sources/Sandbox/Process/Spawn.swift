@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,12 +9,16 @@ import Glibc
 /// not offer the process group, and `posix_spawn` avoids forking a large Swift process.
 struct Spawned: Sendable {
     let pid: pid_t
+    /// For a confined start: keeps the starting thread alive while this value lives, since
+    /// the child's parent-death signal (`setpriv --pdeathsig`) follows that thread.
+    var keeper: ThreadKeeper? = nil
 
     /// Starts `arguments[0]` (a path, or a name looked up in `PATH`) with `environment`.
     /// `output` receives stdout and stderr (`nil`: inherit the caller's); stdin is
-    /// `/dev/null` unless `interactive`, when all three are inherited.
+    /// `/dev/null` unless `interactive`, when all three are inherited. `confined`: the
+    /// child and everything it starts run with `no_new_privs` under ``SyscallFilter``.
     static func start(_ arguments: [String], environment: [String: String]? = nil, output: Int32?,
-                      interactive: Bool = false) throws(SandboxError) -> Spawned {
+                      interactive: Bool = false, confined: Bool = false) throws(SandboxError) -> Spawned {
         guard let program = arguments.first else { throw .invalidJob("empty command") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -23,34 +28,73 @@ struct Spawned: Sendable {
             posix_spawn_file_actions_adddup2(&actions, output, 1)
             posix_spawn_file_actions_adddup2(&actions, output, 2)
         }
+        // Nothing else of this process reaches the child: not the store's or the log's
+        // descriptors, not a file another thread is writing (whose inherited write end
+        // would make its exec fail with ETXTBSY).
+        pacbuild_spawn_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        if !interactive { flags |= Int32(POSIX_SPAWN_SETPGROUP) }
+        // A session of its own (so also a process group of its own, signalled as one): no
+        // controlling terminal, so nothing it starts can type into the terminal pacbuild
+        // runs on (TIOCSTI) or read from it. Interactive shells keep the person's terminal.
+        if !interactive { flags |= Int32(pacbuild_spawn_setsid_flag()) }
         posix_spawnattr_setflags(&attributes, Int16(flags))
-        posix_spawnattr_setpgroup(&attributes, 0)
         var none = sigset_t(), all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let status = withCStrings(arguments) { argv in
-            withCStrings(env) { envp in posix_spawnp(&pid, program, &actions, &attributes, argv, envp) }
+        let spawn = { () -> (pid_t, Int32) in
+            var pid: pid_t = 0
+            let status = withCStrings(arguments) { argv in
+                withCStrings(env) { envp in posix_spawnp(&pid, program, &actions, &attributes, argv, envp) }
+            }
+            return (pid, status)
         }
+        if !confined {
+            let (pid, status) = spawn()
+            guard status == 0 else { throw .io(path: program, reason: "cannot start: \(String(cString: strerror(status)))") }
+            return Spawned(pid: pid)
+        }
+        let keeper = ThreadKeeper()
+        let (pid, status) = try onConfinedThread(keeper, spawn)
         guard status == 0 else { throw .io(path: program, reason: "cannot start: \(String(cString: strerror(status)))") }
-        return Spawned(pid: pid)
+        return Spawned(pid: pid, keeper: keeper)
+    }
+
+    /// Runs `body` on a thread of its own that first sets `no_new_privs` and installs the
+    /// sandbox's system call filter: seccomp filters belong to a thread and pass to the
+    /// processes it starts, so the caller's other threads stay unfiltered. The thread
+    /// lives on until `keeper` is released.
+    private static func onConfinedThread(_ keeper: ThreadKeeper, _ body: @escaping () -> (pid_t, Int32)) throws(SandboxError) -> (pid_t, Int32) {
+        final class Outcome: @unchecked Sendable { var value: Result<(pid_t, Int32), SandboxError> = .failure(.invalidJob("not started")) }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        let released = keeper.released  // not the keeper itself: its end is the signal
+        nonisolated(unsafe) let body = body
+        let thread = Thread {
+            do throws(SandboxError) {
+                try SyscallFilter.installOnCurrentThread()
+                outcome.value = .success(body())
+            } catch { outcome.value = .failure(error) }
+            done.signal()
+            released.wait()
+        }
+        thread.start()
+        done.wait()
+        return try outcome.value.get()
     }
 
     /// Starts the command with stdout and stderr into a new pipe; returns the pipe's
     /// read end, which the caller closes.
-    static func startPiped(_ arguments: [String], environment: [String: String]?) throws(SandboxError) -> (Spawned, Int32) {
+    static func startPiped(_ arguments: [String], environment: [String: String]?, confined: Bool = false) throws(SandboxError) -> (Spawned, Int32) {
         var fds: [Int32] = [0, 0]
         guard makePipe(&fds) else { throw .io(path: "pipe", reason: String(cString: strerror(errno))) }
         defer { close(fds[1]) }
-        do { return (try start(arguments, environment: environment, output: fds[1]), fds[0]) } catch {
+        do { return (try start(arguments, environment: environment, output: fds[1], confined: confined), fds[0]) } catch {
             close(fds[0])
             throw error
         }
@@ -74,6 +118,12 @@ struct Spawned: Sendable {
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
+}
+
+/// Holds a thread until the last copy of the ``Spawned`` it started is gone.
+final class ThreadKeeper: Sendable {
+    let released = DispatchSemaphore(value: 0)
+    deinit { released.signal() }
 }
 
 /// Runs `body` with a NULL-terminated C array of the strings.

@@ -43,6 +43,8 @@ struct SupervisedOutcome: Sendable {
     var timedOut: Bool
     var duration: Duration
     var tail: [String]
+    /// The limit that stopped the run (see ``SupervisedRun/run``'s `limitCheck`).
+    var limitHit: String?
 }
 
 /// Runs a command with its output streamed into a ``BuildLog`` and a deadline.
@@ -52,19 +54,30 @@ struct SupervisedOutcome: Sendable {
 enum SupervisedRun {
     static func run(_ arguments: [String], environment: [String: String]? = nil, log: BuildLog,
                     timeout: Duration, termination: Termination,
-                    shouldStop: (@Sendable () -> Bool)? = nil) throws(SandboxError) -> SupervisedOutcome {
+                    shouldStop: (@Sendable () -> Bool)? = nil, confined: Bool = false,
+                    limitCheck: ((pid_t) -> String?)? = nil) throws(SandboxError) -> SupervisedOutcome {
         let start = ContinuousClock.now
-        let (child, output) = try Spawned.startPiped(arguments, environment: environment)
+        let (child, output) = try Spawned.startPiped(arguments, environment: environment, confined: confined)
         defer { close(output) }
         let deadline = start + timeout
         var timedOut = false, stopped = false
         var exited: Int32?
+        var limitHit: String?
+        var lastLimitCheck = ContinuousClock.now
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             if !timedOut && ContinuousClock.now >= deadline {
                 timedOut = true
                 log.note("timeout after \(timeout); stopping the sandbox")
                 termination.stop(child.pid)
+            }
+            if !timedOut && !stopped && limitHit == nil, let limitCheck, ContinuousClock.now - lastLimitCheck >= .milliseconds(250) {
+                lastLimitCheck = .now
+                if let hit = limitCheck(child.pid) {
+                    limitHit = hit
+                    log.note("\(hit); stopping the sandbox")
+                    termination.stop(child.pid)
+                }
             }
             if !timedOut && !stopped, let shouldStop, shouldStop() {
                 stopped = true
@@ -86,6 +99,7 @@ enum SupervisedRun {
         }
         let status = exited ?? child.wait()
         log.finish()
-        return SupervisedOutcome(exitStatus: status, timedOut: timedOut, duration: start.duration(to: .now), tail: log.tail)
+        return SupervisedOutcome(exitStatus: status, timedOut: timedOut, duration: start.duration(to: .now), tail: log.tail,
+                                 limitHit: limitHit)
     }
 }

@@ -1,12 +1,13 @@
 /// The script the fallback's sandbox runs as root: hand the copy to the unprivileged
 /// builder (makepkg refuses root) and run `makepkg --printsrcinfo` there with the job's
 /// makepkg.conf and a clean environment, as `corpus/tools/truth.sh` does on a host.
-/// Output, errors and status go to files beside the copy, not to the log, so that the
-/// `.SRCINFO` is makepkg's stdout byte for byte.
+/// Output, errors and status go to files in `out/` (the only files that leave the
+/// namespace sandbox), not to the log, so that the `.SRCINFO` is makepkg's stdout byte
+/// for byte.
 enum PrintSrcInfoScript {
-    static let stdoutFile = "srcinfo.out"
-    static let stderrFile = "srcinfo.err"
-    static let statusFile = "srcinfo.status"
+    static let stdoutFile = "out/srcinfo.out"
+    static let stderrFile = "out/srcinfo.err"
+    static let statusFile = "out/srcinfo.status"
 
     static var text: String {
         let dir = SandboxJob.mountPoint
@@ -16,6 +17,7 @@ enum PrintSrcInfoScript {
             #!/bin/sh
             # Written by pacbuild: the .SRCINFO of one PKGBUILD, by makepkg as \(user).
             set -u
+            mkdir -p \(dir)/out
             if [ "$(id -u)" = 0 ]; then
                 # makepkg wants its BUILDDIR (the copy) writable, even to print; a read-only
                 # tree's copy is read-only too

@@ -19,6 +19,8 @@ public struct SrcInfoFallback: Sendable {
     public var workParent: String
     /// makepkg sourcing a PKGBUILD takes about a second; one that hangs is stopped.
     public var timeout: Duration
+    /// The most bytes read back of makepkg's stdout or stderr (a .SRCINFO is a few KiB).
+    static let outputLimit = 16 << 20
 
     /// `makepkgConf` is a file on the host; nil means the build root's own
     /// `/etc/makepkg.conf`. With a `carch` other than the conf's, `CARCH` (and `CHOST`
@@ -84,7 +86,10 @@ public struct SrcInfoFallback: Sendable {
         let job = SandboxJob(root: root, jobDirectory: workspace.job, command: ["/bin/sh", SandboxJob.mountPoint + "/printsrcinfo.sh"],
                              network: false, timeout: timeout, logPath: workspace.log, scratchParent: workParent)
         let outcome = try backend.run(job)
-        let read = { (name: String) in FileManager.default.contents(atPath: workspace.job + "/" + name).map { String(decoding: $0, as: UTF8.self) } }
+        // written inside the sandbox: no link followed, no FIFO waited on, nothing huge
+        let read = { (name: String) in
+            (try? SafeRead.smallFile(at: workspace.job + "/" + name, limit: Self.outputLimit)).map { String(decoding: $0, as: UTF8.self) }
+        }
         let status = read(PrintSrcInfoScript.statusFile).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         if outcome.timedOut {
             return MakepkgRun(status: nil, stdout: "", stderr: "makepkg --printsrcinfo did not finish within \(timeout)")

@@ -54,7 +54,7 @@ public struct Configuration: Sendable {
             let name = reposDirectory + "/" + file
             switch ConfigSource.read(path: reposPath + "/" + file, name: name) {
             case .success(let source):
-                parsed.append(RepoConfig.parse(source, paths: paths, defaultSandbox: global.sandbox))
+                parsed.append(RepoConfig.parse(source, paths: paths, defaultSandbox: global.sandbox, defaultLimits: global.limits))
             case .failure(let error):
                 parsed.append(ParsedRepo(file: name, name: nil, dependsOn: [], repo: nil, source: nil, errors: [error]))
             }

@@ -20,6 +20,9 @@ public struct GlobalConfig: Sendable, Equatable {
     public var umlMem: String
     /// Waka settings.
     public var workers: WorkerSettings
+    /// Each build's resources (`[limits]`): memory, processes, disk, CPU weight; a repo's
+    /// own `[limits]` overrides single keys.
+    public var limits = SandboxLimits()
 
     /// The state directory's default, relative to the configuration directory.
     public static let defaultStateDir = ".pacbuild-state"
@@ -35,7 +38,7 @@ public struct GlobalConfig: Sendable, Equatable {
                             buildRoot: defaultBuildRoot, umlMem: defaultUMLMem, workers: WorkerSettings())
     }
 
-    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "workers"]
+    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "workers", "limits"]
 
     /// Reads `pacbuild.toml`, keeping the default of each key that is absent or wrong
     /// (the errors say which), so repo files are still checked against sane settings.
@@ -69,6 +72,7 @@ public struct GlobalConfig: Sendable, Equatable {
             }
         }
         config.workers = WorkerSettings.parse(&table)
+        config.limits = SandboxLimits.parse(&table, base: config.limits)
         return (config, table.finish())
     }
 

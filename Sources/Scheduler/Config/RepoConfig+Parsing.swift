@@ -6,12 +6,13 @@ extension RepoConfig {
     static let keys = [
         "name", "arch", "abs", "db", "pool", "depends_on", "makepkg_conf", "pacman_conf", "sandbox",
         "network", "review", "staging", "staging_db", "hooks", "blacklist", "bootstrap", "arch_policy", "arch_map",
-        "tags", "package_tags", "server",
+        "tags", "package_tags", "server", "limits",
     ]
 
     /// Reads one repo file, collecting every problem in it; checks that need the other
     /// files (`depends_on`, duplicate names, cycles) are ``Configuration``'s.
-    static func parse(_ source: ConfigSource, paths: ConfigPaths, defaultSandbox: SandboxBackendKind) -> ParsedRepo {
+    static func parse(_ source: ConfigSource, paths: ConfigPaths, defaultSandbox: SandboxBackendKind,
+                      defaultLimits: SandboxLimits = SandboxLimits()) -> ParsedRepo {
         var table = source.table(keys: keys)
         var name = table.string("name", required: true, expected: "a string: the repo name")
         if let given = name, !validRepoName(given) {
@@ -43,15 +44,17 @@ extension RepoConfig {
         let archPolicy = ArchPolicy.parse(&table)
         let tags = BuildTags.parse(&table)
         let server = RepoServer.parse(&table)
+        let limits = SandboxLimits.parse(&table, base: defaultLimits)
         let errors = table.finish()
         guard errors.isEmpty, let name, let arch, let abs, let db, let database, let archPolicy else {
             return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: nil, source: source, errors: errors)
         }
-        let repo = RepoConfig(
+        var repo = RepoConfig(
             name: name, arch: arch, abs: abs, db: db, pool: pool ?? database.directory, dependsOn: dependsOn,
             makepkgConf: makepkgConf, pacmanConf: pacmanConf, sandbox: sandbox, network: network, review: review,
             staging: staging, stagingDb: stagingDb, hooks: hooks, blacklist: blacklist, bootstrap: bootstrap, archPolicy: archPolicy,
             tags: tags, server: server, file: source.name)
+        repo.limits = limits
         return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: repo, source: source, errors: [])
     }
 

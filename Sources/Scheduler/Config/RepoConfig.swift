@@ -43,6 +43,8 @@ public struct RepoConfig: Sendable, Equatable {
     /// Where the published repo is served for wakas on other machines (`server`): a
     /// pacman.conf `Server` URL, `$repo` and `$arch` expanded as pacman does; nil: nowhere.
     public var server: String? = nil
+    /// Each build's resources: pacbuild.toml's `[limits]` with this repo's own on top.
+    public var limits = SandboxLimits()
     /// The file it was read from, relative to the configuration directory.
     public var file: String
 

@@ -52,6 +52,8 @@ public struct Acceptor: Sendable {
             return try build.artifacts.map { path in
                 guard access(path, R_OK) != 0 else { return path }
                 let name = (path as NSString).lastPathComponent
+                // recorded by a waka: never a path of its choosing below this directory
+                try PackageFileName.check(name, from: "build \(build.id)'s artifact \(path)")
                 guard stored.contains(name) else { return path } // PackageFile.read reports it missing
                 let local = directory + "/" + name
                 try store.fetchFile(build.id, kind: .package, name: name, to: local)
@@ -80,7 +82,10 @@ public struct Acceptor: Sendable {
         let present = try Self.versionsInRepo(repo)
         for file in packages.map(\.path) {
             let info: PackageFile
-            do { info = try PackageFile.read(at: file) } catch { throw SchedulerError.repo(error) }
+            do {
+                info = try PackageFile.read(at: file)
+                try info.info.checkNames(file: file)
+            } catch { throw SchedulerError.repo(error) }
             let version = info.info.version?.description ?? "?"
             let base = info.info.base ?? info.info.name ?? "?"
             guard base == build.package.pkgbase, version == build.version else {

@@ -60,7 +60,13 @@ public struct Publisher: Sendable {
         var pooled: [String] = []
         for (path, expected) in packages {
             let file: PackageFile
-            do { file = try PackageFile.read(at: path) } catch { throw .repo(error) }
+            do {
+                file = try PackageFile.read(at: path)
+                // Before anything reaches the pool: the database would refuse these names,
+                // but only after the copy, and the pool file is named by the path.
+                try file.info.checkNames(file: path)
+                try PackageFileName.check((path as NSString).lastPathComponent, from: path)
+            } catch { throw .repo(error) }
             if let expected, expected != file.checksums.sha256sum {
                 throw .checksumMismatch(file: path, expected: expected, actual: file.checksums.sha256sum)
             }
@@ -91,6 +97,7 @@ public struct Publisher: Sendable {
     func place(_ path: String, sha256: String) throws(SchedulerError) -> String {
         let manager = FileManager.default
         let name = (path as NSString).lastPathComponent
+        do { try PackageFileName.check(name, from: path) } catch { throw .repo(error) }
         let destination = target.pool + "/" + name
         do {
             try manager.createDirectory(atPath: target.pool, withIntermediateDirectories: true)

@@ -20,6 +20,11 @@ import Repo
 ///    marked staged (a crash between publishing to staging and the mark, or a staging
 ///    that failed) is staged again, which makes its dependents ready.
 ///
+/// A build that cannot be finished or staged (a package name, version or file name the
+/// checks refuse, from a store written before they existed) is a problem in the report
+/// and skipped; the rest of the repo is recovered. A database entry no update writes
+/// (`../x-1-1/desc`) is left out by the next update of that database (``DatabaseWriter``).
+///
 /// Run it when no other pacbuild on another machine updates the same repos: a pid in a
 /// lock file means nothing across machines.
 public struct Recovery {
@@ -57,9 +62,15 @@ public struct Recovery {
         try removeStaleLock(database: target.database, into: &report)
         let stager = Stager(store: store, repos: repos, localArtifacts: acceptor.localArtifacts)
         report.unstaged += try stager.reconcile(repo)
+        // One build that cannot be staged (a package whose name a check refuses, recorded
+        // before names were checked) is reported and skipped, not the end of recovery.
         for build in try store.builds(state: .built, repo: repo.name, limit: nil) where build.stagedAt == nil {
-            _ = try stager.stage(build.id)
-            report.restaged.append(build.id)
+            do {
+                _ = try stager.stage(build.id)
+                report.restaged.append(build.id)
+            } catch {
+                report.problems.append("\(build.id) \(build.package): \(error)")
+            }
         }
     }
 
@@ -159,10 +170,12 @@ public struct RecoveryReport: Sendable, Codable {
     public var unstaged: [String] = []
     /// Built builds of staging repos that were not staged, staged now.
     public var restaged: [BuildID] = []
+    /// Work and scratch directories of dead processes (``WorkSweeper``), removed.
+    public var removedWork: [String] = []
     public var problems: [String] = []
 
     public var changedNothing: Bool {
         staleLocks.isEmpty && finished.isEmpty && removedTemporaries.isEmpty && removedOrphans.isEmpty
-            && unstaged.isEmpty && restaged.isEmpty
+            && unstaged.isEmpty && restaged.isEmpty && removedWork.isEmpty
     }
 }

@@ -49,7 +49,8 @@ public struct Stager: Sendable {
         do { writer = try DatabaseWriter(path: target.database) } catch { throw SchedulerError.repo(error) }
         let report = try LockWait(timeout: lockTimeout).run { () throws(RepoError) in try writer.remove(stale.map(\.name)) }
         if let failure = report.failures.first, !report.written { throw SchedulerError.repo(failure) }
-        let files = stale.map { target.pool + "/" + $0.filename }
+        // A FILENAME that is not one plain name is never followed out of the pool.
+        let files = stale.filter { PackageFileName.problem($0.filename) == nil }.map { target.pool + "/" + $0.filename }
         for file in files { try? FileManager.default.removeItem(atPath: file); try? FileManager.default.removeItem(atPath: file + ".sig") }
         return files
     }
@@ -64,7 +65,9 @@ public struct Stager: Sendable {
     /// where the real repo's pool would refuse it.
     private func removeReplacedPoolFiles(_ packages: [(path: String, sha256: String?)], pool: String) throws {
         for package in packages {
-            let pooled = pool + "/" + (package.path as NSString).lastPathComponent
+            let name = (package.path as NSString).lastPathComponent
+            try PackageFileName.check(name, from: package.path)
+            let pooled = pool + "/" + name
             guard FileManager.default.fileExists(atPath: pooled), pooled != package.path,
                   (try? FileChecksum.sha256(ofFileAt: pooled)) != (try? FileChecksum.sha256(ofFileAt: package.path)) else { continue }
             try? FileManager.default.removeItem(atPath: pooled)

@@ -1,4 +1,5 @@
 import Foundation
+import Repo
 import Sandbox
 
 /// `STATE/artifacts/ID/`: where a build's packages and log are kept once it is done,
@@ -25,7 +26,9 @@ struct ArtifactDirectory: Sendable {
         }
         var kept: [String] = []
         for package in packages {
-            let target = path + "/" + (package as NSString).lastPathComponent
+            let name = (package as NSString).lastPathComponent
+            do { try PackageFileName.check(name, from: package) } catch { throw .repo(error) }
+            let target = path + "/" + name
             try copy(package, to: target)
             if manager.fileExists(atPath: package + ".sig") { try copy(package + ".sig", to: target + ".sig") }
             kept.append(target)

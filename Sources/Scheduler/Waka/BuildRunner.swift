@@ -28,6 +28,9 @@ struct BuildRunner: Sendable {
     func run(_ build: BuildRecord, shouldStop: @escaping @Sendable () -> Bool) throws -> Outcome {
         let state = configuration.global.stateDir
         let work = state + "/work/\(build.id.rawValue)"
+        // this waka holds the build now: whatever an earlier attempt left there is dead
+        try? FileManager.default.removeItem(atPath: work)
+        ScratchLocks.shared.hold(work)  // in use while this process lives (WorkSweeper)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let result: Sandbox.BuildResult
         do {
@@ -39,6 +42,7 @@ struct BuildRunner: Sendable {
                                makepkgConf: repo.makepkgConf, network: repo.network)
             job.repositories = try repositories(for: build, of: repo, dependencies: job.dependencies, work: work)
             job.shouldStop = shouldStop
+            job.limits = repo.limits
             let backend = try SandboxBackends.make(repo.sandbox, stateDirectory: state)
             result = try SandboxBuild(backend: backend, root: root, workDirectory: work, scratchParent: state + "/tmp",
                                     memory: configuration.global.umlMem).run(job)
@@ -46,6 +50,7 @@ struct BuildRunner: Sendable {
             let failureClass: FailureClass = switch error {
             case .cannotStart, .serverUnavailable: .sandbox
             case .dependenciesNotFound: .dependencies
+            case .repo(.refusedValue): .verification
             default: .source
             }
             return .reported(try store.report(build.id, worker: worker, result: .failed(failureClass, reason: error.description, log: nil)))

@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import Repo
 
 /// Where a claimed build's PKGBUILD is now, read again: the store records only repo,
 /// pkgbase and version, and the tree may have moved on since catchup, so the waka looks
@@ -13,6 +14,7 @@ public struct BuildSource: Sendable {
     /// Finds `package` at `version` in `repo`'s trees: first the directory named after
     /// the pkgbase (the usual layout), then, failing that, every PKGBUILD of the trees.
     public static func locate(_ package: PackageBaseID, version: String, in repo: RepoConfig) throws(SchedulerError) -> BuildSource {
+        try checkPkgbase(package)
         let reader = repo.reader().reader
         var found: (String, SrcInfo)?
         var unreadable: (String, [String])?
@@ -51,6 +53,7 @@ public struct BuildSource: Sendable {
     static func find(_ build: BuildRecord, in repo: RepoConfig, store: any BuildStore, work: String) throws -> BuildSource {
         let haveTree = repo.abs.contains { !((try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? []).isEmpty }
         if haveTree { return try locate(build.package, version: build.version, in: repo) }
+        try checkPkgbase(build.package)
         let directory = work + "/source/" + build.package.pkgbase
         let fetched: Bool
         do { fetched = try store.fetchSource(build.id, into: directory) } catch {
@@ -66,5 +69,13 @@ public struct BuildSource: Sendable {
                                                 found: srcinfo.fullVersion, directory: directory)
         }
         return BuildSource(directory: directory, srcinfo: srcinfo)
+    }
+
+    /// The pkgbase names a directory below a tree and the work directory: makepkg's
+    /// rule first, so a queued `../x` is never looked for (or unpacked) there.
+    private static func checkPkgbase(_ package: PackageBaseID) throws(SchedulerError) {
+        if let reason = PackageNameRules.nameProblem(package.pkgbase, field: "pkgbase") {
+            throw .repo(.refusedValue(file: package.description, field: "pkgbase", value: package.pkgbase, reason: reason))
+        }
     }
 }

@@ -57,7 +57,9 @@ struct DependencyPackages: Sendable {
         }
         var listed: [String] = []
         for source in sources {
-            let target = directory + "/" + (source.path as NSString).lastPathComponent
+            let name = (source.path as NSString).lastPathComponent
+            do { try PackageFileName.check(name, from: source.path) } catch { throw SchedulerError.repo(error) }
+            let target = directory + "/" + name
             guard !listed.contains(target) else { continue }
             try FileLinks.linkOrCopy(source.path, to: target)
             listed.append(target)

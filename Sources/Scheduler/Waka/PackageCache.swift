@@ -15,15 +15,20 @@ struct PackageCache: Sendable {
         directory = stateDirectory + "/cache/packages"
     }
 
-    /// Where `file` is kept.
-    func path(of file: StoredFile) -> String {
-        directory + "/" + file.sha256 + "/" + file.name
+    /// Where `file` is kept. Its name and sha256 come from the store, where a waka
+    /// uploaded them: each must be one plain path component (the sha256 lower-case hex).
+    func path(of file: StoredFile) throws(SchedulerError) -> String {
+        do { try PackageFileName.check(file.name, from: "build \(file.build)'s stored file") } catch { throw .repo(error) }
+        guard file.sha256.count == 64, file.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw .io(path: directory, reason: "build \(file.build)'s stored file \(file.name) has no valid sha256 (\(file.sha256))")
+        }
+        return directory + "/" + file.sha256 + "/" + file.name
     }
 
     /// The local path of `file`, fetched from the store unless a copy with its sha256 is
     /// already here; `fetched` says which.
     func file(_ file: StoredFile, from store: any BuildStore) throws -> (path: String, fetched: Bool) {
-        let target = path(of: file)
+        let target = try path(of: file)
         // Touched before it is checked and linked: ``CachePruner`` deletes the least
         // recently used files first and never one used in the last minutes.
         CachePruner.touch(target)

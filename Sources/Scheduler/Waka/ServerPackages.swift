@@ -122,11 +122,15 @@ struct ServerPackages: Sendable {
         guard !targets.isEmpty else { return [] }
         let print = try pacman.run(["-Sp", "--print-format", "%r %n %f"] + assumed.flatMap { ["--assume-installed", $0] } + ["--"] + targets)
         guard print.status == 0 else { throw .dependenciesNotFound(servers: servers, pacman: ServerPacman.complaint(print)) }
-        return print.output.split(separator: "\n").compactMap { line in
+        var chosen: [Chosen] = []
+        for line in print.output.split(separator: "\n") {
             let fields = line.split(separator: " ").map(String.init)
-            guard fields.count == 3, served.contains(fields[0]) else { return nil }
-            return Chosen(repo: fields[0], name: fields[1], filename: fields[2])
+            guard fields.count == 3, served.contains(fields[0]) else { continue }
+            // a server's database names the file, which becomes a path here
+            do { try PackageFileName.check(fields[2], from: "repo \(fields[0]) of \(servers)") } catch { throw .repo(error) }
+            chosen.append(Chosen(repo: fields[0], name: fields[1], filename: fields[2]))
         }
+        return chosen
     }
 
     /// `pacman -Sw` of exactly these packages (their dependencies were resolved already)
@@ -156,6 +160,7 @@ struct ServerPackages: Sendable {
         var files: [String] = []
         for package in packages {
             guard let entry = database.entries.first(where: { $0.name == package }) else { continue }
+            do { try PackageFileName.check(entry.filename, from: pacman.syncDatabase(name)) } catch { throw .repo(error) }
             let target = directory + "/" + entry.filename
             try FileLinks.linkOrCopy(pacman.cacheDirectory + "/" + entry.filename, to: target)
             files.append(target)

@@ -54,6 +54,8 @@ public final class Waka: Sendable {
         let returned = try store.builds(state: .building, repo: nil, limit: nil).filter { $0.worker == settings.name }.map(\.id)
         for id in returned { try store.release(id, worker: settings.name) }
         events(.started(info, returned: returned))
+        let swept = WorkSweeper(stateDirectory: configuration.global.stateDir).sweep()
+        if !swept.isEmpty { events(.swept(swept)) }
         let missing = configuration.repos.filter { $0.server == nil && !FileManager.default.fileExists(atPath: $0.db) }.map(\.name)
         if !missing.isEmpty { events(.repositoriesMissing(missing)) }
         pruneCaches()

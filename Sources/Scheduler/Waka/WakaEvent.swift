@@ -8,6 +8,8 @@ public enum WakaEvent: Sendable {
     /// their first publish): builds leave them out of pacman.conf and install what
     /// their dependency builds made from the store instead. Said once, at start.
     case repositoriesMissing([String])
+    /// What a dead earlier run left under `STATE/work` and `STATE/tmp`, removed at start.
+    case swept([String])
     /// Repos with a `server` that has no database yet (not published before): builds
     /// leave them out of pacman.conf, as a missing local database. Said once per repo.
     case repositoriesUnpublished([String])

@@ -11,6 +11,9 @@ public final class PostgresStore: SQLBackedStore, @unchecked Sendable {
     /// How long a lost connection is retried before the operation fails (a restart
     /// takes a few seconds).
     private let reconnectWindow: TimeInterval = 30
+    /// Whether this connection is a worker role (`pacbuild store grant-worker`), not the
+    /// owner of the store's tables: its writes go through the store's functions.
+    public let isWorkerRole: Bool
 
     public convenience init(url: String, options: StoreOptions = StoreOptions()) throws {
         try self.init(url: url, options: options, schema: Schema.latest)
@@ -20,9 +23,12 @@ public final class PostgresStore: SQLBackedStore, @unchecked Sendable {
     init(url: String, options: StoreOptions, schema: Int) throws {
         let name = Self.redactingPassword(url)
         connection = try PostgresConnection(url: url, name: name)
+        isWorkerRole = try Self.connectsAsWorkerRole(connection)
         super.init(dialect: .postgres, options: options, storeName: name)
         try migrate(upTo: schema)
     }
+
+    override var workerRoleCalls: WorkerRoleCalls? { isWorkerRole ? WorkerRoleCalls(store: self) : nil }
 
     /// A claim does not wait for its WAL flush (`synchronous_commit = off` for this
     /// transaction only): the flush was most of a claim's time. A claim lost in a server

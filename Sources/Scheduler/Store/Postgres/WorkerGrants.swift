@@ -1,26 +1,14 @@
 import Foundation
 
-/// The PostgreSQL privileges of a worker (a remote waka): it may register, heartbeat,
-/// claim, renew, release, report and upload its build's files, but not accept, reject,
-/// cancel, retry, re-prioritize, mark or queue builds (docs/distributed.md).
-///
-/// Two layers: column and table privileges (a worker can update only the columns a
-/// claim, lease or report writes, so `accept`'s `reviewed_at` and `setPriority`'s
-/// `priority` are refused outright; it cannot insert builds or touch marks), and a
-/// trigger on `builds` that lets a role other than the table's owner make only the
-/// transitions a worker makes (ready → building; building → building, built, failed,
-/// ready; waiting/blocked → waiting/blocked when a failure blocks dependents; built →
-/// built with `staged_at` set when it staged its build; waiting/blocked → ready only when
-/// every dependency is accepted, superseded or staged, as staging makes dependents ready;
-/// built → blocked only by a failed, rejected or cancelled build, when a staged dependency
-/// was rejected while it built), so even a hand-written UPDATE cannot move a build to
-/// accepted, rejected or cancelled, or a failed build back to ready. Both raise SQLSTATE
-/// 42501 (insufficient_privilege).
+/// The PostgreSQL privileges of a worker role (a remote waka), docs/distributed.md: it
+/// reads every table of the store and writes none. What it may change it changes by
+/// calling the store's worker functions (``WorkerFunctions``, migration 11): register
+/// and heartbeat its own worker names, claim ready builds, and renew, release, report
+/// and upload the log and packages of builds it holds. Accepting, rejecting, staging,
+/// cancelling, retrying, re-prioritizing, marking and queueing are the owner's: every
+/// table write fails with SQLSTATE 42501 (insufficient_privilege), as does any function
+/// call on a name or build that is not the role's.
 public enum WorkerGrants {
-    /// The columns of `builds` a worker writes.
-    static let builderColumns = ["state", "failure_class", "blocked_by", "attempts", "worker", "lease_expires", "updated_at",
-                                 "started_at", "finished_at", "log_ref", "artifacts", "reason", "staged_at"]
-
     /// A role name pacbuild will put into SQL: a plain lower-case identifier.
     public static func isValidRole(_ role: String) -> Bool {
         guard let first = role.unicodeScalars.first, role.count <= 63 else { return false }
@@ -29,83 +17,45 @@ public enum WorkerGrants {
         return lower.contains(first) && role.unicodeScalars.allSatisfy(rest.contains)
     }
 
-    /// The trigger that limits the transitions of roles other than the owner; installed
-    /// (again) by every grant, idempotently.
-    static let guardStatements = [
-        """
-        CREATE OR REPLACE FUNCTION pacbuild_worker_transition_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
-                RETURN NEW;
-            END IF;
-            IF (OLD.state = 'ready' AND NEW.state = 'building')
-               OR (OLD.state = 'building' AND NEW.state IN ('building', 'built', 'failed', 'ready'))
-               OR (OLD.state IN ('waiting', 'blocked') AND NEW.state IN ('waiting', 'blocked'))
-               OR (OLD.state = 'built' AND NEW.state = 'built' AND NEW.staged_at IS NOT NULL)
-               OR (OLD.state = 'built' AND NEW.state = 'blocked' AND EXISTS (
-                   SELECT 1 FROM builds b WHERE b.id = NEW.blocked_by AND b.state IN ('failed', 'rejected', 'cancelled')))
-               OR (OLD.state IN ('waiting', 'blocked') AND NEW.state = 'ready' AND NOT EXISTS (
-                   SELECT 1 FROM build_edges e JOIN builds d ON d.id = e.depends_on WHERE e.build_id = NEW.id
-                   AND NOT (d.state IN ('accepted', 'superseded') OR (d.state = 'built' AND d.staged_at IS NOT NULL)))) THEN
-                RETURN NEW;
-            END IF;
-            RAISE EXCEPTION 'role % may not move build % from % to % (only the store''s owner reviews builds)',
-                current_user, OLD.id, OLD.state, NEW.state USING ERRCODE = 'insufficient_privilege';
-        END
-        $$
-        """,
-        "CREATE OR REPLACE TRIGGER builds_worker_transitions BEFORE UPDATE ON builds FOR EACH ROW "
-            + "EXECUTE FUNCTION pacbuild_worker_transition_guard()",
-    ]
-
     /// The statements that create `role` (LOGIN, no password: set one with ALTER ROLE, or
-    /// authenticate it in pg_hba.conf) when it does not exist and grant it a worker's
-    /// privileges on the store's tables. Run by the store's owner; safe to run again.
+    /// authenticate it in pg_hba.conf) when it does not exist and give it exactly a
+    /// worker's privileges, taking away any other it had on the store (an older
+    /// pacbuild's grants, a hand-made one). Run by the store's owner; safe to run again.
+    /// A role that is the store's owner, a member of it or a superuser is refused: it
+    /// would bypass all of this. So is a role that may create objects in the store's
+    /// schema (PUBLIC may, in a database from before PostgreSQL 15): an operator of its
+    /// own with exactly matching argument types would be chosen over a built-in one
+    /// inside the owner's functions.
     public static func statements(role: String) throws -> [String] {
         guard isValidRole(role) else { throw StoreError.invalidRole(role) }
         let r = "\"\(role)\""
+        let tables = WorkerFunctions.tables.joined(separator: ", ")
+        let functions = WorkerFunctions.entryPoints.joined(separator: ", ")
         return [
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN CREATE ROLE \(r) LOGIN; END IF; END $$",
+            """
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN CREATE ROLE \(r) LOGIN; END IF;
+                IF pg_has_role('\(role)', (SELECT relowner FROM pg_class WHERE oid = 'builds'::regclass), 'USAGE') THEN
+                    RAISE EXCEPTION 'role \(role) owns the store (or is a member of its owner, or a superuser): '
+                        'a worker role must be a role of its own' USING ERRCODE = 'invalid_grant_operation';
+                END IF;
+                IF has_schema_privilege('\(role)', (SELECT relnamespace FROM pg_class WHERE oid = 'builds'::regclass), 'CREATE') THEN
+                    RAISE EXCEPTION 'role \(role) may create objects in the store''s schema, where an operator or function '
+                        'of its own could stand in for a built-in one inside the worker functions'
+                        USING ERRCODE = 'invalid_grant_operation',
+                              HINT = 'REVOKE CREATE ON SCHEMA public FROM PUBLIC (the default since PostgreSQL 15)';
+                END IF;
+            END $$
+            """,
+            "REVOKE ALL ON \(tables) FROM \(r)",
+            "REVOKE ALL ON SEQUENCE builds_id_seq, history_id_seq FROM \(r)",
             "GRANT USAGE ON SCHEMA public TO \(r)",
-            "GRANT SELECT ON schema_version, builds, build_edges, workers, marks, history, artifact_checksums, build_files, "
-                + "build_file_chunks, repo_settings, package_facts TO \(r)",
-            "GRANT UPDATE (\(builderColumns.joined(separator: ", "))) ON builds TO \(r)",
-            "GRANT INSERT, UPDATE ON workers TO \(r)",
-            "GRANT INSERT, DELETE ON artifact_checksums TO \(r)",
-            // A report records each package's .PKGINFO facts (schema 10).
-            "GRANT INSERT, DELETE ON package_facts TO \(r)",
-            "GRANT INSERT ON history TO \(r)",
-            "GRANT USAGE ON SEQUENCE history_id_seq TO \(r)",
-            // Uploads: a worker writes its build's log and packages; the trigger below
-            // keeps it off other kinds (the PKGBUILD archive is the owner's, from catchup).
-            "GRANT INSERT, DELETE ON build_files, build_file_chunks TO \(r)",
-            "GRANT UPDATE (size, chunks) ON build_files TO \(r)",
-        ] + guardStatements + fileGuardStatements
+            "GRANT SELECT ON \(tables) TO \(r)",
+            // PostgreSQL lets PUBLIC execute a new function; migration 11 took that away.
+            "REVOKE ALL ON FUNCTION \(functions) FROM PUBLIC",
+            "GRANT EXECUTE ON FUNCTION \(functions) TO \(r)",
+        ]
     }
-
-    /// A worker may upload and replace only logs and packages, never a build's source.
-    static let fileGuardStatements = [
-        """
-        CREATE OR REPLACE FUNCTION pacbuild_worker_file_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE row_kind TEXT;
-        BEGIN
-            IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
-                RETURN COALESCE(NEW, OLD);
-            END IF;
-            row_kind := CASE WHEN TG_OP = 'DELETE' THEN OLD.kind ELSE NEW.kind END;
-            IF row_kind IN ('log', 'package') THEN
-                RETURN COALESCE(NEW, OLD);
-            END IF;
-            RAISE EXCEPTION 'role % may not write a build''s % file', current_user, row_kind
-                USING ERRCODE = 'insufficient_privilege';
-        END
-        $$
-        """,
-        "CREATE OR REPLACE TRIGGER build_files_worker_kinds BEFORE INSERT OR DELETE ON build_files FOR EACH ROW "
-            + "EXECUTE FUNCTION pacbuild_worker_file_guard()",
-        "CREATE OR REPLACE TRIGGER build_file_chunks_worker_kinds BEFORE INSERT OR DELETE ON build_file_chunks FOR EACH ROW "
-            + "EXECUTE FUNCTION pacbuild_worker_file_guard()",
-    ]
 }
 
 extension PostgresStore {

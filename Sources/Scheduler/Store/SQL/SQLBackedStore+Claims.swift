@@ -8,6 +8,7 @@ extension SQLBackedStore {
     /// transaction, so no two claimers ever get the same build. A build is only handed
     /// to a worker with every tag it requires (``tagCondition(_:_:)``).
     public func claim(worker: String, arches: [String], tags: [String]) throws -> BuildRecord? {
+        if let calls = workerRoleCalls { return try calls.claim(worker: worker, arches: arches, tags: tags) }
         var machine = BuildLifecycle(state: .ready)
         guard case .transition(let building, _) = machine.event(.claim) else { return nil }
         var parameters: [SQLValue] = [.text(building.name.rawValue), .text(worker)]
@@ -30,6 +31,7 @@ extension SQLBackedStore {
     }
 
     public func renewLease(_ build: BuildID, worker: String) throws {
+        if let calls = workerRoleCalls { return try calls.renewLease(build, worker: worker) }
         try transaction { db in
             let record = try load(db, build)
             try requireHolder(record, worker)
@@ -40,7 +42,8 @@ extension SQLBackedStore {
     }
 
     public func heartbeat(worker: String) throws -> Int {
-        try transaction { db in
+        if let calls = workerRoleCalls { return try calls.heartbeat(worker: worker) }
+        return try transaction { db in
             try db.query("UPDATE workers SET last_heartbeat = $1 WHERE name = $2", .time(now), .text(worker))
             return try db.query("UPDATE builds SET lease_expires = $1 WHERE worker = $2 AND state = 'building' RETURNING id",
                                 .time(now.addingTimeInterval(options.leaseDuration)), .text(worker)).count
@@ -48,7 +51,8 @@ extension SQLBackedStore {
     }
 
     public func expireLeases() throws -> [BuildID] {
-        try transaction { db in
+        if let calls = workerRoleCalls { return try calls.expireLeases() }
+        return try transaction { db in
             let expired = try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE state = 'building' "
                                       + "AND lease_expires < $1 ORDER BY id\(dialect.skipLocked)", [.time(now)])
             for record in expired {
@@ -59,6 +63,7 @@ extension SQLBackedStore {
     }
 
     public func release(_ build: BuildID, worker: String) throws {
+        if let calls = workerRoleCalls { return try calls.release(build, worker: worker) }
         try transaction { db in
             let record = try load(db, build)
             try requireHolder(record, worker)
@@ -70,6 +75,7 @@ extension SQLBackedStore {
     /// transaction, and recorded with it (``artifactChecksums(of:)``).
     public func report(_ build: BuildID, worker: String, result: BuildResult) throws -> BuildRecord {
         let checksums = Self.checksums(of: result)
+        if let calls = workerRoleCalls { return try calls.report(build, worker: worker, result: result, checksums: checksums) }
         return try transaction { db in
             let record = try load(db, build)
             try requireHolder(record, worker)
@@ -103,7 +109,7 @@ extension SQLBackedStore {
     /// The sha256 of each reported package file this machine can read. A remote waka's
     /// paths are not readable here, so nothing is recorded for them and accept falls back
     /// to re-reading the package (docs/review.md).
-    private static func checksums(of result: BuildResult) -> [String: String] {
+    static func checksums(of result: BuildResult) -> [String: String] {
         guard case .built(_, let artifacts, _) = result else { return [:] }
         var sums: [String: String] = [:]
         for path in artifacts where access(path, R_OK) == 0 {
@@ -114,7 +120,7 @@ extension SQLBackedStore {
 
     /// A worker may only touch a build it holds; another holder means its lease was
     /// lost. (A build no longer building is refused by the lifecycle itself.)
-    private func requireHolder(_ record: BuildRecord, _ worker: String) throws {
+    func requireHolder(_ record: BuildRecord, _ worker: String) throws {
         guard record.state != .building || record.worker == worker else {
             throw StoreError.notHolder(record.id, worker: worker, holder: record.worker)
         }

@@ -22,11 +22,16 @@ extension SQLBackedStore {
     /// reported again (retried) keeps only its last build's.
     func recordFacts(_ facts: [PackageFacts], of build: BuildID, _ db: any SQLConnection) throws {
         try db.query("DELETE FROM package_facts WHERE build_id = $1", .int(build.rawValue))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         for fact in facts {
             try db.query("INSERT INTO package_facts (build_id, filename, facts) VALUES ($1, $2, $3)",
-                         .int(build.rawValue), .text(fact.filename), .text(String(decoding: try encoder.encode(fact), as: UTF8.self)))
+                         .int(build.rawValue), .text(fact.filename), .text(try Self.factsColumn(fact)))
         }
+    }
+
+    /// The `facts` column's text: the facts as JSON, keys sorted.
+    static func factsColumn(_ fact: PackageFacts) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(fact), as: UTF8.self)
     }
 }

@@ -16,23 +16,34 @@ extension SQLBackedStore {
         }
         defer { try? handle.close() }
         let key: [SQLValue] = [.int(build.rawValue), .text(kind.rawValue), .text(name)]
+        let calls = workerRoleCalls
         return try transaction { db in
             try handle.seek(toOffset: 0)
-            try db.query("DELETE FROM build_file_chunks WHERE build_id = $1 AND kind = $2 AND name = $3", key)
-            try db.query("DELETE FROM build_files WHERE build_id = $1 AND kind = $2 AND name = $3", key)
-            // The row first (the chunks reference it), then the totals once they are known.
-            try db.query("INSERT INTO build_files (build_id, kind, name, size, sha256, chunks) VALUES ($1, $2, $3, 0, $4, 0)",
-                         key + [.text(sha256)])
+            // The row first (the chunks reference it), then the totals once they are known
+            // (a worker role's function adds each chunk to them as it goes).
+            let holder = try calls?.beginFile(build, key: key, sha256: sha256, db)
+            if calls == nil {
+                try db.query("DELETE FROM build_file_chunks WHERE build_id = $1 AND kind = $2 AND name = $3", key)
+                try db.query("DELETE FROM build_files WHERE build_id = $1 AND kind = $2 AND name = $3", key)
+                try db.query("INSERT INTO build_files (build_id, kind, name, size, sha256, chunks) VALUES ($1, $2, $3, 0, $4, 0)",
+                             key + [.text(sha256)])
+            }
             var size: Int64 = 0
             var seq: Int64 = 0
             while let data = try handle.read(upToCount: Self.fileChunkSize), !data.isEmpty {
-                try db.query("INSERT INTO build_file_chunks (build_id, kind, name, seq, data) VALUES ($1, $2, $3, $4, $5)",
-                             key + [.int(seq), .text(Self.hexLiteral(data))])
+                let chunk = key + [.int(seq), .text(Self.hexLiteral(data))]
+                if let calls, let holder {
+                    try calls.putChunk(chunk, holder: holder, db)
+                } else {
+                    try db.query("INSERT INTO build_file_chunks (build_id, kind, name, seq, data) VALUES ($1, $2, $3, $4, $5)", chunk)
+                }
                 size += Int64(data.count)
                 seq += 1
             }
-            try db.query("UPDATE build_files SET size = $4, chunks = $5 WHERE build_id = $1 AND kind = $2 AND name = $3",
-                         key + [.int(size), .int(seq)])
+            if calls == nil {
+                try db.query("UPDATE build_files SET size = $4, chunks = $5 WHERE build_id = $1 AND kind = $2 AND name = $3",
+                             key + [.int(size), .int(seq)])
+            }
             return StoredFile(build: build, kind: kind, name: name, size: size, sha256: sha256)
         }
     }

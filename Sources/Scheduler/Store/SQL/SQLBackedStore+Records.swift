@@ -57,11 +57,16 @@ extension SQLBackedStore {
         }
     }
 
+    /// Binds the name to this connection's login role (schema 11): the owner may take any
+    /// name; a worker role only a name of its own (``WorkerRoleCalls``).
     public func register(_ worker: WorkerInfo) throws {
+        if let calls = workerRoleCalls { return try calls.register(worker) }
         try autocommit { db in
-            try db.query("INSERT INTO workers (name, host, arches, tags, slots, last_heartbeat) VALUES ($1, $2, $3, $4, $5, $6) "
+            try db.query("INSERT INTO workers (name, host, arches, tags, slots, last_heartbeat, login_role) "
+                         + "VALUES ($1, $2, $3, $4, $5, $6, \(dialect.sessionRole)) "
                          + "ON CONFLICT (name) DO UPDATE SET host = excluded.host, arches = excluded.arches, "
-                         + "tags = excluded.tags, slots = excluded.slots, last_heartbeat = excluded.last_heartbeat",
+                         + "tags = excluded.tags, slots = excluded.slots, last_heartbeat = excluded.last_heartbeat, "
+                         + "login_role = excluded.login_role",
                          .text(worker.name), .text(worker.host), .text(worker.arches.joined(separator: " ")),
                          .text(worker.tags.joined(separator: " ")), .int(Int64(worker.slots)), .time(worker.lastHeartbeat ?? now))
         }

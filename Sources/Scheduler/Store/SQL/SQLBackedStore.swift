@@ -50,6 +50,11 @@ public class SQLBackedStore: BuildStore, @unchecked Sendable {
     func autocommit<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         fatalError("\(Self.self) must override autocommit")
     }
+
+    /// How a worker's writes reach the store when this connection is a PostgreSQL
+    /// worker role: through the store's own functions, which check the claim
+    /// (``WorkerRoleCalls``); nil for the owner and on SQLite, which write the tables.
+    var workerRoleCalls: WorkerRoleCalls? { nil }
 }
 
 extension SQLBackedStore {

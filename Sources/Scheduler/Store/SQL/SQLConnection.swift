@@ -45,13 +45,20 @@ struct SQLDialect: Sendable {
     var foreignKeysOff: String?
     var foreignKeysOn: String?
     var foreignKeyCheck: String?
+    /// Whether the database has roles and privileges (PostgreSQL): the worker functions
+    /// of migration 11 exist only there.
+    var hasRoles: Bool
+    /// The connection's login role as an SQL expression, recorded with a worker's name;
+    /// SQLite has none.
+    var sessionRole: String
 
     static let sqlite = SQLDialect(serialPrimaryKey: "INTEGER PRIMARY KEY", begin: "BEGIN IMMEDIATE", skipLocked: "", migrationLock: nil,
                                    forUpdate: "", refreshStatistics: nil, blobType: "BLOB", canDropConstraints: false,
                                    foreignKeysOff: "PRAGMA foreign_keys = OFF", foreignKeysOn: "PRAGMA foreign_keys = ON",
-                                   foreignKeyCheck: "PRAGMA foreign_key_check")
+                                   foreignKeyCheck: "PRAGMA foreign_key_check", hasRoles: false, sessionRole: "NULL")
     static let postgres = SQLDialect(serialPrimaryKey: "BIGSERIAL PRIMARY KEY", begin: "BEGIN", skipLocked: " FOR UPDATE SKIP LOCKED",
                                      migrationLock: "SELECT pg_advisory_xact_lock(7261001)", forUpdate: " FOR UPDATE",
                                      refreshStatistics: "ANALYZE builds, build_edges", blobType: "BYTEA", canDropConstraints: true,
-                                     foreignKeysOff: nil, foreignKeysOn: nil, foreignKeyCheck: nil)
+                                     foreignKeysOff: nil, foreignKeysOn: nil, foreignKeyCheck: nil, hasRoles: true,
+                                     sessionRole: "session_user")
 }

@@ -170,5 +170,13 @@ enum Schema {
                 PRIMARY KEY (build_id, filename))
             """,
         ] },
+        // Version 11: review belongs to the owner alone. A worker name is bound to the
+        // login role that registered it (`workers.login_role`; NULL on SQLite, which has
+        // no roles, and for names registered before). On PostgreSQL a worker role writes
+        // only through SECURITY DEFINER functions that check it holds the build
+        // (`WorkerFunctions`), and loses every write privilege it had on the tables.
+        Migration(version: 11) { dialect in
+            ["ALTER TABLE workers ADD COLUMN login_role TEXT"] + (dialect.hasRoles ? WorkerFunctions.migration11 : [])
+        },
     ]
 }
