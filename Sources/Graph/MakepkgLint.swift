@@ -204,6 +204,13 @@ struct MakepkgLint {
         }
     }
 
+    /// The global list `key` and each package function's, as `lint_backup` and
+    /// `lint_options` gather them (no `KEY_ARCH` variants).
+    mutating func forEachPackageValue(_ key: String, _ body: (inout MakepkgLint, String, Int) -> Void) {
+        globalValues(key, body)
+        for name in pkgnames { functionValues(name, key, variables(of: name), body) }
+    }
+
     private mutating func globalValues(_ key: String, _ body: (inout MakepkgLint, String, Int) -> Void) {
         guard let values = extractor.global(key)?.allValues, !values.isEmpty else { return }
         let offset = assignedAt(key)
@@ -283,14 +290,8 @@ struct MakepkgLint {
 
     /// `lint_backup`
     mutating func lintBackup() {
-        var entries = (extractor.global("backup")?.allValues ?? []).map { ($0, assignedAt("backup")) }
-        for name in pkgnames {
-            let found = lines(name, "backup", array: true)
-            guard let offset = found.first?.offset else { continue }
-            entries += extractor.evaluate(found, key: "backup", start: extractor.global("backup")?.allValues ?? [], isArray: true, package: name).map { ($0, offset) }
-        }
-        for (entry, offset) in entries where entry.utf8.first == UInt8(ascii: "/") {
-            note("backup entry should not contain leading slash : \(entry)", at: offset)
+        forEachPackageValue("backup") { lint, entry, offset in
+            if entry.utf8.first == UInt8(ascii: "/") { lint.note("backup entry should not contain leading slash : \(entry)", at: offset) }
         }
     }
 
@@ -344,15 +345,9 @@ struct MakepkgLint {
 
     /// `lint_options`
     mutating func lintOptions() {
-        var entries = (extractor.global("options")?.allValues ?? []).map { ($0, assignedAt("options")) }
-        for name in pkgnames {
-            let found = lines(name, "options", array: true)
-            guard let offset = found.first?.offset else { continue }
-            entries += extractor.evaluate(found, key: "options", start: extractor.global("options")?.allValues ?? [], isArray: true, package: name).map { ($0, offset) }
-        }
-        for (option, offset) in entries {
-            let plain = option.hasPrefix("!") ? String(option.dropFirst()) : option
-            if !Self.knownOptions.contains(plain) { note("options array contains unknown option '\(option)'", at: offset) }
+        forEachPackageValue("options") { lint, option, offset in
+            let plain = option.utf8.first == UInt8(ascii: "!") ? String(option.dropFirst()) : option
+            if !Self.knownOptions.contains(plain) { lint.note("options array contains unknown option '\(option)'", at: offset) }
         }
     }
 

@@ -86,19 +86,7 @@ struct BashDifferentialTests {
         for snippet in snippets {
             script += "(\n\(snippet)\nprintf '%s\\0' \"${out[@]}\"\n)\nprintf '\\1'\n"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let records = data.split(separator: 1, omittingEmptySubsequences: false).dropLast()
-        return records.map { record in
-            record.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
-        }
+        return try BashRun.records(script)
     }
 
     static func ourResult(_ snippet: String) -> [String] {
