@@ -9,28 +9,23 @@ import Testing
                 "needs root and user-mode-linux"))
 struct UMLDeathTests {
     /// The PID namespaces below `pid` (the builder's machine is PID 1 of one of its own).
-    static func namespaces(below pid: Int32) -> Set<String> {
-        let own = namespace(of: getpid())
-        var found: Set<String> = [], pending = [pid]
+    static func namespaces(below pid: Int32) -> Set<PIDNamespace> {
+        var found: Set<PIDNamespace> = [], pending = [pid]
         while let next = pending.popLast() {
             for child in pids() where parent(of: child) == next {
-                if let namespace = namespace(of: child), namespace != own { found.insert(namespace) } else { pending.append(child) }
+                if let namespace = PIDNamespace.of(child) { found.insert(namespace) } else { pending.append(child) }
             }
         }
         return found
     }
 
-    /// Every process in one of the PID namespaces.
-    static func processes(in namespaces: Set<String>) -> [Int32] {
-        pids().filter { namespace(of: $0).map(namespaces.contains) ?? false }
+    /// Every process in one of the PID namespaces (not in a later one that took its number).
+    static func processes(in namespaces: Set<PIDNamespace>) -> [Int32] {
+        namespaces.flatMap { $0.members() }
     }
 
     static func pids() -> [Int32] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
-    }
-
-    static func namespace(of pid: Int32) -> String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/pid")
     }
 
     static func parent(of pid: Int32) -> Int32? {

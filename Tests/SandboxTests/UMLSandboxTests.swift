@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import TestSupport
 import Testing
 
 /// The UML backend's run mechanics on the real image, with commands cheap enough that
@@ -206,7 +207,7 @@ enum UMLMachine {
     /// One process as seen once: its PID namespace and `/proc/PID/status`.
     struct Process: Hashable, Sendable, CustomStringConvertible {
         var pid: Int32
-        var namespace: String
+        var namespace: PIDNamespace
         var status: [String]
 
         /// The values of a `status` line (`Uid:\t0\t0\t0\t0`).
@@ -225,9 +226,8 @@ enum UMLMachine {
     /// machine's own) of the machines whose scratch directories are in `dir`.
     static func processes(scratchIn dir: String) -> [Process] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix("pacbuild-uml.") }
-        let own = namespace(of: getpid())
         let namespaces = Set(names.flatMap { name in pids().filter { commandLine(of: $0).contains("umid=" + name) } }
-            .compactMap(namespace(of:)).filter { $0 != own })
+            .compactMap(PIDNamespace.of))
         return processes(inNamespaces: namespaces).filter {
             // the kernel binary as the machine's small tree has it bound, or as the host has it
             let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0.pid)/exe")
@@ -235,21 +235,18 @@ enum UMLMachine {
         }
     }
 
-    /// Every process in one of the PID namespaces.
-    static func processes(inNamespaces namespaces: Set<String>) -> [Process] {
-        pids().compactMap { pid in
-            guard let namespace = namespace(of: pid), namespaces.contains(namespace),
-                  let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-            return Process(pid: pid, namespace: namespace, status: status.split(separator: "\n").map(String.init))
+    /// Every process in one of the PID namespaces (not in a later one that took its number).
+    static func processes(inNamespaces namespaces: Set<PIDNamespace>) -> [Process] {
+        namespaces.flatMap { namespace in
+            namespace.members().compactMap { pid in
+                guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+                return Process(pid: pid, namespace: namespace, status: status.split(separator: "\n").map(String.init))
+            }
         }
     }
 
     static func pids() -> [Int32] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
-    }
-
-    static func namespace(of pid: Int32) -> String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/pid")
     }
 
     static func commandLine(of pid: Int32) -> String {
