@@ -38,4 +38,16 @@ struct FuzzFindingsTests {
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(!result.diagnostics.isEmpty, "20 MB of words is over the reader's memory budget")
     }
+
+    /// A loop that never ends (its condition tests another variable than the one it
+    /// counts, as a mutated bash PKGBUILD had it) and grows an array by re-expanding it:
+    /// the 50,000-command step budget stops it only after quadratic work, minutes (over
+    /// 120 s in a release build). The reader branch's work budget stops it in about a
+    /// second.
+    @Test func growingEndlessLoopStopsWithADiagnostic() {
+        let started = ContinuousClock.now
+        let result = PKGBUILDReader().read(text: Self.pkgbuild("source=(a)\nfor ((;;)); do source=(${source[@]} x); done"))
+        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(result.needsFallback)
+    }
 }
