@@ -53,6 +53,8 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Repo", "Graph", "TestSupport"]),
         // `pacbuild run` end to end (catchup, wakas, namespace sandboxes, publishing, the real pacman): needs root and the sandbox tests' cached root.
         .testTarget(name: "IntegrationTests", dependencies: ["CLI", "Scheduler", "Sandbox", "Graph", "Repo", "TestSupport"]),
+        // Issue 13's attacks as real builds (root, the sandbox tests' cached root, gcc for the attack program): each ends contained, on the namespace backend and on UML.
+        .testTarget(name: "ContainmentTests", dependencies: ["Sandbox", "Repo", "Graph", "TestSupport", "Scheduler"]),
     ],
     swiftLanguageModes: [.v6]
 )

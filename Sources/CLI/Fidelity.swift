@@ -23,7 +23,9 @@ extension Pacbuild {
         func run() throws {
             let tree = try PKGBUILDTree(root: root)
             let started = ContinuousClock.now
-            let results = tree.read(with: try reading.reader())
+            // the corpora keep PKGBUILDs and truths, not the install and changelog files
+            // makepkg saw: the reader is compared, not the files' presence
+            let results = tree.read(with: try reading.reader(), checkingFiles: false)
             let elapsed = ContinuousClock.now - started
             var report = FidelityReport()
             for (dir, result) in zip(tree.directories, results) {

@@ -9,7 +9,7 @@ struct PlanDot {
 
     static let colours: [PlanStatus: String] = [
         .new: "palegreen", .outdated: "lightblue", .incomplete: "lightyellow", .rebuild: "plum",
-        .blocked: "orange", .unresolvable: "tomato", .needsFallback: "gold", .repoAhead: "lightgrey", .excluded: "white",
+        .blocked: "orange", .unresolvable: "tomato", .needsFallback: "gold", .invalid: "salmon", .repoAhead: "lightgrey", .excluded: "white",
     ]
 
     var text: String {

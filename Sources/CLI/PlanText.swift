@@ -23,14 +23,14 @@ struct PlanText {
             let cycle = entry.cycle.map { " [cycle \($0 + 1)]" } ?? ""
             out += "  wave \(entry.wave ?? 0)  \(entry.id)  \(versions)  \(entry.status.rawValue): \(entry.reason)\(cycle)\n"
         }
-        for status in [PlanStatus.blocked, .unresolvable, .needsFallback, .repoAhead, .excluded] {
+        for status in [PlanStatus.blocked, .unresolvable, .invalid, .needsFallback, .repoAhead, .excluded] {
             let entries = plan.entries.filter { $0.status == status }
             guard !entries.isEmpty else { continue }
             out += "\n\(status.rawValue) (\(entries.count)):\n"
             for entry in entries {
                 out += "  \(entry.id) \(entry.newVersion ?? ""): \(entry.reason)\n"
                 if status == .blocked { out += "    chain: \(([entry.id] + entry.blockedBy).joined(separator: " -> "))\n" }
-                if status == .needsFallback { for d in entry.diagnostics.prefix(3) { out += "    \(d)\n" } }
+                if status == .needsFallback || status == .invalid { for d in entry.diagnostics.prefix(3) { out += "    \(d)\n" } }
             }
         }
         if !plan.cycles.isEmpty {

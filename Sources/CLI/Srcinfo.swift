@@ -12,8 +12,10 @@ extension Pacbuild {
             abstract: "Print the .SRCINFO of PKGBUILDs like makepkg --printsrcinfo, without running them.",
             discussion: """
                 Each PATH is a PKGBUILD directory or a PKGBUILD file. A PKGBUILD that needs a real \
-                shell to evaluate (command substitution of an external command, source, ...) or is \
-                broken gets its diagnostics on standard error, no .SRCINFO, and exit status 1; \
+                shell to evaluate (command substitution of an external command, source, ...), is \
+                broken, or that makepkg refuses (its lint: invalid pkgname, pkgver, pkgrel, arch, \
+                dependencies, a missing package function, ...; a top-level exit) gets its \
+                diagnostics on standard error, no .SRCINFO, and exit status 1; \
                 --json prints the parsed model and diagnostics of every PKGBUILD. With --fallback \
                 sandbox --root NAME, such PKGBUILDs are read by the real makepkg --printsrcinfo in a \
                 namespace sandbox without network (cached under STATE/cache/srcinfo-fallback).
@@ -42,14 +44,14 @@ extension Pacbuild {
             } else {
                 var first = true
                 for result in results {
-                    guard let srcinfo = result.srcinfo, partial || !result.needsFallback else { continue }
+                    guard let srcinfo = result.srcinfo, partial || (!result.needsFallback && !result.isInvalid) else { continue }
                     if !first { print("") }
                     print(srcinfo.text, terminator: "")
                     first = false
                 }
             }
             for diagnostic in results.flatMap(\.diagnostics) { printError(diagnostic.description) }
-            if results.contains(where: \.needsFallback) { throw ExitCode(1) }
+            if results.contains(where: { $0.needsFallback || $0.isInvalid }) { throw ExitCode(1) }
         }
 
         /// Each result that needs makepkg replaced by the sandboxed makepkg's `.SRCINFO`

@@ -27,3 +27,6 @@ extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *
 static inline int pacbuild_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np(actions, from);
 }
+
+// POSIX_SPAWN_SETSID (glibc 2.26+), also only under _GNU_SOURCE.
+static inline int pacbuild_spawn_setsid_flag(void) { return 0x80; }

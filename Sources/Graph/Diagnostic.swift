@@ -3,8 +3,14 @@ public struct Diagnostic: Sendable, Equatable, Codable, CustomStringConvertible 
     public enum Severity: String, Sendable, Codable {
         /// The PKGBUILD is not valid bash or breaks makepkg's rules: makepkg fails too.
         case error
-        /// Valid, but needs a real shell to evaluate: the result needs the makepkg fallback.
+        /// Valid, but needs a real shell to evaluate (or costs more than the reader's
+        /// budgets allow): the result needs the makepkg fallback.
         case fallback
+        /// Evaluated exactly, and makepkg refuses it: its `lint_pkgbuild` stage fails, or
+        /// sourcing the PKGBUILD ends makepkg (a top-level `exit`, a failing last
+        /// command), or the file is not one the reader may open (a symlink out of its
+        /// tree). Nothing is built from it and the fallback would not change that.
+        case invalid
     }
 
     public var file: String
@@ -22,7 +28,12 @@ public struct Diagnostic: Sendable, Equatable, Codable, CustomStringConvertible 
     }
 
     public var description: String {
-        "\(file):\(line):\(column): \(severity == .error ? "error" : "needs makepkg"): \(message)"
+        let label = switch severity {
+        case .error: "error"
+        case .fallback: "needs makepkg"
+        case .invalid: "invalid"
+        }
+        return "\(file):\(line):\(column): \(label): \(message)"
     }
 }
 

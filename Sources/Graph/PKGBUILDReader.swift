@@ -1,7 +1,14 @@
 /// Reads a PKGBUILD natively: evaluates it with the bash-subset interpreter, never running
-/// it, and extracts what `makepkg --printsrcinfo` would print.
+/// it, and extracts what `makepkg --printsrcinfo` would print, then applies makepkg's
+/// checks of what it read (``MakepkgLint``).
 public struct PKGBUILDReader: Sendable {
     public let environment: MakepkgEnvironment
+
+    /// The largest PKGBUILD the reader evaluates (the largest real ones are ~100 KiB).
+    public static let sizeLimit = 4 << 20
+
+    /// The work units one PKGBUILD may cost (``ShellBudget``); tests lower it.
+    var budgetUnits = ShellBudget.standardUnits
 
     public init(environment: MakepkgEnvironment = .debianDefault()) {
         self.environment = environment
@@ -20,43 +27,85 @@ public struct PKGBUILDReader: Sendable {
             self.diagnostics = diagnostics
         }
         /// Something could not be evaluated without a real shell (a command substitution
-        /// of an external command, `source`, a file test, ...): only the sandboxed makepkg
-        /// can give the exact answer. The values that could be evaluated are in `srcinfo`.
-        public var needsFallback: Bool { !diagnostics.isEmpty }
-        /// The PKGBUILD is broken for makepkg as well.
-        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+        /// of an external command, `source`, a file test, a budget exceeded, ...): only
+        /// the sandboxed makepkg can give the exact answer. The values that could be
+        /// evaluated are in `srcinfo`. Never set for an ``isInvalid`` result.
+        public var needsFallback: Bool { !diagnostics.isEmpty && !isInvalid }
+        /// makepkg refuses the PKGBUILD (its lint, a top-level `exit`, a failing source,
+        /// CRLF line ends, a symlink out of its tree), and the reader knows it exactly:
+        /// every diagnostic is such a refusal, none says the evaluation was incomplete.
+        public var isInvalid: Bool {
+            diagnostics.contains { $0.severity == .invalid } && diagnostics.allSatisfy { $0.severity == .invalid }
+        }
+        /// makepkg's reason for refusing an ``isInvalid`` PKGBUILD: the first refusal.
+        public var invalidReason: String? {
+            isInvalid ? diagnostics.first { $0.severity == .invalid }?.message : nil
+        }
+        /// The PKGBUILD is broken for makepkg as well (or may be: a syntax error).
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error || $0.severity == .invalid } }
     }
 
     /// Reads PKGBUILD `text`; `file` names it in diagnostics, `startdir` is its directory.
     public func read(text: String, file: String = "PKGBUILD", startdir: String = "") -> Result {
+        guard text.utf8.count <= Self.sizeLimit else {
+            return Result(file: file, srcinfo: nil, diagnostics: [
+                Diagnostic(file: file, line: 1, column: 1, severity: .fallback,
+                           message: "is \(text.utf8.count) bytes, over the reader's budget (\(Self.sizeLimit >> 20) MiB per PKGBUILD)"),
+            ])
+        }
+        // bash drops NUL bytes when it sources a file (makepkg only warns, reading it for
+        // its CRLF check): `pkgname=a<NUL>b` is the package ab
+        let text = text.utf8.contains(0) ? String(decoding: text.utf8.filter { $0 != 0 }, as: UTF8.self) : text
+        let map = SourceMap(text)
+        if let cr = text.utf8.firstIndex(of: 13) {
+            let (line, column) = map.location(of: text.utf8.distance(from: text.utf8.startIndex, to: cr))
+            return Result(file: file, srcinfo: nil, diagnostics: [
+                Diagnostic(file: file, line: line, column: column, severity: .invalid,
+                           message: "\(file) contains CRLF characters and cannot be sourced."),
+            ])
+        }
         var shell = ShellInterpreter()
+        shell.work = ShellBudget(units: budgetUnits)
         shell.variables = environment.variables
         shell.assign("startdir", .scalar(startdir), offset: 0)
-        var diagnostics: [Diagnostic] = []
-        let map = SourceMap(text)
-        if text.utf8.contains(13) {
-            let offset = text.utf8.firstIndex(of: 13).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) } ?? 0
-            let (line, column) = map.location(of: offset)
-            diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: .error,
-                                          message: "contains CRLF characters and cannot be sourced (makepkg refuses it)"))
-        }
         // makepkg sources the PKGBUILD inside its source_safe function: `declare` and
         // `local` at the top level make locals of that function, gone afterwards.
         shell.variables.scopes.append([:])
         shell.run(text)
         shell.variables.scopes.removeLast()
+        var refusals: [(message: String, offset: Int)] = []
+        switch shell.sourceEnd {
+        case .exited(let status, let offset):
+            // `exit` in a sourced file ends makepkg itself, silently, even with status 0
+            refusals.append(("'exit \(status)' at the top level ends makepkg while it sources the PKGBUILD "
+                             + "(exit status \(status), no .SRCINFO)", offset))
+        case .completed where shell.lastStatus != 0:
+            // source_safe: `if ! source "$@"; then error "Failed to source %s"`
+            refusals.append(("Failed to source \(file): its last command returns status \(shell.lastStatus)",
+                             shell.currentOffset))
+        case .completed:
+            var lint = MakepkgLint(extractor: SrcInfoExtractor(shell: shell), buildfile: file, assignedAt: shell.assignedAt)
+            refusals += lint.run().map { ($0.message, $0.offset) }
+            shell = lint.extractor.shell
+        case .stopped:
+            break
+        }
         var srcinfo: SrcInfo?
         var extractor = SrcInfoExtractor(shell: shell)
-        if let pkgbase = extractor.pkgbase {
-            srcinfo = extractor.extract(pkgbase: pkgbase)
-        } else {
-            diagnostics.append(Diagnostic(file: file, line: 1, column: 1, severity: .error,
-                                          message: "pkgname is not set: expected pkgname=NAME or pkgname=(NAME...)"))
-        }
+        if let pkgbase = extractor.pkgbase { srcinfo = extractor.extract(pkgbase: pkgbase) }
+        var diagnostics: [Diagnostic] = []
         for d in extractor.shell.diagnostics {
             let (line, column) = map.location(of: d.offset)
             diagnostics.append(Diagnostic(file: file, line: line, column: column,
                                           severity: d.kind == .syntax ? .error : .fallback, message: d.message))
+        }
+        for refusal in refusals {
+            let (line, column) = map.location(of: refusal.offset)
+            diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: .invalid, message: refusal.message))
+        }
+        if srcinfo == nil, diagnostics.isEmpty {
+            diagnostics.append(Diagnostic(file: file, line: 1, column: 1, severity: .error,
+                                          message: "pkgname is not set: expected pkgname=NAME or pkgname=(NAME...)"))
         }
         return Result(file: file, srcinfo: srcinfo, diagnostics: diagnostics)
     }

@@ -65,6 +65,60 @@ public enum PackageNameRules {
         return pkgverProblem(String(rest)) ?? pkgrelProblem(pkgrel)
     }
 
+    /// `lint_one_pkgname` with every sentence makepkg prints for `name`, in its order
+    /// (a leading hyphen and invalid characters are both reported; empty and non-ASCII
+    /// names stop the check, as makepkg's `return 1` does).
+    public static func nameProblems(_ name: String, field: String = "pkgname") -> [String] {
+        guard let first = name.utf8.first else { return ["\(field) is not allowed to be empty."] }
+        var problems: [String] = []
+        if first == UInt8(ascii: "-") { problems.append("\(field) is not allowed to start with a hyphen.") }
+        if first == UInt8(ascii: ".") { problems.append("\(field) is not allowed to start with a dot.") }
+        if name.utf8.contains(where: { $0 >= 0x80 }) { return problems + ["\(field) may only contain ascii characters."] }
+        let invalid = String(decoding: name.utf8.filter { !isNameByte($0) }, as: UTF8.self)
+        if !invalid.isEmpty { problems.append("\(field) contains invalid characters: '\(invalid)'") }
+        return problems
+    }
+
+    /// `check_pkgver VER TYPE`: as ``pkgverProblem(_:)``, naming the field "pkgver in
+    /// TYPE" for the version of a dependency-like entry.
+    public static func pkgverProblem(_ pkgver: String, in type: String?) -> String? {
+        pkgverProblem(pkgver).map { renamed($0, "pkgver", in: type) }
+    }
+
+    /// `check_pkgrel REL TYPE`.
+    public static func pkgrelProblem(_ pkgrel: String, in type: String?) -> String? {
+        pkgrelProblem(pkgrel).map { renamed($0, "pkgrel", in: type) }
+    }
+
+    /// `check_epoch EPOCH TYPE`.
+    public static func epochProblem(_ epoch: String, in type: String?) -> String? {
+        epochProblem(epoch).map { renamed($0, "epoch", in: type) }
+    }
+
+    /// `check_fullpkgver VER TYPE` (the version after a dependency's operator): split as
+    /// libalpm's parseEVR does, epoch at the first colon, pkgrel after the last hyphen
+    /// (only when something precedes it), each part checked by its rule.
+    public static func fullVersionProblems(_ version: String, in type: String) -> [String] {
+        var problems: [String] = []
+        var rest = Substring(version)
+        if let colon = rest.firstIndex(of: ":") {
+            if let problem = epochProblem(String(rest[..<colon]), in: type) { problems.append(problem) }
+            rest = rest[rest.index(after: colon)...]
+        }
+        if let dash = rest.lastIndex(of: "-"), dash > rest.startIndex {
+            if let problem = pkgrelProblem(String(rest[rest.index(after: dash)...]), in: type) { problems.append(problem) }
+            rest = rest[..<dash]
+        }
+        if let problem = pkgverProblem(String(rest), in: type) { problems.append(problem) }
+        return problems
+    }
+
+    /// A sentence of a `field` check with the field named "field in TYPE".
+    private static func renamed(_ sentence: String, _ field: String, in type: String?) -> String {
+        guard let type, sentence.hasPrefix(field) else { return sentence }
+        return "\(field) in \(type)" + sentence.dropFirst(field.count)
+    }
+
     /// Whether `name` can be used as one path component of a package file or database
     /// entry: a valid pkgname (the strictest of the rules above).
     public static func isSafeName(_ name: String) -> Bool { nameProblem(name) == nil }

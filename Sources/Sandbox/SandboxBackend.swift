@@ -28,7 +28,7 @@ public enum SandboxBackends {
                             allowUnsafeHost: Bool = false) throws(SandboxError) -> any SandboxBackend {
         switch kind {
         case .namespace: return NamespaceBackend()
-        case .uml: return UMLBackend(umlDirectory: stateDirectory + "/uml")
+        case .uml: return UMLBackend()
         case .host:
             guard allowUnsafeHost else { throw .unsafeHostRefused }
             return HostBackend(acknowledgedUnsafe: true)

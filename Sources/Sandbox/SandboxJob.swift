@@ -77,6 +77,10 @@ public struct SandboxOutcome: Sendable, Equatable {
     /// The resource limit the run hit, as a sentence naming it (`memory limit of 512 MiB
     /// reached`); the build then fails as ``FailureClass/limits``.
     public var limitHit: String?
+    /// Entries the build left in `out/` that the backend would not take out (a link, a
+    /// FIFO, a device, a directory, a hard link), as `NAME (KIND, N links)`; the build
+    /// then fails verification.
+    public var rejectedOutput: [String] = []
 
     /// The status the backends' set-up scripts exit with when a mount or a device fails.
     public static let setupFailedStatus: Int32 = 125

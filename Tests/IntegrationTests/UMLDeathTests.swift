@@ -8,14 +8,36 @@ import Testing
 @Suite(.enabled(if: RunFixture.canRun && FileManager.default.isExecutableFile(atPath: "/usr/bin/linux"),
                 "needs root and user-mode-linux"))
 struct UMLDeathTests {
-    /// Host processes whose command line mentions `text` (every UML process carries the
-    /// kernel's command line, which names the job directory).
-    static func processes(mentioning text: String) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { Int32($0) }.filter { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-            return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text)
+    /// The PID namespaces below `pid` (the builder's machine is PID 1 of one of its own).
+    static func namespaces(below pid: Int32) -> Set<String> {
+        let own = namespace(of: getpid())
+        var found: Set<String> = [], pending = [pid]
+        while let next = pending.popLast() {
+            for child in pids() where parent(of: child) == next {
+                if let namespace = namespace(of: child), namespace != own { found.insert(namespace) } else { pending.append(child) }
+            }
         }
+        return found
+    }
+
+    /// Every process in one of the PID namespaces.
+    static func processes(in namespaces: Set<String>) -> [Int32] {
+        pids().filter { namespace(of: $0).map(namespaces.contains) ?? false }
+    }
+
+    static func pids() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
+    }
+
+    static func namespace(of pid: Int32) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/pid")
+    }
+
+    static func parent(of pid: Int32) -> Int32? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.range(of: ")", options: .backwards) else { return nil }
+        let fields = stat[close.upperBound...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) : nil
     }
 
     /// Polls `condition` every 100 ms for up to `seconds`.
@@ -43,7 +65,7 @@ struct UMLDeathTests {
             package() { :; }
             """.write(toFile: dir + "/\(pkgbase)/PKGBUILD", atomically: true, encoding: .utf8)
         // `pacbuild build` takes a root by name: the shared test state's; its work
-        // directory is `builds/PKGBASE` there, named in the kernel's command line.
+        // directory is `builds/PKGBASE` there.
         let state = RunFixture.testState
         defer { try? FileManager.default.removeItem(atPath: state + "/builds/" + pkgbase) }
         let builder = try Subprocess([RunFixture.binary, "build", dir + "/" + pkgbase, "--root", RunFixture.rootName, "--state", state,
@@ -55,23 +77,27 @@ struct UMLDeathTests {
         let running = Self.eventually(120) {
             ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("running makepkg")
         }
-        let before = Self.processes(mentioning: pkgbase)
-        // The killed run cannot remove its scratch (the copy-on-write file); the test does.
-        let scratch = before.lazy.compactMap { pid in
-            (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { String(decoding: $0, as: UTF8.self) } ?? "")
-                .split(separator: "\0").first { $0.hasPrefix("ubd0=") }
-                .map { String($0.dropFirst(5).prefix { $0 != "," }) }
-        }.first
-        defer { if let scratch { try? FileManager.default.removeItem(atPath: (scratch as NSString).deletingLastPathComponent) } }
+        let namespaces = Self.namespaces(below: builder.pid)
+        let before = Self.processes(in: namespaces)
+        // The killed run cannot remove its scratch (the copy-on-write file); the test
+        // does. The kernel holds its directory there open as descriptor 5.
+        let scratch = before.lazy.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/fd/5") }
+            .compactMap { path -> String? in
+                guard let marker = path.range(of: "/pacbuild-uml.") else { return nil }
+                return String(path[..<(path[marker.upperBound...].firstIndex(of: "/") ?? path.endIndex)])
+            }.first
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         let output = (try? String(contentsOfFile: dir + "/output", encoding: .utf8)) ?? ""
         #expect(running, "\(output)")
         #expect(before.count >= 3, "the kernel and its helpers run: \(before)")
+        #expect(scratch != nil)
 
         builder.kill(SIGKILL)
         #expect(builder.wait() == 128 + SIGKILL)
         reaped = true
-        #expect(Self.eventually(5) { Self.processes(mentioning: pkgbase).isEmpty },
-                "left behind: \(Self.processes(mentioning: pkgbase))")
-        for pid in Self.processes(mentioning: pkgbase) { kill(pid, SIGKILL) }
+        #expect(!namespaces.isEmpty)
+        #expect(Self.eventually(5) { Self.processes(in: namespaces).isEmpty },
+                "left behind: \(Self.processes(in: namespaces))")
+        for pid in Self.processes(in: namespaces) { kill(pid, SIGKILL) }
     }
 }

@@ -9,7 +9,7 @@ struct UMLBuildTests {
     @Test func buildsTheSmallestExample() throws {
         let root = try TestRoot.debian12()
         let work = try TestRoot.temporaryDirectory("uml")
-        let backend = UMLBackend(umlDirectory: TestRoot.stateDirectory + "/uml")
+        let backend = UMLBackend()
         let result = try ExampleBuilder(root: root, work: work, backend: backend).build(TestRoot.examples + "/current/ex-tzinfo")
         let log = (try? String(contentsOfFile: result.logPath, encoding: .utf8)) ?? ""
         #expect(result.succeeded, "\(String(describing: result.failure)) \(log)")

@@ -7,7 +7,7 @@ extension ShellInterpreter {
         switch argv[0] {
         case ":", "true": return 0
         case "false": return 1
-        case "echo": return echo(args)
+        case "echo": return try echo(args)
         case "printf": return try printfBuiltin(args, offset: offset)
         case "declare", "typeset", "local", "export", "readonly":
             return try declare(argv[0], args, declarationArguments: declarationArguments, offset: offset)
@@ -26,7 +26,7 @@ extension ShellInterpreter {
             return status
         case "shift":
             let n = args.first.flatMap { Int($0) } ?? 1
-            if n > positional.count { return 1 }
+            if n < 0 || n > positional.count { return 1 }
             positional.removeFirst(n)
             return 0
         case "set":
@@ -45,11 +45,18 @@ extension ShellInterpreter {
         }
     }
 
-    mutating func write(_ text: String) {
-        if !captures.isEmpty { captures[captures.count - 1] += text }
+    mutating func write(_ text: String) throws {
+        guard !captures.isEmpty else { return }
+        try pay(text.utf8.count, for: "output", at: currentOffset)
+        if captures[captures.count - 1].utf8.count + text.utf8.count > ShellBudget.valueLimit {
+            report(.unsupported, at: currentOffset, ShellBudget.tooLarge("a command substitution's output",
+                                                                         bytes: captures[captures.count - 1].utf8.count + text.utf8.count))
+            throw ControlFlow.abort
+        }
+        captures[captures.count - 1] += text
     }
 
-    mutating func echo(_ args: [String]) -> Int32 {
+    mutating func echo(_ args: [String]) throws -> Int32 {
         var args = args[...]
         var newline = true, escapes = false
         while let flag = args.first, flag.count > 1, flag.hasPrefix("-"), flag.dropFirst().allSatisfy({ "neE".contains($0) }) {
@@ -64,7 +71,7 @@ extension ShellInterpreter {
             text = decoded
             if stop { newline = false }
         }
-        write(newline ? text + "\n" : text)
+        try write(newline ? text + "\n" : text)
         return 0
     }
 
@@ -85,9 +92,11 @@ extension ShellInterpreter {
             output = try ShellPrintf.format(format, Array(args.dropFirst()))
         } catch let e as ShellPrintf.Failure {
             report(.unsupported, at: offset, "printf: \(e.message)")
+            if e.overBudget { throw ControlFlow.abort }
             return 1
         }
         if let target {
+            try pay(output.utf8.count, for: "printf -v", at: offset)
             if target.contains("[") {
                 var parser = ShellParser(target + "=" )
                 if let assignment = try? parser.parseAssignmentIfPresent(), let key = assignment.index {
@@ -97,7 +106,7 @@ extension ShellInterpreter {
             }
             assign(target, .scalar(output), offset: offset)
         } else {
-            write(output)
+            try write(output)
         }
         return 0
     }
@@ -123,7 +132,7 @@ extension ShellInterpreter {
             var status: Int32 = 0
             for (_, name) in names {
                 guard let function = functions[name] else { status = 1; continue }
-                if !flags.contains("F") { write("\(name) () \n\(function.bodyText)\n") } else { write(name + "\n") }
+                if !flags.contains("F") { try write("\(name) () \n\(function.bodyText)\n") } else { try write(name + "\n") }
             }
             return status
         }

@@ -83,8 +83,12 @@ extension ShellInterpreter {
                 i += 1
                 let left = try expandString(first)
                 switch op {
-                case "=", "==": return ShellPattern(try expandPattern(right)).matches(left)
-                case "!=": return !ShellPattern(try expandPattern(right)).matches(left)
+                case "=", "==", "!=":
+                    let pattern = try expandPattern(right)
+                    let matched = try metered("the pattern '\(pattern)'", at: right.offset) {
+                        try ShellPattern(pattern).matches(left, budget: &$0)
+                    }
+                    return matched == (op != "!=")
                 case "=~": return try regexMatch(left, right, offset: offset)
                 default: return try binaryTest(op, left, try expandString(right), arithmeticOperands: true, offset: offset)
                 }
@@ -110,16 +114,27 @@ extension ShellInterpreter {
             case .fieldBreak: pattern += " "
             }
         }
-        guard let regex = try? Regex(pattern) else {
-            report(.unsupported, at: offset, "regular expression '\(pattern)' is not understood")
+        let regex: ShellRegex
+        do {
+            regex = try ShellRegex(pattern)
+        } catch .invalid {
+            // glibc's regcomp refuses it: bash's test fails with status 2, silently
             return false
+        } catch .unsupported(let what) {
+            report(.unsupported, at: right.offset, "the regular expression '\(pattern)' uses \(what)")
+            return false
+        } catch .tooLarge {
+            report(.unsupported, at: right.offset,
+                   "the regular expression '\(pattern)' exceeds the reader's budget (\(ShellRegex.instructionLimit) instructions)")
+            throw ControlFlow.abort
         }
-        guard let match = try? regex.firstMatch(in: left) else {
+        let text = Array(left.unicodeScalars)
+        let match = try metered("the regular expression '\(pattern)'", at: right.offset) { try regex.firstMatch(in: text, budget: &$0) }
+        guard let match else {
             variables.update("BASH_REMATCH") { $0.value = .indexed(IndexedArray()) }
             return false
         }
-        var groups: [String] = []
-        for i in 0..<match.output.count { groups.append(match.output[i].substring.map(String.init) ?? "") }
+        let groups = match.map { range in range.map { String(String.UnicodeScalarView(text[$0])) } ?? "" }
         variables.update("BASH_REMATCH") { $0.value = .indexed(IndexedArray(groups)) }
         return true
     }

@@ -116,7 +116,9 @@ extension ShellInterpreter {
                 if !inner.allSatisfy(isListParameter) { out.append(.quoted("")) }
                 out.append(contentsOf: try segments(inner, quoted: true))
             case .parameter(let expansion):
-                out.append(contentsOf: try expandParameter(expansion, quoted: quoted))
+                let expanded = try expandParameter(expansion, quoted: quoted)
+                try pay(Self.size(of: expanded), for: "the expansion of $\(expansion.name)", at: expansion.offset)
+                out.append(contentsOf: expanded)
                 try checkSize(out, offset: expansion.offset)
             case .commandSubstitution(let commands, let offset):
                 let text = try substitute(commands, offset: offset)
@@ -134,9 +136,10 @@ extension ShellInterpreter {
 
     /// No PKGBUILD expands a word to megabytes; a loop that doubles a value would
     /// otherwise exhaust memory long before the step budget stops it.
-    static let expansionLimit = 4 << 20
+    static let expansionLimit = ShellBudget.valueLimit
 
-    mutating func checkSize(_ segments: [Segment], offset: Int) throws {
+    /// The bytes of `segments`, one more for each (a field costs its bookkeeping).
+    static func size(of segments: [Segment]) -> Int {
         var size = segments.count
         for segment in segments {
             switch segment {
@@ -144,8 +147,14 @@ extension ShellInterpreter {
             case .fieldBreak: break
             }
         }
+        return size
+    }
+
+    mutating func checkSize(_ segments: [Segment], offset: Int) throws {
+        let size = Self.size(of: segments)
         if size > Self.expansionLimit {
-            report(.unsupported, at: offset, "a word expands to more than \(Self.expansionLimit >> 20) MiB")
+            report(.unsupported, at: offset, "a word expands to more than \(Self.expansionLimit >> 20) MiB, "
+                   + "over the reader's memory budget (\(Self.expansionLimit >> 20) MiB per value)")
             throw ControlFlow.abort
         }
     }
@@ -175,6 +184,7 @@ extension ShellInterpreter {
         var output = captures.popLast() ?? ""
         (variables, positional, functions, _) = saved
         lastStatus = status
+        substitutions += 1
         while output.hasSuffix("\n") { output.removeLast() }
         return output
     }
@@ -282,11 +292,21 @@ extension ShellInterpreter {
                 throw ControlFlow.abort
             }
         case .removePrefix(let word, let longest):
-            let pattern = ShellPattern(try expandPattern(word))
-            values = values?.map { pattern.removePrefix(of: $0, longest: longest) }
+            let text = try expandPattern(word)
+            let pattern = ShellPattern(text)
+            values = try values.map { values in
+                try metered("${\(e.name)\(longest ? "##" : "#")\(text)}", at: e.offset) { budget in
+                    try values.map { v in try pattern.removePrefix(of: v, longest: longest, budget: &budget) }
+                }
+            }
         case .removeSuffix(let word, let longest):
-            let pattern = ShellPattern(try expandPattern(word))
-            values = values?.map { pattern.removeSuffix(of: $0, longest: longest) }
+            let text = try expandPattern(word)
+            let pattern = ShellPattern(text)
+            values = try values.map { values in
+                try metered("${\(e.name)\(longest ? "%%" : "%")\(text)}", at: e.offset) { budget in
+                    try values.map { v in try pattern.removeSuffix(of: v, longest: longest, budget: &budget) }
+                }
+            }
         case .replace(let patternWord, let replacementWord, let mode):
             let pattern = ShellPattern(try expandPattern(patternWord))
             // bash 5.2's patsub_replacement: an unquoted & stands for the matched text
@@ -298,7 +318,20 @@ extension ShellInterpreter {
                 case .fieldBreak: replacement += " "
                 }
             }
-            values = values?.map { pattern.replace(in: $0, with: replacement, mode: mode) }
+            let slash = switch mode { case .first: "/"; case .all: "//"; case .prefix: "/#"; case .suffix: "/%" }
+            let construct = "${\(e.name)\(slash)\(try expandPattern(patternWord))/...}"
+            values = try values.map { values in
+                var out: [String] = []
+                for v in values {
+                    let replaced = try metered(construct, at: e.offset) { try pattern.replace(in: v, with: replacement, mode: mode, budget: &$0) }
+                    guard let replaced else {
+                        report(.unsupported, at: e.offset, ShellBudget.tooLarge(construct, bytes: ShellBudget.valueLimit + 1))
+                        throw ControlFlow.abort
+                    }
+                    out.append(replaced)
+                }
+                return out
+            }
         case .caseModify(let upper, let all):
             values = values?.map { changeCase($0, upper: upper, all: all) }
         case .substring(let offsetText, let lengthText):

@@ -13,8 +13,21 @@ struct ShellInterpreter {
     var diagnostics: [ShellDiagnostic] = []
     /// Output of `echo`/`printf` while a command substitution captures it.
     var captures: [String] = []
-    /// Evaluation steps left; loops that do not end run into it.
+    /// Commands left; loops that do not end run into it.
     var budget = 50_000
+    /// The work and time this PKGBUILD may still cost (``ShellBudget``).
+    var work = ShellBudget()
+    /// Whether running out of `work` has been reported (once is enough).
+    var workExhausted = false
+    /// The offset of the command being run, for diagnostics of work no word owns.
+    var currentOffset = 0
+    /// How sourcing the text ended, for makepkg's `source_safe`: set by ``run(_:)``.
+    var sourceEnd: SourceEnd = .completed
+    /// Where each variable was last assigned by an assignment word, for diagnostics
+    /// about its value.
+    var assignedAt: [String: Int] = [:]
+    /// Command substitutions run so far (an assignment's status is its last one's).
+    var substitutions = 0
     /// Set while running text that is not the PKGBUILD's own (eval, declare -f): the
     /// offset of the command that brought it, so diagnostics still point into the file.
     var originOverride: Int?
@@ -30,22 +43,75 @@ struct ShellInterpreter {
     /// error stops it (bash gives up on the rest of the file) after what came before ran.
     mutating func run(_ text: String) {
         var parser = ShellParser(text)
+        sourceEnd = .completed
         while true {
             do {
                 guard let command = try parser.nextCommand() else { return }
                 try execute(command)
             } catch let e as ShellSyntaxError {
                 diagnostics.append(ShellDiagnostic(offset: originOverride ?? e.offset, kind: .syntax, message: e.message))
+                sourceEnd = .stopped
                 return
             } catch let flow as ControlFlow {
-                if case .abort = flow { return }
-                if case .exit = flow { return }
-                // `return` at the top level of a sourced file ends the file
-                if case .returnFunction = flow { return }
+                switch flow {
+                case .exit(let status):
+                    // `exit` in a sourced file ends the shell that sources it: makepkg
+                    sourceEnd = .exited(status: status, offset: currentOffset)
+                case .returnFunction(let status):
+                    // `return` at the top level of a sourced file ends the file with its status
+                    lastStatus = status
+                case .abort:
+                    sourceEnd = .stopped
+                case .breakLoop, .continueLoop:
+                    continue
+                }
+                return
             } catch {
+                sourceEnd = .stopped
                 return
             }
         }
+    }
+
+    /// How running a sourced text ended.
+    enum SourceEnd: Equatable {
+        /// It ran to its end (or a top-level `return`): `lastStatus` is `source`'s status.
+        case completed
+        /// A top-level `exit` ended the shell, at the offset of the command that ran it.
+        case exited(status: Int32, offset: Int)
+        /// A syntax error or the interpreter giving up stopped it.
+        case stopped
+    }
+
+    // MARK: budget
+
+    /// Pays `units` of work for `construct`; past the budget the PKGBUILD gets one
+    /// diagnostic naming the construct and the budget, and evaluation stops.
+    mutating func pay(_ units: Int, for construct: @autoclosure () -> String, at offset: Int) throws {
+        do {
+            try work.spend(units)
+        } catch {
+            try budgetExceeded(construct(), error, at: offset)
+        }
+    }
+
+    /// Runs `body` (a pattern or regular expression match) on the budget.
+    mutating func metered<T>(_ construct: @autoclosure () -> String, at offset: Int,
+                             _ body: (inout ShellBudget) throws -> T) throws -> T {
+        do {
+            return try body(&work)
+        } catch let error as ShellBudget.Exhausted {
+            try budgetExceeded(construct(), error, at: offset)
+        }
+    }
+
+    /// Reports the exhausted budget once and stops evaluation.
+    mutating func budgetExceeded(_ construct: String, _ error: ShellBudget.Exhausted, at offset: Int) throws -> Never {
+        if !workExhausted {
+            workExhausted = true
+            report(.unsupported, at: offset, work.exceeded(by: construct, error))
+        }
+        throw ControlFlow.abort
     }
 
     // MARK: commands
@@ -57,9 +123,10 @@ struct ShellInterpreter {
     mutating func execute(_ command: ShellCommand) throws {
         budget -= 1
         if budget < 0 {
-            report(.unsupported, at: 0, "evaluation stopped after too many steps (a loop that does not end?)")
+            report(.unsupported, at: currentOffset, "evaluation stopped after too many steps (a loop that does not end?)")
             throw ControlFlow.abort
         }
+        try pay(1, for: "evaluation", at: currentOffset)
         switch command {
         case .simple(let simple):
             try executeSimple(simple)
@@ -67,10 +134,11 @@ struct ShellInterpreter {
             if commands.count == 1 {
                 try execute(commands[0])
             } else {
+                // each command of a pipeline runs in a subshell: `exit` ends only that one
                 let saved = (variables, positional)
                 for (i, c) in commands.enumerated() {
                     if i < commands.count - 1 { captures.append("") }
-                    try execute(c)
+                    do { try execute(c) } catch ControlFlow.exit(let status) { lastStatus = status }
                     if i < commands.count - 1 { _ = captures.popLast() }
                 }
                 (variables, positional) = saved
@@ -119,9 +187,13 @@ struct ShellInterpreter {
                 _ = try arithmetic(step, offset: offset)
             }
         case .whileLoop(let condition, let body, let until):
+            // the status of the last body command run, or 0 when none ran
+            var status: Int32 = 0
+            defer { lastStatus = status }
             loop: while true {
                 try execute(condition)
                 if (lastStatus == 0) == until { break }
+                defer { status = lastStatus }
                 do { try execute(body) } catch let flow as ControlFlow {
                     switch flow {
                     case .breakLoop(let n): if n > 1 { throw ControlFlow.breakLoop(n - 1) }; break loop
@@ -130,7 +202,6 @@ struct ShellInterpreter {
                     }
                 }
             }
-            lastStatus = 0
         case .caseClause(let subject, let items):
             try executeCase(subject: subject, items: items)
         case .group(let body):
@@ -161,9 +232,12 @@ struct ShellInterpreter {
             let item = items[index]
             var matched = fallingThrough
             if !matched {
-                for pattern in item.patterns where ShellPattern(try expandPattern(pattern)).matches(value) {
-                    matched = true
-                    break
+                for pattern in item.patterns {
+                    let text = try expandPattern(pattern)
+                    if try metered("the case pattern '\(text)'", at: pattern.offset, { try ShellPattern(text).matches(value, budget: &$0) }) {
+                        matched = true
+                        break
+                    }
                 }
             }
             if matched {
@@ -179,6 +253,7 @@ struct ShellInterpreter {
     }
 
     mutating func executeSimple(_ command: SimpleCommand) throws {
+        currentOffset = originOverride ?? command.offset
         var argv: [String] = []
         var declarationArguments: [Int: Assignment] = [:]
         for (i, word) in command.words.enumerated() {
@@ -190,8 +265,10 @@ struct ShellInterpreter {
             }
         }
         if argv.isEmpty {
+            // an assignment's status is its last command substitution's, else 0
+            let before = substitutions
             for assignment in command.assignments { try perform(assignment) }
-            if command.assignments.isEmpty || command.words.isEmpty == false { lastStatus = 0 }
+            if command.assignments.isEmpty || command.words.isEmpty == false || substitutions == before { lastStatus = 0 }
             if !command.redirections.isEmpty {
                 try withRedirections(command.redirections, offset: command.offset) { _ in }
             }
@@ -278,6 +355,7 @@ struct ShellInterpreter {
     // MARK: assignments
 
     mutating func perform(_ assignment: Assignment, local: Bool = false) throws {
+        assignedAt[assignment.name] = originOverride ?? assignment.offset
         switch assignment.value {
         case .scalar(let word):
             let value = try expandString(word)

@@ -124,22 +124,22 @@ struct ShellPattern: Sendable {
         }
     }
 
-    /// Whether the whole of `s` matches.
-    func matches(_ s: String) -> Bool {
+    /// Whether the whole of `s` matches. Every character compared is paid from `budget`.
+    func matches(_ s: String, budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> Bool {
         if let literal { return literal == s }
         let text = Array(s.unicodeScalars)
-        return matchLength(text, from: 0, to: text.count)
+        return try matchLength(text, from: 0, to: text.count, budget: &budget)
     }
 
-    func matches(_ text: [Unicode.Scalar], _ from: Int, _ to: Int) -> Bool {
-        matchLength(text, from: from, to: to)
-    }
-
-    /// Iterative glob matching with single-star backtracking: linear in practice.
-    private func matchLength(_ text: [Unicode.Scalar], from: Int, to: Int) -> Bool {
+    /// Iterative glob matching with single-star backtracking: on a mismatch only the last
+    /// star takes one more character, which is exact for `*`, `?` and `[...]` patterns.
+    /// - Complexity: O(n·m) for n characters and m pattern elements, linear in practice.
+    private func matchLength(_ text: [Unicode.Scalar], from: Int, to: Int,
+                             budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> Bool {
         var t = from, p = 0
         var starP = -1, starT = 0
         while t < to {
+            try budget.spend()
             if p < elements.count {
                 switch elements[p] {
                 case .star:
@@ -164,30 +164,120 @@ struct ShellPattern: Sendable {
         return p == elements.count
     }
 
+    /// The pattern as a nondeterministic automaton: state p means "elements[..<p]
+    /// matched". Running it over the text from one start gives, in a single pass, every
+    /// end at which the text matches, so the shortest and longest of them cost one scan.
+    /// - Complexity: O(n·m) for n characters and m elements, whatever the pattern.
+    private struct Automaton {
+        let elements: [Element]
+        let words: Int
+
+        init(_ elements: [Element]) {
+            self.elements = elements
+            words = (elements.count + 1 + 63) / 64
+        }
+
+        func contains(_ s: [UInt64], _ p: Int) -> Bool { s[p >> 6] & (1 << UInt64(p & 63)) != 0 }
+        func insert(_ s: inout [UInt64], _ p: Int) { s[p >> 6] |= 1 << UInt64(p & 63) }
+
+        /// A star may match nothing: reaching it reaches what follows it.
+        func close(_ s: inout [UInt64]) {
+            for p in elements.indices where contains(s, p) {
+                if case .star = elements[p] { insert(&s, p + 1) }
+            }
+        }
+
+        func start() -> [UInt64] {
+            var s = [UInt64](repeating: 0, count: words)
+            insert(&s, 0)
+            close(&s)
+            return s
+        }
+
+        var accepting: Int { elements.count }
+
+        /// The states after one more character, into `next`; one unit per live state.
+        func step(_ s: [UInt64], _ c: Unicode.Scalar, into next: inout [UInt64],
+                  budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> Bool {
+            var live = false
+            for w in 0..<words { next[w] = 0 }
+            for w in 0..<words where s[w] != 0 {
+                var bits = s[w]
+                while bits != 0 {
+                    let p = (w << 6) + bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    guard p < elements.count else { continue }
+                    try budget.spend()
+                    switch elements[p] {
+                    case .star: insert(&next, p)
+                    case .any: insert(&next, p + 1)
+                    case .scalar(let x): if x == c { insert(&next, p + 1) }
+                    case .set(let set): if set.contains(c) { insert(&next, p + 1) }
+                    }
+                    live = true
+                }
+            }
+            close(&next)
+            return live && next.contains { $0 != 0 }
+        }
+
+        /// Runs over the text from `start` (forward, or `backward` towards 0) and returns
+        /// the first position (or, `longest`, the last) at which the automaton accepts:
+        /// forward, the end of a prefix match; backward with the reversed pattern, the
+        /// start of a suffix match.
+        func scan(_ text: [Unicode.Scalar], from start: Int, backward: Bool, longest: Bool,
+                  budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> Int? {
+            var state = self.start()
+            var next = state
+            var found: Int?
+            var i = start
+            while true {
+                if contains(state, accepting) {
+                    found = i
+                    if !longest { return i }
+                }
+                guard backward ? i > 0 : i < text.count else { return found }
+                guard try step(state, text[backward ? i - 1 : i], into: &next, budget: &budget) else { return found }
+                swap(&state, &next)
+                i += backward ? -1 : 1
+            }
+        }
+    }
+
+    /// The end of the shortest or longest match starting at `start`, scanning forward.
+    private func prefixEnd(_ text: [Unicode.Scalar], from start: Int, longest: Bool,
+                           budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> Int? {
+        try Automaton(elements).scan(text, from: start, backward: false, longest: longest, budget: &budget)
+    }
+
+    /// The start of the shortest or longest match ending at the end of `text`: the
+    /// reversed pattern run backwards.
+    private func suffixStart(_ text: [Unicode.Scalar], longest: Bool,
+                             budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> Int? {
+        try Automaton(elements.reversed()).scan(text, from: text.count, backward: true, longest: longest, budget: &budget)
+    }
+
     /// `${v#p}` (shortest) and `${v##p}` (longest).
-    func removePrefix(of s: String, longest: Bool) -> String {
+    func removePrefix(of s: String, longest: Bool, budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> String {
         if let literal { return s.hasPrefix(literal) && !literal.isEmpty ? String(s.unicodeScalars.dropFirst(literal.unicodeScalars.count)) : s }
         let text = Array(s.unicodeScalars)
-        let ends = longest ? Array((0...text.count).reversed()) : Array(0...text.count)
-        for end in ends where matches(text, 0, end) {
-            return String(String.UnicodeScalarView(text[end...]))
-        }
-        return s
+        guard let end = try prefixEnd(text, from: 0, longest: longest, budget: &budget) else { return s }
+        return String(String.UnicodeScalarView(text[end...]))
     }
 
     /// `${v%p}` (shortest) and `${v%%p}` (longest).
-    func removeSuffix(of s: String, longest: Bool) -> String {
+    func removeSuffix(of s: String, longest: Bool, budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> String {
         if let literal { return s.hasSuffix(literal) && !literal.isEmpty ? String(s.unicodeScalars.dropLast(literal.unicodeScalars.count)) : s }
         let text = Array(s.unicodeScalars)
-        let starts = longest ? Array(0...text.count) : Array((0...text.count).reversed())
-        for start in starts where matches(text, start, text.count) {
-            return String(String.UnicodeScalarView(text[..<start]))
-        }
-        return s
+        guard let start = try suffixStart(text, longest: longest, budget: &budget) else { return s }
+        return String(String.UnicodeScalarView(text[..<start]))
     }
 
-    /// `${v/p/r}`, `${v//p/r}`, `${v/#p/r}`, `${v/%p/r}`: leftmost, longest matches.
-    func replace(in s: String, with replacement: String, mode: ParameterExpansion.ReplaceMode) -> String {
+    /// `${v/p/r}`, `${v//p/r}`, `${v/#p/r}`, `${v/%p/r}`: leftmost, longest matches. The
+    /// result is paid for by the character and may not grow past ``ShellBudget/valueLimit``
+    /// (nil then: a replacement that multiplies a long value).
+    func replace(in s: String, with replacement: String, mode: ParameterExpansion.ReplaceMode,
+                 budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> String? {
         if elements.isEmpty {
             // an empty pattern matches the empty string at the start or the end only
             switch mode {
@@ -200,45 +290,40 @@ struct ShellPattern: Sendable {
         let r = Array(replacement.unicodeScalars)
         switch mode {
         case .prefix:
-            for end in (0...text.count).reversed() where matches(text, 0, end) {
-                return String(String.UnicodeScalarView(substitute(r, match: text[..<end]) + text[end...]))
-            }
-            return s
+            guard let end = try prefixEnd(text, from: 0, longest: true, budget: &budget) else { return s }
+            return String(String.UnicodeScalarView(substitute(r, match: text[..<end]) + text[end...]))
         case .suffix:
-            for start in 0...text.count where matches(text, start, text.count) {
-                return String(String.UnicodeScalarView(text[..<start] + substitute(r, match: text[start...])))
-            }
-            return s
+            guard let start = try suffixStart(text, longest: true, budget: &budget) else { return s }
+            return String(String.UnicodeScalarView(text[..<start] + substitute(r, match: text[start...])))
         case .first, .all:
             var out: [Unicode.Scalar] = []
             var i = 0
             var replaced = false
             while i < text.count {
-                if !(replaced && mode == .first), let end = longestMatch(text, from: i), end > i {
-                    out += substitute(r, match: text[i..<end])
+                if !(replaced && mode == .first), let end = try longestMatch(text, from: i, budget: &budget), end > i {
+                    let piece = substitute(r, match: text[i..<end])
+                    try budget.spend(piece.count)
+                    out += piece
                     i = end
                     replaced = true
                 } else {
                     out.append(text[i])
                     i += 1
                 }
+                if out.count > ShellBudget.valueLimit { return nil }
             }
             return String(String.UnicodeScalarView(out))
         }
     }
 
-    private func longestMatch(_ text: [Unicode.Scalar], from start: Int) -> Int? {
+    private func longestMatch(_ text: [Unicode.Scalar], from start: Int,
+                              budget: inout ShellBudget) throws(ShellBudget.Exhausted) -> Int? {
         if let literal {
             let l = Array(literal.unicodeScalars)
             guard start + l.count <= text.count, text[start..<(start + l.count)].elementsEqual(l) else { return nil }
             return start + l.count
         }
-        var end = text.count
-        while end > start {
-            if matches(text, start, end) { return end }
-            end -= 1
-        }
-        return nil
+        return try prefixEnd(text, from: start, longest: true, budget: &budget)
     }
 
     /// Stands for the matched text in a replacement (bash 5.2's `&`); a private-use

@@ -1,9 +1,16 @@
 /// bash's `printf` and `echo -e`: formats and backslash escapes, in memory.
 enum ShellPrintf {
-    struct Failure: Error { var message: String }
+    struct Failure: Error {
+        var message: String
+        /// The output would exceed ``ShellBudget/valueLimit``: bash would try to allocate it
+        /// (and dies at 2 GiB: `xrealloc: cannot allocate`).
+        var overBudget = false
+    }
 
-    /// Formats like bash's printf builtin, reusing the format while arguments remain.
-    static func format(_ format: String, _ arguments: [String]) throws -> String {
+    /// Formats like bash's printf builtin, reusing the format while arguments remain. No
+    /// output longer than `limit` bytes is made: a width or precision that would exceed
+    /// it is refused before anything is allocated.
+    static func format(_ format: String, _ arguments: [String], limit: Int = ShellBudget.valueLimit) throws -> String {
         let f = Array(format.unicodeScalars)
         var out = ""
         var args = arguments[...]
@@ -27,16 +34,25 @@ enum ShellPrintf {
                 while i < f.count, "-+ #0".unicodeScalars.contains(f[i]) { spec.unicodeScalars.append(f[i]); i += 1 }
                 var width: Int?
                 var precision: Int?
-                var digits = ""
-                if i < f.count, f[i] == "*" { width = Int(args.popFirst() ?? "0") ?? 0; i += 1 }
-                while i < f.count, f[i].properties.numericType != nil, ("0"..."9").contains(f[i]) { digits.unicodeScalars.append(f[i]); i += 1 }
-                if !digits.isEmpty { width = Int(digits) }
+                if i < f.count, f[i] == "*" {
+                    // bash's getint: an int; a negative width left-justifies
+                    let w = try starArgument(args.popFirst())
+                    if w < 0 { spec += "-" }
+                    width = Int(w.magnitude)
+                    i += 1
+                } else {
+                    width = digitsValue(f, &i)
+                }
                 if i < f.count, f[i] == "." {
                     i += 1
-                    digits = ""
-                    if i < f.count, f[i] == "*" { precision = Int(args.popFirst() ?? "0") ?? 0; i += 1 }
-                    while i < f.count, ("0"..."9").contains(f[i]) { digits.unicodeScalars.append(f[i]); i += 1 }
-                    if precision == nil { precision = Int(digits) ?? 0 }
+                    if i < f.count, f[i] == "*" {
+                        // a negative precision is taken as if it were missing
+                        let p = try starArgument(args.popFirst())
+                        precision = p < 0 ? nil : p
+                        i += 1
+                    } else {
+                        precision = digitsValue(f, &i) ?? 0
+                    }
                 }
                 while i < f.count, "hlLqjzt".unicodeScalars.contains(f[i]) { i += 1 }
                 guard i < f.count else { throw Failure(message: "'\(format)': missing format character") }
@@ -44,7 +60,18 @@ enum ShellPrintf {
                 i += 1
                 let flags = spec
                 let argument = args.popFirst()
+                for (name, value) in [("width", width), ("precision", precision)] {
+                    guard let value, value > limit else { continue }
+                    // a precision only pads numbers; a string's is a cut, free of charge
+                    if name == "precision", !"diouxX".unicodeScalars.contains(conversion) { continue }
+                    throw Failure(message: "the \(name) \(value) of '%\(conversion)' is over the reader's memory budget "
+                                  + "(\(limit >> 20) MiB per value)", overBudget: true)
+                }
                 out += try convert(conversion, argument, flags: flags, width: width, precision: precision)
+                if out.utf8.count > limit {
+                    throw Failure(message: "the output of '\(format)' is over the reader's memory budget "
+                                  + "(\(limit >> 20) MiB per value)", overBudget: true)
+                }
             }
             if args.count == consumedBefore { break }
         } while !args.isEmpty
@@ -97,6 +124,28 @@ enum ShellPrintf {
             return String(repeating: "0", count: padCount) + body
         }
         return String(repeating: " ", count: padCount) + body
+    }
+
+    /// The decimal digits at `i` (consumed) as a number, saturating instead of
+    /// overflowing; nil when there are none.
+    static func digitsValue(_ f: [Unicode.Scalar], _ i: inout Int) -> Int? {
+        var value: Int?
+        while i < f.count, ("0"..."9").contains(f[i]) {
+            let (times, o1) = (value ?? 0).multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(Int(f[i].value - 48))
+            value = o1 || o2 ? Int.max : sum
+            i += 1
+        }
+        return value
+    }
+
+    /// A `*` width or precision: bash reads an int, clamping what does not fit (with a
+    /// warning: "Numerical result out of range").
+    static func starArgument(_ text: String?) throws -> Int {
+        guard let text else { return 0 }
+        let value: Int
+        do { value = try integer(text) } catch { value = 0 }
+        return min(max(value, Int(Int32.min) + 1), Int(Int32.max))
     }
 
     /// printf's numeric arguments: decimal, 0x hex, 0 octal, 'c (a character's code).

@@ -41,8 +41,12 @@ public struct NamespaceBackend: SandboxBackend {
         try writeIDMapHelpers(into: scratch + "/bin")
         try makeSparseFile(scratch + "/" + NamespaceScripts.diskImage, size: job.limits.diskBytes)
         let table = NamespaceScripts.mountTable(lower: lower, disk: disk, network: job.network,
-                                                sysrqTrigger: FileManager.default.fileExists(atPath: "/proc/sysrq-trigger"),
-                                                binds: job.readOnlyBinds)
+                                                sysrqTrigger: FileManager.default.fileExists(atPath: "/proc/sysrq-trigger"))
+        let pools = NamespaceScripts.poolTable(disk: disk, binds: job.readOnlyBinds)
+        guard FileManager.default.createFile(atPath: scratch + "/" + NamespaceScripts.poolMountTable, contents: Data(pools.utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw .io(path: scratch + "/" + NamespaceScripts.poolMountTable, reason: "cannot write the sandbox's pool mount table")
+        }
         guard FileManager.default.createFile(atPath: scratch + "/" + NamespaceScripts.mountTable, contents: Data(table.utf8),
                                              attributes: [.posixPermissions: 0o644]) else {
             throw .io(path: scratch + "/" + NamespaceScripts.mountTable, reason: "cannot write the sandbox's mount table")
@@ -69,6 +73,9 @@ public struct NamespaceBackend: SandboxBackend {
         }
         var outcome = try execute(Launch(arguments: arguments, environment: environment, termination: Self.stopInit(),
                                          confined: true, limitCheck: check), job: job)
+        if let text = try? SafeRead.smallFile(at: scratch + "/" + NamespaceScripts.rejectedOutputFile, limit: 1 << 20) {
+            outcome.rejectedOutput = String(decoding: text, as: UTF8.self).split(separator: "\n").prefix(20).map(String.init)
+        }
         if outcome.limitHit == nil {
             outcome.limitHit = cgroup.limitHit() ?? DiskLimit.hit(usageFile: scratch + "/" + NamespaceScripts.diskUsageFile, limit: limits.diskBytes)
         }

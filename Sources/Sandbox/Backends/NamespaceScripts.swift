@@ -25,11 +25,14 @@ enum NamespaceScripts {
 
     /// The file the outer stage writes the run's disk usage to (`SIZE AVAILABLE`, bytes).
     static let diskUsageFile = "disk-usage"
+    /// The entries of `out/` the outer stage did not copy back, one a line.
+    static let rejectedOutputFile = "rejected-output"
     /// Where the outer stage mounts the run's disk, in the scratch directory.
     static let diskMount = "fs"
     /// The run's disk image and the mount table ``setup`` mounts in one `mount -a`.
     static let diskImage = "disk.img"
     static let mountTable = "fstab"
+    static let poolMountTable = "fstab-pools"
 
     /// The inner `unshare` dies with this stage (`--pdeathsig`), and the namespace's init
     /// with it: its `--setuid` clears the parent-death signal `--kill-child` gave the init,
@@ -48,6 +51,9 @@ enum NamespaceScripts {
         install -d -o "$uid" -g "$gid" "$fs/upper" "$fs/work" "$fs/merged"
         install -d -o "$uid" -g "$gid" -m 1777 "$fs/tmp"
         if [ "$interactive" = 1 ]; then mkdir "$fs/job"; mount --bind "$job" "$fs/job"; else cp -a "$job" "$fs/job"; fi
+        if [ -s "$scratch/\(poolMountTable)" ]; then
+            mount -T "$scratch/\(poolMountTable)" -a -o X-mount.mkdir
+        fi
         netns=--net
         [ "$net" = 0 ] || netns=
         trap - EXIT
@@ -56,11 +62,18 @@ enum NamespaceScripts {
             --mount --propagation private --pid --ipc --uts --cgroup $netns --fork --kill-child \\
             setpriv --pdeathsig KILL /bin/sh -c "$setup" setup "$init" "$scratch/\(mountTable)" "$fs/merged" "$net" "$interactive" "$@"
         status=$?
-        # Only regular files leave the sandbox's disk: no link, FIFO or device is opened.
+        # Only regular files with one link leave the sandbox's disk, from an out/ that is a
+        # directory (not a link a build put there): no link, FIFO or device is opened or
+        # followed, no hard link copied twice. The rest is named for the host's verifier.
         if [ "$interactive" = 0 ]; then
-            for f in "$fs/job/out"/* "$fs/job/out"/.[!.]*; do
-                if [ -f "$f" ] && [ ! -L "$f" ]; then cp -- "$f" "$job/out/" 2>/dev/null; fi
-            done
+            out=$fs/job/out
+            if [ -L "$out" ] || [ ! -d "$out" ]; then
+                echo "out/ (not a directory)" >"$scratch/\(rejectedOutputFile)"
+            else
+                find "$out" -mindepth 1 -maxdepth 1 -type f -links 1 -exec cp --no-dereference -t "$job/out/" -- {} + 2>/dev/null
+                find "$out" -mindepth 1 -maxdepth 1 ! \\( -type f -links 1 \\) -printf '%P (%y, %n links)\\n' \\
+                    >"$scratch/\(rejectedOutputFile)" 2>/dev/null
+            fi
         fi
         stat -f -c '%S %b %a' "$fs" >"$scratch/\(diskUsageFile)"
         exit $status
@@ -87,8 +100,7 @@ enum NamespaceScripts {
     static let devices = ["null", "zero", "full", "random", "urandom", "tty"]
 
     /// The mount table of one run, in mount order (fstab(5), whose `\040` stands for a space).
-    static func mountTable(lower: String, disk: String, network: Bool, sysrqTrigger: Bool,
-                           binds: [ReadOnlyBind]) -> String {
+    static func mountTable(lower: String, disk: String, network: Bool, sysrqTrigger: Bool) -> String {
         let merged = disk + "/merged"
         var lines = [
             "overlay \(escape(merged)) overlay userxattr,lowerdir=\(escape(lower)),upperdir=\(escape(disk + "/upper")),workdir=\(escape(disk + "/work")) 0 0",
@@ -104,10 +116,20 @@ enum NamespaceScripts {
             "devpts \(escape(merged + "/dev/pts")) devpts newinstance,ptmxmode=0666,mode=620 0 0",
             "shm \(escape(merged + "/dev/shm")) tmpfs nosuid,nodev,size=256m 0 0",
             "\(escape(disk + "/tmp")) \(escape(merged + "/tmp")) none bind 0 0",
-            "\(escape(disk + "/job")) \(escape(merged + SandboxJob.mountPoint)) none bind 0 0",
+            // rbind: with the read-only pools the outer stage bound into the job (``poolTable``)
+            "\(escape(disk + "/job")) \(escape(merged + SandboxJob.mountPoint)) none rbind 0 0",
         ]
-        lines += binds.map { "\(escape($0.host)) \(escape(merged + $0.inside)) none bind,ro,nosuid,nodev 0 0" }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The read-only binds, mounted by the outer stage as the host's root (the pools' host
+    /// paths need not be open to the sandbox's ids) onto the job's copy on the run's disk;
+    /// inside the user namespace they are locked read-only.
+    static func poolTable(disk: String, binds: [ReadOnlyBind]) -> String {
+        binds.map { bind in
+            let target = disk + "/job" + bind.inside.dropFirst(SandboxJob.mountPoint.count)
+            return "\(escape(bind.host)) \(escape(target)) none bind,ro,nosuid,nodev 0 0\n"
+        }.joined()
     }
 
     /// fstab's escapes for a field: space, tab, newline and backslash as octal.

@@ -20,8 +20,10 @@ struct BuildWorkspace {
         let workspace = BuildWorkspace(directory: directory)
         try? FileManager.default.removeItem(atPath: workspace.job)
         for path in [workspace.job, workspace.output, workspace.job + "/repos"] { try makeDirectory(path) }
-        // builder reads everything below job/ (pacman, as root, writes the rest)
-        chmod(directory, 0o755)
+        // builder reads everything below job/ (pacman, as root, writes the rest); the
+        // directory around it is the host's alone: a sandbox that climbs out of job/
+        // (UML's hostfs through `..`) finds no way on to the log, packages or state
+        chmod(directory, geteuid() == 0 ? 0o700 : 0o755)
         chmod(workspace.job, 0o755)
         return workspace
     }

@@ -54,6 +54,10 @@ public struct SandboxBuild: Sendable {
         var built = FailureClassifier.classify(log: outcome.tail, exitStatus: outcome.exitStatus, timedOut: outcome.timedOut)
         // a limit the sandbox saw hit explains whatever failure followed from it
         if let limit = outcome.limitHit { built = BuildFailure(.limits, limit) }
+        if !outcome.rejectedOutput.isEmpty {
+            built = BuildFailure(.verification, "the build left in its output what no package is (not copied out): "
+                                 + outcome.rejectedOutput.joined(separator: "; "))
+        }
         let verifier = PackageVerifier(expected: job.expected, pkgbase: job.pkgbase, sizeLimit: job.packageSizeLimit)
         let verified = verifier.verify(output: workspace.output, into: workspace.packages, copying: built == nil)
         let failure = verified.failure(after: built)

@@ -36,9 +36,11 @@ struct Spawned: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        if !interactive { flags |= Int32(POSIX_SPAWN_SETPGROUP) }
+        // A session of its own (so also a process group of its own, signalled as one): no
+        // controlling terminal, so nothing it starts can type into the terminal pacbuild
+        // runs on (TIOCSTI) or read from it. Interactive shells keep the person's terminal.
+        if !interactive { flags |= Int32(pacbuild_spawn_setsid_flag()) }
         posix_spawnattr_setflags(&attributes, Int16(flags))
-        posix_spawnattr_setpgroup(&attributes, 0)
         var none = sigset_t(), all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)

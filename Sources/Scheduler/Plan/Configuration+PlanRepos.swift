@@ -44,7 +44,7 @@ extension Configuration {
                 do {
                     let tree = try PKGBUILDTree(root: root)
                     if cache != nil {
-                        results += cache!.read(directories: tree.directories, with: reader, environment: fingerprint)
+                        results += cache!.read(directories: tree.directories, with: reader, environment: fingerprint, root: root)
                         for directory in tree.directories { seen.insert(ParseCache.Key(path: directory + "/PKGBUILD", environment: fingerprint)) }
                     } else {
                         results += tree.read(with: reader)

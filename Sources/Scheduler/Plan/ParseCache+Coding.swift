@@ -7,7 +7,8 @@ import Graph
 /// Loading is one pass over one buffer with no allocation but the values themselves.
 extension ParseCache {
     /// Bumped whenever the layout below or `PKGBUILDReader.Result` changes.
-    static let formatVersion = 1
+    /// 2: the severity `invalid` (makepkg's lint).
+    static let formatVersion = 2
     static let magic = Array("PBPC".utf8)
 
     /// The cache at `path`; an empty one when the file is missing, unreadable, corrupt
@@ -125,7 +126,12 @@ struct CacheOutput {
             string(d.file)
             int(d.line)
             int(d.column)
-            bytes.append(d.severity == .error ? 1 : 0)
+            let severity: UInt8 = switch d.severity {
+            case .fallback: 0
+            case .error: 1
+            case .invalid: 2
+            }
+            bytes.append(severity)
             string(d.message)
         }
     }
@@ -220,6 +226,7 @@ struct CacheInput {
             let severity: Diagnostic.Severity = switch try byte() {
             case 0: .fallback
             case 1: .error
+            case 2: .invalid
             default: throw Corrupt()
             }
             diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: severity, message: try string()))

@@ -69,19 +69,23 @@ public struct ParseCache: Sendable {
     /// The number of cached PKGBUILD results.
     public var count: Int { entries.count }
 
-    /// Reads the PKGBUILDs of `directories` (as ``PKGBUILDTree/read(directories:with:)``
-    /// does), taking each from the cache when the rule above allows, and records the
-    /// new results. `environment` fingerprints everything but the file that the result
-    /// depends on (see ``environment(carch:makepkgConf:)``).
-    public mutating func read(directories: [String], with reader: PKGBUILDReader, environment: UInt64)
-        -> [PKGBUILDReader.Result]
+    /// Reads the PKGBUILDs of `directories` (as ``PKGBUILDTree/read(directories:with:root:)``
+    /// does, nothing outside `root`), taking each from the cache when the rule above
+    /// allows, and records the new results. `environment` fingerprints everything but the
+    /// file that the result depends on (see ``environment(carch:makepkgConf:)``). The
+    /// install and changelog files a result names are checked every time, cached or not
+    /// (``PKGBUILDTree/checkFiles(of:directory:root:)``): they are not part of the key.
+    public mutating func read(directories: [String], with reader: PKGBUILDReader, environment: UInt64,
+                              root: String? = nil) -> [PKGBUILDReader.Result]
     {
         let cached = entries
         // taken before any file is read: a write after this moment that keeps the mtime
         // makes the entry racy, so it is hashed again next time
         let now = Self.now()
         let outcomes = directories.concurrentMap { directory in
-            Self.lookup(directory, cached: cached, environment: environment, reader: reader, now: now)
+            var outcome = Self.lookup(directory, cached: cached, environment: environment, reader: reader, now: now, root: root ?? directory)
+            outcome.result = PKGBUILDTree.checkFiles(of: outcome.result, directory: directory, root: root ?? directory)
+            return outcome
         }
         for (directory, outcome) in zip(directories, outcomes) {
             switch outcome.kind {
@@ -116,18 +120,17 @@ public struct ParseCache: Sendable {
 
     /// Applies the rule of the type's documentation to one PKGBUILD directory.
     static func lookup(_ directory: String, cached: [Key: Entry], environment: UInt64, reader: PKGBUILDReader,
-                       now: Int64) -> Outcome {
+                       now: Int64, root: String) -> Outcome {
         let file = directory + "/PKGBUILD"
         let old = cached[Key(path: file, environment: environment)]
-        guard let (size, mtime) = status(of: file) else {
-            return Outcome(kind: .parsed, entry: nil, result: PKGBUILDTree.readOne(directory, with: reader))
-        }
+        let uncached = { Outcome(kind: .parsed, entry: nil, result: PKGBUILDTree.readOne(directory, with: reader, root: root)) }
+        guard let (size, mtime) = status(of: file) else { return uncached() }
         if let old, old.size == size, old.mtime == mtime, old.hashedAt - old.mtime >= racyWindow {
             return Outcome(kind: .unchanged, entry: nil, result: old.result)
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            return Outcome(kind: .parsed, entry: nil, result: PKGBUILDTree.readOne(directory, with: reader))
-        }
+        // never the file's bytes from outside the tree: refused ones are read (and
+        // reported) by readOne, uncached
+        guard case .bytes(let data) = PKGBUILDTree.load(file, root: root) else { return uncached() }
         let hash = data.withUnsafeBytes { fnv1a64($0) }
         if let old, old.size == Int64(data.count), old.hash == hash {
             return Outcome(kind: .confirmed, entry: Entry(size: old.size, mtime: mtime, hash: hash, hashedAt: now, result: old.result),

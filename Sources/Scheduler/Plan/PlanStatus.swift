@@ -19,6 +19,10 @@ public enum PlanStatus: String, Sendable, Codable, CaseIterable {
     case unresolvable
     /// The native reader could not evaluate the PKGBUILD; the sandboxed makepkg must.
     case needsFallback = "needs-fallback"
+    /// makepkg refuses the PKGBUILD (its `lint_pkgbuild` stage: pkgname, pkgver, pkgrel,
+    /// arch, dependencies, package functions, ...; a top-level `exit`; CRLF line ends; a
+    /// symlink out of its tree): never queued; the entry's reason is makepkg's sentence.
+    case invalid
     /// Would be built, but a dependency cannot be (see the entry's `blockedBy`).
     case blocked
     /// Not outdated, but named by `--rebuild` or depending on what was.

@@ -35,7 +35,9 @@ struct Planner {
                     if index[id] == nil {
                         included.append(srcinfo)
                         index[id] = entries.count
-                        if entry.status.isBuilt { wanted.insert(id) }
+                        if entry.status.isBuilt || (entry.status == .invalid && Self.isNewer(srcinfo, than: database)) {
+                            wanted.insert(id)
+                        }
                     } else {
                         entry.status = .excluded
                         entry.reason = "pkgbase \(srcinfo.pkgbase) is also in \(entries[index[id]!].file); that one is used"
@@ -61,6 +63,13 @@ struct Planner {
         self.wanted = wanted
     }
 
+    /// Whether a PKGBUILD is a version the database does not hold yet: an invalid one that
+    /// is would be built if makepkg accepted it, so what needs it first is blocked.
+    static func isNewer(_ srcinfo: SrcInfo, than database: [String: DatabaseEntry]) -> Bool {
+        let present = srcinfo.pkgnames.compactMap { database[$0] }
+        return present.count < srcinfo.pkgnames.count || present.contains { $0.version < srcinfo.version }
+    }
+
     /// The pkgbase a result is about: its own, or its directory's name when unreadable.
     static func pkgbase(of result: PKGBUILDReader.Result) -> String {
         result.srcinfo?.pkgbase ?? URL(fileURLWithPath: result.file).deletingLastPathComponent().lastPathComponent
@@ -72,6 +81,12 @@ struct Planner {
         var entry = PlanEntry(repo: repo.name, pkgbase: pkgbase, pkgnames: result.srcinfo?.pkgnames ?? [],
                               status: .new, reason: "", file: result.file)
         entry.diagnostics = result.diagnostics.map(\.description)
+        if let reason = result.invalidReason {
+            // makepkg would refuse it whatever the database holds: nothing to build
+            entry.status = .invalid
+            entry.reason = "makepkg refuses the PKGBUILD: " + reason
+            return entry
+        }
         guard let srcinfo = result.srcinfo, !result.hasErrors else {
             entry.status = .needsFallback
             entry.reason = "the PKGBUILD cannot be read without makepkg: " + (result.diagnostics.first?.message ?? "unreadable")
@@ -152,7 +167,7 @@ struct Planner {
     }
 
     /// A build whose dependency must be built first but cannot be (unresolvable, needs
-    /// makepkg, or itself blocked) is blocked, with the chain down to the cause.
+    /// makepkg, invalid, or itself blocked) is blocked, with the chain down to the cause.
     mutating func markBlocked() {
         // dependencies first, so a dependency's blocking is known before its dependents
         let ids = entries.indices.compactMap { i -> PackageBaseID? in
@@ -167,7 +182,7 @@ struct Planner {
             guard entries[i].status.isBuilt else { continue }
             for target in graph.dependencies(of: id) where wanted.contains(target) {
                 let t = index[target]!
-                guard [.unresolvable, .needsFallback, .blocked].contains(entries[t].status) else { continue }
+                guard [.unresolvable, .needsFallback, .invalid, .blocked].contains(entries[t].status) else { continue }
                 let root = cause[target] ?? target
                 cause[id] = root
                 entries[i].status = .blocked
