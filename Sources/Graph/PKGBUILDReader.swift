@@ -102,6 +102,11 @@ public struct PKGBUILDReader: Sendable {
             diagnostics.append(Diagnostic(file: file, line: line, column: column,
                                           severity: d.kind == .syntax ? .error : .fallback, message: d.message))
         }
+        if extractor.shell.unreported > 0, let last = extractor.shell.diagnostics.last {
+            let (line, column) = map.location(of: last.offset)
+            diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: .fallback,
+                                          message: "and \(extractor.shell.unreported) more places that need makepkg, not listed"))
+        }
         for refusal in refusals {
             let (line, column) = map.location(of: refusal.offset)
             diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: .invalid, message: refusal.message))

@@ -78,6 +78,11 @@ struct BashDifferentialTests {
         #"printf -v a '%.*s' -1 abc; printf -v b '%5.2s|%-5s|%.0s' xyz ab cd; out=("$a" "$b")"#,
         #"x=$(false); s1=$?; false; y=1; s2=$?; z=$(true)$(false); s3=$?; out=($s1 $s2 $s3)"#,
         #"f() { return 3; }; f; s=$?; i=0; while (( i < 2 )); do (( i++ )); false; done; out=($s $?)"#,
+        // arithmetic: every operator and level of precedence, assignments, variables as expressions
+        #"out=($((1|2^3&4)) $((1||0&&0)) $((6&3|8)) $((5^1==4)) $((1<2==1)) $((1<<2+1)) $((8>>1>=4)) $((2+3*4%5)) $((-2**2)) $((2**3**2)))"#,
+        #"out=($((7-2-1)) $((64/4/2)) $((1!=2)) $((3<=3)) $((3>=4)) $((3<3)) $((4>3)) $((!0)) $((~5)) $((+-3)) $((0?1:2?3:4)))"#,
+        #"a=5; b=a+1; c='b*2'; x=7; ((x<<=2, x>>=1, x|=1, x&=13, x^=6, x%=4, x-=1, x*=9, x/=2)); out=($((c)) $x $((a+=2)) $a $((a-=1)) $((a++ + ++a)) $a)"#,
+        #"i=0; j=0; (( 0 && i++ )); (( 1 || j++ )); k=$(( 1 ? 2 : i++ )); out=($i $j $k $(( i==0 ? 10 : 20 )))"#,
     ]
 
     /// Runs each snippet in its own bash subshell and returns what `out` held.

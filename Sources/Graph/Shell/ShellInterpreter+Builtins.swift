@@ -11,7 +11,7 @@ extension ShellInterpreter {
         case "printf": return try printfBuiltin(args, offset: offset)
         case "declare", "typeset", "local", "export", "readonly":
             return try declare(argv[0], args, declarationArguments: declarationArguments, offset: offset)
-        case "unset": return unsetBuiltin(args)
+        case "unset": return try unsetBuiltin(args)
         case "eval": return try eval(args.joined(separator: " "), offset: offset)
         case "test": return try testBuiltin(args, offset: offset)
         case "[":
@@ -207,7 +207,7 @@ extension ShellInterpreter {
         if flags.contains("r") { variables.update(name) { $0.isReadonly = true } }
     }
 
-    mutating func unsetBuiltin(_ args: [String]) -> Int32 {
+    mutating func unsetBuiltin(_ args: [String]) throws -> Int32 {
         var functionsOnly = false
         for arg in args {
             if arg == "-f" { functionsOnly = true; continue }
@@ -216,17 +216,17 @@ extension ShellInterpreter {
             if let open = arg.firstIndex(of: "["), arg.hasSuffix("]") {
                 let name = String(arg[..<open])
                 let key = String(arg[arg.index(after: open)..<arg.index(before: arg.endIndex)])
+                var moved = 0
                 variables.update(name) { variable in
-                    switch variable.value {
-                    case .indexed(var a)?:
-                        if let i = Int(key) { a.remove(i < 0 ? a.nextIndex + i : i) }
+                    if var a = variable.takeIndexed() {
+                        if let i = Int(key) { moved = a.remove(i < 0 ? a.nextIndex + i : i) }
                         variable.value = .indexed(a)
-                    case .associative(var a)?:
-                        a.remove(key)
+                    } else if var a = variable.takeAssociative() {
+                        moved = a.remove(key)
                         variable.value = .associative(a)
-                    default: break
                     }
                 }
+                try pay(moved, for: "unset \(name)[...]", at: currentOffset)
             } else if variables.variable(arg)?.isReadonly != true {
                 variables.unset(arg)
             } else if functions[arg] != nil {
@@ -241,6 +241,7 @@ extension ShellInterpreter {
         let savedOrigin = originOverride
         originOverride = originOverride ?? offset
         defer { originOverride = savedOrigin }
+        try pay(text.utf8.count, for: "eval", at: offset)
         var parser = ShellParser(text)
         lastStatus = 0
         while true {

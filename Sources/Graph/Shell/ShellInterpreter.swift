@@ -11,6 +11,8 @@ struct ShellInterpreter {
     var positional: [String] = []
     var lastStatus: Int32 = 0
     var diagnostics: [ShellDiagnostic] = []
+    /// `unsupported` diagnostics past ``diagnosticLimit``, counted, not kept.
+    var unreported = 0
     /// Output of `echo`/`printf` while a command substitution captures it.
     var captures: [String] = []
     /// Commands left; loops that do not end run into it.
@@ -106,7 +108,7 @@ struct ShellInterpreter {
     mutating func budgetExceeded(_ construct: String, _ error: ShellBudget.Exhausted, at offset: Int) throws -> Never {
         if !workExhausted {
             workExhausted = true
-            report(.unsupported, at: offset, work.exceeded(by: construct, error))
+            report(.unsupported, at: offset, work.exceeded(by: construct, error), always: true)
         }
         throw ControlFlow.abort
     }
@@ -372,20 +374,24 @@ struct ShellInterpreter {
         let update: (inout ShellVariable) -> Void = { variable in
             if variable.isReadonly { return }
             variable.assignedAt = at
-            switch (variable.value, value) {
-            case (.indexed(var array)?, .scalar(let s)):
-                array.set(0, s)
-                variable.value = .indexed(array)
-            case (.associative(var array)?, .scalar(let s)):
-                array.set("0", s)
-                variable.value = .associative(array)
-            default:
-                if case .scalar = value, variable.isIndexedArray {
-                    variable.value = .indexed(IndexedArray(value.allValues))
-                } else {
-                    variable.value = value
+            if case .scalar(let s) = value {
+                // `a=s` on an array sets its element 0, in place
+                if var array = variable.takeIndexed() {
+                    array.set(0, s)
+                    variable.value = .indexed(array)
+                    return
+                }
+                if var array = variable.takeAssociative() {
+                    array.set("0", s)
+                    variable.value = .associative(array)
+                    return
+                }
+                if variable.isIndexedArray {
+                    variable.value = .indexed(IndexedArray([s]))
+                    return
                 }
             }
+            variable.value = value
         }
         if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
     }
@@ -394,46 +400,48 @@ struct ShellInterpreter {
         let at = assignmentOffset(offset)
         variables.update(name) { variable in
             variable.assignedAt = at
-            switch variable.value {
-            case .indexed(var array)?:
+            if var array = variable.takeIndexed() {
                 array.set(0, (array[0] ?? "") + value)
                 variable.value = .indexed(array)
-            case .associative(var array)?:
+            } else if var array = variable.takeAssociative() {
                 array.set("0", (array["0"] ?? "") + value)
                 variable.value = .associative(array)
-            case .scalar(let s)?:
+            } else if case .scalar(let s)? = variable.value {
                 variable.value = .scalar(s + value)
-            case nil:
+            } else {
                 variable.value = .scalar(value)
             }
         }
     }
 
+    /// `name[key]=value` (`+=` when `append`): the array changed in place, the elements
+    /// an insertion moves paid for.
     mutating func assignElement(_ name: String, key: ShellWord, value: String, append: Bool, offset: Int) throws {
         if variables.variable(name)?.isAssociative == true {
             let k = try expandString(key)
             variables.update(name) { variable in
-                var array: AssociativeArray
-                if case .associative(let a)? = variable.value { array = a } else { array = AssociativeArray() }
+                var array = variable.takeAssociative() ?? AssociativeArray()
                 array.set(k, (append ? array[k] ?? "" : "") + value)
                 variable.value = .associative(array)
             }
             return
         }
-        var index = try arithmetic(try expandString(key), offset: offset)
-        var array = IndexedArray()
-        switch variables.value(name) {
-        case .indexed(let a)?: array = a
-        case .scalar(let s)?: array.set(0, s)
-        default: break
-        }
-        if index < 0 { index += array.nextIndex }
-        array.set(index, (append ? array[index] ?? "" : "") + value)
+        let index = try arithmetic(try expandString(key), offset: offset)
         let at = assignmentOffset(offset)
+        var moved = 0
         variables.update(name) { variable in
+            var array = IndexedArray()
+            if let a = variable.takeIndexed() {
+                array = a
+            } else if case .scalar(let s)? = variable.value {
+                array.set(0, s)
+            }
+            let i = index < 0 ? index + array.nextIndex : index
+            moved = array.set(i, (append ? array[i] ?? "" : "") + value)
             variable.value = .indexed(array)
             variable.assignedAt = at
         }
+        try pay(moved, for: "the assignment to \(name)[...]", at: offset)
     }
 
     mutating func assignArray(_ name: String, elements: [ArrayElement], append: Bool, offset: Int, local: Bool = false) throws {
@@ -486,31 +494,50 @@ struct ShellInterpreter {
             }
             return
         }
-        var array = IndexedArray()
-        if append {
-            switch variables.value(name) {
-            case .indexed(let a)?: array = a
-            case .scalar(let s)?: array.set(0, s)
-            default: break
-            }
+        // the elements are expanded first (their expansions see the array as it was),
+        // then set on the array, in place, the elements insertions move paid for
+        enum Step {
+            case element(index: Int, value: String, append: Bool)
+            case next(String)
         }
+        var steps: [Step] = []
         for element in elements {
             if let key = element.key {
-                var index = try arithmetic(try expandString(key), offset: offset)
-                if index < 0 { index += array.nextIndex }
-                let value = try expandString(element.value)
-                array.set(index, (element.append ? array[index] ?? "" : "") + value)
+                let index = try arithmetic(try expandString(key), offset: offset)
+                steps.append(.element(index: index, value: try expandString(element.value), append: element.append))
             } else {
-                for field in try expandFields(element.value) { array.append(field) }
+                for field in try expandFields(element.value) { steps.append(.next(field)) }
             }
         }
         let at = assignmentOffset(offset)
+        var moved = 0
+        let previous = local && append ? variables.value(name) : nil
         let update: (inout ShellVariable) -> Void = { variable in
             if variable.isReadonly { return }
+            var array = IndexedArray()
+            if append {
+                if local {
+                    if case .indexed(let a)? = previous { array = a } else if case .scalar(let s)? = previous { array.set(0, s) }
+                } else if let a = variable.takeIndexed() {
+                    array = a
+                } else if case .scalar(let s)? = variable.value {
+                    array.set(0, s)
+                }
+            }
+            for step in steps {
+                switch step {
+                case .element(var index, let value, let append):
+                    if index < 0 { index += array.nextIndex }
+                    moved += array.set(index, (append ? array[index] ?? "" : "") + value)
+                case .next(let field):
+                    array.append(field)
+                }
+            }
             variable.value = .indexed(array)
             variable.assignedAt = at
         }
         if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
+        try pay(moved, for: "the assignment to \(name)", at: offset)
     }
 
     /// Where an assignment at `offset` (0: unknown) stands, for diagnostics about it.
@@ -518,8 +545,23 @@ struct ShellInterpreter {
 
     // MARK: diagnostics
 
-    mutating func report(_ kind: ShellDiagnostic.Kind, at offset: Int, _ message: String) {
-        diagnostics.append(ShellDiagnostic(offset: originOverride ?? offset, kind: kind, message: message))
+    /// The most `unsupported` diagnostics one PKGBUILD keeps: a loop can run commands
+    /// the reader cannot run 50,000 times (the same one at the same place is kept once).
+    /// Syntax errors and the budget's diagnostic are always kept (there is at most one
+    /// of each before evaluation stops).
+    static let diagnosticLimit = 100
+
+    /// Records a diagnostic; its message is cut to ``ShellDiagnostic/messageLimit``.
+    mutating func report(_ kind: ShellDiagnostic.Kind, at offset: Int, _ message: String, always: Bool = false) {
+        let diagnostic = ShellDiagnostic(offset: originOverride ?? offset, kind: kind,
+                                         message: ShellDiagnostic.excerpt(message, limit: ShellDiagnostic.messageLimit))
+        // a loop reports the same construct on each pass: once is enough
+        if kind == .unsupported, diagnostics.contains(diagnostic) { return }
+        if kind == .unsupported, !always, diagnostics.count >= Self.diagnosticLimit {
+            unreported += 1
+            return
+        }
+        diagnostics.append(diagnostic)
     }
 }
 
@@ -543,4 +585,21 @@ struct ShellDiagnostic: Sendable, Equatable {
     var offset: Int
     var kind: Kind
     var message: String
+
+    /// The longest message kept, in bytes: messages quote values and constructs, and a
+    /// value may be megabytes.
+    static let messageLimit = 400
+
+    /// `text` cut to at most `limit` bytes (between scalars), with "..." where cut.
+    static func excerpt(_ text: String, limit: Int = 60) -> String {
+        guard text.utf8.count > limit else { return text }
+        var out = String.UnicodeScalarView()
+        var bytes = 0
+        for c in text.unicodeScalars {
+            bytes += UTF8.width(c)
+            if bytes > limit { break }
+            out.append(c)
+        }
+        return String(out) + "..."
+    }
 }
