@@ -41,7 +41,7 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph"], exclude: ["Fixtures"]),
         // Helpers the test targets share (running the real tools and pacbuild).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Graph", "TestSupport"]),

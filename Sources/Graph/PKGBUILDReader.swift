@@ -11,6 +11,9 @@ public struct PKGBUILDReader: Sendable {
 
     /// The work units one PKGBUILD may cost (``ShellBudget``); tests lower it.
     var budgetUnits = ShellBudget.standardUnits
+    /// The time one PKGBUILD may take; tests that assert which bound stopped a
+    /// PKGBUILD turn it off (nil), so that a slow machine cannot change their answer.
+    var budgetTime: Duration? = ShellBudget.standardTime
 
     public init(environment: MakepkgEnvironment = .debianDefault()) {
         self.environment = environment
@@ -68,7 +71,7 @@ public struct PKGBUILDReader: Sendable {
             ])
         }
         var shell = ShellInterpreter()
-        shell.work = ShellBudget(units: budgetUnits)
+        shell.work = ShellBudget(units: budgetUnits, time: budgetTime)
         shell.variables = environment.variables
         shell.assign("startdir", .scalar(startdir), offset: 0)
         // makepkg sources the PKGBUILD inside its source_safe function: `declare` and

@@ -170,7 +170,9 @@ enum BraceExpansion {
             }
             if text.utf8.count > 60 { break }
         }
-        return ShellDiagnostic.excerpt(text)
+        // one line: a word may span lines (quotes, escaped newlines)
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+        return ShellDiagnostic.excerpt(words.joined(separator: " "))
     }
 
     static func toParts(_ tokens: [Token]) -> [WordPart] {

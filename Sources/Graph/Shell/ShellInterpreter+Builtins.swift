@@ -50,7 +50,8 @@ extension ShellInterpreter {
         try pay(text.utf8.count, for: "output", at: currentOffset)
         if captures[captures.count - 1].utf8.count + text.utf8.count > ShellBudget.valueLimit {
             report(.unsupported, at: currentOffset, ShellBudget.tooLarge("a command substitution's output",
-                                                                         bytes: captures[captures.count - 1].utf8.count + text.utf8.count))
+                                                                         bytes: captures[captures.count - 1].utf8.count + text.utf8.count),
+                   always: true)
             throw ControlFlow.abort
         }
         captures[captures.count - 1] += text
@@ -91,7 +92,7 @@ extension ShellInterpreter {
         do {
             output = try ShellPrintf.format(format, Array(args.dropFirst()))
         } catch let e as ShellPrintf.Failure {
-            report(.unsupported, at: offset, "printf: \(e.message)")
+            report(.unsupported, at: offset, "printf: \(e.message)", always: e.overBudget)
             if e.overBudget { throw ControlFlow.abort }
             return 1
         }

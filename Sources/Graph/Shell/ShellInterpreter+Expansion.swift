@@ -186,7 +186,7 @@ extension ShellInterpreter {
         let size = Self.size(of: segments)
         if size > Self.expansionLimit {
             report(.unsupported, at: offset, "a word expands to more than \(Self.expansionLimit >> 20) MiB, "
-                   + "over the reader's memory budget (\(Self.expansionLimit >> 20) MiB per value)")
+                   + "over the reader's memory budget (\(Self.expansionLimit >> 20) MiB per value)", always: true)
             throw ControlFlow.abort
         }
     }
@@ -369,7 +369,7 @@ extension ShellInterpreter {
                 for v in values {
                     let replaced = try metered(construct(), at: e.offset) { try pattern.replace(in: v, with: replacement, mode: mode, budget: &$0) }
                     guard let replaced else {
-                        report(.unsupported, at: e.offset, ShellBudget.tooLarge(construct(), bytes: ShellBudget.valueLimit + 1))
+                        report(.unsupported, at: e.offset, ShellBudget.tooLarge(construct(), bytes: ShellBudget.valueLimit + 1), always: true)
                         throw ControlFlow.abort
                     }
                     out.append(replaced)

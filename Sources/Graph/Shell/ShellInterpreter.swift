@@ -15,8 +15,11 @@ struct ShellInterpreter {
     var unreported = 0
     /// Output of `echo`/`printf` while a command substitution captures it.
     var captures: [String] = []
-    /// Commands left; loops that do not end run into it.
-    var budget = 50_000
+    /// Commands left; loops that do not end run into it (the message of
+    /// ``tooManySteps(at:)`` names the number).
+    var budget = ShellInterpreter.commandLimit
+    /// The commands one PKGBUILD may run.
+    static let commandLimit = 50_000
     /// The work and time this PKGBUILD may still cost (``ShellBudget``).
     var work = ShellBudget()
     /// Whether running out of `work` has been reported (once is enough).
@@ -113,6 +116,12 @@ struct ShellInterpreter {
         throw ControlFlow.abort
     }
 
+    /// The command budget (``budget``) ran out: one diagnostic, and evaluation stops.
+    mutating func tooManySteps(at offset: Int) throws -> Never {
+        report(.unsupported, at: offset, "evaluation stopped after too many steps (\(Self.commandLimit) commands: a loop that does not end?)", always: true)
+        throw ControlFlow.abort
+    }
+
     // MARK: commands
 
     mutating func execute(_ commands: [ShellCommand]) throws {
@@ -121,10 +130,7 @@ struct ShellInterpreter {
 
     mutating func execute(_ command: ShellCommand) throws {
         budget -= 1
-        if budget < 0 {
-            report(.unsupported, at: currentOffset, "evaluation stopped after too many steps (a loop that does not end?)")
-            throw ControlFlow.abort
-        }
+        if budget < 0 { try tooManySteps(at: currentOffset) }
         try pay(1, for: "evaluation", at: currentOffset)
         switch command {
         case .simple(let simple):
@@ -175,7 +181,7 @@ struct ShellInterpreter {
             _ = try arithmetic(initial, offset: offset)
             loop: while try test.allSatisfy(\.isWhitespace) || arithmetic(test, offset: offset) != 0 {
                 budget -= 1
-                if budget < 0 { throw ControlFlow.abort }
+                if budget < 0 { try tooManySteps(at: offset) }
                 do { try execute(body) } catch let flow as ControlFlow {
                     switch flow {
                     case .breakLoop(let n): if n > 1 { throw ControlFlow.breakLoop(n - 1) }; break loop
@@ -334,7 +340,7 @@ struct ShellInterpreter {
         functionDepth += 1
         defer { functionDepth -= 1 }
         if functionDepth > 100 {
-            report(.unsupported, at: function.offset, "function '\(function.name)' recurses too deeply")
+            report(.unsupported, at: function.offset, "function '\(function.name)' recurses too deeply", always: true)
             throw ControlFlow.abort
         }
         let savedPositional = positional
@@ -511,6 +517,8 @@ struct ShellInterpreter {
         }
         let at = assignmentOffset(offset)
         var moved = 0
+        // a list of keys in falling order inserts each at the front: stop at the budget
+        let allowance = work.remaining
         let previous = local && append ? variables.value(name) : nil
         let update: (inout ShellVariable) -> Void = { variable in
             if variable.isReadonly { return }
@@ -524,7 +532,7 @@ struct ShellInterpreter {
                     array.set(0, s)
                 }
             }
-            for step in steps {
+            for step in steps where moved <= allowance {
                 switch step {
                 case .element(var index, let value, let append):
                     if index < 0 { index += array.nextIndex }
@@ -552,6 +560,7 @@ struct ShellInterpreter {
     static let diagnosticLimit = 100
 
     /// Records a diagnostic; its message is cut to ``ShellDiagnostic/messageLimit``.
+    /// `always`: the diagnostic of what stops evaluation, kept past the limit.
     mutating func report(_ kind: ShellDiagnostic.Kind, at offset: Int, _ message: String, always: Bool = false) {
         let diagnostic = ShellDiagnostic(offset: originOverride ?? offset, kind: kind,
                                          message: ShellDiagnostic.excerpt(message, limit: ShellDiagnostic.messageLimit))
