@@ -91,6 +91,8 @@ def pkgbuild(seeds):
                  "y=(x{1..99999999})", "f() { f; }; f", 'x=(a); for i in {1..40}; do x+=("${x[@]}"); done',
                  "${x:-${y:-${z}}}"]:
         seeds.add("pkgname=fuzz\npkgver=1\npkgrel=1\narch=(any)\n" + tail + "\n")
+    # the inputs earlier runs found, kept as regression fixtures (FuzzArtifactTests)
+    seeds.add_files(os.path.join(ROOT, "Tests", "GraphTests", "Fixtures", "fuzz-pkgbuild", "*"))
     committed(seeds, "pkgbuild")
 
 
