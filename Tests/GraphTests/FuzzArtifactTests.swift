@@ -26,6 +26,11 @@ struct FuzzArtifactTests {
         case work(String)
         /// Not evaluated: makepkg refuses CRLF line ends.
         case crlf
+        /// A loop whose condition runs the named command, which the reader cannot run:
+        /// the loop stops there.
+        case unknownCommand(String)
+        /// A syntax error bash reports too.
+        case syntax(String)
 
         var message: (prefix: String, suffix: String) {
             let brace = "' yields more than %@, over the reader's memory budget (100000 words, 4 MiB per expansion)"
@@ -35,6 +40,8 @@ struct FuzzArtifactTests {
             case .commands: return ("evaluation stopped after too many steps (50000 commands: a loop that does not end?)", "")
             case .work(let name): return ("the expansion of $\(name) exceeds the reader's work budget (20000000 steps per PKGBUILD)", "")
             case .crlf: return ("PKGBUILD contains CRLF characters and cannot be sourced.", "")
+            case .unknownCommand(let name): return ("runs the command '\(name)'", "")
+            case .syntax(let message): return (message, "")
             }
         }
     }
@@ -46,12 +53,14 @@ struct FuzzArtifactTests {
     /// -486566, -926edc, -cd02d3, -e8fb89, -f2ebcf); an array growing by its own
     /// re-expansion in an endless loop, each element priced below its cost (timeout-39254f,
     /// -ab93f6, -bbe53e, -c21be7); CRLF line ends (timeout-29f56e, found before the reader
-    /// refused them up front).
+    /// refused them up front); a `while read` loop the reader ran until the command
+    /// budget (slow-unit-58605e, from the run after the fixes).
     static let expected: [String: (line: Int, stop: Stop)] = [
         "oom-5d0171af7776c38f5fcc2fe86c633e467ba1aefb": (9, .braceBytes),
         "oom-6be208fc14f6ba7be23d2318bb7db6241a8de8cb": (12, .braceWords),
         "oom-cadf01b260459ac4b192b357d56b542c5ad9d820": (1, .braceBytes),
         "oom-ff6c9ccf63feada4c017b1632b2ea774aeac7186": (2, .braceBytes),
+        "slow-unit-58605e58d0203b1306066a7bfbd58daf347d6f85": (34, .unknownCommand("read")),
         "timeout-14636caf74e8e3ee5a8f6e0915d5ed26f7db8d79": (1, .commands),
         "timeout-29f56e6c0757ccf5b0baf30f49fce7b351de9425": (461, .crlf),
         "timeout-2c0f1718d1c04c9c5f5baa9bfc52401a08da9951": (1, .commands),
@@ -69,7 +78,9 @@ struct FuzzArtifactTests {
         "timeout-e19ef94c86c5593504b4ac8ac03d719ba1c0bf46": (9, .braceBytes),
         "timeout-e8fb896f81ee4187404a78cca4205378724afa0b": (1, .commands),
         "timeout-f1173c31601f79bb840f70c32d31a1a850dc78a9": (12, .braceBytes),
-        "timeout-f2ebcf92af7ab4e5cb4f9e11a794965030cda141": (85, .commands),
+        // the `... | while read` loop of line 85 stops at once now (as slow-unit-58605e);
+        // bash -n also stops at line 91: "syntax error near unexpected token `done'"
+        "timeout-f2ebcf92af7ab4e5cb4f9e11a794965030cda141": (91, .syntax("unexpected 'done'")),
     ]
 
     @Test func everyArtifactHasAnExpectation() throws {
@@ -92,14 +103,23 @@ struct FuzzArtifactTests {
         #expect(stops.count == 1, "\(result.diagnostics.map(\.message))")
         #expect(stops.first?.line == line)
         #expect(stops.first?.file == "PKGBUILD")
-        if case .crlf = stop {
+        switch stop {
+        case .crlf:
             #expect(result.isInvalid)
-        } else {
+        case .syntax:
+            #expect(stops.first?.severity == .error && result.hasErrors)
+            #expect(!result.diagnostics.contains { $0.message.contains("budget") || $0.message.contains("too many steps") })
+        default:
             #expect(stops.first?.severity == .fallback)
             #expect(result.needsFallback)
-            // evaluation stops there: nothing is reported after it but the count of the rest
-            let last = result.diagnostics.last { !$0.message.hasSuffix("more places that need makepkg, not listed") }
-            #expect(last?.message == stops.first?.message)
+            if case .unknownCommand = stop {
+                // the loop stops, evaluation goes on: no budget ran out
+                #expect(!result.diagnostics.contains { $0.message.contains("budget") || $0.message.contains("too many steps") })
+            } else {
+                // evaluation stops there: nothing is reported after it but the count of the rest
+                let last = result.diagnostics.last { !$0.message.hasSuffix("more places that need makepkg, not listed") }
+                #expect(last?.message == stops.first?.message)
+            }
         }
         #expect(result.diagnostics.count <= ShellInterpreter.diagnosticLimit + 2)
         #expect(result.diagnostics.allSatisfy { $0.message.utf8.count <= ShellDiagnostic.messageLimit + 3 })

@@ -13,6 +13,9 @@ struct ShellInterpreter {
     var diagnostics: [ShellDiagnostic] = []
     /// `unsupported` diagnostics past ``diagnosticLimit``, counted, not kept.
     var unreported = 0
+    /// Set by every `unsupported` report: what ran since it was cleared did something
+    /// only a shell can, so its status is not bash's (a loop condition clears and reads it).
+    var unfaithful = false
     /// Output of `echo`/`printf` while a command substitution captures it.
     var captures: [String] = []
     /// Commands left; loops that do not end run into it (the message of
@@ -196,7 +199,12 @@ struct ShellInterpreter {
             var status: Int32 = 0
             defer { lastStatus = status }
             loop: while true {
+                unfaithful = false
                 try execute(condition)
+                // the condition did something only a shell can (`... | while read x`, a file
+                // test): its status is unknown, so is the loop's course; the PKGBUILD needs
+                // the fallback already, and spinning to the command budget tells nothing more
+                if unfaithful { break }
                 if (lastStatus == 0) == until { break }
                 defer { status = lastStatus }
                 do { try execute(body) } catch let flow as ControlFlow {
@@ -562,6 +570,7 @@ struct ShellInterpreter {
     /// Records a diagnostic; its message is cut to ``ShellDiagnostic/messageLimit``.
     /// `always`: the diagnostic of what stops evaluation, kept past the limit.
     mutating func report(_ kind: ShellDiagnostic.Kind, at offset: Int, _ message: String, always: Bool = false) {
+        if kind == .unsupported { unfaithful = true }
         let diagnostic = ShellDiagnostic(offset: originOverride ?? offset, kind: kind,
                                          message: ShellDiagnostic.excerpt(message, limit: ShellDiagnostic.messageLimit))
         // a loop reports the same construct on each pass: once is enough
