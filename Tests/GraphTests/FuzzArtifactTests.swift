@@ -60,6 +60,9 @@ struct FuzzArtifactTests {
         "oom-6be208fc14f6ba7be23d2318bb7db6241a8de8cb": (12, .braceWords),
         "oom-cadf01b260459ac4b192b357d56b542c5ad9d820": (1, .braceBytes),
         "oom-ff6c9ccf63feada4c017b1632b2ea774aeac7186": (2, .braceBytes),
+        // the `while read` loop of line 85 stops at once (found by the run after the
+        // fixes, as timeout-f2ebcf), and the file reaches bash -n's own syntax error
+        "slow-unit-4ae72294d14d639d9bbd9210dd78b86a0095647e": (91, .syntax("unexpected 'done'")),
         "slow-unit-58605e58d0203b1306066a7bfbd58daf347d6f85": (34, .unknownCommand("read")),
         "timeout-14636caf74e8e3ee5a8f6e0915d5ed26f7db8d79": (1, .commands),
         "timeout-29f56e6c0757ccf5b0baf30f49fce7b351de9425": (461, .crlf),
