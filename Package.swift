@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure model: versions, dependencies, PKGBUILD/.SRCINFO reading, the multi-repo graph and its algorithms. No C, no I/O beyond reading text.
@@ -28,9 +30,15 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["README.md"]),
+        // The web face (`pacbuild serve`): read-only HTML pages (mustache templates), the JSON API and Prometheus metrics over the store, on Hummingbird.
+        .target(name: "Web", dependencies: [
+            "Graph", "Scheduler",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], exclude: ["README.md"]),
         // The `pacbuild` executable: argument parsing and output only.
         .executableTarget(name: "CLI", dependencies: [
-            "Graph", "Repo", "Scheduler", "Sandbox",
+            "Graph", "Repo", "Scheduler", "Sandbox", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         // C shims: libarchive (package files, databases), libcrypto (package checksums), libpq (PostgreSQL store), sqlite3 (embedded store).
@@ -49,6 +57,11 @@ let package = Package(
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Sandbox", "Graph", "Repo", "TestSupport"]),
         // Runs the built `pacbuild` executable (depending on CLI makes SwiftPM build it); review tests set up stores and repos through Scheduler and Repo.
         .testTarget(name: "CLITests", dependencies: ["CLI", "Graph", "TestSupport", "Scheduler", "Repo"]),
+        // The web face over a real SQLite store filled through Scheduler: pages, API, metrics, the log stream (HummingbirdTesting).
+        .testTarget(name: "WebTests", dependencies: [
+            "Web", "CLI", "Scheduler", "Graph", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         // Real sandboxes and builds: needs root, a debootstrap'ed build root (made once, reused) and user-mode-linux.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Repo", "Graph", "TestSupport"]),
         // `pacbuild run` end to end (catchup, wakas, namespace sandboxes, publishing, the real pacman): needs root and the sandbox tests' cached root.

@@ -31,7 +31,7 @@ extension Pacbuild {
                 config: \(loaded.directory)
                 state_dir: \(loaded.display(global.stateDir))
                 store: \(storeText(global.store, loaded))
-                sandbox: \(global.sandbox.rawValue) (build root '\(global.buildRoot)')
+                sandbox: \(global.sandbox.rawValue) (build root '\(global.buildRoot)'); plan's makepkg fallback: \(global.fallbackTimeout) s each, \(workers.jobs) at once
                 workers: \(workers.jobs) job(s) as '\(workers.name)', lease \(workers.leaseSeconds) s, \
                 heartbeat \(workers.heartbeatSeconds) s, \(workers.maxAttempts) attempt(s), package caches up to \(workers.cacheMaxMB) MB
                 repos: \(loaded.repos.count)

@@ -34,11 +34,7 @@ func printError(_ text: String) {
 }
 
 /// Encodes a value as pretty JSON with sorted keys, for `--json` output.
-func jsonText<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
+func jsonText<T: Encodable>(_ value: T) throws -> String { try ReportJSON.text(value) }
 
 /// The flags `repo add` and `repo remove` share with repo-add: signing the databases.
 struct SigningOptions: ParsableArguments {

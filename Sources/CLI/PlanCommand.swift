@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Graph
 import Sandbox
 import Scheduler
 
@@ -12,7 +13,10 @@ extension Pacbuild {
             discussion: """
                 Reads every configured repo's PKGBUILD trees and database. Formats: text (for \
                 people), json (schema pacbuild.plan/1, docs/plan-schema.md), dot and svg (the \
-                plan's graph coloured by status; svg needs graphviz's dot). Exit status 1 when \
+                plan's graph coloured by status; svg needs graphviz's dot, and is refused above \
+                --max-nodes and stopped after --svg-timeout: --graph reduced|cycles|waves and --chain PKG \
+                draw less). The text lists at most 25 items per list with the count of the rest \
+                (--full: all of them). Exit status 1 when \
                 the configuration has errors. PKGBUILDs the native reader cannot evaluate are read \
                 by makepkg in a namespace sandbox without network over the configured build root \
                 (--fallback sandbox, the default when that root exists; cached by content in the \
@@ -27,13 +31,27 @@ extension Pacbuild {
         @Option(help: "Estimate the makespan for this many workers.") var workers: Int = 1
         @Option(parsing: .upToNextOption, help: "Rebuild these pkgbases even if current.") var rebuild: [String] = []
         @Flag(help: "With --rebuild: also rebuild everything that depends on them, transitively.") var reverse = false
+        @Flag(help: "With --reverse: the closure does not follow checkdepends edges (as arch-rebuild-order does by default).")
+        var noCheckdepends = false
+        @Flag(help: "With --reverse: the closure does not follow makedepends edges.") var noMakedepends = false
+        @Flag(help: "Text: every item of every list (default: the first 25 of each, and how many more).") var full = false
+        @Option(help: "dot and svg: full, reduced (implied edges left out), cycles (each cycle one node, reduced) or waves.")
+        var graph: PlanDot.View = .full
+        @Option(help: "dot and svg: only this package and what it waits for, transitively, and what blocks it.") var chain: String?
+        @Option(help: "svg: refuse a picture of more nodes than this (graphviz's time grows much faster than its size).")
+        var maxNodes = 2000
+        @Option(help: "svg: stop graphviz after this many seconds.") var svgTimeout = 120
         @Flag(help: "Parse every PKGBUILD, neither reading nor writing the parse cache in the state directory.") var noCache = false
         @Option(help: "PKGBUILDs the reader cannot evaluate: sandbox (makepkg in a sandbox) or none (default: sandbox when the build root exists).")
         var fallback: FallbackMode?
 
         func validate() throws {
             if workers < 1 { throw ValidationError("--workers must be at least 1") }
+            if maxNodes < 1 || svgTimeout < 1 { throw ValidationError("--max-nodes and --svg-timeout must be at least 1") }
             if reverse && rebuild.isEmpty { throw ValidationError("--reverse needs --rebuild PKG...") }
+            if (noCheckdepends || noMakedepends) && !reverse {
+                throw ValidationError("--no-checkdepends and --no-makedepends need --rebuild PKG... --reverse")
+            }
         }
 
         func run() throws {
@@ -42,22 +60,25 @@ extension Pacbuild {
             let fallback = try PlanFallbackChoice(fallback, configuration: loaded)
             let cacheFile = PlanOutputCache.file(stateDirectory: loaded.global.stateDir)
             let fingerprint = noCache ? nil : loaded.planFingerprint(
-                options: "\(format.rawValue)|\(repo ?? "")|\(rebuild.joined(separator: ","))|\(reverse)|\(workers)|\(fallback.key)")
+                options: "\(format.rawValue)|\(repo ?? "")|\(rebuild.joined(separator: ","))|\(reverse)|\(noCheckdepends)|\(noMakedepends)|\(workers)|\(fallback.key)"
+                    + "|\(full)|\(graph.rawValue)|\(chain ?? "")|\(maxNodes)|\(svgTimeout)")
             if let fingerprint, let cached = PlanOutputCache.load(from: cacheFile, fingerprint: fingerprint) {
                 for warning in cached.warnings { printError(warning) }
                 print(cached.stdout, terminator: "")
                 return
             }
-            let (plan, problems, report) = try loadPlan(loaded, options: PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse),
-                                                        cache: !noCache, fallback: fallback)
+            var options = PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse)
+            if noCheckdepends { options.reverseKinds.remove(.checkdepends) }
+            if noMakedepends { options.reverseKinds.remove(.makedepends) }
+            let (plan, problems, report) = try loadPlan(loaded, options: options, cache: !noCache, fallback: fallback)
             let warnings = problems.map { "warning: \($0)" }
             for warning in warnings { printError(warning) }
             let output: String
             switch format {
-            case .text: output = PlanText(plan: plan, workers: workers, fallback: report.line).text
+            case .text: output = PlanText(plan: plan, workers: workers, fallback: report.line, list: ShortList(full: full)).text
             case .json: output = plan.jsonText + "\n"
-            case .dot: output = PlanDot(plan: plan).text
-            case .svg: output = try PlanDot(plan: plan).svg()
+            case .dot: output = try PlanDot(plan: plan, view: graph, chain: chain).text
+            case .svg: output = try PlanSVG(maxNodes: maxNodes, timeout: svgTimeout).render(PlanDot(plan: plan, view: graph, chain: chain).picture())
             }
             print(output, terminator: "")
             // a sourced helper of a PKGBUILD makepkg read is not among the fingerprint's

@@ -1,47 +1,74 @@
 import Foundation
 import Scheduler
 
-/// The plan as a maintainer reads it before anything is built.
+/// The plan as a maintainer reads it before anything is built: the counts first, then
+/// each list cut to ``ShortList/limit`` items with the count of the rest (all of them
+/// with `--full`; `--format json` has every entry).
 struct PlanText {
     let plan: Plan
     let workers: Int
     /// How PKGBUILDs that need makepkg were read (or why not).
     var fallback: String?
+    var list = ShortList(full: false)
 
     var text: String {
         var out = summary
         if let fallback { out += fallback + "\n" }
+        if let rebuild = plan.rebuild {
+            let left = ["depends", "makedepends", "checkdepends"].filter { !rebuild.followed.contains($0) }
+            let edges = rebuild.followed.isEmpty ? "" : "; the closure followed \(rebuild.followed.joined(separator: ", ")) edges"
+                + (left.isEmpty ? "" : ", not \(left.joined(separator: ", "))")
+            out += "rebuild: \(rebuild.requested.joined(separator: " "))\(rebuild.reverse ? " and what needs them" : ""): "
+                + "\(rebuild.pkgbases) pkgbase\(rebuild.pkgbases == 1 ? "" : "s")\(edges)\n"
+        }
         out += "\n"
-        // a pkgbase given twice in one repo has two entries with one id; the first is the
-        // one planned (the other is excluded), as in `Plan.entry(named:)`
-        let byID = Dictionary(plan.entries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byID = plan.entriesByID
         let builds = plan.buildOrder.compactMap { byID[$0] }
         out += "builds (\(builds.count)):\n"
         if builds.isEmpty { out += "  nothing to build\n" }
-        for entry in builds {
+        out += section(builds) { entry in
             let versions = entry.oldVersion.map { "\($0) -> \(entry.newVersion ?? "?")" } ?? (entry.newVersion ?? "?")
             let cycle = entry.cycle.map { " [cycle \($0 + 1)]" } ?? ""
-            out += "  wave \(entry.wave ?? 0)  \(entry.id)  \(versions)  \(entry.status.rawValue): \(entry.reason)\(cycle)\n"
+            return ["wave \(entry.wave ?? 0)  \(entry.id)  \(versions)  \(entry.status.rawValue): \(entry.reason)\(cycle)"]
         }
-        for status in [PlanStatus.blocked, .unresolvable, .invalid, .needsFallback, .repoAhead, .excluded] {
+        for status in [PlanStatus.blocked, .unresolvable, .invalid, .needsFallback, .repoAhead, .excluded, .duplicate] {
             let entries = plan.entries.filter { $0.status == status }
             guard !entries.isEmpty else { continue }
             out += "\n\(status.rawValue) (\(entries.count)):\n"
-            for entry in entries {
-                out += "  \(entry.id) \(entry.newVersion ?? ""): \(entry.reason)\n"
-                if status == .blocked { out += "    chain: \(([entry.id] + entry.blockedBy).joined(separator: " -> "))\n" }
-                if status == .needsFallback || status == .invalid { for d in entry.diagnostics.prefix(3) { out += "    \(d)\n" } }
+            out += section(entries) { entry in
+                var lines = ["\(entry.id) \(entry.newVersion ?? ""): \(entry.reason)"]
+                if status == .blocked { lines.append("  chain: \(list.chain([entry.id] + entry.blockedBy))") }
+                if status == .needsFallback || status == .invalid { lines += entry.diagnostics.prefix(3).map { "  \($0)" } }
+                return lines
             }
+        }
+        let warned = plan.entries.filter { !$0.warnings.isEmpty }
+        if !warned.isEmpty {
+            out += "\nwarnings (\(warned.count)):\n"
+            out += section(warned) { entry in entry.warnings.map { "\(entry.id): \($0)" } }
         }
         if !plan.cycles.isEmpty {
             out += "\ncycles (\(plan.cycles.count)):\n"
-            for (n, cycle) in plan.cycles.enumerated() {
-                out += "  cycle \(n + 1) (\(cycle.strategy)): \(cycle.members.joined(separator: ", ")); members are built again after the cycle\n"
-                for edge in cycle.closingEdges { out += "    closed by \(edge)\n" }
-                for edge in cycle.droppedEdges { out += "    first pass ignores \(edge)\n" }
+            out += section(Array(plan.cycles.enumerated())) { n, cycle in
+                ["cycle \(n + 1) (\(cycle.strategy)): \(cycle.members.count) member\(cycle.members.count == 1 ? "" : "s"), "
+                 + "built again after the cycle: \(list.joined(cycle.members))"]
+                    + edgeLines("closed by", cycle.closingEdges) + edgeLines("first pass ignores", cycle.droppedEdges)
             }
         }
         return out
+    }
+
+    /// One item's lines per element, indented, the list cut by ``list``.
+    private func section<T>(_ items: [T], _ lines: (T) -> [String]) -> String {
+        let shown = list.full || items.count <= list.limit ? items[...] : items.prefix(list.limit)
+        var out = shown.flatMap(lines).map { "  \($0)\n" }.joined()
+        if shown.count < items.count { out += "  ... and \(items.count - shown.count) more (--full lists them all)\n" }
+        return out
+    }
+
+    private func edgeLines(_ label: String, _ edges: [String]) -> [String] {
+        let (shown, more) = list.lines(edges)
+        return shown.map { "  \(label) \($0)" } + (more.map { ["  \($0)"] } ?? [])
     }
 
     var summary: String {
@@ -50,10 +77,12 @@ struct PlanText {
             return n == 0 ? nil : "\(n) \(status.rawValue)"
         }
         let makespan = plan.makespan[String(workers)].map(Self.duration) ?? "?"
+        let largest = plan.cycles.map(\.members.count).max()
+        let cycles = plan.cycles.isEmpty ? "" : "\ncycles: \(plan.cycles.count), the largest of \(largest ?? 0) members"
         return """
             plan: \(plan.entries.count) pkgbases: \(counts.joined(separator: ", "))
             builds: \(plan.buildOrder.count) in \(plan.entries.compactMap(\.wave).max().map { $0 + 1 } ?? 0) waves; \
-            expected \(Self.duration(plan.totalSeconds)) of building, about \(makespan) on \(workers) worker\(workers == 1 ? "" : "s")
+            expected \(Self.duration(plan.totalSeconds)) of building, about \(makespan) on \(workers) worker\(workers == 1 ? "" : "s")\(cycles)
 
             """
     }

@@ -12,49 +12,16 @@ extension Pacbuild {
         @Flag(help: "Print as JSON.") var json = false
         @Argument(help: "A build id (#12) or pkgbase.") var build: BuildReference
 
-        struct Shown: Encodable {
-            var build: BuildRecord
-            var dependencies: [BuildID]
-            var artifactSHA256: [String: String]
-            /// Each package's `.PKGINFO` facts, by file name order.
-            var packageFacts: [PackageFacts]
-            /// `store` (recorded with the report), `files` (read from the package files
-            /// here: a build reported before schema 10) or `none`.
-            var factsSource: BuildFacts.Source
-            var mark: RejectionMark?
-            /// Where the log can be read: `local` (its path), `store` (uploaded; `pacbuild
-            /// log` fetches it) or `none`.
-            var logSource: LogSource
-        }
-
-        enum LogSource: String, Encodable {
-            case local, store, none
-
-            init(_ location: BuildLogs.Location) {
-                switch location {
-                case .local: self = .local
-                case .stored: self = .store
-                case .missing: self = .none
-                }
-            }
-        }
-
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
             let record = try build.resolve(in: buildStore, configuration: loaded)
-            let logs = BuildLogs(store: buildStore, stateDirectory: loaded.global.stateDir)
-            let facts = try BuildFacts.of(record, in: buildStore)
-            let shown = Shown(build: record, dependencies: try buildStore.dependencies(of: record.id),
-                              artifactSHA256: try buildStore.artifactChecksums(of: record.id),
-                              packageFacts: facts.facts, factsSource: facts.source,
-                              mark: try buildStore.marks().first { $0.package == record.package && $0.version == record.version },
-                              logSource: LogSource(try logs.location(of: record)))
+            let shown = try BuildDetail.read(record, from: buildStore, stateDirectory: loaded.global.stateDir)
             print(json ? try jsonText(shown) : Self.text(shown), terminator: json ? "\n" : "")
         }
 
         /// The reported path, and where the log is read from when that is not here.
-        static func logText(_ build: BuildRecord, _ source: LogSource) -> String? {
+        static func logText(_ build: BuildRecord, _ source: BuildDetail.LogSource) -> String? {
             switch (build.log, source) {
             case (let path?, .local): path
             case (let path?, .store): "\(path) (not on this machine; uploaded to the store: pacbuild log \(build.id.rawValue))"
@@ -73,7 +40,7 @@ extension Pacbuild {
                     ("  provides", f.provides.isEmpty ? nil : f.provides.joined(separator: " "))]
         }
 
-        static func text(_ shown: Shown) -> String {
+        static func text(_ shown: BuildDetail) -> String {
             let b = shown.build
             var rows: [(String, String?)] = [
                 ("build", "\(b.label)"), ("state", b.state.description), ("arch", b.arch),

@@ -14,25 +14,10 @@ extension Pacbuild {
         @Flag(help: "Print as JSON.") var json = false
         @Option(help: "How many ready builds to list.") var next = 10
 
-        struct Status: Encodable {
-            var counts: [StateCount]
-            var running: [BuildRecord]
-            var ready: [BuildRecord]
-            var workers: [WorkerInfo]
-            /// Ready builds whose tags no registered worker has.
-            var unserved: [TagDemand]
-        }
-
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
-            let workers = try buildStore.workers()
-            let status = Status(
-                counts: try buildStore.counts(),
-                running: try buildStore.builds(state: .building, repo: nil, limit: nil),
-                ready: try buildStore.builds(state: .ready, repo: nil, limit: next),
-                workers: workers,
-                unserved: try buildStore.tagDemand(state: .ready).filter { !$0.isServed(by: workers) })
+            let status = try StatusReport.read(from: buildStore, next: next)
             if json { print(try jsonText(status)); return }
             var out = ""
             let repos = Array(Set(status.counts.map(\.repo))).sorted()

@@ -8,7 +8,10 @@
 ///   something) and evals each, in order, on top of the global value, with `pkgname` set
 ///   to the package. So every such line counts wherever it stands (inside `if`, `case`,
 ///   loops), while `[[ ... ]] && attr=...` does not, and `local` values are not seen.
-/// - `NAME_ARCH` variants for every arch of the section but `any`.
+/// - `NAME_ARCH` variants for every arch of the section but `any`; a package's arches
+///   are the global `arch` with the package function's lines on top, whether or not it
+///   has any (`get_pkgbuild_attribute "$1" arch 1 package_arch`), so `depends_x86_64`
+///   set inside `package_NAME()` is printed for an inherited `arch=(x86_64)`.
 /// - values have whitespace runs collapsed to one space and the ends trimmed.
 struct SrcInfoExtractor {
     var shell: ShellInterpreter
@@ -55,7 +58,8 @@ struct SrcInfoExtractor {
         for key in multi {
             if let value = attribute(key, package: package, isArray: true) { section.attributes.append(.init(key: key, values: value)) }
         }
-        for arch in attribute("arch", package: package, isArray: true) ?? [] where arch != "any" {
+        let arches = package == nil ? attribute("arch", package: nil, isArray: true) ?? [] : packageArches(package!)
+        for arch in arches where arch != "any" {
             for key in SrcInfo.archSpecific {
                 let name = "\(key)_\(arch)"
                 if let value = attribute(name, package: package, isArray: true) { section.attributes.append(.init(key: name, values: value)) }
@@ -87,6 +91,15 @@ struct SrcInfoExtractor {
         }
         guard found else { return nil }
         return value.map(Self.normalize)
+    }
+
+    /// A package's arches: the global `arch`, then the package function's `arch` lines
+    /// evaluated on top of it; unlike ``attribute(_:package:isArray:)``, without an
+    /// override the global value is the answer, not nothing.
+    mutating func packageArches(_ package: String) -> [String] {
+        let global = global("arch")?.allValues ?? []
+        let lines = assignmentLines(of: package)["arch"] ?? []
+        return (lines.isEmpty ? global : evaluate(lines, key: "arch", start: global, isArray: true, package: package)).map(Self.normalize)
     }
 
     /// Evaluates the package function's lines for `key` with the global value as start.

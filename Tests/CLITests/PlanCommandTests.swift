@@ -51,13 +51,28 @@ struct PlanCommandTests {
         #expect(unknownRepo.stderr.contains("no repo 'nosuch'"))
     }
 
+    /// The rebuild closure says which kinds of edge it followed.
+    @Test func rebuildSaysWhichEdgesItFollowed() throws {
+        let dir = try Self.config()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let all = try PacbuildBinary.run(["plan", "--config", dir, "--rebuild", "ex-libbase", "--reverse"])
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(all.stdout.contains("\nrebuild: ex-libbase and what needs them: "), "\(all.stdout)")
+        #expect(all.stdout.contains("; the closure followed depends, makedepends, checkdepends edges\n"))
+        let some = try PacbuildBinary.run(["plan", "--config", dir, "--rebuild", "ex-libbase", "--reverse", "--no-checkdepends", "--no-makedepends"])
+        #expect(some.status == 0, "\(some.stderr)")
+        #expect(some.stdout.contains("; the closure followed depends edges, not makedepends, checkdepends\n"), "\(some.stdout)")
+        let bad = try PacbuildBinary.run(["plan", "--config", dir, "--rebuild", "ex-libbase", "--no-checkdepends"])
+        #expect(bad.status != 0 && bad.stderr.contains("--no-checkdepends and --no-makedepends need --rebuild PKG... --reverse"))
+    }
+
     @Test func whyExplainsASplitPackage() throws {
         let dir = try Self.config()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let why = try PacbuildBinary.run(["why", "--config", dir, "ex-utils-doc"])
         #expect(why.status == 0, "\(why.stderr)")
         #expect(why.stdout.hasPrefix("extra/ex-utils 1.4-1 (packages: ex-utils, ex-utils-doc)\n  status: new: not in the extra database\n"))
-        #expect(why.stdout.contains("  waits for: "))
+        #expect(why.stdout.contains("  waits for (3): "))
         #expect(why.stdout.contains("extra/ex-hello"))
     }
 

@@ -45,7 +45,9 @@ extension ContainmentTests {
             let build = "\(quoted(Self.pacbuild)) build \(quoted(pkgbase)) --root \(ContainmentRoot.name) --state \(quoted(state)) "
                 + "--out \(quoted(directory + "/out")) --timeout 120 >\(quoted(directory + "/pacbuild.out")) 2>&1"
             // the operator's shell: reads what arrives on the terminal after pacbuild and runs it
-            let session = "\(build); line=$(timeout --foreground 5 head -n 1); echo \"operator read: $line\"; eval \"$line\""
+            // (SIGKILL for the wait: `script` inherits the spawning test thread's blocked
+            // signals, SIGTERM among them, and passes them on to `head`)
+            let session = "\(build); line=$(timeout --foreground -s KILL 5 head -n 1); echo \"operator read: $line\"; eval \"$line\""
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
             process.arguments = ["-q", "-e", "-c", session, "/dev/null"]

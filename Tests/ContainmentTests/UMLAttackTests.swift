@@ -185,5 +185,50 @@ extension ContainmentTests {
             #expect(left.isEmpty, "\(left)")
             #expect(Leftovers.removal(of: directory).isEmpty)
         }
+
+        /// Each process of a machine is a process of the host's: a fork bomb inside is one
+        /// on the host, stopped by the run's cgroup (200 processes here), named as the limit hit (a build's class `limits`)
+        /// within seconds, with no process of the machine left.
+        @Test func aForkBombInAMachineIsStoppedByTheProcessLimit() async throws {
+            let root = try ContainmentRoot.debian12()
+            let directory = try ContainmentRoot.temporaryDirectory("uml-forkbomb")
+            let job = try Self.job(root, in: directory, label: "bomb", script: """
+                echo bomb-start
+                b() { b | b & }
+                b
+                sleep 200
+                echo bomb-survived
+                """, layout: .buildWorkspace, limits: SandboxLimits(maxProcesses: 200))
+            let (outcome, log, names) = try await Self.run(job, in: directory)
+            #expect(outcome.limitHit?.contains("process limit of 200") == true, "\(String(describing: outcome.limitHit))\n\(log)")
+            #expect(!outcome.timedOut && outcome.duration < .seconds(120), "\(outcome.duration)\n\(log)")
+            #expect(log.contains("bomb-start") && !log.contains("bomb-survived"), "\(log)")
+            let left = Leftovers.all(directory: directory, scratchNames: names)
+            #expect(left.isEmpty, "\(left)")
+            #expect(Leftovers.removal(of: directory).isEmpty)
+        }
+
+        /// What a machine leaves in `$PKGDEST` is checked by the host as for the namespace
+        /// backend (OutputAttackTests), though here the machine writes the host's out/
+        /// itself through hostfs: a link to the canary named as the package and a FIFO
+        /// named as its signature fail the build as `verification`, quickly, reading nothing.
+        @Test func linksAndFIFOsAMachineLeavesInPKGDESTAreRefused() throws {
+            let root = try ContainmentRoot.debian12()
+            let directory = try ContainmentRoot.temporaryDirectory("uml-output")
+            let containment = try Containment(directory: directory)
+            var builder = ContainmentBuilder(root: root, directory: directory)
+            builder.backend = UMLBackend()
+            let run = try builder.build("ex-umlout", pkgbuild: OutputAttackTests.pkgbuild("ex-umlout", attack: """
+                ln -s \(quoted(containment.canary.path)) "$PKGDEST/ex-umlout-1.0-1-any.pkg.tar.gz"
+                  mkfifo "$PKGDEST/ex-umlout-1.0-1-any.pkg.tar.gz.sig"
+                  ls -l "$PKGDEST"
+                """), timeout: .seconds(400))
+            #expect(run.log.contains("ex-umlout-1.0-1-any.pkg.tar.gz ->"), "the link was made:\n\(run.log)")
+            #expect(run.result.failure?.failureClass == .verification, "\(String(describing: run.result.failure))\n\(run.log)")
+            #expect(run.result.packages.isEmpty)
+            let problems = try containment.problems(log: run.log, scratchNames: run.scratchNames, ownKernel: true)
+            #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))\n--- log:\n\(run.log)")
+            #expect(containment.removal().isEmpty)
+        }
     }
 }

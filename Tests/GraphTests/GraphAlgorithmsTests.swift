@@ -102,3 +102,26 @@ import Testing
         #expect(ring.cycles[0].order.first == count - 1)
     }
 }
+
+/// The transitive reduction a reduced plan picture draws.
+struct TransitiveReductionTests {
+    @Test func impliedEdgesAreLeftOut() {
+        // d needs c, b and a; c needs b; b needs a: only the chain is left
+        let edges: [String: [String]] = ["d": ["c", "b", "a"], "c": ["b"], "b": ["a"], "a": []]
+        let kept = transitiveReduction(["d"]) { edges[$0] ?? [] }.map { "\($0.from)\($0.to)" }
+        #expect(kept == ["dc", "cb", "ba"])
+    }
+
+    @Test func aDiamondKeepsBothSides() {
+        let edges: [String: [String]] = ["top": ["left", "right", "bottom"], "left": ["bottom"], "right": ["bottom"]]
+        let kept = Set(transitiveReduction(["top"]) { edges[$0] ?? [] }.map { "\($0.from)-\($0.to)" })
+        #expect(kept == ["top-left", "top-right", "left-bottom", "right-bottom"])
+    }
+
+    @Test func edgesInsideACycleStayAndEdgesPastItAreReduced() {
+        // x needs the cycle p <-> q and also z, which the cycle needs: x -> z is implied
+        let edges: [String: [String]] = ["x": ["p", "z"], "p": ["q"], "q": ["p", "z"], "z": []]
+        let kept = Set(transitiveReduction(["x"]) { edges[$0] ?? [] }.map { "\($0.from)-\($0.to)" })
+        #expect(kept == ["x-p", "p-q", "q-p", "q-z"])
+    }
+}

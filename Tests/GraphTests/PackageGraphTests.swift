@@ -93,13 +93,48 @@ func id(_ repo: String, _ pkgbase: String) -> PackageBaseID { PackageBaseID(repo
         #expect(g.dependencies(of: id("extra", "curl")) == [id("extra", "ssl11"), id("current", "zlib")])
         #expect(g.resolver.searchOrder(from: "extra") == ["extra", "current"])
         #expect(g.unresolved(of: id("extra", "curl")).map(\.reason) ==
-                ["no package or provides 'libfoo.so=2' in current, extra"])
+                ["no package or provides 'libfoo.so=2' in current, extra; unrelated has one, but extra's depends_on does not lead to it"])
+    }
+
+    /// A configured repo that the search leaves out is named when it has what is missing.
+    @Test func aRepoLeftOutOfTheSearchIsNamed() {
+        let g = PackageGraph(repos: [
+            RepoContents(name: "system", carch: "x86_64", dependsOn: ["world"], pkgbuilds: [pkg("wine", ["depends": ["lib32-glibc"]])]),
+            RepoContents(name: "world", carch: "x86_64", pkgbuilds: [pkg("glibc")]),
+            RepoContents(name: "lib32", carch: "x86_64", database: [AvailablePackage(name: "lib32-glibc", version: "2.40-1")]),
+        ])
+        #expect(g.unresolved(of: id("system", "wine")).map(\.reason) == [
+            "no package or provides 'lib32-glibc' in system, world; lib32 has one, but system's depends_on does not lead to it"])
     }
 
     @Test func reverseDependenciesFollowProvides() {
         let g = graph([pkg("foo", ["provides": ["libfoo.so=1-64"]]), pkg("bar", ["depends": ["libfoo.so"]]),
                        pkg("baz", ["makedepends": ["bar"]]), pkg("other")])
         #expect(g.reverseDependencies(of: [id("core", "foo")]).map(\.pkgbase) == ["foo", "bar", "baz"])
+    }
+
+    /// arch-rebuild-order leaves checkdepends out: so can the closure, kind by kind.
+    @Test func reverseDependenciesFollowTheKindsAsked() {
+        let g = graph([pkg("foo"), pkg("bar", ["checkdepends": ["foo"]]), pkg("baz", ["makedepends": ["bar"]]),
+                       pkg("qux", ["depends": ["foo"]]), pkg("quux", ["makedepends": ["qux"], "checkdepends": ["bar"]])])
+        let foo = [id("core", "foo")]
+        #expect(g.reverseDependencies(of: foo).map(\.pkgbase) == ["foo", "bar", "baz", "qux", "quux"])
+        #expect(g.reverseDependencies(of: foo, following: [.depends, .makedepends]).map(\.pkgbase) == ["foo", "qux", "quux"])
+        #expect(g.reverseDependencies(of: foo, following: [.depends, .checkdepends]).map(\.pkgbase) == ["foo", "bar", "qux", "quux"])
+        #expect(g.reverseDependencies(of: foo, following: [.depends]).map(\.pkgbase) == ["foo", "qux"])
+    }
+
+    /// A cycle of `depends` whose old packages are all in the database (a whole-tree
+    /// rebuild): its closing edge is served by the old package, not `unbroken`.
+    @Test func aDependsCycleWithOldPackagesIsBrokenByThem() {
+        let g = graph([pkg("a", ["depends": ["b"]]), pkg("b", ["depends": ["c"]]), pkg("c", ["depends": ["a"]])],
+                      database: [AvailablePackage(name: "a", version: "1-1"), AvailablePackage(name: "b", version: "1-1"),
+                                 AvailablePackage(name: "c", version: "1-1")])
+        let cycle = try! #require(g.cycles.first)
+        #expect(cycle.strategy == .oldDepends && cycle.isBroken)
+        #expect(cycle.droppedEdges.map { "\($0.from.pkgbase)->\($0.to.pkgbase)" } == cycle.closingEdges.map { "\($0.from.pkgbase)->\($0.to.pkgbase)" })
+        #expect(cycle.droppedEdges.count == 1)
+        #expect(cycle.firstPass.count == 3)
     }
 
     @Test func cycleIsBrokenByBootstrapAndRebuiltOnce() {

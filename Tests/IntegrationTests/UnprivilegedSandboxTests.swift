@@ -20,13 +20,16 @@ struct UnprivilegedSandboxTests {
         let port = 20000 + Int.random(in: 0..<20000)
         let listener = Process()
         listener.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        listener.arguments = ["20", "python3", "-c", """
-            import socket, sys
+        // Alive until the test ends (a loaded machine may take minutes over the sandbox).
+        listener.arguments = ["900", "python3", "-c", """
+            import signal, socket, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])  # the spawning thread's blocked signals
             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(("127.0.0.1", \(port))); s.listen(); s.settimeout(19)
+            s.bind(("127.0.0.1", \(port))); s.listen(); s.settimeout(890)
             c, _ = s.accept(); open(sys.argv[1], "w").write("reached")
             """, job + "/reached"]
         try listener.run()
+        defer { if listener.isRunning { listener.terminate() }; listener.waitUntilExit() }
         usleep(300_000)
         let script = """
             echo "uid=$(id -u) host=$(hostname)"
@@ -47,7 +50,8 @@ struct UnprivilegedSandboxTests {
         #expect(try String(contentsOfFile: job + "/out.txt", encoding: .utf8) == "out\n")
         #expect(!FileManager.default.fileExists(atPath: job + "/reached"))
         // the listener was alive: the host reaches it
-        _ = try RunFixture.execute("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port); sleep 0.3"])
+        _ = try RunFixture.execute("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port)"])
+        listener.waitUntilExit()
         #expect(FileManager.default.fileExists(atPath: job + "/reached"))
         #expect(!FileManager.default.fileExists(atPath: root.rootfs + "/etc/pacbuild-escape"))
         let after = try RunFixture.execute("/bin/sh", ["-c", "cd \"$0\" && find . -xdev -printf '%p %s %m %T@\\n' | LC_ALL=C sort | sha256sum", root.rootfs]).1

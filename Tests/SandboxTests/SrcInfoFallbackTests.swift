@@ -16,10 +16,10 @@ struct SrcInfoFallbackTests {
         return dir
     }
 
-    func fallback(cache: String? = nil) throws -> SrcInfoFallback {
+    func fallback(cache: String? = nil, timeout: Duration = .seconds(60)) throws -> SrcInfoFallback {
         let work = try TestRoot.temporaryDirectory("fallback-work")
         return try SrcInfoFallback(root: try TestRoot.debian12(), makepkgConf: nil, carch: nil,
-                                   cacheDirectory: cache ?? work + "/cache", workParent: work)
+                                   cacheDirectory: cache ?? work + "/cache", workParent: work, timeout: timeout)
     }
 
     /// makepkg --printsrcinfo on the host as builder, as corpus/tools/truth.sh makes the
@@ -108,9 +108,40 @@ struct SrcInfoFallbackTests {
             arch=('any')
             package() { :; }
             """)
-        let result = try fallback().read(directory: dir)
+        let reader = try fallback()
+        let result = reader.read(directory: dir)
         #expect(result.srcinfo == nil)
         #expect(result.failure?.contains("pkgver is not allowed to contain colons, forward slashes, hyphens or whitespace") == true,
                 "\(result.failure ?? "")")
+        // a failure is cached like a success: the second read runs no sandbox
+        let again = reader.read(directory: dir)
+        #expect(again.fromCache && again.srcinfo == nil)
+        #expect(again.failure?.hasPrefix(result.failure ?? "?") == true)
+        #expect(again.failure?.contains("(remembered from an earlier run: \(reader.cache.directory)/") == true, "\(again.failure ?? "")")
+    }
+
+    /// A PKGBUILD that runs out of time fails twice with one sandbox: the timeout is
+    /// cached with its limit; a longer limit tries again.
+    @Test func aTimeoutIsCachedWithItsLimit() throws {
+        let dir = try pkgbuild("""
+            pkgname=fb-slow
+            pkgver=$(sleep 600; echo 1)
+            pkgrel=1
+            arch=('any')
+            package() { :; }
+            """)
+        let reader = try fallback(timeout: .seconds(2))
+        let first = reader.read(directory: dir)
+        #expect(!first.fromCache && first.srcinfo == nil)
+        #expect(first.failure?.contains("did not finish within 2.0 seconds") == true, "\(first.failure ?? "")")
+        #expect(first.seconds >= 2)
+        let second = reader.read(directory: dir)
+        #expect(second.fromCache && second.srcinfo == nil, "no second sandbox")
+        #expect(second.seconds < 1)
+        #expect(second.failure?.contains("did not finish within 2.0 seconds (remembered from an earlier run: ") == true)
+        var longer = reader
+        longer.timeout = .seconds(3)
+        let third = longer.read(directory: dir)
+        #expect(!third.fromCache && third.failure?.contains("within 3.0 seconds") == true, "\(third.failure ?? "")")
     }
 }

@@ -113,20 +113,37 @@ import Testing
         #expect(config.repos.map(\.file) == ["repos.d/a.toml"])
     }
 
-    @Test func dependencyCyclesAreNamed() throws {
+    /// `depends_on` is a search order, not a build order: repos that need each other
+    /// (Artix's system and world) load, each searching the others in its own order.
+    @Test func reposMayDependOnEachOther() throws {
         defer { fixture.remove() }
         try fixture.writeRepo("a", extra: "depends_on = [\"b\"]")
-        try fixture.writeRepo("b", extra: "depends_on = [\"c\"]")
+        try fixture.writeRepo("b", extra: "depends_on = [\"c\", \"a\"]")
         try fixture.writeRepo("c", extra: "depends_on = [\"a\"]")
+        let config = fixture.load()
+        #expect(config.messages == [])
+        #expect(config.repos.map(\.name) == ["a", "b", "c"])
+        #expect(config.repo(named: "b")?.dependsOn == ["c", "a"])
+        let order = { (name: String) in config.buildRepositories(for: config.repo(named: name)!).map(\.name) }
+        #expect(order("a") == ["a", "b", "c"])
+        #expect(order("c") == ["c", "a", "b"])
+    }
+
+    /// Every repo that is not loaded says why, in its own file: the one naming itself,
+    /// and each repo of a cycle through it.
+    @Test func aDroppedRepoIsNeverSilent() throws {
+        defer { fixture.remove() }
+        try fixture.writeRepo("a", extra: "depends_on = [\"b\"]")
+        try fixture.writeRepo("b", extra: "depends_on = [\"a\", \"d\"]")
         try fixture.writeRepo("d", extra: "depends_on = [\"d\"]")
-        try fixture.writeRepo("e", extra: "depends_on = [\"a\"]")
+        try fixture.writeRepo("e")
         let config = fixture.load()
         #expect(config.messages == [
-            "repos.d/a.toml:5: key 'depends_on': repos depend on each other in a cycle: a -> b -> c -> a",
-            "repos.d/d.toml:5: key 'depends_on': repos depend on each other in a cycle: d -> d",
-            "repos.d/e.toml:5: key 'depends_on': repo 'a' is not loaded because its own configuration has errors",
+            "repos.d/a.toml:5: key 'depends_on': repo 'b' is not loaded because its own configuration has errors",
+            "repos.d/b.toml:5: key 'depends_on': repo 'd' is not loaded because its own configuration has errors",
+            "repos.d/d.toml:5: key 'depends_on': expected other repos (a repo is always searched first for its own dependencies), found 'd', this repo",
         ])
-        #expect(config.repos.isEmpty)
+        #expect(config.repos.map(\.name) == ["e"])
     }
 
     @Test func syntaxErrorsCarryTheParsersLine() throws {
@@ -194,6 +211,23 @@ import Testing
         ])
         #expect(config.global.sandbox == .uml)
         #expect(config.global.workers.leaseSeconds == 60 && config.global.workers.heartbeatSeconds == 30)
+    }
+
+    /// The makepkg fallback's time limit is a setting; its width, the waka's slots.
+    @Test func fallbackTimeoutIsReadAndChecked() throws {
+        defer { fixture.remove() }
+        #expect(fixture.load().global.fallbackTimeout == 60)
+        try fixture.write("pacbuild.toml", "fallback_timeout = 0\n")
+        #expect(fixture.load().messages == ["pacbuild.toml:1: key 'fallback_timeout': expected seconds, from 1 to 3600, found 0"])
+        try fixture.write("pacbuild.toml", "fallback_timeout = 5\nbuild_root = \"roots/r\"\n[workers]\njobs = 6\n")
+        let config = fixture.load()
+        #expect(config.messages == [])
+        #expect(config.global.fallbackTimeout == 5)
+        // a root that exists and is complete (its stamp written) opens
+        try fixture.makeDirectory("roots/r/rootfs")
+        try fixture.write("roots/r/stamp.json", "{}\n")
+        let fallback = try config.planFallback()
+        #expect(fallback.timeout == .seconds(5) && fallback.width == 6)
     }
 
     @Test func umlMemoryIsReadAndChecked() throws {

@@ -29,7 +29,7 @@ struct PlanInvalidTests {
         #expect(plan.entry(named: "exits")?.reason.hasSuffix("'exit 3' at the top level ends makepkg while it sources the PKGBUILD (exit status 3, no .SRCINFO)") == true)
         #expect(plan.entry(named: "a b")?.reason == "makepkg refuses the PKGBUILD: pkgname contains invalid characters: ' '")
         #expect(plan.entry(named: "user")?.blockedBy == ["core/badrel"])
-        #expect(plan.entry(named: "user")?.reason == "needs core/badrel first, which cannot be built (core/badrel is invalid)")
+        #expect(plan.entry(named: "user")?.reason == "needs core/badrel first (depends badrel), which cannot be built (core/badrel is invalid)")
         #expect(plan.buildOrder == ["core/libc"])
         #expect(plan.count(.invalid) == 3)
     }

@@ -19,7 +19,8 @@ struct PlanJSONTests {
                         PlanTests.pkgbuild("glibc", "2.40-1", "makedepends=(gcc)")],
             database: [PlanTests.package("gcc", "13-1"), PlanTests.package("glibc", "2.39-1")])
         for plan in [try Plan.make(repos: [PlanTests.current]), try Plan.make(repos: [cycle]),
-                     try Plan.make(repos: [cycle], options: PlanOptions(expectedTime: { $0.pkgbase == "gcc" ? 0.1 : 1e22 }))] {
+                     try Plan.make(repos: [cycle], options: PlanOptions(expectedTime: { $0.pkgbase == "gcc" ? 0.1 : 1e22 })),
+                     try Plan.make(repos: [cycle], options: PlanOptions(rebuild: ["glibc"], reverse: true))] {
             #expect(plan.jsonText == (try Self.encoded(plan)))
         }
     }

@@ -96,7 +96,7 @@ struct PlanTests {
         let chain = try Plan.make(repos: [repo], options: PlanOptions(rebuild: ["zlib"], reverse: true))
         #expect(chain.entry(named: "zlib")?.reason == "rebuild requested")
         #expect(chain.entry(named: "curl")?.status == .rebuild)   // through the soname provides
-        #expect(chain.entry(named: "curl")?.reason == "rebuild: depends on current/zlib")
+        #expect(chain.entry(named: "curl")?.reason == "rebuild: depends on current/zlib (depends)")
         #expect(chain.entry(named: "git")?.status == .rebuild)
         #expect(chain.entry(named: "other")?.status == .current)
         #expect(chain.entry(named: "app")?.status == .new)        // new stays new

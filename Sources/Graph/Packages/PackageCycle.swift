@@ -14,6 +14,12 @@ public struct PackageCycle: Sendable {
         /// database satisfies were ignored (with bootstrap edges if any were dropped):
         /// the old package serves the first pass.
         case oldPackages = "old-packages"
+        /// As `old-packages`, and `depends` edges too, whose dependency a package
+        /// already in a database satisfies: the first pass builds against the old
+        /// runtime dependency, and pass 2 against the new one. A rebuild of a whole tree
+        /// is this: every member's old packages are in the databases. The closing edges
+        /// are dropped when old packages serve them all; otherwise every served edge.
+        case oldDepends = "old-depends"
         /// Neither helped: the order ignores the closing edges, but the cycle cannot be
         /// built as planned. Members are blocked until someone adds a bootstrap entry.
         case unbroken
@@ -49,9 +55,16 @@ public struct PackageCycle: Sendable {
         let servedByOld = edges.filter {
             $0.kind != .depends && graph.resolver.resolve($0.dependency, from: $0.from.repo, databasesOnly: true) != nil
         }
+        let servedDepends = edges.filter {
+            $0.kind == .depends && graph.resolver.resolve($0.dependency, from: $0.from.repo, databasesOnly: true) != nil
+        }
+        let lenient = Self.union(bootstrapped, servedByOld)
+        let servedClosing = servedDepends.filter { closing.contains(GraphEdge(from: $0.from, to: $0.to)) }
         let attempts: [(Strategy, [BuildEdge])] = [
             (.bootstrap, bootstrapped),
-            (.oldPackages, bootstrapped + servedByOld.filter { !bootstrapped.contains($0) }),
+            (.oldPackages, lenient),
+            (.oldDepends, Self.union(lenient, servedClosing)),
+            (.oldDepends, Self.union(lenient, servedDepends)),
         ]
         for (strategy, dropped) in attempts where !dropped.isEmpty {
             if let order = Self.order(members, edges: edges, without: Set(dropped)) {
@@ -60,6 +73,12 @@ public struct PackageCycle: Sendable {
             }
         }
         (droppedEdges, firstPass, strategy) = (closingEdges, cycle.order, .unbroken)
+    }
+
+    /// `a` then the edges of `b` not in `a`, in order.
+    private static func union(_ a: [BuildEdge], _ b: [BuildEdge]) -> [BuildEdge] {
+        var seen = Set(a)
+        return a + b.filter { seen.insert($0).inserted }
     }
 
     /// The members in dependency order once `dropped` is ignored, nil if still cyclic.

@@ -87,10 +87,19 @@ public struct PackageGraph: Sendable {
     public func isUnresolvable(_ id: PackageBaseID) -> Bool { unresolvedOf[id] != nil }
 
     /// `ids` and every pkgbase that needs one of them to be built, transitively (through
-    /// provides too, since edges are resolved): what `--rebuild ID... --reverse` rebuilds.
+    /// provides too, since edges are resolved), along edges of the `following` kinds
+    /// only: what `--rebuild ID... --reverse [--no-checkdepends] [--no-makedepends]`
+    /// rebuilds.
     /// - Complexity: O(V + E).
-    public func reverseDependencies(of ids: [PackageBaseID]) -> [PackageBaseID] {
-        reverseTransitiveClosure(of: ids.filter { position[$0] != nil }, in: nodes.map(\.id),
-                                 successors: dependencies(of:))
+    public func reverseDependencies(of ids: [PackageBaseID],
+                                    following kinds: Set<DependencyKind> = Set(DependencyKind.allCases)) -> [PackageBaseID] {
+        guard kinds != Set(DependencyKind.allCases) else {
+            return reverseTransitiveClosure(of: ids.filter { position[$0] != nil }, in: nodes.map(\.id),
+                                            successors: dependencies(of:))
+        }
+        return reverseTransitiveClosure(of: ids.filter { position[$0] != nil }, in: nodes.map(\.id)) { id in
+            var seen = Set<PackageBaseID>()
+            return edges(from: id).filter { kinds.contains($0.kind) && seen.insert($0.to).inserted }.map(\.to)
+        }
     }
 }

@@ -100,9 +100,21 @@ public struct ProviderResolver: Sendable {
 
     /// Why `dependency` of a pkgbase in `repo` has no provider, naming the repos
     /// searched in configuration order: `no package or provides 'libfoo.so=2' in current, extra`.
+    /// A configured repo left out of the search that would satisfy it is named too, so
+    /// a missing `depends_on` entry is never silent: `...; lib32 has one, but current's
+    /// depends_on does not lead to it`.
     public func unresolvableReason(_ dependency: Dependency, from repo: String) -> String {
-        let searched = (repoNumber[repo].map { searchOrders[$0] } ?? []).sorted().map { repos[$0] }
-        return "no package or provides '\(dependency.description)' in \(searched.joined(separator: ", "))"
+        let order = repoNumber[repo].map { searchOrders[$0] } ?? []
+        let searched = order.sorted().map { repos[$0] }
+        var reason = "no package or provides '\(dependency.description)' in \(searched.joined(separator: ", "))"
+        let outside = repos.indices.filter { r in
+            !order.contains(r) && (indexes[r].byName[dependency.name]?.contains { dependency.isSatisfied(byVersion: $0.version) } == true
+                || indexes[r].byProvision[dependency.name]?.contains { $0.provides.contains(where: dependency.isSatisfied(byProvision:)) } == true)
+        }.map { repos[$0] }
+        if !outside.isEmpty {
+            reason += "; \(outside.joined(separator: ", ")) \(outside.count == 1 ? "has" : "have") one, but \(repo)'s depends_on does not lead to \(outside.count == 1 ? "it" : "them")"
+        }
+        return reason
     }
 }
 

@@ -7,7 +7,8 @@ import Foundation
 /// seccomp filter (``SyscallFilter``), a cgroup with the job's memory, process and CPU
 /// limits (``Cgroup``), a disk of the job's size for everything it writes (an ext4 image,
 /// loop-mounted in a mount namespace of the sandbox's own), fresh `/proc` and `/dev`,
-/// read-only `/proc/sys` and `/sys`, no network unless the job allows it. Only the
+/// read-only `/proc/sys` and `/sys`, a network namespace of its own (with only `lo`, or
+/// with a NAT'ed `tap0` through slirp4netns when the job allows the network). Only the
 /// regular files of the job's `out/` come back. See docs/sandbox.md for the threats
 /// each part answers.
 ///
@@ -26,6 +27,7 @@ public struct NamespaceBackend: SandboxBackend {
         if forceBubblewrap || geteuid() != 0 { return try runBubblewrap(job) }
         try HostCommand.require("unshare", package: "util-linux")
         try HostCommand.require("mkfs.ext4", package: "e2fsprogs")
+        if job.network { try HostCommand.require("slirp4netns", package: "slirp4netns") }
         for bind in job.readOnlyBinds where !bind.inside.hasPrefix(SandboxJob.mountPoint + "/") || bind.inside.contains("/../") {
             throw .invalidJob("a read-only bind must be below \(SandboxJob.mountPoint): \(bind.inside)")
         }
@@ -40,7 +42,7 @@ public struct NamespaceBackend: SandboxBackend {
         try makeDirectory(disk)
         try writeIDMapHelpers(into: scratch + "/bin")
         try makeSparseFile(scratch + "/" + NamespaceScripts.diskImage, size: job.limits.diskBytes)
-        let table = NamespaceScripts.mountTable(lower: lower, disk: disk, network: job.network,
+        let table = NamespaceScripts.mountTable(lower: lower, disk: disk,
                                                 sysrqTrigger: FileManager.default.fileExists(atPath: "/proc/sysrq-trigger"))
         let pools = NamespaceScripts.poolTable(disk: disk, binds: job.readOnlyBinds)
         guard FileManager.default.createFile(atPath: scratch + "/" + NamespaceScripts.poolMountTable, contents: Data(pools.utf8),

@@ -9,8 +9,9 @@
 ///    `out/` back, and nothing else.
 /// 2. ``setup`` runs as root of a new user namespace whose ids are the sandbox user's
 ///    subordinate ones (no capability of the host's), with new mount, PID, IPC, UTS,
-///    cgroup and (unless allowed) network namespaces: mounts the overlay of the shifted
-///    root, `/proc` (with `/proc/sys` read-only), `/sys` read-only, a minimal `/dev`,
+///    cgroup and network namespaces (the network, when allowed, through slirp4netns):
+///    mounts the overlay of the shifted root, `/proc` (with `/proc/sys` read-only), `/sys`
+///    read-only, a minimal `/dev`,
 ///    `/tmp` and the job directory on the run's disk, the read-only binds, then
 ///    `pivot_root`s.
 /// 3. ``initScript`` is PID 1 inside: detaches the old root, drops capabilities from the
@@ -46,7 +47,12 @@ enum NamespaceScripts {
         trap 'echo "pacbuild-sandbox: set-up failed" >&2; exit 125' EXIT
         for f in $procs; do echo $$ >"$f"; done
         fs=$scratch/\(diskMount)
-        mkfs.ext4 -q -F -m 0 -O ^has_journal -E lazy_itable_init=1,nodiscard,root_owner=$uid:$gid "$scratch/\(diskImage)"
+        # No journal (the disk is thrown away), no blocks kept for growing it (it never
+        # grows), no backup superblocks, all group metadata in one flex group: mkfs writes
+        # 140 KiB in 3 extents of a 32 GiB disk in about 10 ms, and deleting the image
+        # after the run frees 3 extents, not 30 (each a discard on a host mounted so).
+        mkfs.ext4 -q -F -m 0 -G 1024 -O ^has_journal,^resize_inode,sparse_super2 \\
+            -E lazy_itable_init=1,nodiscard,num_backup_sb=0,root_owner=$uid:$gid "$scratch/\(diskImage)"
         mount -o loop,nosuid,nodev "$scratch/\(diskImage)" "$fs"
         install -d -o "$uid" -g "$gid" "$fs/upper" "$fs/work" "$fs/merged"
         install -d -o "$uid" -g "$gid" -m 1777 "$fs/tmp"
@@ -54,14 +60,35 @@ enum NamespaceScripts {
         if [ -s "$scratch/\(poolMountTable)" ]; then
             mount -T "$scratch/\(poolMountTable)" -a -o X-mount.mkdir
         fi
-        netns=--net
-        [ "$net" = 0 ] || netns=
         trap - EXIT
         set +e
+        # The run always has a network namespace of its own. With the network allowed,
+        # slirp4netns (as the host's root, dying with this stage) gives it a NAT'ed tap0
+        # that reaches what the host reaches, but not the host's loopback services. A
+        # helper in the background waits for the sandbox's first process (a child of this
+        # shell) to be in a network namespace other than this one and starts it there; the
+        # sandbox itself stays in the foreground (its standard input and signals intact).
+        slirp=
+        if [ "$net" = 1 ]; then
+            (
+                own=$(readlink /proc/$$/ns/net)
+                i=0
+                while [ $i -lt 1000 ]; do
+                    for p in $(cat /proc/$$/task/$$/children 2>/dev/null); do
+                        ns=$(readlink /proc/$p/ns/net 2>/dev/null) || continue
+                        [ "$ns" = "$own" ] && continue
+                        exec setpriv --pdeathsig KILL slirp4netns --configure --mtu=65520 --disable-host-loopback "$p" tap0 </dev/null >/dev/null 2>&1
+                    done
+                    sleep 0.01; i=$((i + 1))
+                done
+            ) &
+            slirp=$!
+        fi
         PATH="$scratch/bin:$PATH" setpriv --pdeathsig KILL unshare --map-users="$uid,0,65536" --map-groups="$gid,0,65536" --setuid 0 --setgid 0 \\
-            --mount --propagation private --pid --ipc --uts --cgroup $netns --fork --kill-child \\
+            --mount --propagation private --pid --ipc --uts --cgroup --net --fork --kill-child \\
             setpriv --pdeathsig KILL /bin/sh -c "$setup" setup "$init" "$scratch/\(mountTable)" "$fs/merged" "$net" "$interactive" "$@"
         status=$?
+        [ -z "$slirp" ] || kill $slirp 2>/dev/null
         # Only regular files with one link leave the sandbox's disk, from an out/ that is a
         # directory (not a link a build put there): no link, FIFO or device is opened or
         # followed, no hard link copied twice. The rest is named for the host's verifier.
@@ -90,7 +117,16 @@ enum NamespaceScripts {
         mount -T "$table" -a
         cd "$merged"
         hostname pacbuild
-        [ "$net" = 1 ] || ip link set lo up
+        ip link set lo up
+        if [ "$net" = 1 ]; then
+            # slirp4netns configures tap0 from outside; its DNS forwarder is 10.0.2.3
+            i=0
+            until ip -o -4 addr show dev tap0 2>/dev/null | grep -q inet; do
+                [ $i -lt 1000 ] || { echo "pacbuild-sandbox: the network (slirp4netns) did not come up" >&2; exit 125; }
+                sleep 0.01; i=$((i + 1))
+            done
+            rm -f "$merged/etc/resolv.conf" && echo "nameserver 10.0.2.3" >"$merged/etc/resolv.conf"
+        fi
         pivot_root . .pivot
         trap - EXIT
         exec /usr/sbin/chroot . /bin/sh -c "$init" init "$interactive" "$@"
@@ -100,7 +136,7 @@ enum NamespaceScripts {
     static let devices = ["null", "zero", "full", "random", "urandom", "tty"]
 
     /// The mount table of one run, in mount order (fstab(5), whose `\040` stands for a space).
-    static func mountTable(lower: String, disk: String, network: Bool, sysrqTrigger: Bool) -> String {
+    static func mountTable(lower: String, disk: String, sysrqTrigger: Bool) -> String {
         let merged = disk + "/merged"
         var lines = [
             "overlay \(escape(merged)) overlay userxattr,lowerdir=\(escape(lower)),upperdir=\(escape(disk + "/upper")),workdir=\(escape(disk + "/work")) 0 0",
@@ -110,7 +146,7 @@ enum NamespaceScripts {
         if sysrqTrigger {
             lines.append("\(escape(merged + "/proc/sysrq-trigger")) \(escape(merged + "/proc/sysrq-trigger")) none bind,ro 0 0")
         }
-        if !network { lines.append("sysfs \(escape(merged + "/sys")) sysfs ro,nosuid,nodev,noexec 0 0") }
+        lines.append("sysfs \(escape(merged + "/sys")) sysfs ro,nosuid,nodev,noexec 0 0")
         lines += devices.map { "/dev/\($0) \(escape(merged + "/dev/" + $0)) none bind 0 0" }
         lines += [
             "devpts \(escape(merged + "/dev/pts")) devpts newinstance,ptmxmode=0666,mode=620 0 0",

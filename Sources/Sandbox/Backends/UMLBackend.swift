@@ -17,7 +17,8 @@ import Foundation
 /// than that user may, and no parent directory needs to be open to it. Limits: `mem=`
 /// (the smaller of ``SandboxJob/memory`` and the job's memory limit), the image's size
 /// for the root file system, the disk limit for what the machine writes to the job
-/// directory (``UMLDiskUsage``), and the timeout. See docs/sandbox.md.
+/// directory (``UMLDiskUsage``), a ``Cgroup`` for its host processes (each process of the
+/// machine is one), and the timeout. See docs/sandbox.md.
 public struct UMLBackend: SandboxBackend {
     public var kind: SandboxBackendKind { .uml }
     /// The UML kernel.
@@ -57,15 +58,20 @@ public struct UMLBackend: SandboxBackend {
         try jobDirectory.writeCommand(job.command)
         defer { jobDirectory.removeRunFiles() }
         let usage = UMLDiskUsage(directory: job.jobDirectory, owner: user.uid, limit: job.limits.diskBytes)
-        let arguments = Self.rootStage(opening: [image, job.jobDirectory, machineDirectory], kernel: kernel)
+        // Every process of the machine is a host process: the cgroup bounds how many
+        // (a fork bomb inside is a fork bomb on the host), their memory and CPU share.
+        let cgroup = try Cgroup.make(name: Cgroup.prefix + (scratch as NSString).lastPathComponent, limits: Self.cgroupLimits(job))
+        defer { cgroup.remove() }
+        let arguments = Self.rootStage(opening: [image, job.jobDirectory, machineDirectory], kernel: kernel, joining: cgroup.procsFiles)
             + Self.userStage(user) + [
             Self.kernelInside, "mem=\(memory)", "ubd0=\(Self.descriptor(.machine))/build.cow,\(Self.descriptor(.image))", "root=/dev/ubda", "rw",
             "init=\(UMLInit.path)", "hostfs=\(Self.jobInside)", "con=null", job.interactive ? "con0=fd:0,fd:1" : "con0=null,fd:1",
             "quiet", "uml_dir=\(Self.descriptor(.machine))", "umid=\((scratch as NSString).lastPathComponent)",
         ]
         let launch = Launch(arguments: arguments, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": Self.descriptor(.machine)],
-                            termination: Self.stop(), confined: true, limitCheck: { _ in usage.check() })
+                            termination: Self.stop(), confined: true, limitCheck: { _ in cgroup.limitHit() ?? usage.check() })
         var outcome = try execute(launch, job: job)
+        if outcome.limitHit == nil { outcome.limitHit = cgroup.limitHit() }
         if outcome.limitHit == nil && !job.interactive { outcome.limitHit = usage.measure() }
         // No status file: the kernel died or was stopped before the job finished.
         outcome.exitStatus = jobDirectory.status()
@@ -107,8 +113,10 @@ public struct UMLBackend: SandboxBackend {
     /// which a guest can point anywhere (`/..`), finds nothing of the host's but `/usr`:
     /// not the state directory, not `/etc`, not other runs' files. The descriptors stay
     /// valid across the swap. hostfs's root is the job directory bound at ``jobInside``.
-    static func rootStage(opening paths: [String], kernel: String) -> [String] {
+    /// First of all the shell joins the run's cgroup (`joining`: its `cgroup.procs` files).
+    static func rootStage(opening paths: [String], kernel: String, joining procs: [String]) -> [String] {
         let script = """
+            for f in $5; do echo $$ >"$f" || exit 125; done
             exec 3<"$1" 4<"$2" 5<"$3" || exit 125
             kernel=$(readlink -f "$4")
             set -e
@@ -124,10 +132,19 @@ public struct UMLBackend: SandboxBackend {
             : >\(kernelInside.dropFirst()); mount --bind "$kernel" \(kernelInside.dropFirst())
             pivot_root . old; umount -l /old; rmdir /old
             set +e
-            cd / && shift 4 && exec "$@"
+            cd / && shift 5 && exec "$@"
             """
         return ["setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--mount", "--propagation", "private", "--fork", "--kill-child",
-                "/bin/sh", "-c", script, "uml-open"] + paths + [kernel]
+                "/bin/sh", "-c", script, "uml-open"] + paths + [kernel, procs.joined(separator: " ")]
+    }
+
+    /// The job's limits for the machine's cgroup: its processes as they are, its memory
+    /// with room for the kernel's own host memory beside the machine's (`mem=` is at most
+    /// the limit; most of it is UML's memory file, page cache the kernel can write back).
+    static func cgroupLimits(_ job: SandboxJob) -> SandboxLimits {
+        var limits = job.limits
+        limits.memoryBytes = limits.memoryBytes.addingReportingOverflow(256 << 20).overflow ? .max : limits.memoryBytes + (256 << 20)
+        return limits
     }
 
     /// Where the kernel binary is bound in the machine's small tree (the configured path

@@ -46,21 +46,26 @@ public struct SrcInfoFallback: Sendable {
     }
 
     /// The `.SRCINFO` of the PKGBUILD in `directory`: from the cache when the directory,
-    /// the makepkg.conf and the build root are as they were, otherwise from a sandbox run
-    /// (which is then cached, unless it timed out or the sandbox failed). Blocking.
+    /// the makepkg.conf and the build root are as they were, otherwise from a sandbox run,
+    /// which is then cached whatever it ended with: a `.SRCINFO`, makepkg's error, a
+    /// sandbox that ended first, or the time limit (kept with the limit, so a longer
+    /// limit tries again). Only a sandbox that could not be started is not cached: that
+    /// is this machine's problem, not the PKGBUILD's. Blocking.
     public func read(directory: String) -> SrcInfoFallbackResult {
         let start = ContinuousClock.now
         let key: String
         do { key = try cache.key(directory: directory, makepkgConf: makepkgConf, root: root) } catch {
             return SrcInfoFallbackResult(directory: directory, run: nil, failure: "\(error)", fromCache: false, seconds: 0)
         }
-        if let run = cache.load(key) {
-            return SrcInfoFallbackResult(directory: directory, run: run, fromCache: true, seconds: start.duration(to: .now).seconds)
+        if let run = cache.load(key), run.answers(timeout: timeout) {
+            var result = SrcInfoFallbackResult(directory: directory, run: run, fromCache: true, seconds: start.duration(to: .now).seconds)
+            result.failure = result.failure.map { "\($0) (remembered from an earlier run: \(cache.file(key)))" }
+            return result
         }
         let outcome: Result<MakepkgRun, SandboxError> = Result { () throws(SandboxError) in try runSandboxed(directory) }
         switch outcome {
         case .success(let run):
-            if run.isCacheable { cache.store(run, for: key) }
+            cache.store(run, for: key)
             return SrcInfoFallbackResult(directory: directory, run: run, fromCache: false, seconds: start.duration(to: .now).seconds)
         case .failure(let error):
             return SrcInfoFallbackResult(directory: directory, run: nil, failure: "\(error)", fromCache: false,
@@ -92,7 +97,8 @@ public struct SrcInfoFallback: Sendable {
         }
         let status = read(PrintSrcInfoScript.statusFile).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         if outcome.timedOut {
-            return MakepkgRun(status: nil, stdout: "", stderr: "makepkg --printsrcinfo did not finish within \(timeout)")
+            return MakepkgRun(status: nil, stdout: "", stderr: "makepkg --printsrcinfo did not finish within \(timeout)",
+                              timeLimit: timeout.seconds)
         }
         guard let status else {
             let tail = outcome.tail.suffix(5).joined(separator: "\n")
@@ -108,10 +114,13 @@ public struct MakepkgRun: Sendable, Codable, Equatable {
     public var status: Int32?
     public var stdout: String
     public var stderr: String
+    /// The time limit, in seconds, that a run which did not finish ran out of; nil when
+    /// it ended by itself (or the sandbox ended it).
+    public var timeLimit: Double? = nil
 
-    /// A run that ended by itself says the same next time; a timeout or a broken
-    /// sandbox may not.
-    var isCacheable: Bool { status != nil }
+    /// Whether this cached run is the answer with `timeout`: a run that ended says the
+    /// same next time; one that ran out of time, only under a limit no longer than its.
+    func answers(timeout: Duration) -> Bool { timeLimit.map { timeout.seconds <= $0 } ?? true }
 }
 
 /// The fallback's answer for one PKGBUILD directory.

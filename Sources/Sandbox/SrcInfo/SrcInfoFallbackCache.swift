@@ -76,5 +76,8 @@ public struct SrcInfoFallbackCache: Sendable {
         }
     }
 
+    /// The file of `key`'s entry: deleting it makes the next plan run makepkg again.
+    public func file(_ key: String) -> String { path(key) }
+
     private func path(_ key: String) -> String { directory + "/" + key + ".json" }
 }

@@ -35,7 +35,7 @@ public struct Catchup: Sendable {
     /// order. Builds outside the cycle name the member as a plain dependency, which the
     /// store resolves to its last pass: they wait for pass 2.
     public var plannedBuilds: [PlannedBuild] {
-        let byID = Dictionary(uniqueKeysWithValues: plan.entries.map { ($0.id, $0) })
+        let byID = plan.entriesByID
         var cyclePosition: [String: (cycle: Int, position: Int)] = [:]
         for (n, cycle) in plan.cycles.enumerated() {
             for (position, member) in cycle.members.enumerated() { cyclePosition[member] = (n, position) }
@@ -93,7 +93,7 @@ public struct Catchup: Sendable {
         if recordSources {
             // Each new build keeps its pkgbase directory as it is now, so a waka without
             // the ABS tree builds exactly what was queued (docs/distributed.md).
-            let files = Dictionary(plan.entries.map { ("\($0.repo)/\($0.pkgbase)", $0.file) }, uniquingKeysWith: { a, _ in a })
+            let files = plan.entriesByID.mapValues(\.file)
             for record in report.enqueued {
                 guard let file = files["\(record.package.repo)/\(record.package.pkgbase)"] else { continue }
                 do {

@@ -41,9 +41,6 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case repoNotLoaded(String)
         /// A second file defines a repo name already taken.
         case duplicateRepo(String, firstFile: String)
-        /// Repos whose `depends_on` lists lead back to themselves, in order, the first
-        /// repeated at the end (`current -> extra -> current`).
-        case repoCycle([String])
     }
 
     public var description: String {
@@ -78,8 +75,6 @@ extension ConfigError.Problem: CustomStringConvertible {
             return "repo '\(name)' is not loaded because its own configuration has errors"
         case .duplicateRepo(let name, let firstFile):
             return "repo '\(name)' is already defined in \(firstFile)"
-        case .repoCycle(let cycle):
-            return "repos depend on each other in a cycle: \(cycle.joined(separator: " -> "))"
         }
     }
 }

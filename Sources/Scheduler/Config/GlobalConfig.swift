@@ -20,6 +20,10 @@ public struct GlobalConfig: Sendable, Equatable {
     public var umlMem: String
     /// Waka settings.
     public var workers: WorkerSettings
+    /// How long `makepkg --printsrcinfo` may take in the plan's fallback sandbox, in
+    /// seconds (`fallback_timeout`); a PKGBUILD that takes longer stays `needs-fallback`,
+    /// and is not tried again under the same limit until it changes.
+    public var fallbackTimeout = GlobalConfig.defaultFallbackTimeout
     /// Each build's resources (`[limits]`): memory, processes, disk, CPU weight; a repo's
     /// own `[limits]` overrides single keys.
     public var limits = SandboxLimits()
@@ -30,6 +34,7 @@ public struct GlobalConfig: Sendable, Equatable {
     public static let defaultStoreFile = "pacbuild.sqlite"
     public static let defaultBuildRoot = "default"
     public static let defaultUMLMem = "1024M"
+    public static let defaultFallbackTimeout = 60
 
     /// The settings without a `pacbuild.toml`.
     static func defaults(paths: ConfigPaths) -> GlobalConfig {
@@ -38,7 +43,7 @@ public struct GlobalConfig: Sendable, Equatable {
                             buildRoot: defaultBuildRoot, umlMem: defaultUMLMem, workers: WorkerSettings())
     }
 
-    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "workers", "limits"]
+    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "fallback_timeout", "workers", "limits"]
 
     /// Reads `pacbuild.toml`, keeping the default of each key that is absent or wrong
     /// (the errors say which), so repo files are still checked against sane settings.
@@ -71,6 +76,7 @@ public struct GlobalConfig: Sendable, Equatable {
                 table.fail("uml_mem", .invalidValue(expected: memExpected, found: "'\(mem)'"))
             }
         }
+        config.fallbackTimeout = table.integer("fallback_timeout", in: 1...3600, expected: "seconds, from 1 to 3600") ?? config.fallbackTimeout
         config.workers = WorkerSettings.parse(&table)
         config.limits = SandboxLimits.parse(&table, base: config.limits)
         return (config, table.finish())

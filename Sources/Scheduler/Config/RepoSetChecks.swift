@@ -1,16 +1,20 @@
 import Graph
 
 /// The checks that need every repo file at once: duplicate names, `depends_on` naming
-/// repos that do not exist or are broken, and cycles between repos. They look at every
+/// repos that do not exist or are broken, staging names that collide. They look at every
 /// file with a name, broken or not, so one run reports everything. A repo that fails
 /// one is dropped, and so, in turn, is every repo that depends on it, so the loaded set
-/// is closed under `depends_on`.
+/// is closed under `depends_on`; every dropped repo has an error of its own.
+///
+/// Repos may depend on each other in any graph, cycles included (Artix's `system`
+/// takes build tools from `world`, which needs `system`): `depends_on` is a search
+/// order, like pacman.conf's, not a build order. The package graph orders the builds
+/// and breaks the package cycles that the repo cycles make.
 enum RepoSetChecks {
     static func apply(to parsed: inout [ParsedRepo]) {
         let owners = rejectDuplicates(&parsed)
         let known = parsed.compactMap(\.name).filter { owners[$0] != nil }.uniqued()
         rejectUnknownDependencies(&parsed, known: known)
-        rejectCycles(&parsed, owners: owners)
         rejectStagingCollisions(&parsed, owners: owners)
         rejectDependentsOfBroken(&parsed, known: known)
     }
@@ -34,28 +38,16 @@ enum RepoSetChecks {
         for index in parsed.indices {
             var seen = Set<String>()
             for dependency in parsed[index].dependsOn {
-                if !known.contains(dependency) {
+                if dependency == parsed[index].name {
+                    parsed[index].reject("depends_on", .invalidValue(
+                        expected: "other repos (a repo is always searched first for its own dependencies)",
+                        found: "'\(dependency)', this repo"))
+                } else if !known.contains(dependency) {
                     parsed[index].reject("depends_on", .unknownRepo(dependency, known: known))
                 } else if !seen.insert(dependency).inserted {
                     parsed[index].reject("depends_on", .invalidValue(expected: "each repo once", found: "'\(dependency)' twice"))
                 }
             }
-        }
-    }
-
-    /// Each cycle is reported once, in the file of its first member in config order,
-    /// and all its members are dropped: no search order can be derived from it.
-    private static func rejectCycles(_ parsed: inout [ParsedRepo], owners: [String: Int]) {
-        let names = owners.sorted { $0.value < $1.value }.map(\.key)
-        var edges: [String: [String]] = [:]
-        for name in names { edges[name] = parsed[owners[name]!].dependsOn.filter { owners[$0] != nil } }
-        let successors = { [edges] (name: String) in edges[name] ?? [] }
-        for component in stronglyConnectedComponents(names, successors: successors) {
-            guard component.count > 1 || successors(component[0]).contains(component[0]) else { continue }
-            let members = Set(component)
-            let first = names.first { members.contains($0) }!
-            parsed[owners[first]!].reject("depends_on", .repoCycle(walkCycle(from: first, within: members, successors: successors)))
-            for member in component { parsed[owners[member]!].repo = nil }
         }
     }
 
@@ -80,29 +72,6 @@ enum RepoSetChecks {
                 stagingOwners[staging] = index
             }
         }
-    }
-
-    /// A cycle through `start` inside a strongly connected component: a shortest path
-    /// back to `start` (breadth first), so the message shows a real loop.
-    private static func walkCycle(from start: String, within members: Set<String>, successors: (String) -> [String]) -> [String] {
-        var parent: [String: String] = [:]
-        var queue = [start], head = 0
-        while head < queue.count {
-            let node = queue[head]
-            head += 1
-            for next in successors(node) where members.contains(next) {
-                if next == start {
-                    var path = [node]
-                    while let previous = parent[path[0]] { path.insert(previous, at: 0) }
-                    return path + [start]
-                }
-                if parent[next] == nil {
-                    parent[next] = node
-                    queue.append(next)
-                }
-            }
-        }
-        return [start, start]
     }
 
     /// Drops repos that depend on a known repo that is not loaded, until none is left:

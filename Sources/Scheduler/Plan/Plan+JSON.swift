@@ -13,6 +13,16 @@ extension Plan {
             $0.field("makespan") { json in
                 json.object { for (key, value) in makespan.sorted(by: { $0.key < $1.key }) { $0.field(key) { $0.number(value) } } }
             }
+            if let rebuild {
+                $0.field("rebuild") { json in
+                    json.object {
+                        $0.field("followed") { $0.strings(rebuild.followed) }
+                        $0.field("pkgbases") { $0.number(Double(rebuild.pkgbases)) }
+                        $0.field("requested") { $0.strings(rebuild.requested) }
+                        $0.field("reverse") { $0.bool(rebuild.reverse) }
+                    }
+                }
+            }
             $0.field("schema") { $0.string(schema) }
             $0.field("totalSeconds") { $0.number(totalSeconds) }
         }
@@ -47,6 +57,7 @@ extension PrettyJSON {
             $0.field("repo") { $0.string(entry.repo) }
             $0.field("status") { $0.string(entry.status.rawValue) }
             $0.field("unresolved") { $0.strings(entry.unresolved) }
+            $0.field("warnings") { $0.strings(entry.warnings) }
             if let wave = entry.wave { $0.field("wave") { $0.number(Double(wave)) } }
         }
     }
@@ -71,6 +82,8 @@ struct PrettyJSON {
     }
 
     mutating func strings(_ items: [String]) { array(items) { $0.string($1) } }
+
+    mutating func bool(_ value: Bool) { bytes.append(contentsOf: (value ? "true" : "false").utf8) }
 
     mutating func field(_ key: String, _ value: (inout PrettyJSON) -> Void) {
         separate()

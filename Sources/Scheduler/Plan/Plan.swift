@@ -19,11 +19,20 @@ public struct Plan: Sendable, Codable {
     public var totalSeconds: Double
     /// Expected makespan in seconds on 1, 2, 4 and 8 workers.
     public var makespan: [String: Double]
+    /// What `--rebuild` asked for, and which kinds of edge its closure followed.
+    public var rebuild: PlanRebuild?
 
     /// The entry of `repo/pkgbase`, or of a pkgbase or pkgname in any repo.
     public func entry(named name: String) -> PlanEntry? {
         entries.first { $0.id == name } ?? entries.first { $0.pkgbase == name }
             ?? entries.first { $0.pkgnames.contains(name) }
+    }
+
+    /// Each entry by `repo/pkgbase`. Where two have one id (a pkgbase given twice, or two
+    /// unreadable PKGBUILDs in directories of one name), the one that is not a
+    /// `duplicate` and comes first.
+    public var entriesByID: [String: PlanEntry] {
+        Dictionary(entries.map { ($0.id, $0) }) { first, second in first.status == .duplicate && second.status != .duplicate ? second : first }
     }
 
     public func count(_ status: PlanStatus) -> Int { entries.count { $0.status == status } }
@@ -35,7 +44,7 @@ extension Plan {
     /// - Complexity: O(pkgbases + dependencies) plus the resolver's provider lookups.
     public static func make(repos: [PlanRepo], options: PlanOptions = PlanOptions()) throws(SchedulerError) -> Plan {
         var planner = Planner(repos: repos)
-        try planner.markRebuilds(options.rebuild, reverse: options.reverse)
+        try planner.markRebuilds(options.rebuild, reverse: options.reverse, following: options.reverseKinds)
         planner.markBlocked()
         return planner.finish(options: options)
     }

@@ -31,6 +31,9 @@ public struct PlanEntry: Sendable, Codable, Identifiable {
     public var diagnostics: [String] = []
     /// Split packages missing from the database (`incomplete`).
     public var missingPackages: [String] = []
+    /// What a maintainer should look at although the entry is planned as it is: a
+    /// package name another pkgbase of the repo also builds.
+    public var warnings: [String] = []
     /// Set on members of a dependency cycle: built once more after the cycle completes.
     public var cycle: Int?
 
@@ -52,6 +55,19 @@ public struct PlanCycle: Sendable, Codable {
     public var closingEdges: [String]
     /// Edges ignored for the first pass (bootstrap or served by an old package).
     public var droppedEdges: [String]
-    /// `bootstrap`, `old-packages` or `unbroken`.
+    /// `bootstrap`, `old-packages`, `old-depends` or `unbroken`.
     public var strategy: String
+}
+
+/// A rebuild request (`--rebuild NAME... [--reverse]`) as the plan made it.
+public struct PlanRebuild: Sendable, Codable {
+    /// The names given.
+    public var requested: [String]
+    public var reverse: Bool
+    /// With `reverse`: the kinds of edge the closure followed (`depends`, `makedepends`,
+    /// `checkdepends`), in that order.
+    public var followed: [String]
+    /// How many pkgbases the request reaches (the named ones and, with `reverse`, what
+    /// needs them), whatever their status.
+    public var pkgbases: Int
 }

@@ -37,9 +37,11 @@ public struct PlanFallback: Sendable {
 extension Configuration {
     /// The fallback over the configured build root (``openBuildRoot()``), with the
     /// namespace backend whatever the repos build with: reading a PKGBUILD needs
-    /// isolation, not the build's backend.
+    /// isolation, not the build's backend. `fallback_timeout` limits each run, and as
+    /// many run at once as a waka here has slots (`[workers] jobs`).
     public func planFallback() throws(SandboxError) -> PlanFallback {
-        PlanFallback(root: try openBuildRoot(), stateDirectory: global.stateDir)
+        PlanFallback(root: try openBuildRoot(), stateDirectory: global.stateDir,
+                     timeout: .seconds(global.fallbackTimeout), width: global.workers.jobs)
     }
 
     /// Reads every PKGBUILD of `repos` that needs makepkg through `fallback` and records

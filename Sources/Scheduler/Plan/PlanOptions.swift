@@ -8,6 +8,10 @@ public struct PlanOptions: Sendable {
     public var rebuild: [String]
     /// With `rebuild`: also every pkgbase that depends on them, transitively.
     public var reverse: Bool
+    /// With `reverse`: the kinds of edge the closure follows (`--no-checkdepends`,
+    /// `--no-makedepends` leave theirs out). The order of what is rebuilt still honours
+    /// every edge.
+    public var reverseKinds: Set<DependencyKind> = Set(DependencyKind.allCases)
     /// A build's expected duration in seconds (from history once the store has it).
     public var expectedTime: @Sendable (PackageBaseID) -> Double
 

@@ -15,6 +15,9 @@ public enum PlanStatus: String, Sendable, Codable, CaseIterable {
     case incomplete
     /// Not for this repo: its arch policy or blacklist leaves it out.
     case excluded
+    /// Another PKGBUILD of the repo's trees has the same pkgbase and a newer version (or
+    /// the same, and comes first by path): that one is planned, this one never.
+    case duplicate
     /// A build dependency has no provider in the repo or its `depends_on` repos.
     case unresolvable
     /// The native reader could not evaluate the PKGBUILD; the sandboxed makepkg must.

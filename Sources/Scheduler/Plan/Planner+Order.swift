@@ -37,7 +37,7 @@ extension Planner {
         }
         let total = selection.reduce(0) { $0 + options.expectedTime($1) }
         let makespan = Dictionary(uniqueKeysWithValues: [1, 2, 4, 8].map { (String($0), order.makespan(workers: $0)) })
-        return Plan(entries: entries, buildOrder: buildOrder, cycles: cycles, totalSeconds: total, makespan: makespan)
+        return Plan(entries: entries, buildOrder: buildOrder, cycles: cycles, totalSeconds: total, makespan: makespan, rebuild: rebuild)
     }
 
     static func describe(_ edge: BuildEdge) -> String {

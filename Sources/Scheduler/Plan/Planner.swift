@@ -14,6 +14,8 @@ struct Planner {
     /// Whether the PKGBUILD's version is not what the database holds: the plan would
     /// build it if it could.
     var wanted: Set<PackageBaseID> = []
+    /// What `--rebuild` asked for, for the report.
+    var rebuild: PlanRebuild?
 
     init(repos: [PlanRepo]) {
         self.repos = repos
@@ -24,23 +26,28 @@ struct Planner {
         for repo in repos {
             var included: [SrcInfo] = []
             let database = Dictionary(repo.database.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            for read in repo.pkgbuilds.sorted(by: { Self.pkgbase(of: $0) < Self.pkgbase(of: $1) }) {
-                let fallback = repo.fallbacks[read.file]
-                // a PKGBUILD makepkg read is planned from makepkg's .SRCINFO like any other
-                let result = fallback?.srcinfo.map { PKGBUILDReader.Result(file: read.file, srcinfo: $0, diagnostics: []) } ?? read
+            // a PKGBUILD makepkg read is planned from makepkg's .SRCINFO like any other
+            let results = repo.pkgbuilds.map { read in
+                (read: read, result: repo.fallbacks[read.file]?.srcinfo.map {
+                    PKGBUILDReader.Result(file: read.file, srcinfo: $0, diagnostics: []) } ?? read)
+            }.sorted { Self.comesFirst($0.result, $1.result) }
+            var kept: [String: PKGBUILDReader.Result] = [:]
+            for (read, result) in results {
                 var entry = Self.classify(result, in: repo, database: database)
-                if let fallback { Self.note(fallback, native: read, in: &entry) }
-                if let srcinfo = result.srcinfo, entry.status != .excluded {
-                    let id = PackageBaseID(repo: repo.name, pkgbase: srcinfo.pkgbase)
-                    if index[id] == nil {
-                        included.append(srcinfo)
-                        index[id] = entries.count
-                        if entry.status.isBuilt || (entry.status == .invalid && Self.isNewer(srcinfo, than: database)) {
-                            wanted.insert(id)
-                        }
+                if let fallback = repo.fallbacks[read.file] { Self.note(fallback, native: read, in: &entry) }
+                if let srcinfo = result.srcinfo {
+                    if let first = kept[srcinfo.pkgbase] {
+                        Self.markDuplicate(&entry, of: first)
                     } else {
-                        entry.status = .excluded
-                        entry.reason = "pkgbase \(srcinfo.pkgbase) is also in \(entries[index[id]!].file); that one is used"
+                        kept[srcinfo.pkgbase] = result
+                    }
+                }
+                if let srcinfo = result.srcinfo, entry.status != .excluded, entry.status != .duplicate {
+                    let id = PackageBaseID(repo: repo.name, pkgbase: srcinfo.pkgbase)
+                    included.append(srcinfo)
+                    index[id] = entries.count
+                    if entry.status.isBuilt || (entry.status == .invalid && Self.isNewer(srcinfo, than: database)) {
+                        wanted.insert(id)
                     }
                 }
                 entries.append(entry)
@@ -61,12 +68,13 @@ struct Planner {
         self.entries = entries
         self.index = index
         self.wanted = wanted
+        warnAboutSharedPackages()
     }
 
     /// Whether a PKGBUILD is a version the database does not hold yet: an invalid one that
     /// is would be built if makepkg accepted it, so what needs it first is blocked.
     static func isNewer(_ srcinfo: SrcInfo, than database: [String: DatabaseEntry]) -> Bool {
-        let present = srcinfo.pkgnames.compactMap { database[$0] }
+        let present = presentPackages(of: srcinfo, in: database)
         return present.count < srcinfo.pkgnames.count || present.contains { $0.version < srcinfo.version }
     }
 
@@ -95,7 +103,7 @@ struct Planner {
         }
         let version = srcinfo.version
         entry.newVersion = version.description
-        let present = srcinfo.pkgnames.compactMap { database[$0] }
+        let present = presentPackages(of: srcinfo, in: database)
         entry.oldVersion = present.map(\.version).min()?.description
         let arches = srcinfo.base["arch"] ?? []
         if repo.blacklist.contains(pkgbase) {
@@ -112,8 +120,11 @@ struct Planner {
             entry.reason = "not in the \(repo.name) database"
         } else if present.count < srcinfo.pkgnames.count {
             entry.status = .incomplete
-            entry.missingPackages = srcinfo.pkgnames.filter { database[$0] == nil }
-            entry.reason = "split packages missing from the database: " + entry.missingPackages.joined(separator: ", ")
+            let names = Set(present.map(\.name))
+            entry.missingPackages = srcinfo.pkgnames.filter { !names.contains($0) }
+            entry.reason = "split packages missing from the database: " + entry.missingPackages.map { name in
+                database[name]?.base.map { "\(name) (the database's \(name) is from pkgbase \($0))" } ?? name
+            }.joined(separator: ", ")
         } else if present.contains(where: { $0.version < version }) {
             entry.status = .outdated
             entry.reason = "\(entry.oldVersion ?? "?") in the database is older"
@@ -141,7 +152,7 @@ struct Planner {
 
     /// `--rebuild NAME... [--reverse]`: current pkgbases named (or, with `reverse`,
     /// depending on one named) are rebuilt.
-    mutating func markRebuilds(_ names: [String], reverse: Bool) throws(SchedulerError) {
+    mutating func markRebuilds(_ names: [String], reverse: Bool, following kinds: Set<DependencyKind>) throws(SchedulerError) {
         guard !names.isEmpty else { return }
         var targets: [PackageBaseID] = []
         for name in names {
@@ -152,7 +163,11 @@ struct Planner {
             targets += matches.sorted()
         }
         let named = Set(targets)
-        let chain = reverse ? graph.reverseDependencies(of: targets) : targets
+        let chain = reverse ? graph.reverseDependencies(of: targets, following: kinds) : targets
+        let inChain = Set(chain)
+        rebuild = PlanRebuild(requested: names, reverse: reverse,
+                              followed: reverse ? DependencyKind.allCases.filter(kinds.contains).map(\.rawValue) : [],
+                              pkgbases: chain.count)
         for id in chain {
             guard let i = index[id] else { continue }
             wanted.insert(id)
@@ -161,35 +176,10 @@ struct Planner {
             if named.contains(id) {
                 entries[i].reason = "rebuild requested"
             } else {
-                let via = graph.dependencies(of: id).filter { chain.contains($0) }.map(\.description)
+                var seen = Set<PackageBaseID>()
+                let via = graph.edges(from: id).filter { kinds.contains($0.kind) && inChain.contains($0.to) && seen.insert($0.to).inserted }
+                    .map { "\($0.to) (\($0.kind.rawValue))" }
                 entries[i].reason = "rebuild: depends on \(via.joined(separator: ", "))"
-            }
-        }
-    }
-
-    /// A build whose dependency must be built first but cannot be (unresolvable, needs
-    /// makepkg, invalid, or itself blocked) is blocked, with the chain down to the cause.
-    mutating func markBlocked() {
-        // dependencies first, so a dependency's blocking is known before its dependents
-        let ids = entries.indices.compactMap { i -> PackageBaseID? in
-            let id = PackageBaseID(repo: entries[i].repo, pkgbase: entries[i].pkgbase)
-            return index[id] == i ? id : nil
-        }
-        let order = stronglyConnectedComponents(ids, successors: graph.dependencies(of:)).flatMap { $0 }
-        // the pkgbase at the end of each blocked entry's chain: what cannot be built
-        var cause: [PackageBaseID: PackageBaseID] = [:]
-        for id in order {
-            let i = index[id]!
-            guard entries[i].status.isBuilt else { continue }
-            for target in graph.dependencies(of: id) where wanted.contains(target) {
-                let t = index[target]!
-                guard [.unresolvable, .needsFallback, .invalid, .blocked].contains(entries[t].status) else { continue }
-                let root = cause[target] ?? target
-                cause[id] = root
-                entries[i].status = .blocked
-                entries[i].blockedBy = [target.description] + entries[t].blockedBy
-                entries[i].reason = "needs \(target) first, which cannot be built (\(root) is \(entries[index[root]!].status.rawValue))"
-                break
             }
         }
     }

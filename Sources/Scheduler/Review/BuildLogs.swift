@@ -59,6 +59,13 @@ public struct BuildLogs: Sendable {
         }
     }
 
+    /// Where a waka on this machine writes the log of `build` while it builds: makepkg's
+    /// output in its work directory (`STATE/work/ID/build.log`, Sandbox's
+    /// `BuildWorkspace`), removed once the build is reported and its log kept.
+    public func livePath(of build: BuildID) -> String {
+        stateDirectory + "/work/\(build.rawValue)/build.log"
+    }
+
     /// Where a fetched log of `build` is kept.
     public func cachePath(of build: BuildID) -> String {
         stateDirectory + "/cache/logs/\(build.rawValue)/" + Self.storedName

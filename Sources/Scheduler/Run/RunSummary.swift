@@ -49,7 +49,7 @@ public struct RunSummary: Sendable, Codable {
     /// Follows what `build` waits on: the build blocking it, or for a waiting build its
     /// first unfinished dependency (a failed or blocked one before others), until a
     /// build that waits on nothing.
-    static func blockingChain(of build: BuildRecord, store: any BuildStore) throws -> [BuildRecord] {
+    public static func blockingChain(of build: BuildRecord, store: any BuildStore) throws -> [BuildRecord] {
         var chain: [BuildRecord] = []
         var seen: Set<BuildID> = [build.id]
         var current = build

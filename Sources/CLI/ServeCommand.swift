@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Scheduler
+import Web
+
+extension Pacbuild {
+    /// `pacbuild serve`: the web face.
+    struct ServeCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve",
+            abstract: "Serve read-only web pages, a JSON API (/api/v1) and Prometheus metrics (/metrics) over the store.",
+            discussion: """
+                Reads the same configuration and store as every other command (SQLite or PostgreSQL) \
+                and runs beside wakas and pacbuild run; changes nothing. Listens on 127.0.0.1:8080 \
+                unless --listen says otherwise (there are no accounts yet: expose it only behind \
+                something that authenticates). SIGTERM or SIGINT stops it. docs/api.md.
+                """)
+
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var store: StoreOption
+        @Option(help: ArgumentHelp("Where to listen: HOST:PORT, [IPV6]:PORT or PORT (on 127.0.0.1).", valueName: "addr:port"))
+        var listen: String = ListenAddress.loopback.description
+
+        func validate() throws {
+            do { _ = try ListenAddress(parsing: listen) } catch { throw ValidationError(error.description) }
+        }
+
+        func run() async throws {
+            let loaded = try loadValidConfiguration(config)
+            let address = try ListenAddress(parsing: listen)
+            let site = try WebSite(configuration: loaded, store: try loaded.openStore(url: store.url))
+            printError("pacbuild serve: listening on http://\(address)/ over \(store.url ?? loaded.global.store.description)")
+            try await site.run(listen: address)
+        }
+    }
+}

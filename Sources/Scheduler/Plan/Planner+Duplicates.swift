@@ -1,0 +1,58 @@
+import Graph
+import Repo
+
+/// A pkgbase given twice in one repo's trees, and a package name two pkgbases of one
+/// repo build: a real tree has both (a package moved between directories and left
+/// behind, `ldb` built alone and by `samba`). Neither may stop the plan.
+extension Planner {
+    /// The order entries are planned in: by pkgbase, then the newer version first (the
+    /// one kept of a duplicate pkgbase), then by file.
+    static func comesFirst(_ a: PKGBUILDReader.Result, _ b: PKGBUILDReader.Result) -> Bool {
+        let (baseA, baseB) = (pkgbase(of: a), pkgbase(of: b))
+        if baseA != baseB { return baseA < baseB }
+        if let versionA = a.srcinfo?.version, let versionB = b.srcinfo?.version, versionA != versionB {
+            return versionA > versionB
+        }
+        if (a.srcinfo == nil) != (b.srcinfo == nil) { return a.srcinfo != nil }
+        return a.file < b.file
+    }
+
+    /// `entry` has the pkgbase of `kept`, which comes first (see ``comesFirst(_:_:)``):
+    /// it is not planned, and says where the one planned is.
+    static func markDuplicate(_ entry: inout PlanEntry, of kept: PKGBUILDReader.Result) {
+        let version = kept.srcinfo?.version.description ?? "?"
+        let newer = version == entry.newVersion ? "the same version, first by path" : "the newer version"
+        entry.status = .duplicate
+        entry.reason = "pkgbase \(entry.pkgbase) is also in \(kept.file) (\(version), \(newer)), which is planned; this one is \(entry.file)"
+    }
+
+    /// The database entries that are packages of `srcinfo`: by name, and by `%BASE%`
+    /// where the database records it, so a package of the same name that another
+    /// pkgbase built (`ldb` alone, next to `samba`'s) is not taken for this one's.
+    static func presentPackages(of srcinfo: SrcInfo, in database: [String: DatabaseEntry]) -> [DatabaseEntry] {
+        srcinfo.pkgnames.compactMap { database[$0] }.filter { $0.base == nil || $0.base == srcinfo.pkgbase }
+    }
+
+    /// Each package name that two planned pkgbases of one repo both build gets a
+    /// warning on each: a dependency on it resolves to one of them only.
+    mutating func warnAboutSharedPackages() {
+        var builders: [String: [PackageBaseID]] = [:]
+        for node in graph.nodes {
+            for name in node.pkgnames { builders[node.id.repo + "/" + name, default: []].append(node.id) }
+        }
+        for (key, ids) in builders.sorted(by: { $0.key < $1.key }) where ids.count > 1 {
+            let name = String(key[key.index(after: key.firstIndex(of: "/")!)...])
+            let resolved: String
+            if case .pkgbuild(let id, _)? = graph.resolver.resolve(Dependency(name), from: ids[0].repo) {
+                resolved = id.description
+            } else {
+                resolved = "neither"
+            }
+            for id in ids {
+                let others = ids.filter { $0 != id }.map { "\($0) (\(entries[index[$0]!].file))" }
+                entries[index[id]!].warnings.append(
+                    "package \(name) is also built by \(others.joined(separator: ", ")); dependencies on it resolve to \(resolved)")
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import Mustache
+import Scheduler
+
+/// The web face over one store and configuration: what `pacbuild serve` runs. Read-only:
+/// no request changes the store.
+public struct WebSite: Sendable {
+    public let configuration: Configuration
+    public let store: any BuildStore
+    /// How often a log stream looks for new lines (and, each `statePolls`-th time,
+    /// whether the build is still running).
+    public var logPollInterval: Duration = .milliseconds(250)
+    let templates: MustacheLibrary
+
+    public init(configuration: Configuration, store: any BuildStore) throws(WebError) {
+        self.configuration = configuration
+        self.store = store
+        self.templates = try Templates.library()
+    }
+
+    var stateDirectory: String { configuration.global.stateDir }
+
+    /// Every route: the pages, `/api/v1/...`, `/metrics`.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        addPages(to: router)
+        addAPI(to: router)
+        router.get("/metrics") { _, _ in try await metricsResponse() }
+        router.get("/assets/follow-log.js") { _, _ in Text(text: Templates.followLog, contentType: "text/javascript; charset=utf-8") }
+        return router
+    }
+
+    /// The server on `address`, run by ``run(listen:)`` or by a test.
+    public func application(listen address: ListenAddress) -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(address.host, port: address.port), serverName: "pacbuild"))
+    }
+
+    /// Serves until SIGTERM or SIGINT (swift-service-lifecycle's graceful shutdown).
+    public func run(listen address: ListenAddress) async throws {
+        try await application(listen: address).runService()
+    }
+
+    /// A page rendered from a built-in template; every `{{value}}` in them is HTML-escaped.
+    func page(_ name: String, _ view: Any) -> HTML {
+        HTML(text: templates.render(view, withTemplate: name) ?? "template \(name) missing")
+    }
+}
+
+/// An HTML page as a response (UTF-8, not cached: it shows the store as it is now).
+/// Its policy allows scripts from this server only, no inline ones: should a value ever
+/// reach a page unescaped, the browser still runs none of it.
+struct HTML: ResponseGenerator {
+    var text: String
+    var status: HTTPResponse.Status = .ok
+
+    static let policy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                           .contentSecurityPolicy: Self.policy, .xContentTypeOptions: "nosniff"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Plain text or JSON as a response.
+struct Text: ResponseGenerator {
+    var text: String
+    var contentType: String
+
+    static func json(_ text: String) -> Text { Text(text: text.hasSuffix("\n") ? text : text + "\n", contentType: "application/json; charset=utf-8") }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: contentType, .cacheControl: "no-store"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import Web
+
+/// The HTML pages over a filled store: what they count and list, and that every text
+/// from a PKGBUILD, a package or a log arrives escaped.
+@Suite struct PageTests {
+    @Test func overviewCountsListsRunningWakasAndFailures() async throws {
+        var fixture = try WebFixture()
+        defer { fixture.remove() }
+        try fixture.populate()
+        let page = try await fixture.site().get("/")
+        #expect(page.status == .ok)
+        #expect(page.contentType == "text/html; charset=utf-8")
+        let counts = try #require(page.body.between("<table id=\"counts\">", "</table>"))
+        #expect(counts.contains("<td>core</td><td>x86_64</td><td class=\"total\">6</td>"))
+        for state in ["built", "failed", "blocked", "waiting", "building", "ready"] {
+            #expect(counts.contains("data-state=\"\(state)\">1 \(state)</span>"), "count of \(state)")
+        }
+        #expect(!counts.contains("accepted"))
+        let running = try #require(page.body.between("<table id=\"running\">", "</table>"))
+        #expect(running.contains("#\(fixture.ids["ex-run"]!.rawValue)</a> <a href=\"/packages/core/ex-run\">core/ex-run</a> 0.5-1"))
+        #expect(running.contains("on waka-1"))
+        #expect(running.range(of: #"for \d+m\d\ds"#, options: .regularExpression) != nil)
+        let wakas = try #require(page.body.between("<table id=\"wakas\">", "</table>"))
+        #expect(wakas.contains("<td>waka-1</td><td>builder</td><td>x86_64</td><td>2 slot(s)</td><td>big</td><td>last seen 0m0"))
+        let failures = try #require(page.body.between("<table id=\"failures\">", "</table>"))
+        #expect(failures.contains("core/ex-bad</a> 2.0-1</td><td class=\"state-failed\">build</td>"))
+        #expect(failures.contains("make: *** [&lt;img src=x onerror=alert(1)&gt;] Error 2"))
+        #expect(!page.body.contains("<img"))
+    }
+
+    @Test func emptyStoreSaysSo() async throws {
+        let fixture = try WebFixture()
+        defer { fixture.remove() }
+        let page = try await fixture.site().get("/")
+        #expect(page.body.contains("The store holds no builds: run pacbuild catchup."))
+        #expect(page.body.contains("No waka has registered."))
+    }
+
+    @Test func queueShowsReadyWaitingAndTheBlockedChain() async throws {
+        var fixture = try WebFixture()
+        defer { fixture.remove() }
+        try fixture.populate()
+        let page = try await fixture.site().get("/queue")
+        let ids = fixture.ids.mapValues(\.rawValue)
+        let ready = try #require(page.body.between("<table id=\"ready\">", "</table>"))
+        #expect(ready.contains("core/ex-ready</a> 3-1</td><td>priority 7</td>"))
+        #expect(ready.occurrences(of: "<tr>") == 1)
+        let waiting = try #require(page.body.between("<table id=\"waiting\">", "</table>"))
+        #expect(waiting.contains("core/ex-app</a> 2.1-1</td><td>waits on <span class=\"state-built\"><a href=\"/builds/\(ids["ex-lib"]!)\">"))
+        let blocked = try #require(page.body.between("<table id=\"blocked\">", "</table>"))
+        #expect(blocked.contains("core/ex-dep</a> 1.0-1</td>"))
+        #expect(blocked.contains("&larr; <span class=\"state-failed\"><a href=\"/builds/\(ids["ex-bad"]!)\">#\(ids["ex-bad"]!)</a>"))
+        #expect(blocked.contains("(failed (build): make: *** [&lt;img src=x onerror=alert(1)&gt;] Error 2)"))
+    }
+
+    @Test func buildPageShowsFactsAndTheLogEscaped() async throws {
+        var fixture = try WebFixture()
+        defer { fixture.remove() }
+        try fixture.populate()
+        let id = fixture.ids["ex-lib"]!.rawValue
+        let page = try await fixture.site().get("/builds/\(id)")
+        #expect(page.status == .ok)
+        #expect(page.body.contains("<td class=\"state-built\">built</td>"))
+        #expect(page.body.contains("<tr><th>worker</th><td>waka-1</td></tr>"))
+        #expect(page.body.contains("<td class=\"desc\">a &lt;script&gt;alert(&#39;desc&#39;)&lt;/script&gt; &amp; &quot;library&quot;</td>"))
+        #expect(page.body.contains("<tr><th>depends</th><td>glibc&gt;=2.38</td></tr>"))
+        #expect(page.body.contains("<tr><th>provides</th><td>libex.so=1-64</td></tr>"))
+        #expect(page.body.contains("<tr><th>size</th><td>2.0 KiB, installed 10.0 KiB</td></tr>"))
+        let log = try #require(page.body.between("<pre class=\"log\" id=\"log\">", "</pre>"))
+        #expect(log == "==&gt; Making package: ex-lib 1.0-1\nchecking &lt;script&gt;alert(&#39;log&#39;)&lt;/script&gt; ... yes\n==&gt; Finished making: ex-lib\n")
+        // a finished build's page has no script at all: nothing of the build's text became markup
+        #expect(!page.body.contains("<script"))
+    }
+
+    @Test func failedBuildPageShowsClassAndReason() async throws {
+        var fixture = try WebFixture()
+        defer { fixture.remove() }
+        try fixture.populate()
+        let page = try await fixture.site().get("/builds/\(fixture.ids["ex-bad"]!.rawValue)")
+        #expect(page.body.contains("<tr><th>failure class</th><td>build</td></tr>"))
+        #expect(page.body.contains("<td id=\"reason\">make: *** [&lt;img src=x onerror=alert(1)&gt;] Error 2</td>"))
+        #expect(page.body.contains("No log readable here (source: none)."))
+    }
+
+    @Test func runningBuildPageFollowsItsLog() async throws {
+        var fixture = try WebFixture()
+        defer { fixture.remove() }
+        try fixture.populate()
+        let page = try await fixture.site().get("/builds/\(fixture.ids["ex-run"]!.rawValue)")
+        let log = try #require(page.body.between("<pre class=\"log\" id=\"log\" data-stream=", "</pre>"))
+        #expect(log.hasSuffix("\">==&gt; Making package: ex-run 0.5-1\n"))
+        // the stream starts where the page's copy ends
+        let offset = "==> Making package: ex-run 0.5-1\n".utf8.count
+        #expect(page.body.contains("<pre class=\"log\" id=\"log\" data-stream=\"/builds/\(fixture.ids["ex-run"]!.rawValue)/log/stream?offset=\(offset)\">"))
+        #expect(page.body.occurrences(of: "<script") == 1)
+        #expect(page.body.contains("<script src=\"/assets/follow-log.js\"></script>"))
+        // the browser runs no inline script, only this server's
+        #expect(page.policy?.contains("script-src 'self';") == true)
+        #expect(page.policy?.hasPrefix("default-src 'none';") == true)
+        let script = try await fixture.site().get("/assets/follow-log.js")
+        #expect(script.contentType == "text/javascript; charset=utf-8")
+        #expect(script.body.contains("new EventSource(log.dataset.stream)"))
+        #expect(script.body.contains("log.append(e.data + \"\\n\")"))
+        #expect(!script.body.contains("innerHTML"))
+    }
+
+    @Test func packageHistoryListsEveryBuildNewestFirst() async throws {
+        var fixture = try WebFixture()
+        defer { fixture.remove() }
+        try fixture.populate()
+        let id = fixture.ids["ex-bad"]!
+        try fixture.store.retry(id)
+        let page = try await fixture.site().get("/packages/core/ex-bad")
+        let history = try #require(page.body.between("<table id=\"history\">", "</table>"))
+        #expect(history.contains("<a href=\"/builds/\(id.rawValue)\">#\(id.rawValue)</a></td><td>2.0-1</td><td class=\"state-ready\">ready</td>"))
+        let missing = try await fixture.site().get("/packages/core/nothing")
+        #expect(missing.status == .notFound)
+    }
+
+    @Test func unknownAndMalformedBuildsAreClientErrors() async throws {
+        let fixture = try WebFixture()
+        defer { fixture.remove() }
+        let pages = try await fixture.site().get(["/builds/999", "/builds/abc", "/api/v1/builds/999", "/builds/999/log/stream"])
+        #expect(pages.map(\.status.code) == [404, 400, 404, 404])
+        #expect(pages[0].body.contains("no build #999 in the store"))
+    }
+}
+
+/// No template writes a value unescaped: `{{{value}}}` and `{{& value}}` are mustache's
+/// two ways to, and a value is package, PKGBUILD or log text.
+@Test func noTemplateWritesAValueUnescaped() throws {
+    let library = try Templates.library()
+    for (name, text) in Templates.all {
+        #expect(!text.contains("{{{") && !text.contains("{{&"), "template \(name)")
+        #expect(library.getTemplate(named: name) != nil, "template \(name)")
+    }
+    #expect(Set(Templates.all.keys).isSuperset(of: ["overview", "queue", "build", "package", "plan", "why"]))
+}

@@ -1,0 +1,69 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `pacbuild serve` as a maintainer runs it: the built binary over the fixture's
+/// configuration, on a loopback port, answering what `status --json` prints, until
+/// SIGTERM stops it with exit status 0.
+@Suite struct ServeCommandTests {
+    @Test func servesTheConfiguredStoreAndStopsOnSIGTERM() async throws {
+        var fixture = try WebFixture()
+        defer { fixture.remove() }
+        try fixture.populate()
+        let port = try Self.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: WebFixture.binary)
+        process.arguments = ["serve", "--config", fixture.root, "--listen", "127.0.0.1:\(port)"]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        var body: String?
+        for _ in 0..<200 where body == nil {
+            body = try? await Self.get("http://127.0.0.1:\(port)/api/v1/status")
+            if body == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let served = try #require(body, "pacbuild serve did not answer on 127.0.0.1:\(port)")
+        #expect(served == (try fixture.pacbuild(["status", "--json"])).stdout)
+        let page = try await Self.get("http://127.0.0.1:\(port)/builds/\(fixture.ids["ex-lib"]!.rawValue)")
+        #expect(page.contains("checking &lt;script&gt;alert(&#39;log&#39;)&lt;/script&gt; ... yes"))
+
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("listening on http://127.0.0.1:\(port)/ over sqlite:\(fixture.root)/state/store.sqlite"))
+    }
+
+    @Test func refusesABadListenAddress() throws {
+        let fixture = try WebFixture()
+        defer { fixture.remove() }
+        let result = try fixture.pacbuild(["serve", "--listen", "localhost:http"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--listen 'localhost:http': 'http' is not a port number (0-65535)"))
+    }
+
+    static func get(_ url: String) async throws -> String {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw FixtureError("\(url): \(response)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A port nothing listens on now: the kernel's pick for a socket bound to port 0.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw FixtureError("cannot bind a socket on 127.0.0.1") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
