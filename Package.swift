@@ -49,7 +49,7 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"], exclude: ["Fixtures"]),
         // Helpers the test targets share (running the real tools and pacbuild).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Graph", "TestSupport"]),

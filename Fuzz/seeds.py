@@ -91,6 +91,8 @@ def pkgbuild(seeds):
                  "y=(x{1..99999999})", "f() { f; }; f", 'x=(a); for i in {1..40}; do x+=("${x[@]}"); done',
                  "${x:-${y:-${z}}}"]:
         seeds.add("pkgname=fuzz\npkgver=1\npkgrel=1\narch=(any)\n" + tail + "\n")
+    # the inputs earlier runs found, kept as regression fixtures (FuzzArtifactTests)
+    seeds.add_files(os.path.join(ROOT, "Tests", "GraphTests", "Fixtures", "fuzz-pkgbuild", "*"))
     committed(seeds, "pkgbuild")
 
 
@@ -105,11 +107,12 @@ def srcinfo(seeds):
 
 # -- archives ---------------------------------------------------------------------
 
-def tar_bytes(entries, format=tarfile.GNU_FORMAT, compression=""):
+def tar_bytes(entries, format=tarfile.GNU_FORMAT, compression="", pax_headers=None):
     """A tar of (name, data or None for a directory, type) entries, ending in its two zero
-    records (not padded to tarfile's 10 KiB), then compressed with a fixed header time."""
+    records (not padded to tarfile's 10 KiB), then compressed with a fixed header time;
+    `pax_headers` makes a global pax header first."""
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=format) as t:
+    with tarfile.open(fileobj=buffer, mode="w", format=format, pax_headers=pax_headers) as t:
         for name, data, kind in entries:
             info = tarfile.TarInfo(name)
             info.mtime = 1700000000
@@ -136,6 +139,16 @@ def tar_bytes(entries, format=tarfile.GNU_FORMAT, compression=""):
     if compression == "xz":
         return lzma.compress(data)
     return data
+
+
+def base256_size(tar):
+    """The tar with its first header's size field in GNU base-256 (0x80, then big-endian)."""
+    header = bytearray(tar[:512])
+    size = int(header[124:135].rstrip(b"\0 ") or b"0", 8)
+    header[124:136] = b"\x80" + size.to_bytes(11, "big")
+    header[148:156] = b" " * 8
+    header[148:156] = b"%06o\0 " % sum(header)
+    return bytes(header) + tar[512:]
 
 
 def decompressed(data):
@@ -260,6 +273,17 @@ def database(seeds):
     seeds.add(tar_bytes([(long + "/desc", DESC.format(name="fuzz-" + "l" * 120, version="1-1", sha=sha).encode(), "file"),
                          ("fuzz-a-1:2.0-1/link", "desc", "symlink")]))
     seeds.add(tar_bytes([("fuzz-b-1.0-2/desc", b, "file")], compression="gz"))
+    # two entries of one name (libalpm keeps the first), a long link name (GNU K), a pax
+    # global header (g), a size in base-256 (GNU, for sizes over 8 GiB)
+    seeds.add(tar_bytes([("fuzz-a-1:2.0-1/desc", a, "file"), ("fuzz-a-1:3.0-1/desc", a.replace(b"1:2.0-1", b"1:3.0-1"), "file")]))
+    seeds.add(tar_bytes([("fuzz-a-1:2.0-1/desc", a, "file"), ("fuzz-a-1:2.0-1/link", "x" * 150, "symlink")]))
+    seeds.add(tar_bytes([("fuzz-a-1:2.0-1/desc", a, "file")], format=tarfile.PAX_FORMAT, pax_headers={"comment": "fuzz"}))
+    seeds.add(base256_size(tar_bytes([("fuzz-b-1.0-2/desc", b, "file")], format=tarfile.GNU_FORMAT)))
+    # more than one batch (256 directories, DatabaseBatcher) and a file of the first
+    # directory after its batch went to the parser; only compressed is it under MAX_LEN
+    many = [("fuzz-%03d-1-1/" % i, None, "dir") for i in range(300)]
+    seeds.add(tar_bytes(many + [("fuzz-000-1-1/desc", DESC.format(name="fuzz-000", version="1-1", sha=sha).encode(), "file")],
+                        compression="gz"))
     # repo-add's own output from the test packages, uncompressed and gzip
     packages = sorted(glob.glob(os.path.join(CORPUS, "dbs", "tiny", "xz", "*.pkg.tar.xz")))
     if packages and shutil.which("repo-add"):

@@ -24,6 +24,11 @@ public struct MakepkgEnvironment: Sendable {
                      "changelog", "noextract", "validpgpkeys"] + SrcInfo.hashArrays {
             shell.variables.unset(name)
         }
+        // the environment's variables are not the PKGBUILD's: no assignment offsets (the
+        // lint looks only at what the PKGBUILD set, and its lines are not makepkg.conf's)
+        for scope in shell.variables.scopes.indices {
+            for name in shell.variables.scopes[scope].keys { shell.variables.scopes[scope][name]?.assignedAt = nil }
+        }
         variables = shell.variables
         self.carch = shell.variables.value("CARCH")?.scalarValue ?? carch ?? "x86_64"
     }

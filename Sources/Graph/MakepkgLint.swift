@@ -37,14 +37,37 @@ struct MakepkgLint {
     var extractor: SrcInfoExtractor
     /// The PKGBUILD's path as makepkg's `$BUILDFILE` names it in its sentences.
     let buildfile: String
-    /// Where each variable was last assigned, for the line of a problem about it.
-    let assignedAt: [String: Int]
     private(set) var problems: [Problem] = []
 
-    init(extractor: SrcInfoExtractor, buildfile: String, assignedAt: [String: Int]) {
+    /// `"${pkgname[@]}"`, and unquoted (split on blanks) as some loops take it.
+    let pkgnames: [String]
+    let pkgnameWords: [String]
+    /// `"${arch[@]}"`, and `${arch[@]}` unquoted.
+    let arches: [String]
+    let archWords: [String]
+    /// The global variables the PKGBUILD assigned or declared (not the environment's),
+    /// in no order: the only ones the schema checks can find.
+    let ownGlobals: [String]
+    let ownIndex: NameIndex
+    static let schemaArraySet = Set(schemaArrays)
+    static let schemaStringSet = Set(schemaStrings)
+    /// Each schema name's place in makepkg's loops (arrays, then strings).
+    static let schemaIndex = Dictionary(uniqueKeysWithValues: (schemaArrays + schemaStrings).enumerated().map { ($1, $0) })
+
+    init(extractor: SrcInfoExtractor, buildfile: String) {
         self.extractor = extractor
         self.buildfile = buildfile
-        self.assignedAt = assignedAt
+        let words = { (values: [String]) -> [String] in
+            let blank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A }
+            guard values.contains(where: { $0.utf8.contains(where: blank) }) else { return values }
+            return values.flatMap { $0.utf8.split(whereSeparator: blank).map { String(Substring($0)) } }
+        }
+        pkgnames = extractor.global("pkgname")?.allValues ?? []
+        pkgnameWords = words(pkgnames)
+        arches = extractor.global("arch")?.allValues ?? []
+        archWords = words(arches)
+        ownGlobals = extractor.shell.variables.globals.compactMap { $0.value.assignedAt == nil ? nil : $0.key }
+        ownIndex = NameIndex(ownGlobals, archWords: archWords)
     }
 
     /// Every check, in the order makepkg registers them (nested `source`s put epoch,
@@ -68,25 +91,23 @@ struct MakepkgLint {
         lintSource()
         lintVariables()
         lintBuildArch()
+        guard problems.count > 1 else { return problems }
         var seen = Set<String>()
         return problems.filter { seen.insert($0.message).inserted }
     }
 
     // MARK: values as makepkg's lint functions see them
 
-    var shell: ShellInterpreter { extractor.shell }
-    var pkgnames: [String] { extractor.global("pkgname")?.allValues ?? [] }
-    /// `${arch[@]}`.
-    var arches: [String] { extractor.global("arch")?.allValues ?? [] }
-    /// `for a in ${arch[@]}` (unquoted: split on blanks).
-    var archWords: [String] { arches.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) } }
     /// `${pkgbase:-${pkgname[0]}}`, as makepkg sets it before linting.
     var pkgbase: String { extractor.pkgbase ?? "" }
 
+    /// Where global `name` was last assigned (0, the file's start, when unknown).
+    func assignedAt(_ name: String) -> Int { extractor.shell.variables.scopes[0][name]?.assignedAt ?? 0 }
+
     func scalar(_ name: String) -> String { extractor.global(name)?.scalarValue ?? "" }
-    func isDeclared(_ name: String) -> Bool { shell.variables.globals[name] != nil }
+    func isDeclared(_ name: String) -> Bool { extractor.shell.variables.scopes[0][name] != nil }
     func isArray(_ name: String) -> Bool {
-        guard let variable = shell.variables.globals[name] else { return false }
+        guard let variable = extractor.shell.variables.scopes[0][name] else { return false }
         switch variable.value {
         case .indexed?, .associative?: return true
         case .scalar?: return false
@@ -94,43 +115,121 @@ struct MakepkgLint {
         }
     }
 
+    /// The schema names and the `BASE_ARCH` names (BASE a schema name, ARCH one of the
+    /// arch words) among a set of variable names, each name looked at once. The lint
+    /// asks whether a hundred such names exist; going the other way round, from the few
+    /// names that do exist, builds and looks up none of the others.
+    struct NameIndex {
+        /// Schema names, in makepkg's loop order.
+        var schema: [String] = []
+        /// `BASE_ARCH` names, in makepkg's loop order (arch, then base).
+        var variants: [(name: String, base: String, arch: String)] = []
+
+        init(_ names: some Sequence<String>, archWords: [String]) {
+            var schema: [(Int, String)] = []
+            var variants: [(key: (Int, Int), name: String, base: String, arch: String)] = []
+            for name in names {
+                // schema names start with a lowercase letter: private `_vars` pass at once
+                guard let first = name.utf8.first, first >= 0x61 && first <= 0x7A else { continue }
+                if let index = MakepkgLint.schemaIndex[name] { schema.append((index, name)); continue }
+                guard name.utf8.contains(UInt8(ascii: "_")) else { continue }
+                for (archIndex, arch) in archWords.enumerated() where name.utf8.count > arch.utf8.count + 1 {
+                    let baseEnd = name.utf8.index(name.utf8.endIndex, offsetBy: -(arch.utf8.count + 1))
+                    guard name.utf8[baseEnd] == UInt8(ascii: "_"),
+                          name.utf8[name.utf8.index(after: baseEnd)...].elementsEqual(arch.utf8) else { continue }
+                    let base = String(Substring(name.utf8[..<baseEnd]))
+                    guard let baseIndex = MakepkgLint.schemaIndex[base] else { continue }
+                    variants.append(((archIndex, baseIndex), name, base, arch))
+                }
+            }
+            if schema.count > 1 { schema.sort { $0.0 < $1.0 } }
+            if variants.count > 1 { variants.sort { $0.key < $1.key } }
+            self.schema = schema.map(\.1)
+            self.variants = variants.map { ($0.name, $0.base, $0.arch) }
+        }
+    }
+
+    /// What a package function assigns at the start of its lines (what makepkg's
+    /// `extract_function_variable` greps `declare -f` for), looked up once per package:
+    /// the lint asks about a hundred names per package and most are never assigned.
+    /// A class: handed around by reference, it is never copied.
+    final class FunctionVariables {
+        var lines: [String: [Assignment]] = [:]
+        /// Names with an assignment of that kind, and where the first one is.
+        var scalar: [String: Int] = [:]
+        var array: [String: Int] = [:]
+        /// The schema and `NAME_ARCH` names among them.
+        var index = NameIndex([], archWords: [])
+    }
+    private var functionVariables: [String: FunctionVariables] = [:]
+
+    mutating func variables(of package: String) -> FunctionVariables {
+        if let known = functionVariables[package] { return known }
+        let found = FunctionVariables()
+        found.lines = extractor.assignmentLines(of: package)
+        for (name, lines) in found.lines {
+            for line in lines {
+                if case .array = line.value {
+                    if found.array[name] == nil { found.array[name] = line.offset }
+                } else if found.scalar[name] == nil {
+                    found.scalar[name] = line.offset
+                }
+            }
+        }
+        found.index = NameIndex(found.lines.keys, archWords: archWords)
+        functionVariables[package] = found
+        return found
+    }
+
     /// The lines of `package_PKG()` (or `package()`) that `extract_function_variable`
     /// finds for `attr`: array assignments when `array`, else scalar ones.
     mutating func lines(_ package: String, _ attr: String, array: Bool) -> [Assignment] {
-        (extractor.assignmentLines(of: package)[attr] ?? []).filter { line in
+        (variables(of: package).lines[attr] ?? []).filter { line in
             if case .array = line.value { return array }
             return !array
         }
     }
 
-    /// `exists_function_variable`.
-    mutating func exists(_ package: String, _ attr: String) -> Bool {
-        !lines(package, attr, array: false).isEmpty || !lines(package, attr, array: true).isEmpty
+    /// `get_pkgbuild_all_split_attributes ATTR`: the global list, its `ATTR_ARCH`
+    /// variants, and each package function's (with its additions to the global list),
+    /// each value with the offset of its assignment.
+    mutating func forEachSplitValue(_ attr: String, _ body: (inout MakepkgLint, String, Int) -> Void) {
+        globalValues(attr, body)
+        // `ATTR_ARCH` names only where some exist (most PKGBUILDs have none)
+        for variant in ownIndex.variants where variant.base == attr { globalValues(variant.name, body) }
+        for name in pkgnames {
+            let assigned = variables(of: name)
+            functionValues(name, attr, assigned, body)
+            for variant in assigned.index.variants where variant.base == attr { functionValues(name, variant.name, assigned, body) }
+        }
     }
 
-    /// `get_pkgbuild_all_split_attributes ATTR`: the global list, its `ATTR_ARCH`
-    /// variants, and each package function's (with its additions to the global list).
-    mutating func allSplitValues(_ attr: String) -> [(value: String, offset: Int)] {
-        var out: [(String, Int)] = []
-        let global = extractor.global(attr)?.allValues ?? []
-        out += global.map { ($0, assignedAt[attr] ?? 0) }
-        for a in arches {
-            out += (extractor.global("\(attr)_\(a)")?.allValues ?? []).map { ($0, assignedAt["\(attr)_\(a)"] ?? 0) }
-        }
-        for name in pkgnames {
-            for key in [attr] + arches.map({ "\(attr)_\($0)" }) {
-                let found = lines(name, key, array: true)
-                guard let offset = found.first?.offset else { continue }
-                let start = extractor.global(key)?.allValues ?? []
-                out += extractor.evaluate(found, key: key, start: start, isArray: true, package: name).map { ($0, offset) }
-            }
-        }
-        return out
+    /// The global list `key` and each package function's, as `lint_backup` and
+    /// `lint_options` gather them (no `KEY_ARCH` variants).
+    mutating func forEachPackageValue(_ key: String, _ body: (inout MakepkgLint, String, Int) -> Void) {
+        globalValues(key, body)
+        for name in pkgnames { functionValues(name, key, variables(of: name), body) }
+    }
+
+    private mutating func globalValues(_ key: String, _ body: (inout MakepkgLint, String, Int) -> Void) {
+        guard let values = extractor.global(key)?.allValues, !values.isEmpty else { return }
+        let offset = assignedAt(key)
+        for value in values { body(&self, value, offset) }
+    }
+
+    /// A package function's value of `key` (its array lines on top of the global value).
+    private mutating func functionValues(_ package: String, _ key: String, _ assigned: FunctionVariables,
+                                         _ body: (inout MakepkgLint, String, Int) -> Void) {
+        guard assigned.array[key] != nil else { return }
+        let found = lines(package, key, array: true)
+        guard let offset = found.first?.offset else { return }
+        let start = extractor.global(key)?.allValues ?? []
+        for value in extractor.evaluate(found, key: key, start: start, isArray: true, package: package) { body(&self, value, offset) }
     }
 
     mutating func note(_ message: String?, about variable: String) {
         guard let message else { return }
-        problems.append(Problem(message: message, offset: assignedAt[variable] ?? 0))
+        problems.append(Problem(message: message, offset: assignedAt(variable)))
     }
 
     mutating func note(_ message: String, at offset: Int) {
@@ -145,7 +244,10 @@ struct MakepkgLint {
             if arches.count > 1 { note("Can not use 'any' architecture with other architectures", about: "arch") }
             return
         }
-        for a in arches {
+        let plain = { (byte: UInt8) in
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == UInt8(ascii: "_")
+        }
+        for a in arches where !a.utf8.allSatisfy(plain) {
             let invalid = String(String.UnicodeScalarView(a.unicodeScalars.filter { !(ShellPattern.inClass("alnum", $0) || $0 == "_") }))
             if !invalid.isEmpty { note("arch contains invalid characters: '\(invalid)'", about: "arch") }
         }
@@ -162,46 +264,34 @@ struct MakepkgLint {
 
     /// `lint_arch_specific`
     mutating func lintArchSpecific() {
-        let others = (Self.schemaArrays + Self.schemaStrings).filter { !Self.archArrays.contains($0) }
-        for a in archWords {
-            if a == "any" {
-                for i in Self.archArrayList where isDeclared("\(i)_any") {
-                    note("Can not provide architecture specific variables for the 'any' architecture: \(i)_any", about: "\(i)_any")
-                }
-            }
-            for i in others where isDeclared("\(i)_\(a)") {
-                note("\(i) can not be architecture specific: \(i)_\(a)", about: "\(i)_\(a)")
-            }
+        for (name, base, arch) in ownIndex.variants {
+            if let message = Self.archSpecificProblem(name, base: base, arch: arch) { note(message, about: name) }
         }
-        for pkg in pkgnames.flatMap({ $0.split(separator: " ").map(String.init) }) {
-            for a in archWords {
-                if a == "any" {
-                    for i in Self.archArrayList where exists(pkg, "\(i)_any") {
-                        note("Can not provide architecture specific variables for the 'any' architecture: \(i)_any",
-                             at: functionOffset(pkg))
-                    }
-                }
-                for i in others where exists(pkg, "\(i)_\(a)") {
-                    note("\(i) can not be architecture specific: \(i)_\(a)", at: functionOffset(pkg))
-                }
+        for pkg in pkgnameWords {
+            let assigned = variables(of: pkg)
+            for (name, base, arch) in assigned.index.variants {
+                guard let message = Self.archSpecificProblem(name, base: base, arch: arch) else { continue }
+                note(message, at: assigned.scalar[name] ?? assigned.array[name] ?? 0)
             }
         }
     }
 
+    /// What `lint_arch_specific` says of `BASE_ARCH`, if anything.
+    static func archSpecificProblem(_ name: String, base: String, arch: String) -> String? {
+        if archArrays.contains(base) {
+            return arch == "any" ? "Can not provide architecture specific variables for the 'any' architecture: \(name)" : nil
+        }
+        return "\(base) can not be architecture specific: \(name)"
+    }
+
     func functionOffset(_ package: String) -> Int {
-        (shell.functions["package_\(package)"] ?? shell.functions["package"])?.offset ?? 0
+        (extractor.shell.functions["package_\(package)"] ?? extractor.shell.functions["package"])?.offset ?? 0
     }
 
     /// `lint_backup`
     mutating func lintBackup() {
-        var entries = (extractor.global("backup")?.allValues ?? []).map { ($0, assignedAt["backup"] ?? 0) }
-        for name in pkgnames {
-            let found = lines(name, "backup", array: true)
-            guard let offset = found.first?.offset else { continue }
-            entries += extractor.evaluate(found, key: "backup", start: [], isArray: true, package: name).map { ($0, offset) }
-        }
-        for (entry, offset) in entries where entry.hasPrefix("/") {
-            note("backup entry should not contain leading slash : \(entry)", at: offset)
+        forEachPackageValue("backup") { lint, entry, offset in
+            if entry.utf8.first == UInt8(ascii: "/") { lint.note("backup entry should not contain leading slash : \(entry)", at: offset) }
         }
     }
 
@@ -219,30 +309,35 @@ struct MakepkgLint {
     /// `lint_depends` and its siblings: each entry's name (before the first `<`, `>` or
     /// `=`) as a package name, its version (after the operator) as a full version.
     mutating func lintDependencies(_ field: String) {
-        for (entry, offset) in allSplitValues(field) {
-            var dependency = Substring(entry)
-            if field == "optdepends", let colon = Self.descriptionStart(entry) { dependency = dependency[..<colon] }
-            let operatorStart = dependency.firstIndex { $0 == "<" || $0 == ">" || $0 == "=" } ?? dependency.endIndex
-            let name = String(dependency[..<operatorStart])
-            for problem in PackageNameRules.nameProblems(name, field: field) { note(problem, at: offset) }
-            guard operatorStart < dependency.endIndex else { continue }
-            var versionStart = dependency.index(after: operatorStart)
-            if versionStart < dependency.endIndex, dependency[versionStart] == "=", dependency[operatorStart] != "=" {
-                versionStart = dependency.index(after: versionStart)  // `>=`, `<=`: the longest operator
-            }
-            let version = String(dependency[versionStart...])
-            // depends skips an empty version (FS#58776)
-            if field == "depends", version.isEmpty { continue }
-            for problem in PackageNameRules.fullVersionProblems(version, in: field) { note(problem, at: offset) }
+        forEachSplitValue(field) { lint, entry, offset in lint.lintDependency(entry, field: field, offset: offset) }
+    }
+
+    mutating func lintDependency(_ entry: String, field: String, offset: Int) {
+        var dependency = entry.utf8[...]
+        if field == "optdepends", let colon = Self.descriptionStart(entry) { dependency = dependency[..<colon] }
+        let isOperator = { (byte: UInt8) in byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "=") }
+        let operatorStart = dependency.firstIndex(where: isOperator) ?? dependency.endIndex
+        let name = String(Substring(dependency[..<operatorStart]))
+        for problem in PackageNameRules.nameProblems(name, field: field) { note(problem, at: offset) }
+        guard operatorStart < dependency.endIndex else { return }
+        var versionStart = dependency.index(after: operatorStart)
+        if versionStart < dependency.endIndex, dependency[versionStart] == UInt8(ascii: "="),
+           dependency[operatorStart] != UInt8(ascii: "=") {
+            versionStart = dependency.index(after: versionStart)  // `>=`, `<=`: the longest operator
         }
+        let version = String(Substring(dependency[versionStart...]))
+        // depends skips an empty version (FS#58776)
+        if field == "depends", version.isEmpty { return }
+        for problem in PackageNameRules.fullVersionProblems(version, in: field) { note(problem, at: offset) }
     }
 
     /// `${optdepend%%:[[:space:]]*}`: where an optdepends description starts.
     static func descriptionStart(_ entry: String) -> String.Index? {
-        var i = entry.startIndex
-        while let colon = entry[i...].firstIndex(of: ":") {
-            let next = entry.index(after: colon)
-            if next < entry.endIndex, entry[next].isWhitespace { return colon }
+        let bytes = entry.utf8
+        var i = bytes.startIndex
+        while let colon = bytes[i...].firstIndex(of: UInt8(ascii: ":")) {
+            let next = bytes.index(after: colon)
+            if next < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D].contains(bytes[next]) { return colon }
             i = next
         }
         return nil
@@ -250,21 +345,15 @@ struct MakepkgLint {
 
     /// `lint_options`
     mutating func lintOptions() {
-        var entries = (extractor.global("options")?.allValues ?? []).map { ($0, assignedAt["options"] ?? 0) }
-        for name in pkgnames {
-            let found = lines(name, "options", array: true)
-            guard let offset = found.first?.offset else { continue }
-            entries += extractor.evaluate(found, key: "options", start: [], isArray: true, package: name).map { ($0, offset) }
-        }
-        for (option, offset) in entries {
-            let plain = option.hasPrefix("!") ? String(option.dropFirst()) : option
-            if !Self.knownOptions.contains(plain) { note("options array contains unknown option '\(option)'", at: offset) }
+        forEachPackageValue("options") { lint, option, offset in
+            let plain = option.utf8.first == UInt8(ascii: "!") ? String(option.dropFirst()) : option
+            if !Self.knownOptions.contains(plain) { lint.note("options array contains unknown option '\(option)'", at: offset) }
         }
     }
 
     /// `lint_package_function`
     mutating func lintPackageFunctions() {
-        let functions = shell.functions
+        let functions = extractor.shell.functions
         if pkgnames.count == 1 {
             let name = pkgnames[0]
             if functions["package"] != nil && functions["package_\(name)"] != nil {
@@ -284,32 +373,33 @@ struct MakepkgLint {
 
     /// `lint_package_function_variable`
     mutating func lintPackageFunctionVariables() {
-        let fixed = (Self.schemaArrays + Self.schemaStrings).filter { !Self.packageOverrides.contains($0) }
-        for pkg in pkgnames.flatMap({ $0.split(separator: " ").map(String.init) }) {
-            for a in archWords where a != "any" {
-                for i in fixed where exists(pkg, "\(i)_\(a)") {
-                    note("\(i)_\(a) can not be set inside a package function", at: functionOffset(pkg))
-                }
+        for pkg in pkgnameWords {
+            let assigned = variables(of: pkg)
+            let offset = { (name: String) in assigned.scalar[name] ?? assigned.array[name] ?? 0 }
+            for (name, base, arch) in assigned.index.variants where arch != "any" && !Self.packageOverrides.contains(base) {
+                note("\(name) can not be set inside a package function", at: offset(name))
             }
-            for i in fixed where exists(pkg, i) {
-                note("\(i) can not be set inside a package function", at: functionOffset(pkg))
+            for name in assigned.index.schema where !Self.packageOverrides.contains(name) {
+                note("\(name) can not be set inside a package function", at: offset(name))
             }
         }
     }
 
     /// `lint_provides`: no comparison; `name[=version]` split at the last `=`.
     mutating func lintProvides() {
-        for (entry, offset) in allSplitValues("provides") {
-            if entry.contains("<") || entry.contains(">") {
-                note("provides array cannot contain comparison (< or >) operators.", at: offset)
-                continue
-            }
-            let name = entry.lastIndex(of: "=").map { String(entry[..<$0]) } ?? entry
-            for problem in PackageNameRules.nameProblems(name, field: "provides") { note(problem, at: offset) }
-            if name != entry {
-                let version = String(entry.dropFirst(name.count + 1))
-                for problem in PackageNameRules.fullVersionProblems(version, in: "provides") { note(problem, at: offset) }
-            }
+        forEachSplitValue("provides") { lint, entry, offset in lint.lintProvide(entry, offset: offset) }
+    }
+
+    mutating func lintProvide(_ entry: String, offset: Int) {
+        if entry.utf8.contains(UInt8(ascii: "<")) || entry.utf8.contains(UInt8(ascii: ">")) {
+            note("provides array cannot contain comparison (< or >) operators.", at: offset)
+            return
+        }
+        let name = entry.utf8.lastIndex(of: UInt8(ascii: "=")).map { String(Substring(entry.utf8[..<$0])) } ?? entry
+        for problem in PackageNameRules.nameProblems(name, field: "provides") { note(problem, at: offset) }
+        if name != entry {
+            let version = String(entry.dropFirst(name.count + 1))
+            for problem in PackageNameRules.fullVersionProblems(version, in: "provides") { note(problem, at: offset) }
         }
     }
 
@@ -322,31 +412,25 @@ struct MakepkgLint {
     /// `lint_variable`: arrays must be arrays, strings strings, globally and in package
     /// functions.
     mutating func lintVariables() {
-        for i in Self.schemaArrays where isDeclared(i) && !isArray(i) {
+        for i in ownIndex.schema where Self.schemaArraySet.contains(i) && !isArray(i) {
             note("\(i) should be an array", about: i)
         }
-        for a in archWords where a != "any" {
-            for i in Self.archArrayList {
-                let name = "\(i)_\(a)"
-                if isDeclared(name) && !isArray(name) { note("\(name) should be an array", about: name) }
-            }
+        for (name, base, arch) in ownIndex.variants where arch != "any" && Self.archArrays.contains(base) && !isArray(name) {
+            note("\(name) should be an array", about: name)
         }
-        for i in Self.schemaStrings where isDeclared(i) && isArray(i) {
+        for i in ownIndex.schema where Self.schemaStringSet.contains(i) && isArray(i) {
             note("\(i) should not be an array", about: i)
         }
-        for pkg in pkgnames.flatMap({ $0.split(separator: " ").map(String.init) }) {
-            for i in Self.schemaArrays where !lines(pkg, i, array: false).isEmpty {
-                note("\(i) should be an array", at: lines(pkg, i, array: false)[0].offset)
+        for pkg in pkgnameWords {
+            let assigned = variables(of: pkg)
+            for i in assigned.index.schema where Self.schemaArraySet.contains(i) {
+                if let offset = assigned.scalar[i] { note("\(i) should be an array", at: offset) }
             }
-            for a in archWords where a != "any" {
-                for i in Self.archArrayList {
-                    let found = lines(pkg, "\(i)_\(a)", array: false)
-                    if let first = found.first { note("\(i)_\(a) should be an array", at: first.offset) }
-                }
+            for (name, base, arch) in assigned.index.variants where arch != "any" && Self.archArrays.contains(base) {
+                if let offset = assigned.scalar[name] { note("\(name) should be an array", at: offset) }
             }
-            for i in Self.schemaStrings {
-                let found = lines(pkg, i, array: true)
-                if let first = found.first { note("\(i) should not be an array", at: first.offset) }
+            for i in assigned.index.schema where Self.schemaStringSet.contains(i) {
+                if let offset = assigned.array[i] { note("\(i) should not be an array", at: offset) }
             }
         }
     }

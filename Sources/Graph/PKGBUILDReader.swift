@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a PKGBUILD natively: evaluates it with the bash-subset interpreter, never running
 /// it, and extracts what `makepkg --printsrcinfo` would print, then applies makepkg's
 /// checks of what it read (``MakepkgLint``).
@@ -9,6 +11,9 @@ public struct PKGBUILDReader: Sendable {
 
     /// The work units one PKGBUILD may cost (``ShellBudget``); tests lower it.
     var budgetUnits = ShellBudget.standardUnits
+    /// The time one PKGBUILD may take; tests that assert which bound stopped a
+    /// PKGBUILD turn it off (nil), so that a slow machine cannot change their answer.
+    var budgetTime: Duration? = ShellBudget.standardTime
 
     public init(environment: MakepkgEnvironment = .debianDefault()) {
         self.environment = environment
@@ -55,17 +60,18 @@ public struct PKGBUILDReader: Sendable {
         }
         // bash drops NUL bytes when it sources a file (makepkg only warns, reading it for
         // its CRLF check): `pkgname=a<NUL>b` is the package ab
-        let text = text.utf8.contains(0) ? String(decoding: text.utf8.filter { $0 != 0 }, as: UTF8.self) : text
+        var text = text
+        if Self.firstOffset(of: 0, in: &text) != nil { text = String(decoding: text.utf8.filter { $0 != 0 }, as: UTF8.self) }
         let map = SourceMap(text)
-        if let cr = text.utf8.firstIndex(of: 13) {
-            let (line, column) = map.location(of: text.utf8.distance(from: text.utf8.startIndex, to: cr))
+        if let cr = Self.firstOffset(of: 13, in: &text) {
+            let (line, column) = map.location(of: cr)
             return Result(file: file, srcinfo: nil, diagnostics: [
                 Diagnostic(file: file, line: line, column: column, severity: .invalid,
                            message: "\(file) contains CRLF characters and cannot be sourced."),
             ])
         }
         var shell = ShellInterpreter()
-        shell.work = ShellBudget(units: budgetUnits)
+        shell.work = ShellBudget(units: budgetUnits, time: budgetTime)
         shell.variables = environment.variables
         shell.assign("startdir", .scalar(startdir), offset: 0)
         // makepkg sources the PKGBUILD inside its source_safe function: `declare` and
@@ -74,6 +80,7 @@ public struct PKGBUILDReader: Sendable {
         shell.run(text)
         shell.variables.scopes.removeLast()
         var refusals: [(message: String, offset: Int)] = []
+        var extractor = SrcInfoExtractor(shell: shell)
         switch shell.sourceEnd {
         case .exited(let status, let offset):
             // `exit` in a sourced file ends makepkg itself, silently, even with status 0
@@ -84,20 +91,24 @@ public struct PKGBUILDReader: Sendable {
             refusals.append(("Failed to source \(file): its last command returns status \(shell.lastStatus)",
                              shell.currentOffset))
         case .completed:
-            var lint = MakepkgLint(extractor: SrcInfoExtractor(shell: shell), buildfile: file, assignedAt: shell.assignedAt)
+            var lint = MakepkgLint(extractor: extractor, buildfile: file)
             refusals += lint.run().map { ($0.message, $0.offset) }
-            shell = lint.extractor.shell
+            extractor = lint.extractor  // with the package functions' lines it collected
         case .stopped:
             break
         }
         var srcinfo: SrcInfo?
-        var extractor = SrcInfoExtractor(shell: shell)
         if let pkgbase = extractor.pkgbase { srcinfo = extractor.extract(pkgbase: pkgbase) }
         var diagnostics: [Diagnostic] = []
         for d in extractor.shell.diagnostics {
             let (line, column) = map.location(of: d.offset)
             diagnostics.append(Diagnostic(file: file, line: line, column: column,
                                           severity: d.kind == .syntax ? .error : .fallback, message: d.message))
+        }
+        if extractor.shell.unreported > 0, let last = extractor.shell.diagnostics.last {
+            let (line, column) = map.location(of: last.offset)
+            diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: .fallback,
+                                          message: "and \(extractor.shell.unreported) more places that need makepkg, not listed"))
         }
         for refusal in refusals {
             let (line, column) = map.location(of: refusal.offset)
@@ -108,5 +119,14 @@ public struct PKGBUILDReader: Sendable {
                                           message: "pkgname is not set: expected pkgname=NAME or pkgname=(NAME...)"))
         }
         return Result(file: file, srcinfo: srcinfo, diagnostics: diagnostics)
+    }
+
+    /// The offset of the first `byte` in `text`, by memchr over its UTF-8 storage (a
+    /// generic scan of `String.UTF8View` costs more than parsing most PKGBUILDs).
+    static func firstOffset(of byte: UInt8, in text: inout String) -> Int? {
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, let found = memchr(base, Int32(byte), bytes.count) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
     }
 }

@@ -96,19 +96,26 @@ public struct PKGBUILDTree: Sendable {
     /// outside `root` (nil: each its own directory).
     public static func read(directories: [String], with reader: PKGBUILDReader, root: String? = nil,
                             checkingFiles: Bool = true) -> [PKGBUILDReader.Result] {
-        directories.concurrentMap { readOne($0, with: reader, root: root, checkingFiles: checkingFiles) }
+        let realRoot = root.flatMap(realPath)
+        return directories.concurrentMap { readOne($0, with: reader, root: root, realRoot: realRoot, checkingFiles: checkingFiles) }
     }
 
     /// Reads one PKGBUILD: `path` is its directory or the file itself. Nothing outside
     /// `root` is read (nil: the PKGBUILD's own directory).
     public static func readOne(_ path: String, with reader: PKGBUILDReader, root: String? = nil,
                                checkingFiles: Bool = true) -> PKGBUILDReader.Result {
+        readOne(path, with: reader, root: root, realRoot: nil, checkingFiles: checkingFiles)
+    }
+
+    /// `readOne` with `root`'s real path when the caller knows it already.
+    static func readOne(_ path: String, with reader: PKGBUILDReader, root: String?, realRoot: String?,
+                        checkingFiles: Bool) -> PKGBUILDReader.Result {
         var isDirectory: ObjCBool = false
         let inDirectory = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
         let file = inDirectory ? path + "/PKGBUILD" : path
         let dir = inDirectory ? path : (path as NSString).deletingLastPathComponent
         let text: String
-        switch load(file, root: root ?? dir) {
+        switch load(file, root: root ?? dir, realRoot: realRoot) {
         case .bytes(let bytes): text = String(decoding: bytes, as: UTF8.self)
         case .refused(let diagnostic): return PKGBUILDReader.Result(file: file, srcinfo: nil, diagnostics: [diagnostic])
         }
@@ -125,34 +132,49 @@ public struct PKGBUILDTree: Sendable {
 
     /// Reads `file` if it is a regular file whose real path is inside `root`'s, at most
     /// ``PKGBUILDReader/sizeLimit`` (+1, so that a bigger one is seen as such) bytes.
-    public static func load(_ file: String, root: String) -> Loaded {
+    ///
+    /// The directory is opened first and its real path taken from the descriptor
+    /// (`/proc/self/fd`): one out of the tree is not looked into at all. The file is then
+    /// opened relative to that descriptor without following a symlink, so it is the file
+    /// in the checked directory whatever happens to the path meanwhile; a PKGBUILD that is
+    /// itself a symlink is resolved, checked, opened, and what was opened checked again.
+    public static func load(_ file: String, root: String, realRoot knownRoot: String? = nil) -> Loaded {
         let refuse = { (severity: Diagnostic.Severity, message: String) in
             Loaded.refused(Diagnostic(file: file, line: 0, column: 0, severity: severity, message: message))
         }
         let outside = "resolves outside the tree \(root) (a symlink); pacbuild does not follow it"
-        guard let realRoot = realPath(root) else { return refuse(.error, "cannot be read (its tree \(root) is missing)") }
-        // the directory first: one that leads out of the tree is not looked into at all
-        guard let realDirectory = realPath((file as NSString).deletingLastPathComponent) else {
-            return refuse(.error, "cannot be read (missing or not a file)")
+        let unreadable = "cannot be read (missing or not a file)"
+        let directory = (file as NSString).deletingLastPathComponent
+        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directoryFD >= 0 else { return refuse(.error, unreadable) }
+        defer { close(directoryFD) }
+        guard let realDirectory = openedPath(directoryFD) else { return refuse(.error, unreadable) }
+        guard let realRoot = knownRoot ?? (root == directory ? realDirectory : realPath(root)) else {
+            return refuse(.error, "cannot be read (its tree \(root) is missing)")
         }
         guard contains(realRoot, realDirectory) else { return refuse(.invalid, outside) }
-        guard let real = realPath(file) else {
-            var info = stat()
-            if lstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+        let flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
+        var fd = openat(directoryFD, (file as NSString).lastPathComponent, flags)
+        if fd < 0 && errno == ELOOP {
+            // the PKGBUILD is a symlink: followed only to a file inside the tree
+            guard let real = realPath(file) else {
                 return refuse(.invalid, "is a symlink that does not resolve (pacbuild reads no file outside the tree \(root))")
             }
-            return refuse(.error, "cannot be read (missing or not a file)")
+            guard contains(realRoot, real) else { return refuse(.invalid, outside) }
+            fd = open(real, flags)
+            guard fd >= 0 else { return refuse(.error, unreadable) }
+            // what was opened, whatever happened to the path since realpath
+            guard let opened = openedPath(fd), contains(realRoot, opened) else {
+                close(fd)
+                return refuse(.invalid, outside)
+            }
         }
-        guard contains(realRoot, real) else { return refuse(.invalid, outside) }
-        let fd = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { return refuse(.error, "cannot be read (missing or not a file)") }
+        guard fd >= 0 else { return refuse(.error, unreadable) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             return refuse(.invalid, "is not a regular file (makepkg: PKGBUILD does not exist.)")
         }
-        // what was opened, whatever happened to the path since realpath
-        guard let opened = openedPath(fd), contains(realRoot, opened) else { return refuse(.invalid, outside) }
         let limit = PKGBUILDReader.sizeLimit + 1
         var bytes = [UInt8](repeating: 0, count: min(Int(info.st_size), limit))
         var count = 0
@@ -162,7 +184,8 @@ public struct PKGBUILDTree: Sendable {
             guard n > 0 else { break }
             count += n
         }
-        return .bytes(Array(bytes[..<count]))
+        if count < bytes.count { bytes.removeSubrange(count...) }
+        return .bytes(bytes)
     }
 
     /// makepkg's `lint_changelog` and `lint_install`: each `changelog` and `install` file

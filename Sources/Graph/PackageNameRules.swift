@@ -73,9 +73,10 @@ public enum PackageNameRules {
         var problems: [String] = []
         if first == UInt8(ascii: "-") { problems.append("\(field) is not allowed to start with a hyphen.") }
         if first == UInt8(ascii: ".") { problems.append("\(field) is not allowed to start with a dot.") }
+        if name.utf8.allSatisfy(isNameByte) { return problems }  // the usual case, without copying
         if name.utf8.contains(where: { $0 >= 0x80 }) { return problems + ["\(field) may only contain ascii characters."] }
         let invalid = String(decoding: name.utf8.filter { !isNameByte($0) }, as: UTF8.self)
-        if !invalid.isEmpty { problems.append("\(field) contains invalid characters: '\(invalid)'") }
+        problems.append("\(field) contains invalid characters: '\(invalid)'")
         return problems
     }
 
@@ -99,6 +100,9 @@ public enum PackageNameRules {
     /// libalpm's parseEVR does, epoch at the first colon, pkgrel after the last hyphen
     /// (only when something precedes it), each part checked by its rule.
     public static func fullVersionProblems(_ version: String, in type: String) -> [String] {
+        // the usual case: a plain pkgver (no epoch, no pkgrel), nothing to split or refuse
+        let plain = version.utf8.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "_") }
+        if plain, !version.isEmpty { return [] }
         var problems: [String] = []
         var rest = Substring(version)
         if let colon = rest.firstIndex(of: ":") {

@@ -16,6 +16,18 @@
 struct SrcInfoExtractor {
     var shell: ShellInterpreter
     private var candidates: [String: [String: [Assignment]]] = [:]
+    /// Values already evaluated from package function lines, by package, key, kind and
+    /// lines, with the start value they were evaluated on: the lint and the extraction
+    /// ask for the same ones.
+    private var evaluated: [EvaluationKey: (start: [String], values: [String])] = [:]
+
+    struct EvaluationKey: Hashable {
+        var package: String
+        var key: String
+        var isArray: Bool
+        var lines: Int
+        var firstOffset: Int
+    }
 
     init(shell: ShellInterpreter) { self.shell = shell }
 
@@ -26,7 +38,7 @@ struct SrcInfoExtractor {
         return nil
     }
 
-    func global(_ name: String) -> ShellValue? { shell.variables.globals[name]?.value }
+    func global(_ name: String) -> ShellValue? { shell.variables.scopes[0][name]?.value }
 
     mutating func extract(pkgbase: String) -> SrcInfo {
         var info = SrcInfo(pkgbase: pkgbase)
@@ -92,6 +104,15 @@ struct SrcInfoExtractor {
 
     /// Evaluates the package function's lines for `key` with the global value as start.
     mutating func evaluate(_ lines: [Assignment], key: String, start: [String], isArray: Bool, package: String) -> [String] {
+        let cacheKey = EvaluationKey(package: package, key: key, isArray: isArray, lines: lines.count,
+                                     firstOffset: lines.first?.offset ?? 0)
+        if let known = evaluated[cacheKey], known.start == start { return known.values }
+        let values = evaluateAgain(lines, key: key, start: start, isArray: isArray, package: package)
+        evaluated[cacheKey] = (start, values)
+        return values
+    }
+
+    private mutating func evaluateAgain(_ lines: [Assignment], key: String, start: [String], isArray: Bool, package: String) -> [String] {
         let out = "__pacbuild_outvalue"
         shell.variables.scopes.append([
             "pkgname": ShellVariable(value: .scalar(package)),

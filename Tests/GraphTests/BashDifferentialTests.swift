@@ -69,6 +69,20 @@ struct BashDifferentialTests {
         "out=( # comment\n a # another\n b\n )",
         "out=(a \\\n b)",
         #"v=a; v+=b; v+=(c); out=("${v[@]}")"#,
+        // pattern removal and replacement (one-pass automaton), printf's * arguments
+        #"v=aXbXc; out=(${v#*X} ${v##*X} ${v%X*} ${v%%X*} ${v/X*/_} ${v//[ab]/_} ${v/#a*X/_} ${v/%X*c/_})"#,
+        #"v=abcabc; out=("${v//b*c/-}" "${v/%c/}" "${v%%*}" "${v#*}" "${v##*}" "${v%?}" "${v#??}" "${v//?/.}")"#,
+        #"v=aaa; out=("${v#a*}" "${v##a*}" "${v%*a}" "${v%%*a}" "${v/a*a/x}" "${v//a/}" "${v/#/p}" "${v/%/s}")"#,
+        #"v=x.tar.gz; out=(${v%.*.*} ${v%%.*} ${v#*.} ${v##*[.]} ${v%[.]gz} ${v/[!x]/_})"#,
+        #"printf -v out '[%*s][%-*s][%.*s][%0*d][%*.*s]' -3 a 3 b -1 xyz 4 7 -4 2 abc"#,
+        #"printf -v a '%.*s' -1 abc; printf -v b '%5.2s|%-5s|%.0s' xyz ab cd; out=("$a" "$b")"#,
+        #"x=$(false); s1=$?; false; y=1; s2=$?; z=$(true)$(false); s3=$?; out=($s1 $s2 $s3)"#,
+        #"f() { return 3; }; f; s=$?; i=0; while (( i < 2 )); do (( i++ )); false; done; out=($s $?)"#,
+        // arithmetic: every operator and level of precedence, assignments, variables as expressions
+        #"out=($((1|2^3&4)) $((1||0&&0)) $((6&3|8)) $((5^1==4)) $((1<2==1)) $((1<<2+1)) $((8>>1>=4)) $((2+3*4%5)) $((-2**2)) $((2**3**2)))"#,
+        #"out=($((7-2-1)) $((64/4/2)) $((1!=2)) $((3<=3)) $((3>=4)) $((3<3)) $((4>3)) $((!0)) $((~5)) $((+-3)) $((0?1:2?3:4)))"#,
+        #"a=5; b=a+1; c='b*2'; x=7; ((x<<=2, x>>=1, x|=1, x&=13, x^=6, x%=4, x-=1, x*=9, x/=2)); out=($((c)) $x $((a+=2)) $a $((a-=1)) $((a++ + ++a)) $a)"#,
+        #"i=0; j=0; (( 0 && i++ )); (( 1 || j++ )); k=$(( 1 ? 2 : i++ )); out=($i $j $k $(( i==0 ? 10 : 20 )))"#,
     ]
 
     /// Runs each snippet in its own bash subshell and returns what `out` held.
@@ -77,19 +91,7 @@ struct BashDifferentialTests {
         for snippet in snippets {
             script += "(\n\(snippet)\nprintf '%s\\0' \"${out[@]}\"\n)\nprintf '\\1'\n"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let records = data.split(separator: 1, omittingEmptySubsequences: false).dropLast()
-        return records.map { record in
-            record.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
-        }
+        return try BashRun.records(script)
     }
 
     static func ourResult(_ snippet: String) -> [String] {

@@ -38,6 +38,12 @@ struct MakepkgLintTests {
          "pkgver can not be set inside a package function"),
         ("arch-specific", "pkgname=a\npkgver=1\npkgrel=1\narch=(x86_64)\npkgdesc_x86_64=x\npackage() { :; }\n",
          "pkgdesc can not be architecture specific: pkgdesc_x86_64"),
+        ("any-specific", "pkgname=a\n" + rest + "depends_any=(x)\n",
+         "Can not provide architecture specific variables for the 'any' architecture: depends_any"),
+        ("package-arch", "pkgname=a\npkgver=1\npkgrel=1\narch=(x86_64)\npackage() {\n  makedepends_x86_64=(x)\n}\n",
+         "makedepends_x86_64 can not be set inside a package function"),
+        ("arch-not-array", "pkgname=a\npkgver=1\npkgrel=1\narch=(x86_64)\ndepends_x86_64=glibc\npackage() { :; }\n",
+         "depends_x86_64 should be an array"),
         ("sparse", "pkgname=a\n" + rest + "source=([1]=a.tar.gz)\n", "Sparse arrays are not allowed for source"),
         ("failing-source", "pkgname=a\n" + rest + "[[ $CARCH == arm* ]] && depends=(x)\n", "Failed to source PKGBUILD"),
     ]

@@ -45,7 +45,11 @@ struct PKGBUILDFuzzTests {
             // endless loops and exploding values run into the step budget or the size
             // limit; each costs a second in a debug build, so only a few of them
             let tails = ["\nfor ((i=0;i<100000000;i++)); do :; done\n", "\nx=a; while :; do x=$x$x; done\n",
-                         "\ny=(x{1..99999999})\n", "\nf() { f; }; f\n", "\nx=(a); for i in {1..40}; do x+=(\"${x[@]}\"); done\n"]
+                         "\ny=(x{1..99999999})\n", "\nf() { f; }; f\n", "\nx=(a); for i in {1..40}; do x+=(\"${x[@]}\"); done\n",
+                         // issue 14: printf widths that trapped or ate memory, a regex that backtracked for minutes
+                         "\nprintf -v x '%.*s' -1 abc\nprintf -v x '%*s' 9223372036854775807 a\n",
+                         "\nprintf -v d '%2000000000s' x\n",
+                         "\n[[ aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa =~ (a|aa)*(a|aa)*b ]]\n"]
             let tail = rng.next() % 10 == 0 ? tails[Int(rng.next() % UInt64(tails.count))] : "\n${x:-${y:-${z}}}\n"
             b += Array(tail.utf8)
         default:

@@ -37,19 +37,7 @@ struct ShellRegexTests {
             script += "t=\(quoted(text)); p=\(quoted(pattern)); BASH_REMATCH=(); [[ $t =~ $p ]]; s=$?; "
                 + "printf '%s\\0' \"$s\" \"${BASH_REMATCH[@]}\"; printf '\\1'\n"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        process.environment = ["LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return data.split(separator: 1, omittingEmptySubsequences: false).dropLast().map { record in
-            record.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
-        }
+        return try BashRun.records(script, environment: ["LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"])
     }
 
     /// What the reader gives: the status and BASH_REMATCH after the test.

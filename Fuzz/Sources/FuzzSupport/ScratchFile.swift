@@ -35,3 +35,13 @@ public final class ScratchFile: Sendable {
         }
     }
 }
+
+extension ScratchFile {
+    /// The scratch file of a target that reads through Repo, made after the C locale is
+    /// set to C.UTF-8, as the CLI's main sets it: libarchive crashes on non-ASCII names
+    /// in the C locale (Repo's README).
+    public static func forRepo(name: String) -> ScratchFile {
+        setlocale(LC_ALL, "C.UTF-8")
+        return ScratchFile(name: name)
+    }
+}

@@ -2,14 +2,33 @@
 /// Only unquoted literal text takes part in the syntax; quoted text and expansions move
 /// along inside the alternatives as they are.
 enum BraceExpansion {
+    /// The most words one expansion yields.
     static let limit = 100_000
+    /// The most characters all its words hold together (``ShellBudget/valueLimit``).
+    static let sizeLimit = ShellBudget.valueLimit
 
     enum Token {
         case scalar(Unicode.Scalar)
         case part(WordPart)
     }
 
-    static func expand(_ parts: [WordPart], offset: Int) throws -> [[WordPart]] {
+    /// Bash would expand it, but the reader will not hold that much: more than ``limit``
+    /// words, or more than ``sizeLimit`` characters (`size`, counted as far as it got).
+    struct TooLarge: Error {
+        var words: Bool
+        var size: Int
+    }
+
+    /// What an expansion has produced so far, for its bounds.
+    struct Tally {
+        var words = 0
+        var size = 0
+    }
+
+    /// The words `parts` expands to. Every character produced, the intermediate
+    /// alternatives' included, is paid for from `budget` and counted against
+    /// ``sizeLimit`` before it is built.
+    static func expand(_ parts: [WordPart], budget: inout ShellBudget) throws -> [[WordPart]] {
         let hasBrace = parts.contains { part in
             if case .literal(let s) = part { return s.unicodeScalars.contains("{") }
             return false
@@ -19,8 +38,8 @@ enum BraceExpansion {
         for part in parts {
             if case .literal(let s) = part { tokens += s.unicodeScalars.map(Token.scalar) } else { tokens.append(.part(part)) }
         }
-        var count = 0
-        return try expand(tokens, count: &count, offset: offset).map(toParts)
+        var tally = Tally()
+        return try expand(tokens, tally: &tally, budget: &budget).map(toParts)
     }
 
     static func isScalar(_ t: Token, _ c: Unicode.Scalar) -> Bool {
@@ -28,7 +47,7 @@ enum BraceExpansion {
         return false
     }
 
-    static func expand(_ tokens: [Token], count: inout Int, offset: Int) throws -> [[Token]] {
+    static func expand(_ tokens: [Token], tally: inout Tally, budget: inout ShellBudget) throws -> [[Token]] {
         var i = 0
         while i < tokens.count {
             guard isScalar(tokens[i], "{") else { i += 1; continue }
@@ -44,31 +63,47 @@ enum BraceExpansion {
                 } else if isScalar(tokens[j], ","), depth == 1 { commas.append(j) }
                 j += 1
             }
+            try budget.spend(j - i + 1)
             guard let close else { i += 1; continue }
-            let prefix = Array(tokens[..<i])
+            let prefix = tokens[..<i]
             let suffix = Array(tokens[(close + 1)...])
             var alternatives: [[Token]] = []
             if !commas.isEmpty {
                 var start = i + 1
                 for comma in commas + [close] {
-                    alternatives += try expand(Array(tokens[start..<comma]), count: &count, offset: offset)
+                    alternatives += try expand(Array(tokens[start..<comma]), tally: &tally, budget: &budget)
                     start = comma + 1
                 }
-            } else if let sequence = try sequence(Array(tokens[(i + 1)..<close]), offset: offset) {
+            } else if let sequence = try sequence(Array(tokens[(i + 1)..<close])) {
+                let size = sequence.reduce(0) { $0 + $1.unicodeScalars.count }
+                try count(words: sequence.count, size: size, &tally, &budget)
                 alternatives = sequence.map { $0.unicodeScalars.map(Token.scalar) }
             } else {
                 i += 1
                 continue
             }
-            let tails = try expand(suffix, count: &count, offset: offset)
+            let tails = try expand(suffix, tally: &tally, budget: &budget)
+            // every alternative with every tail, after the prefix: counted before it is built
+            let alternativesSize = alternatives.reduce(0) { $0 + $1.count }
+            let tailsSize = tails.reduce(0) { $0 + $1.count }
+            let words = alternatives.count.multipliedReportingOverflow(by: tails.count)
+            let size = words.partialValue.multipliedReportingOverflow(by: prefix.count)
+            let rest = alternativesSize.multipliedReportingOverflow(by: tails.count)
+            let more = tailsSize.multipliedReportingOverflow(by: alternatives.count)
+            guard !words.overflow, !size.overflow, !rest.overflow, !more.overflow,
+                  words.partialValue <= limit else {
+                throw TooLarge(words: true, size: tally.size)
+            }
+            try count(words: words.partialValue, size: size.partialValue + rest.partialValue + more.partialValue, &tally, &budget)
             var result: [[Token]] = []
+            result.reserveCapacity(words.partialValue)
             for alternative in alternatives {
                 for tail in tails {
-                    count += 1
-                    if count > limit {
-                        throw ShellSyntaxError(offset: offset, message: "brace expansion yields more than \(limit) words")
-                    }
-                    result.append(prefix + alternative + tail)
+                    var word = Array(prefix)
+                    word.reserveCapacity(prefix.count + alternative.count + tail.count)
+                    word += alternative
+                    word += tail
+                    result.append(word)
                 }
             }
             return result
@@ -76,8 +111,17 @@ enum BraceExpansion {
         return [tokens]
     }
 
+    /// Counts `words` words of `size` characters in all against the bounds and the budget.
+    static func count(words: Int, size: Int, _ tally: inout Tally, _ budget: inout ShellBudget) throws {
+        tally.words += words
+        tally.size += size
+        if tally.words > limit { throw TooLarge(words: true, size: tally.size) }
+        if tally.size > sizeLimit { throw TooLarge(words: false, size: tally.size) }
+        try budget.spend(words + size)
+    }
+
     /// `{x..y[..step]}` over integers (zero-padded when an end has a leading zero) or letters.
-    static func sequence(_ tokens: [Token], offset: Int) throws -> [String]? {
+    static func sequence(_ tokens: [Token]) throws -> [String]? {
         var text = ""
         for t in tokens {
             guard case .scalar(let c) = t else { return nil }
@@ -94,7 +138,7 @@ enum BraceExpansion {
             let span = b.subtractingReportingOverflow(a)
             guard !span.overflow, span.partialValue.magnitude / UInt(step) < UInt(limit) else {
                 // bash would expand it; reading it as a literal word would be a silent wrong answer
-                throw ShellSyntaxError(offset: offset, message: "brace expansion yields more than \(limit) words")
+                throw TooLarge(words: true, size: 0)
             }
             let padded = [fields[0], fields[1]].contains { f in
                 let digits = f.hasPrefix("-") ? f.dropFirst() : f[...]
@@ -113,6 +157,22 @@ enum BraceExpansion {
               x.properties.isAlphabetic, y.properties.isAlphabetic, x.isASCII, y.isASCII else { return nil }
         return stride(from: Int(x.value), through: Int(y.value), by: x.value <= y.value ? step : -step)
             .compactMap { Unicode.Scalar(UInt32($0)).map { String($0) } }
+    }
+
+    /// A short view of a word for diagnostics: its literal and quoted text, `$...` for
+    /// expansions.
+    static func sketch(_ parts: [WordPart]) -> String {
+        var text = ""
+        for part in parts {
+            switch part {
+            case .literal(let s), .quoted(let s): text += s
+            default: text += "$..."
+            }
+            if text.utf8.count > 60 { break }
+        }
+        // one line: a word may span lines (quotes, escaped newlines)
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+        return ShellDiagnostic.excerpt(words.joined(separator: " "))
     }
 
     static func toParts(_ tokens: [Token]) -> [WordPart] {

@@ -1,5 +1,9 @@
 /// bash arithmetic (`$(( ))`, `(( ))`, `let`, array indices) on 64-bit integers with
 /// wrapping, C precedence, short-circuit `&&`/`||`/`?:`, assignments and `++`/`--`.
+///
+/// Evaluation pays the PKGBUILD's ``ShellBudget``: each operand one unit, each byte of
+/// text read one unit. A variable's value is itself an expression, so `a=b+b; b=c+c; ...`
+/// evaluates 2^n operands for n variables: the budget, not the nesting limit, bounds it.
 struct ShellArithmetic {
     struct Failure: Error { var message: String }
 
@@ -8,10 +12,16 @@ struct ShellArithmetic {
     /// Whether side effects happen: false on the side of `&&`/`||`/`?:` not taken.
     var live = true
     var depth = 0
+    /// Where the expression stands in the PKGBUILD, for a budget diagnostic.
+    let offset: Int
 
-    init(_ expression: String) { s = Array(expression.utf8) }
+    init(_ expression: String, offset: Int = 0) {
+        s = Array(expression.utf8)
+        self.offset = offset
+    }
 
     mutating func evaluate(using shell: inout ShellInterpreter) throws -> Int {
+        try pay(1 + s.count, &shell)
         skip()
         if i >= s.count { return 0 }
         let v = try comma(&shell)
@@ -20,23 +30,22 @@ struct ShellArithmetic {
         return v
     }
 
-    mutating func skip() { while i < s.count, s[i] == 32 || s[i] == 9 || s[i] == 10 || s[i] == 13 { i += 1 } }
-
-    mutating func take(_ op: String) -> Bool {
-        skip()
-        let b = Array(op.utf8)
-        guard i + b.count <= s.count, s[i..<(i + b.count)].elementsEqual(b) else { return false }
-        i += b.count
-        return true
+    func pay(_ units: Int, _ sh: inout ShellInterpreter) throws {
+        try sh.pay(units, for: "the arithmetic expression '\(ShellDiagnostic.excerpt(String(decoding: s, as: UTF8.self)))'", at: offset)
     }
 
-    /// Takes `op` only when it is not the start of a longer operator (`<` vs `<<`, `<=`).
-    mutating func takeExact(_ op: String, notFollowedBy: String) -> Bool {
+    mutating func skip() { while i < s.count, s[i] == 32 || s[i] == 9 || s[i] == 10 || s[i] == 13 { i += 1 } }
+
+    /// The byte `k` places ahead, 0 past the end.
+    func byte(_ k: Int = 0) -> UInt8 { i + k < s.count ? s[i + k] : 0 }
+
+    /// Takes the operator `op` after blanks.
+    mutating func take(_ op: StaticString) -> Bool {
         skip()
-        let b = Array(op.utf8)
-        guard i + b.count <= s.count, s[i..<(i + b.count)].elementsEqual(b) else { return false }
-        if i + b.count < s.count, notFollowedBy.utf8.contains(s[i + b.count]) { return false }
-        i += b.count
+        let n = op.utf8CodeUnitCount
+        guard i + n <= s.count else { return false }
+        for k in 0..<n where s[i + k] != op.utf8Start[k] { return false }
+        i += n
         return true
     }
 
@@ -46,20 +55,39 @@ struct ShellArithmetic {
         return v
     }
 
+    /// `=` and the compound assignments: the operator, or nil for `=`; its length.
+    func assignmentOperator() -> (op: BinaryOperator?, length: Int)? {
+        let a = byte(), b = byte(1), c = byte(2)
+        let eq = UInt8(ascii: "=")
+        if a == eq { return b == eq ? nil : (nil, 1) }
+        if (a == UInt8(ascii: "<") || a == UInt8(ascii: ">")) && b == a && c == eq {
+            return (a == UInt8(ascii: "<") ? .shiftLeft : .shiftRight, 3)
+        }
+        guard b == eq else { return nil }
+        switch a {
+        case UInt8(ascii: "+"): return (.add, 2)
+        case UInt8(ascii: "-"): return (.subtract, 2)
+        case UInt8(ascii: "*"): return (.multiply, 2)
+        case UInt8(ascii: "/"): return (.divide, 2)
+        case UInt8(ascii: "%"): return (.remainder, 2)
+        case UInt8(ascii: "&"): return (.bitAnd, 2)
+        case UInt8(ascii: "^"): return (.bitXor, 2)
+        case UInt8(ascii: "|"): return (.bitOr, 2)
+        default: return nil
+        }
+    }
+
     mutating func assignment(_ sh: inout ShellInterpreter) throws -> Int {
         skip()
         let save = i
         if let name = readName() {
             skip()
-            for op in ["=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "^=", "|="] {
-                let b = Array(op.utf8)
-                if i + b.count <= s.count, s[i..<(i + b.count)].elementsEqual(b), !(op == "=" && i + 1 < s.count && s[i + 1] == UInt8(ascii: "=")) {
-                    i += b.count
-                    let rhs = try assignment(&sh)
-                    let value = op == "=" ? rhs : try apply(String(op.dropLast()), try variable(name, &sh), rhs)
-                    if live { sh.assignScalar(name, String(value)) }
-                    return value
-                }
+            if let (op, length) = assignmentOperator() {
+                i += length
+                let rhs = try assignment(&sh)
+                let value = try op.map { try apply($0, try variable(name, &sh), rhs) } ?? rhs
+                if live { sh.assignScalar(name, String(value)) }
+                return value
             }
             i = save
         }
@@ -79,36 +107,68 @@ struct ShellArithmetic {
         return c != 0 ? a : b
     }
 
-    static let levels: [[String]] = [["||"], ["&&"], ["|"], ["^"], ["&"], ["==", "!="], ["<=", ">=", "<", ">"], ["<<", ">>"], ["+", "-"], ["*", "/", "%"]]
+    /// The binary operators, by C precedence (`level`: higher binds tighter).
+    enum BinaryOperator {
+        case or, and, bitOr, bitXor, bitAnd, equal, notEqual, lessEqual, greaterEqual, less, greater
+        case shiftLeft, shiftRight, add, subtract, multiply, divide, remainder
 
-    mutating func binary(_ level: Int, _ sh: inout ShellInterpreter) throws -> Int {
-        if level == Self.levels.count { return try power(&sh) }
-        var v = try binary(level + 1, &sh)
-        outer: while true {
-            for op in Self.levels[level] {
-                let matched: Bool
-                switch op {
-                case "|": matched = takeExact("|", notFollowedBy: "|=")
-                case "&": matched = takeExact("&", notFollowedBy: "&=")
-                case "^", "+", "-", "*", "/", "%": matched = takeExact(op, notFollowedBy: op == "*" ? "*=" : (op == "+" || op == "-" ? "=" + op : "="))
-                case "<", ">": matched = takeExact(op, notFollowedBy: op + "=")
-                case "<<", ">>": matched = takeExact(op, notFollowedBy: "=")
-                default: matched = take(op)
-                }
-                guard matched else { continue }
-                if op == "&&" || op == "||" {
-                    let wasLive = live
-                    if (op == "&&") == (v == 0) { live = false }
-                    let r = try binary(level + 1, &sh)
-                    live = wasLive
-                    v = op == "&&" ? (v != 0 && r != 0 ? 1 : 0) : (v != 0 || r != 0 ? 1 : 0)
-                } else {
-                    v = try apply(op, v, try binary(level + 1, &sh))
-                }
-                continue outer
+        var level: Int {
+            switch self {
+            case .or: 0
+            case .and: 1
+            case .bitOr: 2
+            case .bitXor: 3
+            case .bitAnd: 4
+            case .equal, .notEqual: 5
+            case .lessEqual, .greaterEqual, .less, .greater: 6
+            case .shiftLeft, .shiftRight: 7
+            case .add, .subtract: 8
+            case .multiply, .divide, .remainder: 9
             }
-            return v
         }
+    }
+
+    /// The binary operator after blanks, and its length; nil where there is none (an
+    /// assignment operator, `**`, `++`, the end).
+    mutating func binaryOperator() -> (op: BinaryOperator, length: Int)? {
+        skip()
+        let a = byte(), b = byte(1)
+        let eq = UInt8(ascii: "=")
+        switch a {
+        case UInt8(ascii: "|"): return b == a ? (.or, 2) : b == eq ? nil : (.bitOr, 1)
+        case UInt8(ascii: "&"): return b == a ? (.and, 2) : b == eq ? nil : (.bitAnd, 1)
+        case UInt8(ascii: "^"): return b == eq ? nil : (.bitXor, 1)
+        case UInt8(ascii: "="): return b == eq ? (.equal, 2) : nil
+        case UInt8(ascii: "!"): return b == eq ? (.notEqual, 2) : nil
+        case UInt8(ascii: "<"), UInt8(ascii: ">"):
+            let less = a == UInt8(ascii: "<")
+            if b == eq { return (less ? .lessEqual : .greaterEqual, 2) }
+            if b == a { return byte(2) == eq ? nil : (less ? .shiftLeft : .shiftRight, 2) }
+            return (less ? .less : .greater, 1)
+        case UInt8(ascii: "+"), UInt8(ascii: "-"): return b == eq || b == a ? nil : (a == UInt8(ascii: "+") ? .add : .subtract, 1)
+        case UInt8(ascii: "*"): return b == eq || b == a ? nil : (.multiply, 1)
+        case UInt8(ascii: "/"): return b == eq ? nil : (.divide, 1)
+        case UInt8(ascii: "%"): return b == eq ? nil : (.remainder, 1)
+        default: return nil
+        }
+    }
+
+    /// The operators of `level` and above, left to right (precedence climbing).
+    mutating func binary(_ level: Int, _ sh: inout ShellInterpreter) throws -> Int {
+        var v = try power(&sh)
+        while let (op, length) = binaryOperator(), op.level >= level {
+            i += length
+            if op == .and || op == .or {
+                let wasLive = live
+                if (op == .and) == (v == 0) { live = false }
+                let r = try binary(op.level + 1, &sh)
+                live = wasLive
+                v = op == .and ? (v != 0 && r != 0 ? 1 : 0) : (v != 0 || r != 0 ? 1 : 0)
+            } else {
+                v = try apply(op, v, try binary(op.level + 1, &sh))
+            }
+        }
+        return v
     }
 
     mutating func power(_ sh: inout ShellInterpreter) throws -> Int {
@@ -116,33 +176,34 @@ struct ShellArithmetic {
         guard take("**") else { return base }
         let exponent = try power(&sh)
         guard exponent >= 0 else { throw Failure(message: "exponent less than 0") }
+        try pay(min(exponent, 10_000) / 64, &sh)
         var result = 1
         for _ in 0..<min(exponent, 64) { result = result &* base }
         if exponent > 64 { for _ in 64..<min(exponent, 10_000) { result = result &* base } }
         return result
     }
 
-    func apply(_ op: String, _ a: Int, _ b: Int) throws -> Int {
+    func apply(_ op: BinaryOperator, _ a: Int, _ b: Int) throws -> Int {
         switch op {
-        case "+": return a &+ b
-        case "-": return a &- b
-        case "*": return a &* b
-        case "/", "%":
+        case .add: return a &+ b
+        case .subtract: return a &- b
+        case .multiply: return a &* b
+        case .divide, .remainder:
             guard b != 0 else { throw Failure(message: "division by 0") }
-            if a == Int.min && b == -1 { return op == "/" ? Int.min : 0 }
-            return op == "/" ? a / b : a % b
-        case "<<": return a << (b & 63)
-        case ">>": return a >> (b & 63)
-        case "&": return a & b
-        case "|": return a | b
-        case "^": return a ^ b
-        case "==": return a == b ? 1 : 0
-        case "!=": return a != b ? 1 : 0
-        case "<": return a < b ? 1 : 0
-        case "<=": return a <= b ? 1 : 0
-        case ">": return a > b ? 1 : 0
-        case ">=": return a >= b ? 1 : 0
-        default: throw Failure(message: "unknown operator '\(op)'")
+            if a == Int.min && b == -1 { return op == .divide ? Int.min : 0 }
+            return op == .divide ? a / b : a % b
+        case .shiftLeft: return a << (b & 63)
+        case .shiftRight: return a >> (b & 63)
+        case .bitAnd: return a & b
+        case .bitOr: return a | b
+        case .bitXor: return a ^ b
+        case .equal: return a == b ? 1 : 0
+        case .notEqual: return a != b ? 1 : 0
+        case .less: return a < b ? 1 : 0
+        case .lessEqual: return a <= b ? 1 : 0
+        case .greater: return a > b ? 1 : 0
+        case .greaterEqual: return a >= b ? 1 : 0
+        case .and, .or: return 0  // short-circuit: evaluated in `binary`
         }
     }
 
@@ -150,6 +211,7 @@ struct ShellArithmetic {
         depth += 1
         defer { depth -= 1 }
         if depth > 200 { throw Failure(message: "expression nested too deeply") }
+        try pay(1, &sh)
         skip()
         if take("++") || take("--") {
             let op = s[i - 1] == UInt8(ascii: "+") ? 1 : -1
@@ -243,7 +305,7 @@ struct ShellArithmetic {
         depth += 1
         defer { depth -= 1 }
         if depth > 200 { throw Failure(message: "expression recursion level exceeded") }
-        var inner = ShellArithmetic(text)
+        var inner = ShellArithmetic(text, offset: offset)
         inner.depth = depth
         inner.live = live
         return try inner.evaluate(using: &sh)

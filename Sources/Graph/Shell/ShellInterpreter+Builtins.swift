@@ -11,7 +11,7 @@ extension ShellInterpreter {
         case "printf": return try printfBuiltin(args, offset: offset)
         case "declare", "typeset", "local", "export", "readonly":
             return try declare(argv[0], args, declarationArguments: declarationArguments, offset: offset)
-        case "unset": return unsetBuiltin(args)
+        case "unset": return try unsetBuiltin(args)
         case "eval": return try eval(args.joined(separator: " "), offset: offset)
         case "test": return try testBuiltin(args, offset: offset)
         case "[":
@@ -50,7 +50,8 @@ extension ShellInterpreter {
         try pay(text.utf8.count, for: "output", at: currentOffset)
         if captures[captures.count - 1].utf8.count + text.utf8.count > ShellBudget.valueLimit {
             report(.unsupported, at: currentOffset, ShellBudget.tooLarge("a command substitution's output",
-                                                                         bytes: captures[captures.count - 1].utf8.count + text.utf8.count))
+                                                                         bytes: captures[captures.count - 1].utf8.count + text.utf8.count),
+                   always: true)
             throw ControlFlow.abort
         }
         captures[captures.count - 1] += text
@@ -91,7 +92,7 @@ extension ShellInterpreter {
         do {
             output = try ShellPrintf.format(format, Array(args.dropFirst()))
         } catch let e as ShellPrintf.Failure {
-            report(.unsupported, at: offset, "printf: \(e.message)")
+            report(.unsupported, at: offset, "printf: \(e.message)", always: e.overBudget)
             if e.overBudget { throw ControlFlow.abort }
             return 1
         }
@@ -179,7 +180,10 @@ extension ShellInterpreter {
 
     /// Creates the variable in the right scope with its array kind before a value arrives.
     mutating func prepareDeclaration(_ name: String, flags: Set<Character>, local: Bool) {
+        let at = assignmentOffset(0)
         let setKind: (inout ShellVariable) -> Void = { variable in
+            // declared by the PKGBUILD (`declare -p` sees it), value or not
+            if variable.assignedAt == nil { variable.assignedAt = at }
             if flags.contains("A") {
                 variable.isAssociative = true
                 if variable.value == nil { variable.value = .associative(AssociativeArray()) }
@@ -204,7 +208,7 @@ extension ShellInterpreter {
         if flags.contains("r") { variables.update(name) { $0.isReadonly = true } }
     }
 
-    mutating func unsetBuiltin(_ args: [String]) -> Int32 {
+    mutating func unsetBuiltin(_ args: [String]) throws -> Int32 {
         var functionsOnly = false
         for arg in args {
             if arg == "-f" { functionsOnly = true; continue }
@@ -213,17 +217,17 @@ extension ShellInterpreter {
             if let open = arg.firstIndex(of: "["), arg.hasSuffix("]") {
                 let name = String(arg[..<open])
                 let key = String(arg[arg.index(after: open)..<arg.index(before: arg.endIndex)])
+                var moved = 0
                 variables.update(name) { variable in
-                    switch variable.value {
-                    case .indexed(var a)?:
-                        if let i = Int(key) { a.remove(i < 0 ? a.nextIndex + i : i) }
+                    if var a = variable.takeIndexed() {
+                        if let i = Int(key) { moved = a.remove(i < 0 ? a.nextIndex + i : i) }
                         variable.value = .indexed(a)
-                    case .associative(var a)?:
-                        a.remove(key)
+                    } else if var a = variable.takeAssociative() {
+                        moved = a.remove(key)
                         variable.value = .associative(a)
-                    default: break
                     }
                 }
+                try pay(moved, for: "unset \(name)[...]", at: currentOffset)
             } else if variables.variable(arg)?.isReadonly != true {
                 variables.unset(arg)
             } else if functions[arg] != nil {
@@ -238,6 +242,7 @@ extension ShellInterpreter {
         let savedOrigin = originOverride
         originOverride = originOverride ?? offset
         defer { originOverride = savedOrigin }
+        try pay(text.utf8.count, for: "eval", at: offset)
         var parser = ShellParser(text)
         lastStatus = 0
         while true {

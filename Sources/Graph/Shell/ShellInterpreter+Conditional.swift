@@ -125,7 +125,8 @@ extension ShellInterpreter {
             return false
         } catch .tooLarge {
             report(.unsupported, at: right.offset,
-                   "the regular expression '\(pattern)' exceeds the reader's budget (\(ShellRegex.instructionLimit) instructions)")
+                   "the regular expression '\(pattern)' exceeds the reader's budget (\(ShellRegex.instructionLimit) instructions)",
+                   always: true)
             throw ControlFlow.abort
         }
         let text = Array(left.unicodeScalars)

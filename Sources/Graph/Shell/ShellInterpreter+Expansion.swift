@@ -20,10 +20,30 @@ extension ShellInterpreter {
             return [s]
         }
         var result: [String] = []
-        for parts in try BraceExpansion.expand(word.parts, offset: word.offset) {
-            result.append(contentsOf: fields(from: try segments(parts, quoted: false)))
+        for parts in try braceExpansion(word) {
+            // two statements: `fields(from: try segments(...))` would keep a copy of the
+            // interpreter alive while `segments` appends to its diagnostics, copying them
+            // on every append (quadratic in the number of diagnostics)
+            let segments = try segments(parts, quoted: false)
+            result.append(contentsOf: try fields(from: segments))
         }
         return result
+    }
+
+    /// The words of `word`'s brace expansion, within the budget and ``BraceExpansion``'s
+    /// bounds; past them the PKGBUILD gets a diagnostic and evaluation stops.
+    mutating func braceExpansion(_ word: ShellWord) throws -> [[WordPart]] {
+        do {
+            return try BraceExpansion.expand(word.parts, budget: &work)
+        } catch let error as ShellBudget.Exhausted {
+            try budgetExceeded("the brace expansion '\(BraceExpansion.sketch(word.parts))'", error, at: word.offset)
+        } catch let error as BraceExpansion.TooLarge {
+            let what = error.words ? "more than \(BraceExpansion.limit) words" : "more than \(BraceExpansion.sizeLimit >> 20) MiB of words"
+            report(.unsupported, at: word.offset, "the brace expansion '\(BraceExpansion.sketch(word.parts))' yields \(what), "
+                   + "over the reader's memory budget (\(BraceExpansion.limit) words, \(BraceExpansion.sizeLimit >> 20) MiB per expansion)",
+                   always: true)
+            throw ControlFlow.abort
+        }
     }
 
     /// The single string a word expands to where bash does not split: assignments,
@@ -59,20 +79,20 @@ extension ShellInterpreter {
         return out
     }
 
-    func fields(from segments: [Segment]) -> [String] {
+    mutating func fields(from segments: [Segment]) throws -> [String] {
         var fields: [String] = []
         var current = ""
         var hasContent = false
-        var separators: Set<Unicode.Scalar>?  // looked up only when something splits
+        var separators: FieldSeparators?  // looked up only when something splits
         for segment in segments {
             switch segment {
             case .literal(let s), .quoted(let s):
                 current += s
                 hasContent = true
             case .expanded(let s):
-                let ifs = separators ?? ifsCharacters
+                let ifs = try separators ?? ifsCharacters()
                 separators = ifs
-                if !s.unicodeScalars.contains(where: ifs.contains) {
+                if !ifs.occurs(in: s) {
                     // nothing to split (the common case): no scalar-by-scalar copy
                     if !s.isEmpty { current += s; hasContent = true }
                     continue
@@ -93,11 +113,11 @@ extension ShellInterpreter {
         return fields
     }
 
-    static let defaultIFS: Set<Unicode.Scalar> = [" ", "\t", "\n"]
-
-    var ifsCharacters: Set<Unicode.Scalar> {
-        guard let ifs = variables.value("IFS")?.scalarValue else { return Self.defaultIFS }
-        return Set(ifs.unicodeScalars)
+    /// The characters of `$IFS` (made anew for each word split: paid for).
+    mutating func ifsCharacters() throws -> FieldSeparators {
+        guard let ifs = variables.value("IFS")?.scalarValue else { return .standard }
+        try pay(ifs.utf8.count, for: "word splitting on $IFS", at: currentOffset)
+        return FieldSeparators(ifs.unicodeScalars)
     }
 
     /// Expands the parts of a word. `quoted` is true inside double quotes;
@@ -108,8 +128,10 @@ extension ShellInterpreter {
         for part in parts {
             switch part {
             case .literal(let s):
+                try pay(s.utf8.count, for: "a word", at: currentOffset)
                 out.append(quoted ? .quoted(s) : operand ? .expanded(s) : .literal(s))
             case .quoted(let s):
+                try pay(s.utf8.count, for: "a word", at: currentOffset)
                 out.append(.quoted(s))
             case .doubleQuoted(let inner):
                 // "" and "$empty" are one empty field; only "${a[@]}"/"$@" of nothing are none
@@ -117,7 +139,7 @@ extension ShellInterpreter {
                 out.append(contentsOf: try segments(inner, quoted: true))
             case .parameter(let expansion):
                 let expanded = try expandParameter(expansion, quoted: quoted)
-                try pay(Self.size(of: expanded), for: "the expansion of $\(expansion.name)", at: expansion.offset)
+                try pay(Self.cost(of: expanded), for: "the expansion of $\(expansion.name)", at: expansion.offset)
                 out.append(contentsOf: expanded)
                 try checkSize(out, offset: expansion.offset)
             case .commandSubstitution(let commands, let offset):
@@ -150,11 +172,21 @@ extension ShellInterpreter {
         return size
     }
 
+    /// What expanding to `segments` costs in work units: a byte each, and
+    /// ``segmentCost`` for each piece (a string, a field, an array element to make).
+    static func cost(of segments: [Segment]) -> Int {
+        size(of: segments) + (segmentCost - 1) * segments.count
+    }
+
+    /// The units one piece of an expansion costs beyond its bytes: about what making a
+    /// field of it takes next to copying a byte.
+    static let segmentCost = 16
+
     mutating func checkSize(_ segments: [Segment], offset: Int) throws {
         let size = Self.size(of: segments)
         if size > Self.expansionLimit {
             report(.unsupported, at: offset, "a word expands to more than \(Self.expansionLimit >> 20) MiB, "
-                   + "over the reader's memory budget (\(Self.expansionLimit >> 20) MiB per value)")
+                   + "over the reader's memory budget (\(Self.expansionLimit >> 20) MiB per value)", always: true)
             throw ControlFlow.abort
         }
     }
@@ -199,7 +231,10 @@ extension ShellInterpreter {
         if e.indirect {
             if case .namesWithPrefix = e.op {
                 var names = Set<String>()
-                for scope in variables.scopes { for (k, v) in scope where k.hasPrefix(name) && v.value != nil { names.insert(k) } }
+                for scope in variables.scopes {
+                    try pay(scope.count, for: "${!\(name)@}", at: e.offset)
+                    for (k, v) in scope where k.hasPrefix(name) && v.value != nil { names.insert(k) }
+                }
                 return (names.sorted(), true, false)
             }
             if case .all(let star)? = e.index {
@@ -265,6 +300,12 @@ extension ShellInterpreter {
 
     mutating func expandParameter(_ e: ParameterExpansion, quoted: Bool) throws -> [Segment] {
         var (values, isList, star) = try parameterValues(e)
+        var readsWholeValues = e.length
+        if case .substring = e.op { readsWholeValues = true }
+        if readsWholeValues {
+            // the length and a substring read the whole value to count its characters
+            try pay(values?.reduce(0) { $0 + $1.utf8.count } ?? 0, for: "the expansion of $\(e.name)", at: e.offset)
+        }
         if e.length {
             let n = isList ? (values?.count ?? 0) : (values?.first?.unicodeScalars.count ?? 0)
             return [quoted ? .quoted(String(n)) : .expanded(String(n))]
@@ -310,7 +351,8 @@ extension ShellInterpreter {
                 }
             }
         case .replace(let patternWord, let replacementWord, let mode):
-            let pattern = ShellPattern(try expandPattern(patternWord))
+            let patternText = try expandPattern(patternWord)
+            let pattern = ShellPattern(patternText)
             // bash 5.2's patsub_replacement: an unquoted & stands for the matched text
             var replacement = ""
             for segment in try segments(replacementWord?.parts ?? [], quoted: false) {
@@ -320,14 +362,16 @@ extension ShellInterpreter {
                 case .fieldBreak: replacement += " "
                 }
             }
-            let slash = switch mode { case .first: "/"; case .all: "//"; case .prefix: "/#"; case .suffix: "/%" }
-            let construct = "${\(e.name)\(slash)\(try expandPattern(patternWord))/...}"
+            let construct = { () -> String in
+                let slash = switch mode { case .first: "/"; case .all: "//"; case .prefix: "/#"; case .suffix: "/%" }
+                return "${\(e.name)\(slash)\(patternText)/...}"
+            }
             values = try values.map { values in
                 var out: [String] = []
                 for v in values {
-                    let replaced = try metered(construct, at: e.offset) { try pattern.replace(in: v, with: replacement, mode: mode, budget: &$0) }
+                    let replaced = try metered(construct(), at: e.offset) { try pattern.replace(in: v, with: replacement, mode: mode, budget: &$0) }
                     guard let replaced else {
-                        report(.unsupported, at: e.offset, ShellBudget.tooLarge(construct, bytes: ShellBudget.valueLimit + 1))
+                        report(.unsupported, at: e.offset, ShellBudget.tooLarge(construct(), bytes: ShellBudget.valueLimit + 1), always: true)
                         throw ControlFlow.abort
                     }
                     out.append(replaced)
@@ -402,7 +446,7 @@ extension ShellInterpreter {
                 throw ControlFlow.abort
             }
         }
-        var evaluator = ShellArithmetic(expression)
+        var evaluator = ShellArithmetic(expression, offset: offset)
         do {
             return try evaluator.evaluate(using: &self)
         } catch let e as ShellArithmetic.Failure {

@@ -11,14 +11,22 @@ struct ShellInterpreter {
     var positional: [String] = []
     var lastStatus: Int32 = 0
     var diagnostics: [ShellDiagnostic] = []
+    /// `unsupported` diagnostics past ``diagnosticLimit``, counted, not kept.
+    var unreported = 0
+    /// Set by every `unsupported` report: what ran since it was cleared did something
+    /// only a shell can, so its status is not bash's (a loop condition clears and reads it).
+    var unfaithful = false
     /// Output of `echo`/`printf` while a command substitution captures it.
     var captures: [String] = []
     /// What the command being run reads on its standard input (a pipe, `<<<`, ...).
     var input: ShellInput = .inherited
     /// Whether stderr goes where stdout goes (`2>&1`) for the command being run.
     var stderrIntoOutput = false
-    /// Commands left; loops that do not end run into it.
-    var budget = 50_000
+    /// Commands left; loops that do not end run into it (the message of
+    /// ``tooManySteps(at:)`` names the number).
+    var budget = ShellInterpreter.commandLimit
+    /// The commands one PKGBUILD may run.
+    static let commandLimit = 50_000
     /// The work and time this PKGBUILD may still cost (``ShellBudget``).
     var work = ShellBudget()
     /// Whether running out of `work` has been reported (once is enough).
@@ -27,9 +35,6 @@ struct ShellInterpreter {
     var currentOffset = 0
     /// How sourcing the text ended, for makepkg's `source_safe`: set by ``run(_:)``.
     var sourceEnd: SourceEnd = .completed
-    /// Where each variable was last assigned by an assignment word, for diagnostics
-    /// about its value.
-    var assignedAt: [String: Int] = [:]
     /// Command substitutions run so far (an assignment's status is its last one's).
     var substitutions = 0
     /// Set while running text that is not the PKGBUILD's own (eval, declare -f): the
@@ -113,8 +118,14 @@ struct ShellInterpreter {
     mutating func budgetExceeded(_ construct: String, _ error: ShellBudget.Exhausted, at offset: Int) throws -> Never {
         if !workExhausted {
             workExhausted = true
-            report(.unsupported, at: offset, work.exceeded(by: construct, error))
+            report(.unsupported, at: offset, work.exceeded(by: construct, error), always: true)
         }
+        throw ControlFlow.abort
+    }
+
+    /// The command budget (``budget``) ran out: one diagnostic, and evaluation stops.
+    mutating func tooManySteps(at offset: Int) throws -> Never {
+        report(.unsupported, at: offset, "evaluation stopped after too many steps (\(Self.commandLimit) commands: a loop that does not end?)", always: true)
         throw ControlFlow.abort
     }
 
@@ -126,10 +137,7 @@ struct ShellInterpreter {
 
     mutating func execute(_ command: ShellCommand) throws {
         budget -= 1
-        if budget < 0 {
-            report(.unsupported, at: currentOffset, "evaluation stopped after too many steps (a loop that does not end?)")
-            throw ControlFlow.abort
-        }
+        if budget < 0 { try tooManySteps(at: currentOffset) }
         try pay(1, for: "evaluation", at: currentOffset)
         switch command {
         case .simple(let simple):
@@ -182,7 +190,7 @@ struct ShellInterpreter {
             _ = try arithmetic(initial, offset: offset)
             loop: while try test.allSatisfy(\.isWhitespace) || arithmetic(test, offset: offset) != 0 {
                 budget -= 1
-                if budget < 0 { throw ControlFlow.abort }
+                if budget < 0 { try tooManySteps(at: offset) }
                 do { try execute(body) } catch let flow as ControlFlow {
                     switch flow {
                     case .breakLoop(let n): if n > 1 { throw ControlFlow.breakLoop(n - 1) }; break loop
@@ -197,7 +205,12 @@ struct ShellInterpreter {
             var status: Int32 = 0
             defer { lastStatus = status }
             loop: while true {
+                unfaithful = false
                 try execute(condition)
+                // the condition did something only a shell can (`... | while read x`, a file
+                // test): its status is unknown, so is the loop's course; the PKGBUILD needs
+                // the fallback already, and spinning to the command budget tells nothing more
+                if unfaithful { break }
                 if (lastStatus == 0) == until { break }
                 defer { status = lastStatus }
                 do { try execute(body) } catch let flow as ControlFlow {
@@ -355,7 +368,7 @@ struct ShellInterpreter {
         functionDepth += 1
         defer { functionDepth -= 1 }
         if functionDepth > 100 {
-            report(.unsupported, at: function.offset, "function '\(function.name)' recurses too deeply")
+            report(.unsupported, at: function.offset, "function '\(function.name)' recurses too deeply", always: true)
             throw ControlFlow.abort
         }
         let savedPositional = positional
@@ -375,7 +388,6 @@ struct ShellInterpreter {
     // MARK: assignments
 
     mutating func perform(_ assignment: Assignment, local: Bool = false) throws {
-        assignedAt[assignment.name] = originOverride ?? assignment.offset
         switch assignment.value {
         case .scalar(let word):
             let value = try expandString(word)
@@ -392,64 +404,78 @@ struct ShellInterpreter {
     }
 
     mutating func assign(_ name: String, _ value: ShellValue, offset: Int, local: Bool = false) {
+        let at = assignmentOffset(offset)
         let update: (inout ShellVariable) -> Void = { variable in
             if variable.isReadonly { return }
-            switch (variable.value, value) {
-            case (.indexed(var array)?, .scalar(let s)):
-                array.set(0, s)
-                variable.value = .indexed(array)
-            case (.associative(var array)?, .scalar(let s)):
-                array.set("0", s)
-                variable.value = .associative(array)
-            default:
-                if case .scalar = value, variable.isIndexedArray {
-                    variable.value = .indexed(IndexedArray(value.allValues))
-                } else {
-                    variable.value = value
+            variable.assignedAt = at
+            if case .scalar(let s) = value {
+                // `a=s` on an array sets its element 0, in place
+                if var array = variable.takeIndexed() {
+                    array.set(0, s)
+                    variable.value = .indexed(array)
+                    return
+                }
+                if var array = variable.takeAssociative() {
+                    array.set("0", s)
+                    variable.value = .associative(array)
+                    return
+                }
+                if variable.isIndexedArray {
+                    variable.value = .indexed(IndexedArray([s]))
+                    return
                 }
             }
+            variable.value = value
         }
         if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
     }
 
     mutating func appendScalar(_ name: String, _ value: String, offset: Int) {
+        let at = assignmentOffset(offset)
         variables.update(name) { variable in
-            switch variable.value {
-            case .indexed(var array)?:
+            variable.assignedAt = at
+            if var array = variable.takeIndexed() {
                 array.set(0, (array[0] ?? "") + value)
                 variable.value = .indexed(array)
-            case .associative(var array)?:
+            } else if var array = variable.takeAssociative() {
                 array.set("0", (array["0"] ?? "") + value)
                 variable.value = .associative(array)
-            case .scalar(let s)?:
+            } else if case .scalar(let s)? = variable.value {
                 variable.value = .scalar(s + value)
-            case nil:
+            } else {
                 variable.value = .scalar(value)
             }
         }
     }
 
+    /// `name[key]=value` (`+=` when `append`): the array changed in place, the elements
+    /// an insertion moves paid for.
     mutating func assignElement(_ name: String, key: ShellWord, value: String, append: Bool, offset: Int) throws {
         if variables.variable(name)?.isAssociative == true {
             let k = try expandString(key)
             variables.update(name) { variable in
-                var array: AssociativeArray
-                if case .associative(let a)? = variable.value { array = a } else { array = AssociativeArray() }
+                var array = variable.takeAssociative() ?? AssociativeArray()
                 array.set(k, (append ? array[k] ?? "" : "") + value)
                 variable.value = .associative(array)
             }
             return
         }
-        var index = try arithmetic(try expandString(key), offset: offset)
-        var array = IndexedArray()
-        switch variables.value(name) {
-        case .indexed(let a)?: array = a
-        case .scalar(let s)?: array.set(0, s)
-        default: break
+        let index = try arithmetic(try expandString(key), offset: offset)
+        let at = assignmentOffset(offset)
+        var moved = 0
+        variables.update(name) { variable in
+            var array = IndexedArray()
+            if let a = variable.takeIndexed() {
+                array = a
+            } else if case .scalar(let s)? = variable.value {
+                array.set(0, s)
+            }
+            let i = index < 0 ? index + array.nextIndex : index
+            moved = array.set(i, (append ? array[i] ?? "" : "") + value)
+            variable.value = .indexed(array)
+            variable.assignedAt = at
         }
-        if index < 0 { index += array.nextIndex }
-        array.set(index, (append ? array[index] ?? "" : "") + value)
-        variables.update(name) { $0.value = .indexed(array) }
+        try pay(moved, for: "the assignment to \(name)[...]", at: offset)
     }
 
     mutating func assignArray(_ name: String, elements: [ArrayElement], append: Bool, offset: Int, local: Bool = false) throws {
@@ -485,8 +511,10 @@ struct ShellInterpreter {
         if append, !local, elements.allSatisfy({ $0.key == nil }) {
             var fields: [String] = []
             for element in elements { fields.append(contentsOf: try expandFields(element.value)) }
+            let at = assignmentOffset(offset)
             variables.update(name) { variable in
                 if variable.isReadonly { return }
+                variable.assignedAt = at
                 var array: IndexedArray
                 switch variable.value {
                 case .indexed(let a)?:
@@ -500,35 +528,78 @@ struct ShellInterpreter {
             }
             return
         }
-        var array = IndexedArray()
-        if append {
-            switch variables.value(name) {
-            case .indexed(let a)?: array = a
-            case .scalar(let s)?: array.set(0, s)
-            default: break
-            }
+        // the elements are expanded first (their expansions see the array as it was),
+        // then set on the array, in place, the elements insertions move paid for
+        enum Step {
+            case element(index: Int, value: String, append: Bool)
+            case next(String)
         }
+        var steps: [Step] = []
         for element in elements {
             if let key = element.key {
-                var index = try arithmetic(try expandString(key), offset: offset)
-                if index < 0 { index += array.nextIndex }
-                let value = try expandString(element.value)
-                array.set(index, (element.append ? array[index] ?? "" : "") + value)
+                let index = try arithmetic(try expandString(key), offset: offset)
+                steps.append(.element(index: index, value: try expandString(element.value), append: element.append))
             } else {
-                for field in try expandFields(element.value) { array.append(field) }
+                for field in try expandFields(element.value) { steps.append(.next(field)) }
             }
         }
+        let at = assignmentOffset(offset)
+        var moved = 0
+        // a list of keys in falling order inserts each at the front: stop at the budget
+        let allowance = work.remaining
+        let previous = local && append ? variables.value(name) : nil
         let update: (inout ShellVariable) -> Void = { variable in
             if variable.isReadonly { return }
+            var array = IndexedArray()
+            if append {
+                if local {
+                    if case .indexed(let a)? = previous { array = a } else if case .scalar(let s)? = previous { array.set(0, s) }
+                } else if let a = variable.takeIndexed() {
+                    array = a
+                } else if case .scalar(let s)? = variable.value {
+                    array.set(0, s)
+                }
+            }
+            for step in steps where moved <= allowance {
+                switch step {
+                case .element(var index, let value, let append):
+                    if index < 0 { index += array.nextIndex }
+                    moved += array.set(index, (append ? array[index] ?? "" : "") + value)
+                case .next(let field):
+                    array.append(field)
+                }
+            }
             variable.value = .indexed(array)
+            variable.assignedAt = at
         }
         if local { variables.declareLocal(name, update) } else { variables.update(name, update) }
+        try pay(moved, for: "the assignment to \(name)", at: offset)
     }
+
+    /// Where an assignment at `offset` (0: unknown) stands, for diagnostics about it.
+    func assignmentOffset(_ offset: Int) -> Int { originOverride ?? (offset != 0 ? offset : currentOffset) }
 
     // MARK: diagnostics
 
-    mutating func report(_ kind: ShellDiagnostic.Kind, at offset: Int, _ message: String) {
-        diagnostics.append(ShellDiagnostic(offset: originOverride ?? offset, kind: kind, message: message))
+    /// The most `unsupported` diagnostics one PKGBUILD keeps: a loop can run commands
+    /// the reader cannot run 50,000 times (the same one at the same place is kept once).
+    /// Syntax errors and the budget's diagnostic are always kept (there is at most one
+    /// of each before evaluation stops).
+    static let diagnosticLimit = 100
+
+    /// Records a diagnostic; its message is cut to ``ShellDiagnostic/messageLimit``.
+    /// `always`: the diagnostic of what stops evaluation, kept past the limit.
+    mutating func report(_ kind: ShellDiagnostic.Kind, at offset: Int, _ message: String, always: Bool = false) {
+        if kind == .unsupported { unfaithful = true }
+        let diagnostic = ShellDiagnostic(offset: originOverride ?? offset, kind: kind,
+                                         message: ShellDiagnostic.excerpt(message, limit: ShellDiagnostic.messageLimit))
+        // a loop reports the same construct on each pass: once is enough
+        if kind == .unsupported, diagnostics.contains(diagnostic) { return }
+        if kind == .unsupported, !always, diagnostics.count >= Self.diagnosticLimit {
+            unreported += 1
+            return
+        }
+        diagnostics.append(diagnostic)
     }
 }
 
@@ -552,4 +623,21 @@ struct ShellDiagnostic: Sendable, Equatable {
     var offset: Int
     var kind: Kind
     var message: String
+
+    /// The longest message kept, in bytes: messages quote values and constructs, and a
+    /// value may be megabytes.
+    static let messageLimit = 400
+
+    /// `text` cut to at most `limit` bytes (between scalars), with "..." where cut.
+    static func excerpt(_ text: String, limit: Int = 60) -> String {
+        guard text.utf8.count > limit else { return text }
+        var out = String.UnicodeScalarView()
+        var bytes = 0
+        for c in text.unicodeScalars {
+            bytes += UTF8.width(c)
+            if bytes > limit { break }
+            out.append(c)
+        }
+        return String(out) + "..."
+    }
 }

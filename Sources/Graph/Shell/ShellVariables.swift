@@ -21,26 +21,44 @@ struct IndexedArray: Sendable, Equatable {
         return values[i]
     }
 
-    mutating func set(_ key: Int, _ value: String) {
+    /// Sets element `key`; returns how many elements moved to make room (an insertion
+    /// before the last key moves the ones after it), the work a caller pays for.
+    @discardableResult
+    mutating func set(_ key: Int, _ value: String) -> Int {
         if keys.isEmpty || key > keys[keys.count - 1] {
             keys.append(key)
             values.append(value)
+            return 0
         } else if let i = position(of: key) {
             values[i] = value
+            return 0
         } else {
-            let insertAt = keys.firstIndex { $0 > key } ?? keys.count
+            let insertAt = insertionPoint(of: key)
             keys.insert(key, at: insertAt)
             values.insert(value, at: insertAt)
+            return keys.count - insertAt
         }
     }
 
     mutating func append(_ value: String) { set(nextIndex, value) }
 
-    mutating func remove(_ key: Int) {
-        if let i = position(of: key) {
-            keys.remove(at: i)
-            values.remove(at: i)
+    /// Removes element `key`; returns how many elements moved.
+    @discardableResult
+    mutating func remove(_ key: Int) -> Int {
+        guard let i = position(of: key) else { return 0 }
+        keys.remove(at: i)
+        values.remove(at: i)
+        return keys.count - i
+    }
+
+    /// The position of the first key greater than `key`.
+    private func insertionPoint(of key: Int) -> Int {
+        var low = 0, high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keys[mid] <= key { low = mid + 1 } else { high = mid }
         }
+        return low
     }
 
     private func position(of key: Int) -> Int? {
@@ -86,8 +104,12 @@ struct AssociativeArray: Sendable, Equatable {
         if storage.updateValue(value, forKey: key) == nil { insertionOrder.append(key) }
     }
 
-    mutating func remove(_ key: String) {
-        if storage.removeValue(forKey: key) != nil { insertionOrder.removeAll { $0 == key } }
+    /// Removes `key`; returns the work it took (the entries searched for its place).
+    @discardableResult
+    mutating func remove(_ key: String) -> Int {
+        guard storage.removeValue(forKey: key) != nil else { return 0 }
+        insertionOrder.removeAll { $0 == key }
+        return insertionOrder.count
     }
 }
 
@@ -127,10 +149,28 @@ enum ShellValue: Sendable, Equatable {
 /// and the attributes PKGBUILDs use.
 struct ShellVariable: Sendable {
     var value: ShellValue?
+    /// Where the value was last assigned or the variable declared (a byte offset of the
+    /// PKGBUILD), for the line of a diagnostic about it; nil for the environment's.
+    var assignedAt: Int?
     var isReadonly = false
     var isInteger = false
     var isAssociative = false
     var isIndexedArray = false
+
+    /// Takes the indexed array out of the variable (its value left nil), so that the
+    /// caller holds the only reference and changes it in place, not a copy of it.
+    mutating func takeIndexed() -> IndexedArray? {
+        guard case .indexed(let array)? = value else { return nil }
+        value = nil
+        return array
+    }
+
+    /// The same for an associative array.
+    mutating func takeAssociative() -> AssociativeArray? {
+        guard case .associative(let array)? = value else { return nil }
+        value = nil
+        return array
+    }
 }
 
 /// The variables of a shell: the global scope and one scope per running function.

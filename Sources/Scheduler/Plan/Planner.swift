@@ -93,6 +93,7 @@ struct Planner {
             // makepkg would refuse it whatever the database holds: nothing to build
             entry.status = .invalid
             entry.reason = "makepkg refuses the PKGBUILD: " + reason
+            entry.newVersion = result.srcinfo?.fullVersion
             return entry
         }
         guard let srcinfo = result.srcinfo, !result.hasErrors else {
