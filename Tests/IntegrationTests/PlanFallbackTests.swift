@@ -14,7 +14,7 @@ struct PlanFallbackTests {
         try FileManager.default.createDirectory(atPath: directory + "/repos.d", withIntermediateDirectories: true)
         try """
             pkgname=fb-plan
-            pkgver=$(echo 2.0.1 | tr . _)
+            pkgver=$(echo 2.0.1 | awk '{ gsub(/[.]/, "_"); print }')
             pkgrel=1
             arch=('any')
             package() { :; }

@@ -36,9 +36,9 @@ struct SrcInfoFallbackTests {
 
     static let commandSubstitution = """
         pkgname=fb-subst
-        pkgver=$(echo 1.2.3 | tr . _)
+        pkgver=$(echo 1.2.3 | awk '{ gsub(/[.]/, "_"); print }')
         pkgrel=1
-        pkgdesc="version $pkgver from tr"
+        pkgdesc="version $pkgver from awk"
         arch=('any')
         package() { :; }
         """

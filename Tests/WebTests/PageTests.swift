@@ -23,7 +23,12 @@ import Testing
         #expect(running.contains("on waka-1"))
         #expect(running.range(of: #"for \d+m\d\ds"#, options: .regularExpression) != nil)
         let wakas = try #require(page.body.between("<table id=\"wakas\">", "</table>"))
-        #expect(wakas.contains("<td>waka-1</td><td>builder</td><td>x86_64</td><td>2 slot(s)</td><td>big</td><td>last seen 0m0"))
+        // last seen: as long ago as the fixture's heartbeat is now (seconds, give or take one)
+        let seen = try #require(wakas.range(of: #"<td>waka-1</td><td>builder</td><td>x86_64</td><td>2 slot\(s\)</td><td>big</td><td>last seen \d+m\d\ds"#,
+                                            options: .regularExpression).map { String(wakas[$0]) }, "\(wakas)")
+        let digits = seen.split(separator: " ").last!.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        let ago = Double(digits[0] * 60 + digits[1])
+        #expect(ago >= Date().timeIntervalSince(fixture.heartbeatTo) - 2 && ago <= Date().timeIntervalSince(fixture.heartbeatFrom) + 2, "\(seen)")
         let failures = try #require(page.body.between("<table id=\"failures\">", "</table>"))
         #expect(failures.contains("core/ex-bad</a> 2.0-1</td><td class=\"state-failed\">build</td>"))
         #expect(failures.contains("make: *** [&lt;img src=x onerror=alert(1)&gt;] Error 2"))

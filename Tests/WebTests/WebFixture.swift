@@ -17,6 +17,9 @@ import TestSupport
 /// | ex-run   | building | claimed by waka-1, its log growing in STATE/work/ID/       |
 /// | ex-ready | ready    | queued last                                                |
 struct WebFixture {
+    /// When the waka's heartbeat was sent (between the two): a loaded test run may render
+    /// its pages minutes later.
+    var heartbeatFrom = Date.distantPast, heartbeatTo = Date.distantPast
     let root: String
     var storeURL: String { "sqlite:\(root)/state/store.sqlite" }
     var stateDirectory: String { root + "/state" }
@@ -86,7 +89,9 @@ struct WebFixture {
     /// Queues and runs the builds of the table above.
     mutating func populate() throws {
         try store.register(WorkerInfo(name: "waka-1", host: "builder", arches: ["x86_64"], tags: ["big"], slots: 2))
+        heartbeatFrom = Date()
         _ = try store.heartbeat(worker: "waka-1")
+        heartbeatTo = Date()
         ids["ex-lib"] = try claim("ex-lib", version: "1.0-1")
         let log = root + "/state/artifacts/\(ids["ex-lib"]!.rawValue)/build.log"
         try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
