@@ -68,6 +68,8 @@ enum NamespaceScripts {
         # helper in the background waits for the sandbox's first process (a child of this
         # shell) to be in a network namespace other than this one and starts it there; the
         # sandbox itself stays in the foreground (its standard input and signals intact).
+        # slirp4netns parses the build's packets: once its tap is set up it drops to a
+        # tiny root of its own, without capabilities, under its own seccomp filter.
         slirp=
         if [ "$net" = 1 ]; then
             (
@@ -77,7 +79,8 @@ enum NamespaceScripts {
                     for p in $(cat /proc/$$/task/$$/children 2>/dev/null); do
                         ns=$(readlink /proc/$p/ns/net 2>/dev/null) || continue
                         [ "$ns" = "$own" ] && continue
-                        exec setpriv --pdeathsig KILL slirp4netns --configure --mtu=65520 --disable-host-loopback "$p" tap0 </dev/null >/dev/null 2>&1
+                        exec setpriv --pdeathsig KILL slirp4netns --configure --mtu=65520 --disable-host-loopback \\
+                            --enable-sandbox --enable-seccomp "$p" tap0 </dev/null >/dev/null 2>&1
                     done
                     sleep 0.01; i=$((i + 1))
                 done
