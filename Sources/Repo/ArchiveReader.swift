@@ -126,21 +126,7 @@ final class ArchiveReader {
         if declared > limits.maxMetadataBytes {
             throw .tooLarge(file: file, entry: current, size: declared, limit: limits.maxMetadataBytes)
         }
-        // Read straight into an array of the declared size: tar always declares it, and
-        // a zero-filled scratch buffer per entry cost more than the parsing.
-        var status = 0
-        var data = [UInt8](unsafeUninitializedCapacity: Int(declared)) { buffer, count in
-            count = 0
-            while count < buffer.count {
-                let read = archive_read_data(handle, buffer.baseAddress! + count, buffer.count - count)
-                if read <= 0 { status = read; break }
-                count += read
-            }
-        }
-        if status < 0 { try check(Int32(truncatingIfNeeded: status), entry: current) }
-        if data.count < declared {
-            throw .archive(file: file, entry: current, message: "entry data ends after \(data.count) of \(declared) bytes")
-        }
+        var data = try readDeclared(declared, after: [])
         // Anything beyond the declared size (a header that lied) is refused, not silently dropped.
         var extra: UInt8 = 0
         let more = archive_read_data(handle, &extra, 1)
@@ -168,10 +154,19 @@ final class ArchiveReader {
         }
         guard ELFLinkage.isELF(magic) else { return .notELF }
         guard declared <= cap else { return .tooLarge }
+        let data = try readDeclared(declared, after: magic)
+        try checkUnpacked()
+        return .elf(data)
+    }
+
+    /// The current entry's `declared` bytes, of which `prefix` was already read, read
+    /// straight into an array of that size: tar always declares it, and a zero-filled
+    /// scratch buffer per entry cost more than the parsing. Fewer bytes is an error.
+    private func readDeclared(_ declared: Int64, after prefix: [UInt8]) throws(RepoError) -> [UInt8] {
         var status = 0
         let data = [UInt8](unsafeUninitializedCapacity: Int(declared)) { buffer, count in
-            buffer.baseAddress!.initialize(from: magic, count: 4)
-            count = 4
+            count = 0
+            if !prefix.isEmpty { buffer.baseAddress!.initialize(from: prefix, count: prefix.count); count = prefix.count }
             while count < buffer.count {
                 let read = archive_read_data(handle, buffer.baseAddress! + count, buffer.count - count)
                 if read <= 0 { status = read; break }
@@ -182,8 +177,7 @@ final class ArchiveReader {
         if data.count < declared {
             throw .archive(file: file, entry: current, message: "entry data ends after \(data.count) of \(declared) bytes")
         }
-        try checkUnpacked()
-        return .elf(data)
+        return data
     }
 
     /// What ``readELF(size:cap:)`` found.
