@@ -230,5 +230,84 @@ extension ContainmentTests {
             #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))\n--- log:\n\(run.log)")
             #expect(containment.removal().isEmpty)
         }
+
+        /// A machine's memory is its `mem=` (the smaller of the job's UML memory and its
+        /// memory limit): a 4 GiB hog meets the machine kernel's own out-of-memory killer
+        /// (or UML's per-process mapping bound on the host), which the host's cgroup never
+        /// sees, and the pipeline swallows the kill. The machine says what its kernel
+        /// killed, and the run is stopped as the memory limit (a build's class `limits`).
+        @Test func aMemoryHogInAMachineIsStoppedByTheMemoryLimit() async throws {
+            let root = try ContainmentRoot.debian12()
+            let directory = try ContainmentRoot.temporaryDirectory("uml-memhog")
+            let job = try Self.job(root, in: directory, label: "hog", script: """
+                echo hog-start
+                head -c 4G /dev/zero | tail | wc -c
+                echo hog-survived
+                """, layout: .buildWorkspace, limits: SandboxLimits(memoryBytes: 512 << 20))
+            let (outcome, log, names) = try await Self.run(job, in: directory)
+            #expect(outcome.limitHit?.contains("memory limit of 256 MiB") == true, "\(String(describing: outcome.limitHit))\n\(log)")
+            #expect(!outcome.timedOut && outcome.duration < .seconds(120), "\(outcome.duration)\n\(log)")
+            #expect(log.contains("hog-start"), "\(log)")
+            let left = Leftovers.all(directory: directory, scratchNames: names)
+            #expect(left.isEmpty, "\(left)")
+            #expect(Leftovers.removal(of: directory).isEmpty)
+        }
+
+        /// A package whose `.PKGINFO` says `pkgname = ../../evil2`, made in the machine and
+        /// left in the host's out/ through hostfs: refused as `verification`, with no file
+        /// named after it outside the job and the published pool as it was for pacman.
+        @Test func aDotDotPackageNameFromAMachineIsRefused() throws {
+            let root = try ContainmentRoot.debian12()
+            let directory = try ContainmentRoot.temporaryDirectory("uml-dotdot")
+            let pool = try PublishedRepository.make("pool", in: directory + "/repo", packages: [try CraftedPackage.innocent("pub-lib", in: directory)])
+            let containment = try Containment(directory: directory, pools: [pool.directory])
+            var builder = ContainmentBuilder(root: root, directory: directory)
+            builder.backend = UMLBackend()
+            let run = try builder.build("evil3", pkgbuild: OutputAttackTests.pkgbuild("evil3", attack: """
+                d=$(mktemp -d)
+                  printf 'pkgname = ../../evil3\\npkgbase = evil3\\npkgver = 1.0-1\\narch = any\\nsize = 0\\n' >"$d/.PKGINFO"
+                  mkdir -p "$d/usr/share/evil3"
+                  bsdtar -C "$d" -czf "$PKGDEST/evil3-1.0-1-any.pkg.tar.gz" .PKGINFO usr
+                  ls -l "$PKGDEST"
+                """), timeout: .seconds(400))
+            #expect(run.log.contains("evil3-1.0-1-any.pkg.tar.gz"), "the crafted package was made:\n\(run.log)")
+            #expect(run.result.failure?.failureClass == .verification, "\(String(describing: run.result.failure))\n\(run.log)")
+            #expect(run.result.failure?.reason.contains("../../evil3") == true, "\(String(describing: run.result.failure))")
+            #expect(run.result.packages.isEmpty, "\(run.result.packages)")
+            let problems = try containment.problems(log: run.log, scratchNames: run.scratchNames, ownKernel: true)
+            #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))\n--- log:\n\(run.log)")
+            // the work and pkgbase directories are named after the pkgbase, evil3
+            let stray = try ContainmentRoot.run("find \(quoted(directory)) -mindepth 1 -maxdepth 1 -name '*evil3*' -prune -o -name '*evil3*' -print")
+            #expect(stray.isEmpty, "files named after ../../evil3 outside the job: \(stray)")
+            let listing = try pacmanListing([("pool", pool.directory)], scratch: directory + "/pacman", expected: ["pool pub-lib 1.0-1"])
+            #expect(listing.isEmpty, "\(listing)")
+            #expect(containment.removal().isEmpty)
+        }
+
+        /// Processes a run leaves running in the machine (in the background, in a new
+        /// session, ignoring SIGTERM and SIGHUP, holding the console): the run ends when
+        /// its command does, the machine powers off with them in it, and no host process of
+        /// the machine (each is one, its command line the kernel's, naming the run) outlives it.
+        @Test func processesLeftRunningInAMachineDieWithIt() async throws {
+            let root = try ContainmentRoot.debian12()
+            let directory = try ContainmentRoot.temporaryDirectory("uml-background")
+            let job = try Self.job(root, in: directory, label: "daemon", script: """
+                bash -c 'exec -a umldaemon-plain sleep 1000' &
+                bash -c 'trap "" TERM HUP; exec -a umldaemon-console sleep 1000' &
+                setsid -f bash -c 'trap "" TERM HUP; exec -a umldaemon-session sleep 1000' </dev/null >/dev/null 2>&1
+                nohup bash -c 'trap "" TERM HUP; while :; do echo x >>/tmp/bg; sleep 1; done' umldaemon-loop >/dev/null 2>&1 &
+                sleep 1
+                echo "left running: $(for p in /proc/[0-9]*; do tr '\\0' ' ' <$p/cmdline 2>/dev/null; echo; done | grep -c '^umldaemon-')"
+                """, layout: .buildWorkspace)
+            let (outcome, log, names) = try await Self.run(job, in: directory)
+            #expect(outcome.exitStatus == 0, "\(log)")
+            #expect(log.contains("left running: 3"), "the processes were started:\n\(log)")
+            // the command's end is the run's end: not the 1000 s the processes would sleep
+            #expect(!outcome.timedOut && outcome.duration < .seconds(60), "\(outcome.duration)\n\(log)")
+            #expect(!names.isEmpty, "no scratch directory of the machine was seen")
+            let left = Leftovers.all(directory: directory, scratchNames: names)
+            #expect(left.isEmpty, "\(left)")
+            #expect(Leftovers.removal(of: directory).isEmpty)
+        }
     }
 }

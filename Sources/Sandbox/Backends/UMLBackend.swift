@@ -38,7 +38,7 @@ public struct UMLBackend: SandboxBackend {
         }
         try HostCommand.require("unshare", package: "util-linux")
         try HostCommand.require("setpriv", package: "util-linux")
-        let memory = try Self.memoryArgument(job)
+        let memory = try Self.machineMemory(job)
         let user = try Self.sandboxUser()
         let image = try UMLImage.ensure(job.root, readableBy: user.gid)
         // The scratch directory stays root's (it holds the lock that tells a live run's
@@ -64,7 +64,7 @@ public struct UMLBackend: SandboxBackend {
         defer { cgroup.remove() }
         let arguments = Self.rootStage(opening: [image, job.jobDirectory, machineDirectory], kernel: kernel, joining: cgroup.procsFiles)
             + Self.userStage(user) + [
-            Self.kernelInside, "mem=\(memory)", "ubd0=\(Self.descriptor(.machine))/build.cow,\(Self.descriptor(.image))", "root=/dev/ubda", "rw",
+            Self.kernelInside, "mem=\(memory >> 20)M", "ubd0=\(Self.descriptor(.machine))/build.cow,\(Self.descriptor(.image))", "root=/dev/ubda", "rw",
             "init=\(UMLInit.path)", "hostfs=\(Self.jobInside)", "con=null", job.interactive ? "con0=fd:0,fd:1" : "con0=null,fd:1",
             "quiet", "uml_dir=\(Self.descriptor(.machine))", "umid=\((scratch as NSString).lastPathComponent)",
         ]
@@ -73,6 +73,7 @@ public struct UMLBackend: SandboxBackend {
         var outcome = try execute(launch, job: job)
         if outcome.limitHit == nil { outcome.limitHit = cgroup.limitHit() }
         if outcome.limitHit == nil && !job.interactive { outcome.limitHit = usage.measure() }
+        if outcome.limitHit == nil { outcome.limitHit = jobDirectory.memoryKills()?.limitHit(memory: memory) }
         // No status file: the kernel died or was stopped before the job finished.
         outcome.exitStatus = jobDirectory.status()
             ?? (outcome.timedOut || outcome.limitHit != nil ? 143 : job.interactive ? outcome.exitStatus : SandboxOutcome.setupFailedStatus)
@@ -162,12 +163,13 @@ public struct UMLBackend: SandboxBackend {
          "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
     }
 
-    /// `mem=`: the smaller of the job's UML memory (`512M`, `2G`) and its memory limit.
-    static func memoryArgument(_ job: SandboxJob) throws(SandboxError) -> String {
+    /// The machine's memory (`mem=`, whole MiB): the smaller of the job's UML memory
+    /// (`512M`, `2G`) and its memory limit.
+    static func machineMemory(_ job: SandboxJob) throws(SandboxError) -> UInt64 {
         guard let asked = parseMemory(job.memory) else {
             throw .invalidJob("UML memory '\(job.memory)' is not a size (digits, then K, M or G)")
         }
-        return "\(max(min(asked, job.limits.memoryBytes) >> 20, 1))M"
+        return max(min(asked, job.limits.memoryBytes) >> 20, 1) << 20
     }
 
     /// Bytes of `512M`, `2G`, `65536K` or plain digits.

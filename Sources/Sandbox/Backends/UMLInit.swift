@@ -8,6 +8,9 @@ enum UMLInit {
     /// The job directory's files the init reads and writes.
     static let commandFile = ".uml-command"
     static let statusFile = ".uml-status"
+    /// What the machine's kernel killed for lack of memory during the job, written by
+    /// the command file after it (``UMLMemoryKills``).
+    static let memoryKillsFile = ".uml-memory-kills"
 
     static let script = """
         #!/bin/sh

@@ -64,7 +64,9 @@ struct UMLJobDirectory {
     /// The init's command file: the job's command, after every user of the machine but
     /// root has joined the sandbox user's group (the group of everything handed over;
     /// `/etc/group` of the machine's copy-on-write root, edited in one pass), so that a
-    /// build's unprivileged user can write where root in the machine can.
+    /// build's unprivileged user can write where root in the machine can. After the
+    /// command, what the machine's kernel killed for lack of memory goes to
+    /// ``UMLInit/memoryKillsFile`` (``UMLMemoryKills/report``).
     func commandText(_ command: [String]) -> String {
         """
             awk -F: -v gid=\(user.gid) 'BEGIN { OFS = ":" }
@@ -74,7 +76,10 @@ struct UMLJobDirectory {
                 END { if (!found) print "pacbuild-job", "x", gid, users }' /etc/passwd /etc/group >/etc/group.pacbuild &&
                 cat /etc/group.pacbuild >/etc/group; rm -f /etc/group.pacbuild
             cd \(SandboxJob.mountPoint)
-            exec \(command.map(shellQuoted).joined(separator: " "))
+            \(command.map(shellQuoted).joined(separator: " "))
+            status=$?
+            \(UMLMemoryKills.report(to: SandboxJob.mountPoint + "/" + UMLInit.memoryKillsFile))
+            exit $status
 
             """
     }
@@ -99,10 +104,17 @@ struct UMLJobDirectory {
         return Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Removes the command and status files (links, if the machine made them so, as links).
+    /// What the machine's kernel killed for lack of memory; `nil` when it did not say
+    /// (the job did not end).
+    func memoryKills() -> UMLMemoryKills? {
+        guard let data = try? SafeRead.smallFile(at: path + "/" + UMLInit.memoryKillsFile, limit: 64) else { return nil }
+        return UMLMemoryKills(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Removes the command, status and out-of-memory files (links, if the machine made
+    /// them so, as links).
     func removeRunFiles() {
-        unlink(path + "/" + UMLInit.commandFile)
-        unlink(path + "/" + UMLInit.statusFile)
+        for name in [UMLInit.commandFile, UMLInit.statusFile, UMLInit.memoryKillsFile] { unlink(path + "/" + name) }
     }
 }
 
