@@ -31,6 +31,10 @@ extension Pacbuild {
         @Option(help: "Estimate the makespan for this many workers.") var workers: Int = 1
         @Option(parsing: .upToNextOption, help: "Rebuild these pkgbases even if current.") var rebuild: [String] = []
         @Flag(help: "With --rebuild: also rebuild everything that depends on them, transitively.") var reverse = false
+        @Option(parsing: .upToNextOption, help: ArgumentHelp(
+            "Plan a bump of these sonames (libfoo.so: any version; libfoo.so.1: that one): rebuild the pkgbases whose packages in the pools provide one and those whose ELF files need one, and preview that set alone for --workers.",
+            valueName: "soname"))
+        var sonameBump: [String] = []
         @Flag(help: "With --reverse: the closure does not follow checkdepends edges (as arch-rebuild-order does by default).")
         var noCheckdepends = false
         @Flag(help: "With --reverse: the closure does not follow makedepends edges.") var noMakedepends = false
@@ -44,6 +48,17 @@ extension Pacbuild {
         @Flag(help: "Parse every PKGBUILD, neither reading nor writing the parse cache in the state directory.") var noCache = false
         @Option(help: "PKGBUILDs the reader cannot evaluate: sandbox (makepkg in a sandbox) or none (default: sandbox when the build root exists).")
         var fallback: FallbackMode?
+
+        /// Who provides and needs `request`; a soname no pool provides is a usage error.
+        static func users(of request: String, in loaded: Configuration) throws -> SonameUsers {
+            let users = SonameUsers.find(request, in: loaded.repos, stateDirectory: loaded.global.stateDir)
+            guard !users.providers.isEmpty else {
+                throw ValidationError("--soname-bump \(request): no package in the pools of \(loaded.repos.map(\.name).joined(separator: ", ")) "
+                                      + "provides it (sonames are read from the ELF files of the packages the databases list)"
+                                      + (users.problems.isEmpty ? "" : "; not read: " + users.problems.joined(separator: "; ")))
+            }
+            return users
+        }
 
         func validate() throws {
             if workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -59,7 +74,8 @@ extension Pacbuild {
             let loaded = try loadValidConfiguration(config)
             let fallback = try PlanFallbackChoice(fallback, configuration: loaded)
             let cacheFile = PlanOutputCache.file(stateDirectory: loaded.global.stateDir)
-            let fingerprint = noCache ? nil : loaded.planFingerprint(
+            // the pools' package files are no input of the fingerprint
+            let fingerprint = noCache || !sonameBump.isEmpty ? nil : loaded.planFingerprint(
                 options: "\(format.rawValue)|\(repo ?? "")|\(rebuild.joined(separator: ","))|\(reverse)|\(noCheckdepends)|\(noMakedepends)|\(workers)|\(fallback.key)"
                     + "|\(full)|\(graph.rawValue)|\(chain ?? "")|\(maxNodes)|\(svgTimeout)")
             if let fingerprint, let cached = PlanOutputCache.load(from: cacheFile, fingerprint: fingerprint) {
@@ -67,10 +83,17 @@ extension Pacbuild {
                 print(cached.stdout, terminator: "")
                 return
             }
-            var options = PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse)
+            let users = try sonameBump.map { request in try Self.users(of: request, in: loaded) }
+            let set = users.flatMap { $0.providers + $0.consumerBases }
+            var options = PlanOptions(repo: repo, rebuild: rebuild + set.filter { !rebuild.contains($0) }, reverse: reverse)
             if noCheckdepends { options.reverseKinds.remove(.checkdepends) }
             if noMakedepends { options.reverseKinds.remove(.makedepends) }
-            let (plan, problems, report) = try loadPlan(loaded, options: options, cache: !noCache, fallback: fallback)
+            var (plan, problems, report) = try loadPlan(loaded, options: options, cache: !noCache, fallback: fallback)
+            if !users.isEmpty {
+                let preview = try RebuildSetPreview(plan: plan, members: Set(set), arches: Dictionary(loaded.repos.map { ($0.name, $0.arch) }) { a, _ in a },
+                                                    workers: workers, expectedTime: options.expectedTime)
+                plan.sonameBump = PlanSonameBump(sonames: users, set: preview)
+            }
             let warnings = problems.map { "warning: \($0)" }
             for warning in warnings { printError(warning) }
             let output: String

@@ -21,6 +21,7 @@ struct PlanText {
             out += "rebuild: \(rebuild.requested.joined(separator: " "))\(rebuild.reverse ? " and what needs them" : ""): "
                 + "\(rebuild.pkgbases) pkgbase\(rebuild.pkgbases == 1 ? "" : "s")\(edges)\n"
         }
+        if let bump = plan.sonameBump { out += Self.sonameBumpText(bump, list: list) }
         out += "\n"
         let byID = plan.entriesByID
         let builds = plan.buildOrder.compactMap { byID[$0] }
@@ -92,3 +93,23 @@ struct PlanText {
         return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
     }
 }
+
+extension PlanText {
+    /// `--soname-bump`: each soname's providers and consumers, then the set's cost.
+    static func sonameBumpText(_ bump: PlanSonameBump, list: ShortList) -> String {
+        var out = ""
+        for users in bump.sonames {
+            let count = users.consumers.count
+            out += "soname bump \(users.request): \(users.provided.joined(separator: " ")) provided by \(users.providers.joined(separator: " ")); "
+                + "needed by \(count) package\(count == 1 ? "" : "s") of \(users.consumerBases.count) pkgbase\(users.consumerBases.count == 1 ? "" : "s")"
+                + (count == 0 ? "\n" : ": \(list.joined(users.consumers, separator: " "))\n")
+            for problem in users.problems { out += "  not read: \(problem)\n" }
+        }
+        let set = bump.set
+        out += "set: \(set.builds) build\(set.builds == 1 ? "" : "s") in \(set.waves) wave\(set.waves == 1 ? "" : "s"); "
+            + "critical path \(duration(set.criticalPathSeconds)), \(duration(set.totalSeconds)) of building; "
+            + "simulated makespan \(duration(set.makespanSeconds)) on \(set.workers) worker\(set.workers == 1 ? "" : "s")\n"
+        return out
+    }
+}
+

@@ -35,9 +35,9 @@ import TestSupport
         return path
     }
 
-    @Test func aBuildDroppingASonameNamesItAndItsConsumers() throws {
-        let fixture = try ReviewFixture()
-        defer { fixture.remove() }
+    /// `ROOT/elf`: libfoo.so.1 and libfoo.so.2 compiled by gcc, and `app` linked against
+    /// libfoo.so.1. Returns the directory.
+    static func compileLibfoo(in fixture: ReviewFixture) throws -> String {
         let work = fixture.root + "/elf"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         try "int foo(void) { return 1; }\n".write(toFile: work + "/foo.c", atomically: true, encoding: .utf8)
@@ -48,9 +48,14 @@ import TestSupport
         try Self.run(["ln", "-s", "libfoo.so.1", work + "/libfoo.so"])
         try Self.run(["gcc", "-o", work + "/app", work + "/main.c", "-L" + work, "-lfoo"])
         #expect(try Self.run(["readelf", "-d", work + "/app"]).contains("Shared library: [libfoo.so.1]"))
+        return work
+    }
 
-        // tiny holds libfoo 1 and app; extra (depends_on tiny) holds app-extra; alone
-        // (no depends_on) holds app-alone, which cannot see tiny's libfoo.
+    /// tiny holds libfoo 1 and app; extra (depends_on tiny) holds app-extra; alone (no
+    /// depends_on) holds app-alone, which cannot see tiny's libfoo. Each repo's
+    /// database made by repo-add. Returns each repo's package files.
+    @discardableResult
+    static func publishLibfooRepos(_ fixture: ReviewFixture, work: String) throws -> [(name: String, packages: [String])] {
         var repos: [(name: String, packages: [String])] = [("tiny", []), ("extra", []), ("alone", [])]
         repos[0].packages = [try Self.package("libfoo", "1-1", files: ["usr/lib/libfoo.so.1": work + "/libfoo.so.1"], in: fixture.pool),
                              try Self.package("app", "1-1", files: ["usr/bin/app": work + "/app"], in: fixture.pool)]
@@ -69,6 +74,14 @@ import TestSupport
         try Self.run(["repo-add", "-q", fixture.database] + repos[0].packages)
         try Self.run(["repo-add", "-q", fixture.root + "/repo-extra/extra.db.tar.gz"] + repos[1].packages)
         try Self.run(["repo-add", "-q", fixture.root + "/repo-alone/alone.db.tar.gz"] + repos[2].packages)
+        return repos
+    }
+
+    @Test func aBuildDroppingASonameNamesItAndItsConsumers() throws {
+        let fixture = try ReviewFixture()
+        defer { fixture.remove() }
+        let work = try Self.compileLibfoo(in: fixture)
+        let repos = try Self.publishLibfooRepos(fixture, work: work)
 
         // The build of libfoo 2-1 provides only libfoo.so.2.
         let store = try fixture.openStore()
@@ -120,5 +133,43 @@ import TestSupport
         _ = try store.report(claimed.id, worker: "test-waka", result: .built(log: nil, artifacts: [built], facts: [try PackageFacts.read(at: built)]))
         let review = try fixture.pacbuild(["checkbuilds"])
         #expect(review.status == 0 && !review.stdout.contains("soname bump") && !review.stdout.contains("problem:"), "\(review.stdout)")
+    }
+
+    /// `plan --soname-bump libfoo.so` before the bump: the pkgbase providing it and every
+    /// pkgbase (of its repo and the repos that see it) whose files need it are planned as
+    /// rebuilds, app-alone (which cannot see tiny) is not, and the set is previewed alone:
+    /// 3 builds of 300 s (the default), libfoo first, on 2 workers.
+    @Test func planSonameBumpPlansTheProviderAndItsConsumersAsOneSet() throws {
+        let fixture = try ReviewFixture()
+        defer { fixture.remove() }
+        let work = try Self.compileLibfoo(in: fixture)
+        try Self.publishLibfooRepos(fixture, work: work)
+        for (abs, name, depends) in [("abs", "libfoo", ""), ("abs", "app", "libfoo"), ("abs-extra", "app-extra", "libfoo"), ("abs-alone", "app-alone", "")] {
+            try FileManager.default.createDirectory(atPath: fixture.root + "/\(abs)/\(name)", withIntermediateDirectories: true)
+            try "pkgname=\(name)\npkgver=1\npkgrel=1\narch=('x86_64')\ndepends=(\(depends))\npackage() { :; }\n"
+                .write(toFile: fixture.root + "/\(abs)/\(name)/PKGBUILD", atomically: true, encoding: .utf8)
+        }
+        let text = try fixture.pacbuild(["plan", "--fallback", "none", "--soname-bump", "libfoo.so", "--workers", "2"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("soname bump libfoo.so: libfoo.so.1-64 provided by tiny/libfoo; needed by 2 packages of 2 pkgbases: extra/app-extra tiny/app\n"),
+                "\(text.stdout)")
+        #expect(text.stdout.contains("set: 3 builds in 2 waves; critical path 10m00s, 15m00s of building; simulated makespan 10m00s on 2 workers\n"),
+                "\(text.stdout)")
+        let json = try fixture.pacbuild(["plan", "--fallback", "none", "--soname-bump", "libfoo.so.1", "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(json.stdout.utf8))
+        let bump = try #require(plan.sonameBump)
+        #expect(bump.sonames.map(\.providers) == [["tiny/libfoo"]] && bump.sonames.map(\.consumerBases) == [["extra/app-extra", "tiny/app"]])
+        let set = bump.set
+        #expect(set.builds == 3 && set.waves == 2 && set.criticalPathSeconds == 600 && set.totalSeconds == 900, "\(set)")
+        #expect(set.workers == 1 && set.makespanSeconds == 900, "one worker builds the three one after another: \(set)")
+        let status = Dictionary(plan.entries.map { ($0.id, $0.status) }) { a, _ in a }
+        #expect(["tiny/libfoo", "tiny/app", "extra/app-extra"].allSatisfy { status[$0] == .rebuild } && status["alone/app-alone"] == .current,
+                "\(status)")
+        #expect(plan.entries.first { $0.id == "extra/app-extra" }?.needs == ["tiny/libfoo"])
+
+        let unknown = try fixture.pacbuild(["plan", "--fallback", "none", "--soname-bump", "libfo.so"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("--soname-bump libfo.so: no package in the pools of alone, extra, tiny provides it"),
+                "\(unknown.stderr)")
     }
 }

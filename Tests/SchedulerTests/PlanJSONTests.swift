@@ -25,6 +25,25 @@ struct PlanJSONTests {
         }
     }
 
+    /// `--soname-bump`'s part: who provides and needs the soname, and the set's preview.
+    @Test func aSonameBumpIsWrittenAsJSONEncoderWritesIt() throws {
+        let repo = PlanRepo(name: "core", carch: "x86_64",
+                            pkgbuilds: [PlanTests.pkgbuild("libfoo", "1-1", ""), PlanTests.pkgbuild("app", "1-1", "depends=(libfoo)")],
+                            database: [PlanTests.package("libfoo", "1-1"), PlanTests.package("app", "1-1")])
+        var plan = try Plan.make(repos: [repo], options: PlanOptions(rebuild: ["libfoo", "app"]))
+        var users = SonameUsers(request: "libfoo.so")
+        users.provided = ["libfoo.so.1-64"]
+        users.providers = ["core/libfoo"]
+        users.consumers = ["core/app"]
+        users.consumerBases = ["core/app"]
+        users.problems = ["core/x: cannot read"]
+        let set = try RebuildSetPreview(plan: plan, members: ["core/libfoo", "core/app"], arches: ["core": "x86_64"], workers: 2,
+                                        expectedTime: { $0.pkgbase == "app" ? 60 : 30 })
+        #expect(set.builds == 2 && set.waves == 2 && set.criticalPathSeconds == 90 && set.makespanSeconds == 90, "\(set)")
+        plan.sonameBump = PlanSonameBump(sonames: [users], set: set)
+        #expect(plan.jsonText == (try Self.encoded(plan)))
+    }
+
     @Test func stringsAreEscapedAsJSONEncoderEscapesThem() throws {
         var plan = try Plan.make(repos: [])
         var entry = PlanEntry(repo: "r", pkgbase: "p", pkgnames: [], status: .new,

@@ -24,6 +24,33 @@ extension Plan {
                 }
             }
             $0.field("schema") { $0.string(schema) }
+            if let sonameBump {
+                $0.field("sonameBump") { json in
+                    json.object {
+                        $0.field("set") { json in
+                            let set = sonameBump.set
+                            json.object {
+                                $0.field("builds") { $0.number(Double(set.builds)) }
+                                $0.field("criticalPathSeconds") { $0.number(set.criticalPathSeconds) }
+                                $0.field("makespanSeconds") { $0.number(set.makespanSeconds) }
+                                $0.field("totalSeconds") { $0.number(set.totalSeconds) }
+                                $0.field("waves") { $0.number(Double(set.waves)) }
+                                $0.field("workers") { $0.number(Double(set.workers)) }
+                            }
+                        }
+                        $0.field("sonames") { $0.array(sonameBump.sonames) { json, users in
+                            json.object {
+                                $0.field("consumerBases") { $0.strings(users.consumerBases) }
+                                $0.field("consumers") { $0.strings(users.consumers) }
+                                $0.field("problems") { $0.strings(users.problems) }
+                                $0.field("provided") { $0.strings(users.provided) }
+                                $0.field("providers") { $0.strings(users.providers) }
+                                $0.field("request") { $0.string(users.request) }
+                            }
+                        } }
+                    }
+                }
+            }
             $0.field("totalSeconds") { $0.number(totalSeconds) }
         }
         return String(decoding: json.bytes, as: UTF8.self)

@@ -21,6 +21,8 @@ public struct Plan: Sendable, Codable {
     public var makespan: [String: Double]
     /// What `--rebuild` asked for, and which kinds of edge its closure followed.
     public var rebuild: PlanRebuild?
+    /// What `--soname-bump` found and what rebuilding its set costs.
+    public var sonameBump: PlanSonameBump?
 
     /// The entry of `repo/pkgbase`, or of a pkgbase or pkgname in any repo.
     public func entry(named name: String) -> PlanEntry? {

@@ -21,12 +21,18 @@ public struct BuildDurations: Sendable {
         case generated(seed: UInt64)
         /// Seconds by `repo/pkgbase` and by pkgbase; `fallback` for a pkgbase in neither.
         case table(byID: [String: Double], byName: [String: Double], fallback: Double)
+        /// A plan's own expected times (``PlanOptions/expectedTime``).
+        case expected(@Sendable (PackageBaseID) -> Double)
     }
 
     private let source: Source
 
     /// Durations generated from `seed` (see the type's description).
     public init(seed: UInt64) { source = .generated(seed: seed) }
+
+    /// The durations a plan expects (its ``PlanOptions/expectedTime``), so a simulation
+    /// of it matches its priorities.
+    public init(expected: @escaping @Sendable (PackageBaseID) -> Double) { source = .expected(expected) }
 
     /// Durations from tab-separated text, one `pkgbase<TAB>seconds` a line (the pkgbase
     /// may be `repo/pkgbase`); blank lines and lines starting with `#` are skipped. A
@@ -58,6 +64,8 @@ public struct BuildDurations: Sendable {
             Self.generated(id, seed: seed)
         case .table(let byID, let byName, let fallback):
             byID[id.description] ?? byName[id.pkgbase] ?? fallback
+        case .expected(let seconds):
+            seconds(id)
         }
     }
 
