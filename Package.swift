@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Pure model: versions, dependencies, PKGBUILD/.SRCINFO reading, the multi-repo graph and its algorithms. No C, no I/O beyond reading text.
@@ -35,6 +36,7 @@ let package = Package(
             "Graph", "Scheduler",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ], exclude: ["README.md"]),
         // The `pacbuild` executable: argument parsing and output only.
         .executableTarget(name: "CLI", dependencies: [

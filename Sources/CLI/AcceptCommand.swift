@@ -31,14 +31,15 @@ extension Pacbuild {
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
-            var acceptor = Acceptor(store: buildStore, repos: loaded.repos,
+            let acceptor = Acceptor(store: buildStore, repos: loaded.repos,
                                     localArtifacts: Acceptor.fetchingArtifacts(from: buildStore, stateDirectory: loaded.global.stateDir))
-            acceptor.lockTimeout = lockTimeout
+            var actions = ReviewActions(store: buildStore, repos: loaded.repos, stateDirectory: loaded.global.stateDir, actor: cliActor)
+            actions.lockTimeout = lockTimeout
             let references = all ? try acceptor.dependencyOrder(try buildStore.builds(state: .built, repo: repo, limit: nil))
                 .map { BuildReference(text: String($0.id.rawValue)) } : builds
             if all && references.isEmpty { print("no builds await review"); return }
             try forEachBuild(references, configuration: loaded, store: buildStore) { _, build in
-                AcceptText(outcome: try acceptor.accept(build.id)).text
+                AcceptText(outcome: try actions.accept(build.id)).text
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Graph
 import Scheduler
@@ -41,8 +42,8 @@ extension Pacbuild {
         @Argument(help: "Build ids (#12) or pkgbases.") var builds: [BuildReference]
 
         func run() throws {
-            try forEachBuild(builds, config: config, store: store) { store, build in
-                try store.retry(build.id)
+            try forEachReviewedBuild(builds, config: config, store: store) { actions, store, build in
+                try actions.retry(build.id)
                 return "\(build.label): \(try store.build(build.id).state.name.rawValue)"
             }
         }
@@ -56,8 +57,8 @@ extension Pacbuild {
         @Argument(help: "Build ids (#12) or pkgbases.") var builds: [BuildReference]
 
         func run() throws {
-            try forEachBuild(builds, config: config, store: store) { store, build in
-                try store.cancel(build.id)
+            try forEachReviewedBuild(builds, config: config, store: store) { actions, _, build in
+                try actions.cancel(build.id)
                 return "\(build.label): cancelled"
             }
         }
@@ -72,8 +73,8 @@ extension Pacbuild {
         @Argument(help: "The new priority.") var priority: Double
 
         func run() throws {
-            try forEachBuild([build], config: config, store: store) { store, build in
-                try store.setPriority(build.id, priority)
+            try forEachReviewedBuild([build], config: config, store: store) { actions, _, build in
+                try actions.setPriority(build.id, priority)
                 return "\(build.label): priority \(priority)"
             }
         }
@@ -86,6 +87,22 @@ func forEachBuild(_ references: [BuildReference], config: ConfigOptions, store o
                   _ action: (any BuildStore, BuildRecord) throws -> String) throws {
     let loaded = try loadValidConfiguration(config)
     try forEachBuild(references, configuration: loaded, store: try loaded.openStore(url: option.url), action)
+}
+
+/// ``forEachBuild(_:config:store:_:)`` for a review action, written to the store's audit
+/// log under the local user (``cliActor``).
+func forEachReviewedBuild(_ references: [BuildReference], config: ConfigOptions, store option: StoreOption,
+                          _ action: (ReviewActions, any BuildStore, BuildRecord) throws -> String) throws {
+    let loaded = try loadValidConfiguration(config)
+    let store = try loaded.openStore(url: option.url)
+    let actions = ReviewActions(store: store, repos: loaded.repos, stateDirectory: loaded.global.stateDir, actor: cliActor)
+    try forEachBuild(references, configuration: loaded, store: store) { store, build in try action(actions, store, build) }
+}
+
+/// The audit log's name for whoever runs the CLI: `cli:` and the login name.
+var cliActor: String {
+    let name = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? String(geteuid())
+    return "cli:" + name
 }
 
 /// ``forEachBuild(_:config:store:_:)`` with the configuration and store already open.

@@ -26,15 +26,13 @@ extension Pacbuild {
         func run() throws {
             let loaded = try loadValidConfiguration(config)
             let buildStore = try loaded.openStore(url: store.url)
-            let stager = Stager(store: buildStore, repos: loaded.repos)
-            try forEachBuild(builds, configuration: loaded, store: buildStore) { store, build in
-                let blocked = try Set(store.builds(state: .blocked, repo: nil, limit: nil).map(\.id))
-                try store.reject(build.id, reason: reason)
+            let actions = ReviewActions(store: buildStore, repos: loaded.repos, stateDirectory: loaded.global.stateDir, actor: cliActor)
+            try forEachBuild(builds, configuration: loaded, store: buildStore) { _, build in
+                let rejection = try actions.reject(build.id, reason: reason)
                 var lines = ["\(build.label): rejected, version marked"]
-                let newly = try store.builds(state: .blocked, repo: nil, limit: nil).filter { !blocked.contains($0.id) }
-                lines += newly.map { "  blocked \($0.label)" }
+                lines += rejection.blocked.map { "  blocked \($0.label)" }
                 // Out of staging: the rejected build and the builds made against it.
-                lines += try stager.reconcileAll().map { "  left staging \(($0 as NSString).lastPathComponent)" }
+                lines += rejection.leftStaging.map { "  left staging \(($0 as NSString).lastPathComponent)" }
                 return lines.joined(separator: "\n")
             }
         }

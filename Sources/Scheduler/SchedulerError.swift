@@ -52,6 +52,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     /// pacman on the waka's host found no package for a dependency of the build (or of a
     /// dependency) in the build's repos, or could not download one from its server.
     case dependenciesNotFound(servers: String, pacman: String)
+    /// A review action asked for something it cannot do (a rejection without a reason).
+    case invalidAction(String)
 
     public var description: String {
         switch self {
@@ -104,6 +106,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .dependenciesNotFound(let servers, let pacman):
             "pacman cannot get the build's dependencies from its repos (served: \(servers)): \(pacman); publish the "
                 + "missing package to one of these repos, or correct the PKGBUILD's dependency"
+        case .invalidAction(let reason):
+            reason
         case .logNotFound(let build, nil):
             "no log of build \(build): its waka reported none, and the store has no uploaded \(BuildLogs.storedName)"
         }

@@ -58,6 +58,10 @@ public protocol BuildStore: AnyObject, Sendable {
     func mark(_ mark: RejectionMark) throws
     func unmark(_ package: PackageBaseID, version: String) throws
     func marks() throws -> [RejectionMark]
+    /// Adds an action to the audit log.
+    func recordAudit(_ entry: AuditEntry) throws
+    /// The audit log, newest first: of one build, or of all (`nil`); at most `limit` entries.
+    func auditEntries(of build: BuildID?, limit: Int?) throws -> [AuditEntry]
 
     // MARK: Reading
 

@@ -178,5 +178,17 @@ enum Schema {
         Migration(version: 11) { dialect in
             ["ALTER TABLE workers ADD COLUMN login_role TEXT"] + (dialect.hasRoles ? WorkerFunctions.migration11 : [])
         },
+        // Version 12: the audit log of what people and scripts did to builds through the
+        // web face, its API and the CLI's review commands. Worker roles get no privilege
+        // on it (they have none on tables created after version 11).
+        Migration(version: 12) { dialect in [
+            """
+            CREATE TABLE audit_log (
+                id \(dialect.serialPrimaryKey),
+                at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+                build_id BIGINT NOT NULL, detail TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_log_build ON audit_log (build_id, id)",
+        ] },
     ]
 }
