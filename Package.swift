@@ -33,7 +33,7 @@ let package = Package(
         ], exclude: ["README.md"]),
         // The web face (`pacbuild serve`): read-only HTML pages (mustache templates), the JSON API and Prometheus metrics over the store, on Hummingbird.
         .target(name: "Web", dependencies: [
-            "Graph", "Scheduler",
+            "Graph", "Repo", "Scheduler",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -8,12 +8,12 @@ extension Pacbuild {
     struct ServeCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "serve",
-            abstract: "Serve read-only web pages, a JSON API (/api/v1) and Prometheus metrics (/metrics) over the store.",
+            abstract: "Serve web pages, a JSON API (/api/v1) and Prometheus metrics (/metrics) over the store; maintainers review from the browser.",
             discussion: """
                 Reads the same configuration and store as every other command (SQLite or PostgreSQL) \
-                and runs beside wakas and pacbuild run; changes nothing. Listens on 127.0.0.1:8080 \
-                unless --listen says otherwise (there are no accounts yet: expose it only behind \
-                something that authenticates). SIGTERM or SIGINT stops it. docs/api.md.
+                and runs beside wakas and pacbuild run. Listens on 127.0.0.1:8080 \
+                unless --listen says otherwise. Accounts, roles and API tokens come from [web] in pacbuild.toml \
+                (pacbuild web passwd, pacbuild web token); maintainers review and control builds. SIGTERM or SIGINT stops it. docs/api.md.
                 """)
 
         @OptionGroup var config: ConfigOptions

@@ -17,9 +17,11 @@ extension WebSite {
         router.get("/queue") { _, _ in
             site.page("queue", try await blocking { try QueueView.read(from: site.store) })
         }
-        router.get("/builds/:id") { _, context in
+        router.get("/builds/:id") { request, context in
             let id = try Self.buildID(context)
-            return site.page("build", try await site.found { try BuildView.read(id, store: site.store, stateDirectory: site.stateDirectory) })
+            var view = try await site.found { try BuildView.read(id, store: site.store, stateDirectory: site.stateDirectory) }
+            if let viewer = await site.viewer(request) { view.sign(viewer) }
+            return site.page("build", view)
         }
         router.get("/builds/:id/log/stream") { request, context in
             let id = try Self.buildID(context)

@@ -3,8 +3,9 @@ import Hummingbird
 import Mustache
 import Scheduler
 
-/// The web face over one store and configuration: what `pacbuild serve` runs. Read-only:
-/// no request changes the store.
+/// The web face over one store and configuration: what `pacbuild serve` runs. Pages and
+/// the API read the store; a maintainer (a `[web]` account signed in, or an API token)
+/// reviews and controls builds, each action in the store's audit log.
 public struct WebSite: Sendable {
     public let configuration: Configuration
     public let store: any BuildStore
@@ -12,6 +13,8 @@ public struct WebSite: Sendable {
     /// whether the build is still running).
     public var logPollInterval: Duration = .milliseconds(250)
     let templates: MustacheLibrary
+    /// The signed-in sessions.
+    let sessions = SessionStore()
 
     public init(configuration: Configuration, store: any BuildStore) throws(WebError) {
         self.configuration = configuration
@@ -21,9 +24,12 @@ public struct WebSite: Sendable {
 
     var stateDirectory: String { configuration.global.stateDir }
 
-    /// Every route: the pages, `/api/v1/...`, `/metrics`.
+    /// Every route: the pages, sign-in, actions, `/api/v1/...`, `/metrics`.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: AccessMiddleware(site: self))
+        addAuth(to: router)
+        addActions(to: router)
         addPages(to: router)
         addAPI(to: router)
         router.get("/metrics") { _, _ in try await metricsResponse() }
@@ -54,7 +60,7 @@ struct HTML: ResponseGenerator {
     var text: String
     var status: HTTPResponse.Status = .ok
 
-    static let policy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+    static let policy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",

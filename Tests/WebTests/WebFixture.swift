@@ -32,12 +32,13 @@ struct WebFixture {
     static let hostileReason = "make: *** [<img src=x onerror=alert(1)>] Error 2"
     static let hostileLogLine = "checking <script>alert('log')</script> ... yes"
 
-    init() throws {
+    /// `web`: a `[web]` section for pacbuild.toml.
+    init(web: String = "") throws {
         root = NSTemporaryDirectory() + "pacbuild-web-" + UUID().uuidString
         for dir in ["repos.d", "state", "repo", "abs/ex-lib", "abs/ex-app"] {
             try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true)
         }
-        try Self.write(root, "pacbuild.toml", "state_dir = \"state\"\nstore = \"sqlite:state/store.sqlite\"\n")
+        try Self.write(root, "pacbuild.toml", "state_dir = \"state\"\nstore = \"sqlite:state/store.sqlite\"\n" + web)
         try Self.write(root, "repos.d/core.toml", """
             name = "core"
             arch = "x86_64"

@@ -41,6 +41,41 @@ struct BuildView {
     var live: Bool
     var streamPath: String
     var rawLogPath: String
+    /// The audit log of the build, newest first.
+    var audit: [AuditRow] = []
+    var hasAudit = false
+    /// Who is signed in, and the forms a maintainer gets.
+    var viewer: String?
+    var controls: Controls?
+
+    struct AuditRow {
+        var at: String
+        var actor: String
+        var action: String
+        var detail: String
+    }
+
+    /// A maintainer's forms: each posts to `/builds/ID/ACTION` with the session's CSRF token.
+    struct Controls {
+        var csrf: String
+        var actionPath: String
+        var canAccept: Bool
+        var canReject: Bool
+        var canRetry: Bool
+        var canCancel: Bool
+        var canPrioritize: Bool
+    }
+
+    /// What the signed-in `viewer` sees: their name, and a maintainer's forms for the
+    /// actions the build's state allows (the store refuses the others anyway).
+    mutating func sign(_ viewer: Viewer) {
+        self.viewer = "\(viewer.name) (\(viewer.role.rawValue))"
+        guard viewer.isMaintainer, let csrf = viewer.csrf else { return }
+        let state = build.stateName
+        controls = Controls(csrf: csrf, actionPath: Paths.build(BuildID(build.id)), canAccept: state == "built",
+                            canReject: state == "built", canRetry: ["failed", "rejected", "cancelled", "blocked"].contains(state),
+                            canCancel: ["waiting", "ready", "building"].contains(state), canPrioritize: ["waiting", "ready"].contains(state))
+    }
 
     /// The most of a log a page shows; the API gives all of it.
     static let logLimit: Int64 = 512 * 1024
@@ -56,7 +91,7 @@ struct BuildView {
                     provides: f.provides.joined(separator: " ").nonEmpty, conflicts: f.conflicts.joined(separator: " ").nonEmpty,
                     licenses: f.licenses.joined(separator: " ").nonEmpty, sha256: f.sha256)
         }
-        return BuildView(
+        var view = BuildView(
             title: record.label, build: BuildRow(record, now: now), arch: record.arch, attempts: record.attempts,
             created: Formats.stamp(record.createdAt), reviewed: record.reviewedAt.map(Formats.stamp),
             staged: record.stagedAt.map(Formats.stamp),
@@ -65,6 +100,11 @@ struct BuildView {
             packages: packages, factsSource: detail.factsSource.rawValue, logSource: detail.logSource.rawValue,
             hasLog: log != nil, log: log?.text ?? "", logCut: (log?.cut ?? 0) > 0 ? String(log!.cut) : nil, logOffset: log?.end ?? 0,
             live: record.state == .building, streamPath: Paths.build(id) + "/log/stream?offset=\(log?.end ?? 0)",
-            rawLogPath: "/api/v1/builds/\(id.rawValue)/log")
+            rawLogPath: "/api/v1/builds/\(id.rawValue)/log",
+            audit: try store.auditEntries(of: id, limit: 100).map {
+                AuditRow(at: Formats.stamp($0.at), actor: $0.actor, action: $0.action, detail: $0.detail)
+            })
+        view.hasAudit = !view.audit.isEmpty
+        return view
     }
 }

@@ -67,6 +67,20 @@ extension Templates {
         {{#reviewed}}<tr><th>reviewed</th><td>{{reviewed}}</td></tr>{{/reviewed}}
         {{#mark}}<tr><th>marked</th><td>{{mark}}</td></tr>{{/mark}}
         </table>
+        {{#controls}}<h2>Review</h2>
+        <div id="controls">
+        {{#canAccept}}<form method="post" action="{{actionPath}}/accept"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">accept</button></form>{{/canAccept}}
+        {{#canReject}}<form method="post" action="{{actionPath}}/reject"><input type="hidden" name="csrf" value="{{csrf}}"><input type="text" name="reason" required placeholder="why" aria-label="reason"> <button type="submit">reject</button></form>{{/canReject}}
+        {{#canRetry}}<form method="post" action="{{actionPath}}/retry"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">retry</button></form>{{/canRetry}}
+        {{#canCancel}}<form method="post" action="{{actionPath}}/cancel"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">cancel</button></form>{{/canCancel}}
+        {{#canPrioritize}}<form method="post" action="{{actionPath}}/priority"><input type="hidden" name="csrf" value="{{csrf}}"><input type="number" step="any" name="priority" required aria-label="priority"> <button type="submit">set priority</button></form>{{/canPrioritize}}
+        </div>{{/controls}}
+        {{#viewer}}<p class="viewer">Signed in as {{viewer}}.</p>{{/viewer}}
+        <h2>Audit log</h2>
+        {{^audit}}<p>No action taken on this build.</p>{{/audit}}
+        {{#hasAudit}}<table id="audit"><tr><th>when</th><th>who</th><th>action</th><th>detail</th></tr>
+        {{#audit}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{detail}}</td></tr>{{/audit}}
+        </table>{{/hasAudit}}
         <h2>Depends on</h2>
         {{^dependencies}}<p>No builds.</p>{{/dependencies}}
         <ul>{{#dependencies}}<li class="state-{{stateName}}">{{> buildlink}} ({{state}})</li>{{/dependencies}}</ul>
@@ -104,6 +118,26 @@ extension Templates {
         <h2>Rejected versions</h2>
         {{^marks}}<p>None.</p>{{/marks}}
         <ul>{{#marks}}<li>{{version}}: {{reason}} ({{marked}})</li>{{/marks}}</ul>
+        {{> foot}}
+        """
+
+    static let login = """
+        {{> head}}<h1>Sign in</h1>
+        {{#problem}}<p class="stale" id="problem">{{problem}}</p>{{/problem}}
+        {{#noAccounts}}<p>No accounts are configured: add one to <code>[web] users</code> with <code>pacbuild web passwd NAME</code>.</p>{{/noAccounts}}
+        <form method="post" action="/login">
+        <p><label>name <input type="text" name="name" autocomplete="username" required></label></p>
+        <p><label>password <input type="password" name="password" autocomplete="current-password" required></label></p>
+        <p><button type="submit">sign in</button></p>
+        </form>
+        {{#publicPages}}<p>The pages are public; signing in lets a maintainer review and control builds.</p>{{/publicPages}}
+        {{> foot}}
+        """
+
+    static let refused = """
+        {{> head}}<h1>{{title}}</h1>
+        <p id="refused">{{reason}}</p>
+        <p><a href="{{buildPath}}">back to the build</a></p>
         {{> foot}}
         """
 }

@@ -8,7 +8,7 @@ enum Templates {
     static let all: [String: String] = [
         "head": head, "foot": foot, "buildlink": buildLink,
         "overview": overview, "queue": queue, "build": build, "package": package,
-        "plan": plan, "why": why, "entrylink": entryLink,
+        "plan": plan, "why": why, "entrylink": entryLink, "login": login, "refused": refused,
     ]
 
     static func library() throws(WebError) -> MustacheLibrary {
@@ -48,7 +48,7 @@ enum Templates {
         .state-building { color: #005; }
         .stale { color: #a00; }
         </style></head><body>
-        <nav><a href="/">overview</a><a href="/queue">queue</a><a href="/plan">plan</a><a href="/metrics">metrics</a><a href="/api/v1/status">api</a></nav>
+        <nav><a href="/">overview</a><a href="/queue">queue</a><a href="/plan">plan</a><a href="/metrics">metrics</a><a href="/api/v1/status">api</a><a href="/login">sign in</a></nav>
 
         """
 
