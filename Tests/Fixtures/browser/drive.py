@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Drives the real Chromium (headless, through Debian's chromium-driver and Selenium)
+through pacbuild serve's pages as a maintainer would, for Tests/WebTests/BrowserTests.
+
+    drive.py BASE_URL NAME PASSWORD BUILT_ID BUILDING_ID LIVE_LOG SCREENSHOT_DIR
+
+Prints one JSON object of what the browser saw; the Swift test asserts on it. Each step
+waits for what it needs with a timeout, so a page that never shows it fails the step
+(named in "error") instead of hanging.
+"""
+import json
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+base, name, password, built, building, live_log, shots = sys.argv[1:8]
+seen = {"steps": []}
+
+
+def step(label):
+    seen["steps"].append(label)
+
+
+options = Options()
+options.binary_location = "/usr/bin/chromium"
+for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900", "--disable-dev-shm-usage"):
+    options.add_argument(flag)
+options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+wait = WebDriverWait(driver, 20)
+try:
+    step("private page")
+    driver.get(base + "/")
+    wait.until(ec.url_contains("/login"))
+    seen["redirectedTo"] = driver.current_url[len(base):]
+
+    step("sign in")
+    driver.find_element(By.NAME, "name").send_keys(name)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    wait.until(lambda d: d.current_url.rstrip("/") == base)
+    seen["overviewTitle"] = driver.find_element(By.TAG_NAME, "h1").text
+    seen["cookies"] = [{"name": c["name"], "httpOnly": c.get("httpOnly"), "secure": c.get("secure"),
+                        "sameSite": c.get("sameSite")} for c in driver.get_cookies()]
+    seen["cookieVisibleToScript"] = driver.execute_script("return document.cookie")
+
+    step("reject from the build page")
+    driver.get(base + "/builds/" + built)
+    driver.save_screenshot(shots + "/build-before.png")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action$='/reject']")
+    form.find_element(By.NAME, "reason").send_keys("rejected in Chromium")
+    form.find_element(By.TAG_NAME, "button").click()
+    wait.until(ec.presence_of_element_located((By.ID, "audit")))
+    seen["auditRows"] = [[td.text for td in row.find_elements(By.TAG_NAME, "td")]
+                         for row in driver.find_elements(By.CSS_SELECTOR, "#audit tr")[1:]]
+    seen["stateAfter"] = driver.find_element(By.CSS_SELECTOR, "#record td").text
+    driver.save_screenshot(shots + "/build-after.png")
+
+    step("follow a live log")
+    driver.get(base + "/builds/" + building)
+    wait.until(lambda d: "Making package" in d.find_element(By.ID, "log").text)
+    marker = "line written at %.3f while the page is open" % time.time()
+    with open(live_log, "a") as log:
+        log.write(marker + "\n")
+    started = time.time()
+    wait.until(lambda d: marker in d.find_element(By.ID, "log").text)
+    seen["liveLineSeconds"] = round(time.time() - started, 3)
+
+    step("who is signed in")
+    driver.get(base + "/builds/" + built)
+    seen["signedInAs"] = driver.find_element(By.CSS_SELECTOR, "p.viewer").text
+    seen["done"] = True
+except Exception as error:  # the step and the page say what went wrong
+    seen["error"] = "%s: %s" % (seen["steps"][-1] if seen["steps"] else "start", error)
+    seen["page"] = driver.page_source[:4000]
+finally:
+    seen["console"] = [entry["message"] for entry in driver.get_log("browser")]
+    driver.quit()
+print(json.dumps(seen))

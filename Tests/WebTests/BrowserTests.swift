@@ -1,0 +1,108 @@
+import Foundation
+import Scheduler
+import Testing
+import TestSupport
+@testable import Web
+
+/// The real Chromium (Debian's `chromium` and `chromium-driver`, driven by Selenium:
+/// Tests/Fixtures/browser/drive.py) against a real `pacbuild serve` process over the
+/// fixture's store: private pages send it to the login form, the session cookie is
+/// HttpOnly, Secure and SameSite=Strict, a maintainer rejects a build from its page, the
+/// audit log shows it, a running build's log follows a line written while the page is
+/// open, and the pages' Content-Security-Policy blocks nothing they use. scripts/setup
+/// installs the browser; without it the test fails saying so.
+@Suite struct BrowserTests {
+    static let tools = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
+
+    @Test func aMaintainerSignsInRejectsABuildAndFollowsALiveLogInChromium() throws {
+        for tool in Self.tools {
+            try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) is missing: run scripts/setup (chromium, chromium-driver, python3-selenium)")
+        }
+        var fixture = try WebFixture(web: """
+            [web]
+            public = false
+            users = ["alice:maintainer:\(Passwords.hash(AuthTests.alicePassword))"]
+
+            """)
+        try fixture.populate()
+        defer { fixture.remove() }
+        let port = try Self.freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: WebFixture.binary)
+        server.arguments = ["serve", "--config", fixture.root, "--listen", "127.0.0.1:\(port)"]
+        server.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        try Self.waitForListener(port: port)
+
+        let shots = fixture.root + "/screenshots"
+        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let drive = Fixtures.packageRoot + "/Tests/Fixtures/browser/drive.py"
+        let run = try ProcessRunner.run("/usr/bin/python3", [
+            drive, "http://localhost:\(port)", "alice", AuthTests.alicePassword, String(fixture.ids["ex-lib"]!.rawValue),
+            String(fixture.ids["ex-run"]!.rawValue), fixture.liveLog, shots,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)\n\(run.stderr)")
+        #expect(seen["error"] == nil, "\(seen["error"] ?? "")\n\(seen["page"] ?? "")")
+        #expect(seen["done"] as? Bool == true, "\(seen)")
+        #expect(seen["redirectedTo"] as? String == "/login")
+        #expect(seen["overviewTitle"] as? String == "pacbuild")
+        let cookies = seen["cookies"] as? [[String: Any]] ?? []
+        let session = cookies.first { $0["name"] as? String == "pacbuild_session" }
+        #expect(session?["httpOnly"] as? Bool == true && session?["secure"] as? Bool == true && session?["sameSite"] as? String == "Strict",
+                "\(cookies)")
+        #expect(seen["cookieVisibleToScript"] as? String == "", "a script reads the session cookie")
+        let rows = seen["auditRows"] as? [[String]] ?? []
+        #expect(rows.count == 1 && rows.first?[1] == "web:alice" && rows.first?[2] == "reject" && rows.first?[3].hasPrefix("rejected in Chromium") == true,
+                "\(rows)")
+        #expect(seen["stateAfter"] as? String == "rejected")
+        #expect(try fixture.store.build(fixture.ids["ex-lib"]!).state == .rejected)
+        #expect((seen["liveLineSeconds"] as? Double).map { $0 < 10 } == true, "\(seen["liveLineSeconds"] ?? "never")")
+        #expect(seen["signedInAs"] as? String == "Signed in as alice (maintainer).")
+        let console = seen["console"] as? [String] ?? []
+        #expect(!console.contains { $0.contains("Content Security Policy") || $0.contains("Refused") }, "\(console)")
+        for shot in ["build-before.png", "build-after.png"] {
+            #expect(FileManager.default.fileExists(atPath: shots + "/" + shot))
+            // the README's screenshot is made so: PACBUILD_SCREENSHOTS=docs/images swift test --filter BrowserTests
+            if let keep = ProcessInfo.processInfo.environment["PACBUILD_SCREENSHOTS"] { // build-after.png is docs/images/build-page.png
+                try? FileManager.default.removeItem(atPath: keep + "/" + shot)
+                try FileManager.default.copyItem(atPath: shots + "/" + shot, toPath: keep + "/" + shot)
+            }
+        }
+    }
+
+    /// A port nothing listens on now (the kernel's choice for port 0).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw FixtureError("cannot find a free port: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Waits up to 30 s for `serve` to accept connections.
+    static func waitForListener(port: Int) throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            close(fd)
+            if connected { return }
+            usleep(100_000)
+        }
+        throw FixtureError("pacbuild serve did not listen on 127.0.0.1:\(port) within 30 s")
+    }
+}
