@@ -21,7 +21,7 @@ import TestSupport
         var fixture = try WebFixture(web: """
             [web]
             public = false
-            users = ["alice:maintainer:\(Passwords.hash(AuthTests.alicePassword))"]
+            users = ["alice:maintainer:\(Passwords.hash(AuthTests.alicePassword))", "bob:viewer:\(Passwords.hash(AuthTests.bobPassword))"]
 
             """)
         try fixture.populate()
@@ -40,13 +40,21 @@ import TestSupport
         let drive = Fixtures.packageRoot + "/Tests/Fixtures/browser/drive.py"
         let run = try ProcessRunner.run("/usr/bin/python3", [
             drive, "http://localhost:\(port)", "alice", AuthTests.alicePassword, String(fixture.ids["ex-lib"]!.rawValue),
-            String(fixture.ids["ex-run"]!.rawValue), fixture.liveLog, shots,
+            String(fixture.ids["ex-run"]!.rawValue), fixture.liveLog, shots, "bob", AuthTests.bobPassword,
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let seen = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)\n\(run.stderr)")
         #expect(seen["error"] == nil, "\(seen["error"] ?? "")\n\(seen["page"] ?? "")")
         #expect(seen["done"] as? Bool == true, "\(seen)")
         #expect(seen["redirectedTo"] as? String == "/login")
+        // bob (viewer) has no forms, and his post is refused; so is alice's without the CSRF token
+        #expect(seen["viewerForms"] as? Int == 0)
+        #expect(seen["viewerPost"] as? Int == 403, "\(seen["viewerPost"] ?? "")")
+        #expect(seen["maintainerPostWithoutToken"] as? Int == 403, "\(seen["maintainerPostWithoutToken"] ?? "")")
+        // the fixture's pkgdesc and log line hold <script>: shown as text, never run
+        let text = seen["buildText"] as? String ?? ""
+        #expect(text.contains(WebFixture.hostileDesc) && text.contains(WebFixture.hostileLogLine), "\(text)")
+        #expect(seen["scriptElements"] as? Int == 0, "a script element made of the hostile text")
         #expect(seen["overviewTitle"] as? String == "pacbuild")
         let cookies = seen["cookies"] as? [[String: Any]] ?? []
         let session = cookies.first { $0["name"] as? String == "pacbuild_session" }
@@ -62,10 +70,10 @@ import TestSupport
         #expect(seen["signedInAs"] as? String == "Signed in as alice (maintainer).")
         let console = seen["console"] as? [String] ?? []
         #expect(!console.contains { $0.contains("Content Security Policy") || $0.contains("Refused") }, "\(console)")
-        for shot in ["build-before.png", "build-after.png"] {
+        for shot in ["overview.png", "queue.png", "plan.png", "build-before.png", "build-after.png"] {
             #expect(FileManager.default.fileExists(atPath: shots + "/" + shot))
-            // the README's screenshot is made so: PACBUILD_SCREENSHOTS=docs/images swift test --filter BrowserTests
-            if let keep = ProcessInfo.processInfo.environment["PACBUILD_SCREENSHOTS"] { // build-after.png is docs/images/build-page.png
+            // the README's screenshots (docs/images/overview.png, build-page.png = build-after.png) are made so
+            if let keep = ProcessInfo.processInfo.environment["PACBUILD_SCREENSHOTS"] { // docs/images/build-page.png is build-after.png
                 try? FileManager.default.removeItem(atPath: keep + "/" + shot)
                 try FileManager.default.copyItem(atPath: shots + "/" + shot, toPath: keep + "/" + shot)
             }

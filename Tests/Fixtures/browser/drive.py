@@ -2,7 +2,7 @@
 """Drives the real Chromium (headless, through Debian's chromium-driver and Selenium)
 through pacbuild serve's pages as a maintainer would, for Tests/WebTests/BrowserTests.
 
-    drive.py BASE_URL NAME PASSWORD BUILT_ID BUILDING_ID LIVE_LOG SCREENSHOT_DIR
+    drive.py BASE_URL NAME PASSWORD BUILT_ID BUILDING_ID LIVE_LOG SCREENSHOT_DIR VIEWER VIEWER_PASSWORD
 
 Prints one JSON object of what the browser saw; the Swift test asserts on it. Each step
 waits for what it needs with a timeout, so a page that never shows it fails the step
@@ -19,12 +19,29 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-base, name, password, built, building, live_log, shots = sys.argv[1:8]
+base, name, password, built, building, live_log, shots, viewer, viewer_password = sys.argv[1:10]
 seen = {"steps": []}
 
 
 def step(label):
     seen["steps"].append(label)
+
+
+def sign_in(who, secret):
+    driver.get(base + "/login")
+    driver.find_element(By.NAME, "name").send_keys(who)
+    driver.find_element(By.NAME, "password").send_keys(secret)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    wait.until(lambda d: d.current_url.rstrip("/") == base)
+
+
+def post_without_csrf(path):
+    """A same-origin POST the page's script could send, with the session cookie but no CSRF token."""
+    return driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
+        " body: 'reason=no+token', redirect: 'manual'}).then(function (r) { done(r.status); }, function (e) { done(String(e)); });",
+        base + path)
 
 
 options = Options()
@@ -40,15 +57,29 @@ try:
     wait.until(ec.url_contains("/login"))
     seen["redirectedTo"] = driver.current_url[len(base):]
 
+    step("a viewer")
+    sign_in(viewer, viewer_password)
+    driver.get(base + "/builds/" + built)
+    seen["viewerForms"] = len(driver.find_elements(By.CSS_SELECTOR, "form[action$='/accept'], form[action$='/reject']"))
+    seen["viewerPost"] = post_without_csrf("/builds/" + built + "/reject")
+    driver.delete_all_cookies()
+
     step("sign in")
-    driver.find_element(By.NAME, "name").send_keys(name)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
-    wait.until(lambda d: d.current_url.rstrip("/") == base)
+    sign_in(name, password)
+    driver.save_screenshot(shots + "/overview.png")
     seen["overviewTitle"] = driver.find_element(By.TAG_NAME, "h1").text
     seen["cookies"] = [{"name": c["name"], "httpOnly": c.get("httpOnly"), "secure": c.get("secure"),
                         "sameSite": c.get("sameSite")} for c in driver.get_cookies()]
     seen["cookieVisibleToScript"] = driver.execute_script("return document.cookie")
+
+    step("every page, hostile text as text")
+    for page in ("queue", "plan"):
+        driver.get(base + "/" + page)
+        driver.save_screenshot(shots + "/" + page + ".png")
+    driver.get(base + "/builds/" + built)
+    seen["buildText"] = driver.find_element(By.TAG_NAME, "body").text
+    seen["scriptElements"] = len(driver.find_elements(By.CSS_SELECTOR, "body script:not([src])"))
+    seen["maintainerPostWithoutToken"] = post_without_csrf("/builds/" + built + "/reject")
 
     step("reject from the build page")
     driver.get(base + "/builds/" + built)
