@@ -73,7 +73,7 @@ import TestSupport
         for shot in ["overview.png", "queue.png", "plan.png", "build-before.png", "build-after.png"] {
             #expect(FileManager.default.fileExists(atPath: shots + "/" + shot))
             // the README's screenshots (docs/images/overview.png, build-page.png = build-after.png) are made so
-            if let keep = ProcessInfo.processInfo.environment["PACBUILD_SCREENSHOTS"] { // docs/images/build-page.png is build-after.png
+            if let keep = ProcessInfo.processInfo.environment["PACBUILD_SCREENSHOTS"] {
                 try? FileManager.default.removeItem(atPath: keep + "/" + shot)
                 try FileManager.default.copyItem(atPath: shots + "/" + shot, toPath: keep + "/" + shot)
             }
