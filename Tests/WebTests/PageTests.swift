@@ -25,8 +25,9 @@ import Testing
         #expect(running.contains("on waka-1"))
         #expect(running.range(of: #"for \d+m\d\ds"#, options: .regularExpression) != nil)
         let wakas = try #require(page.body.between("<table id=\"wakas\">", "</table>"))
-        // last seen: as long ago as the fixture's heartbeat is now (seconds, give or take one)
-        let seen = try #require(wakas.range(of: #"<td>waka-1</td><td>builder</td><td>x86_64</td><td>2 slot\(s\)</td><td>big</td><td>last seen \d+m\d\ds"#,
+        // last seen: as long ago as the fixture's heartbeat is now (seconds, give or take
+        // one); marked stale past the lease, which a heavily loaded run can reach
+        let seen = try #require(wakas.range(of: #"<td>waka-1</td><td>builder</td><td>x86_64</td><td>2 slot\(s\)</td><td>big</td><td( class="stale")?>last seen \d+m\d\ds"#,
                                             options: .regularExpression).map { String(wakas[$0]) }, "\(wakas)")
         let digits = seen.split(separator: " ").last!.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         let ago = Double(digits[0] * 60 + digits[1])
