@@ -26,7 +26,7 @@ import TestSupport
             """)
         try fixture.populate()
         defer { fixture.remove() }
-        let port = try Self.freePort()
+        let port = try ServeCommandTests.freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: WebFixture.binary)
         server.arguments = ["serve", "--config", fixture.root, "--listen", "127.0.0.1:\(port)"]
@@ -78,21 +78,6 @@ import TestSupport
                 try FileManager.default.copyItem(atPath: shots + "/" + shot, toPath: keep + "/" + shot)
             }
         }
-    }
-
-    /// A port nothing listens on now (the kernel's choice for port 0).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw FixtureError("cannot find a free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Waits up to 30 s for `serve` to accept connections.
