@@ -62,7 +62,8 @@ public struct PKGBUILDReader: Sendable {
         // its CRLF check): `pkgname=a<NUL>b` is the package ab
         var text = text
         if Self.firstOffset(of: 0, in: &text) != nil { text = String(decoding: text.utf8.filter { $0 != 0 }, as: UTF8.self) }
-        let map = SourceMap(text)
+        // lines and columns are counted only for a PKGBUILD with diagnostics
+        lazy var map = SourceMap(text)
         if let cr = Self.firstOffset(of: 13, in: &text) {
             let (line, column) = map.location(of: cr)
             return Result(file: file, srcinfo: nil, diagnostics: [

@@ -110,10 +110,9 @@ public struct PKGBUILDTree: Sendable {
     /// `readOne` with `root`'s real path when the caller knows it already.
     static func readOne(_ path: String, with reader: PKGBUILDReader, root: String?, realRoot: String?,
                         checkingFiles: Bool) -> PKGBUILDReader.Result {
-        var isDirectory: ObjCBool = false
-        let inDirectory = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        let inDirectory = isDirectory(path)
         let file = inDirectory ? path + "/PKGBUILD" : path
-        let dir = inDirectory ? path : (path as NSString).deletingLastPathComponent
+        let dir = inDirectory ? path : split(path).directory
         let text: String
         switch load(file, root: root ?? dir, realRoot: realRoot) {
         case .bytes(let bytes): text = String(decoding: bytes, as: UTF8.self)
@@ -144,7 +143,7 @@ public struct PKGBUILDTree: Sendable {
         }
         let outside = "resolves outside the tree \(root) (a symlink); pacbuild does not follow it"
         let unreadable = "cannot be read (missing or not a file)"
-        let directory = (file as NSString).deletingLastPathComponent
+        let (directory, name) = split(file)
         let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directoryFD >= 0 else { return refuse(.error, unreadable) }
         defer { close(directoryFD) }
@@ -154,7 +153,7 @@ public struct PKGBUILDTree: Sendable {
         }
         guard contains(realRoot, realDirectory) else { return refuse(.invalid, outside) }
         let flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
-        var fd = openat(directoryFD, (file as NSString).lastPathComponent, flags)
+        var fd = openat(directoryFD, name, flags)
         if fd < 0 && errno == ELOOP {
             // the PKGBUILD is a symlink: followed only to a file inside the tree
             guard let real = realPath(file) else {
@@ -243,9 +242,25 @@ public struct PKGBUILDTree: Sendable {
 
     /// The path the kernel has for an open descriptor.
     static func openedPath(_ fd: Int32) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(PATH_MAX) + 1) { buffer in
+            let n = readlink("/proc/self/fd/" + String(fd), buffer.baseAddress!, buffer.count - 1)
+            guard n > 0 else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<n]), as: UTF8.self)
+        }
+    }
+
+    /// `path`'s directory and last component, as `NSString`'s `deletingLastPathComponent`
+    /// and `lastPathComponent` give them; a path with `//` or a trailing `/` is left to
+    /// `NSString`, the few others are split at their last `/` without Foundation.
+    static func split(_ path: String) -> (directory: String, name: String) {
+        let bytes = path.utf8
+        let slash = UInt8(ascii: "/")
+        guard let last = bytes.lastIndex(of: slash), last != bytes.index(before: bytes.endIndex),
+              !zip(bytes, bytes.dropFirst()).contains(where: { $0 == slash && $1 == slash }) else {
+            if bytes.contains(slash) { return ((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent) }
+            return ("", path)
+        }
+        let name = String(Substring(bytes[bytes.index(after: last)...]))
+        return (last == bytes.startIndex ? "/" : String(Substring(bytes[..<last])), name)
     }
 }

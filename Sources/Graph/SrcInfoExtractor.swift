@@ -52,24 +52,32 @@ struct SrcInfoExtractor {
 
     mutating func section(package: String?, single: [String], multi: [String]) -> SrcInfo.Section {
         var section = SrcInfo.Section()
+        // the package function's lines, looked up once for the section's hundred keys
+        let lines = package.map { assignmentLines(of: $0) } ?? [:]
+        // a package function that assigns nothing prints no key at all
+        if package != nil && lines.isEmpty { return section }
         for key in single {
-            if let value = attribute(key, package: package, isArray: false) { section.attributes.append(.init(key: key, values: value)) }
+            if let value = attribute(key, package: package, lines: lines, isArray: false) { section.attributes.append(.init(key: key, values: value)) }
         }
         for key in multi {
-            if let value = attribute(key, package: package, isArray: true) { section.attributes.append(.init(key: key, values: value)) }
+            if let value = attribute(key, package: package, lines: lines, isArray: true) { section.attributes.append(.init(key: key, values: value)) }
         }
         let arches = package == nil ? attribute("arch", package: nil, isArray: true) ?? [] : packageArches(package!)
         for arch in arches where arch != "any" {
             for key in SrcInfo.archSpecific {
-                let name = "\(key)_\(arch)"
-                if let value = attribute(name, package: package, isArray: true) { section.attributes.append(.init(key: name, values: value)) }
+                let name = key + "_" + arch
+                if let value = attribute(name, package: package, lines: lines, isArray: true) { section.attributes.append(.init(key: name, values: value)) }
             }
         }
         return section
     }
 
-    /// `get_pkgbuild_attribute`: the value makepkg prints, nil when it prints nothing.
-    mutating func attribute(_ key: String, package: String?, isArray: Bool) -> [String]? {
+    /// `get_pkgbuild_attribute`: the value makepkg prints, nil when it prints nothing;
+    /// `packageLines` are the package's ``assignmentLines(of:)``.
+    mutating func attribute(_ key: String, package: String?, lines packageLines: [String: [Assignment]] = [:], isArray: Bool) -> [String]? {
+        // in a package section only the function's own lines print anything
+        let lines = packageLines[key] ?? []
+        if package != nil && lines.isEmpty { return nil }
         let globalValue = global(key)
         var value: [String]
         var found: Bool
@@ -82,19 +90,15 @@ struct SrcInfoExtractor {
             found = !s.isEmpty
         }
         if let package {
-            found = false
-            let lines = assignmentLines(of: package)[key] ?? []
-            if !lines.isEmpty {
-                found = true
-                value = evaluate(lines, key: key, start: value, isArray: isArray, package: package)
-            }
+            found = true
+            value = evaluate(lines, key: key, start: value, isArray: isArray, package: package)
         }
         guard found else { return nil }
         return value.map(Self.normalize)
     }
 
     /// A package's arches: the global `arch`, then the package function's `arch` lines
-    /// evaluated on top of it; unlike ``attribute(_:package:isArray:)``, without an
+    /// evaluated on top of it; unlike ``attribute(_:package:lines:isArray:)``, without an
     /// override the global value is the answer, not nothing.
     mutating func packageArches(_ package: String) -> [String] {
         let global = global("arch")?.allValues ?? []

@@ -13,6 +13,10 @@ public struct PackageBaseID: Sendable, Hashable, Comparable, Codable, CustomStri
 
     public var description: String { "\(repo)/\(pkgbase)" }
 
+    /// The pkgbase alone: the graph algorithms hash ids at every edge, and one pkgbase in
+    /// two repos (the only ids this leaves equal) is rare.
+    public func hash(into hasher: inout Hasher) { hasher.combine(pkgbase) }
+
     /// By repo name, then pkgbase: a stable order for reports, not the build order.
     public static func < (lhs: PackageBaseID, rhs: PackageBaseID) -> Bool {
         (lhs.repo, lhs.pkgbase) < (rhs.repo, rhs.pkgbase)

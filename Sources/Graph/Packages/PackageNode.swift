@@ -22,6 +22,8 @@ public struct PackageNode: Sendable {
     /// The split packages, in PKGBUILD order.
     public let pkgnames: [String]
     public let version: Version
+    /// `version` as text, made once: every dependency of the node compares against it.
+    public let versionText: String
     public let arch: [String]
     /// What each package provides, including `provides_CARCH`, keyed by pkgname.
     public let provides: [String: [Dependency]]
@@ -30,40 +32,47 @@ public struct PackageNode: Sendable {
     /// packages must be installable from the repo once built), without duplicates.
     public let buildDependencies: [BuildDependency]
     public let srcinfo: SrcInfo
+    /// The pkgnames and every name they provide: a dependency on any other name is not
+    /// met by the node itself, which most are not (one lookup instead of one per package).
+    private let ownNames: Set<String>
 
     /// Reads the node from a package description for a repo building for `carch`.
     public init(_ srcinfo: SrcInfo, repo: String, carch: String) {
         id = PackageBaseID(repo: repo, pkgbase: srcinfo.pkgbase)
         pkgnames = srcinfo.pkgnames
         version = srcinfo.version
+        versionText = version.description
         arch = srcinfo.base["arch"] ?? []
         let keysFor = { (key: String) in [key, key + "_" + carch] }
         provides = Dictionary(srcinfo.pkgnames.map { name in
             (name, keysFor("provides").flatMap { srcinfo.values($0, for: name) }.map(Dependency.init))
         }, uniquingKeysWith: { first, _ in first })
-        var seen = Set<BuildDependency>()
         var dependencies: [BuildDependency] = []
         for kind in DependencyKind.allCases {
+            // one text is one dependency (its parts are consecutive pieces of the text):
+            // duplicates are found by the text, before it is parsed
+            var seen = Set<String>()
             for key in keysFor(kind.rawValue) {
                 // a package that does not override the key inherits the base's values,
                 // already taken: only overrides can add entries
                 let base = srcinfo.base[key] ?? []
                 let overrides = srcinfo.packages.flatMap { $0.section[key] ?? [] }
-                for value in base + overrides where !value.isEmpty {
-                    let entry = BuildDependency(kind, Dependency(value))
-                    if seen.insert(entry).inserted { dependencies.append(entry) }
+                for value in base + overrides where !value.isEmpty && seen.insert(value).inserted {
+                    dependencies.append(BuildDependency(kind, Dependency(value)))
                 }
             }
         }
         buildDependencies = dependencies
         self.srcinfo = srcinfo
+        ownNames = Set(pkgnames + provides.values.flatMap { $0.map(\.name) })
     }
 
     /// Whether one of this pkgbase's own packages satisfies `dependency`: such a
     /// dependency is met by building the pkgbase itself and creates no edge.
     public func satisfiesItself(_ dependency: Dependency) -> Bool {
-        pkgnames.contains { name in
-            dependency.isSatisfied(by: name, version: version.description, provides: provides[name] ?? [])
+        guard ownNames.contains(dependency.name) else { return false }
+        return pkgnames.contains { name in
+            dependency.isSatisfied(by: name, version: versionText, provides: provides[name] ?? [])
         }
     }
 }

@@ -44,7 +44,7 @@ public struct ProviderResolver: Sendable {
             guard let r = number[node.id.repo] else { continue }
             for name in node.pkgnames {
                 indexes[r].add(ProviderIndex.Candidate(
-                    name: name, version: node.version.description, provides: node.provides[name] ?? [],
+                    name: name, version: node.versionText, provides: node.provides[name] ?? [],
                     provider: .pkgbuild(node.id, pkgname: name)))
             }
         }

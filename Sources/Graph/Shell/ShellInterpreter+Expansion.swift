@@ -16,8 +16,16 @@ extension ShellInterpreter {
 
     /// The fields a word expands to, as a command's argument or an array element.
     mutating func expandFields(_ word: ShellWord) throws -> [String] {
-        if word.parts.count == 1, case .literal(let s) = word.parts[0], !s.utf8.contains(UInt8(ascii: "{")) {
-            return [s]
+        if word.parts.count == 1 {
+            // a plain word, 'quoted' or "quoted" without expansions (most array elements)
+            // is itself: no braces to expand, nothing to split
+            switch word.parts[0] {
+            case .literal(let s) where !s.utf8.contains(UInt8(ascii: "{")): return [s]
+            case .quoted(let s): return [s]
+            case .doubleQuoted(let inner) where inner.count == 1:
+                if case .quoted(let s) = inner[0] { return [s] }
+            default: break
+            }
         }
         var result: [String] = []
         for parts in try braceExpansion(word) {

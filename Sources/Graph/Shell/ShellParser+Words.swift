@@ -21,14 +21,11 @@ extension ShellParser {
     mutating func readWord(mode: WordMode = .normal) throws -> ShellWord? {
         let start = pos
         var parts: [WordPart] = []
-        var literal: [UInt8] = []
+        var literal = LiteralText(at: pos)
         var bracketDepth = 0
         var braceDepth = 0
         func flush() {
-            if !literal.isEmpty {
-                parts.append(.literal(String(decoding: literal, as: UTF8.self)))
-                literal.removeAll(keepingCapacity: true)
-            }
+            if let text = literal.flush(bytes) { parts.append(.literal(text)) }
         }
         if mode == .normal || mode == .conditional,
            peek() == UInt8(ascii: "<") || peek() == UInt8(ascii: ">"), peek(1) == UInt8(ascii: "(") {
@@ -70,13 +67,13 @@ extension ShellParser {
                     pos += 1
                 } while pos < bytes.count && level > 0
                 guard level == 0 else { throw error("unterminated extended glob pattern", at: groupStart) }
-                literal.append(contentsOf: bytes[groupStart..<pos])
+                literal.append(groupStart..<pos, of: bytes)
                 continue
             }
             switch c {
             case UInt8(ascii: "\\"):
                 if peek(1) == UInt8(ascii: "\n") { pos += 2; continue }
-                guard pos + 1 < bytes.count else { literal.append(c); pos += 1; continue }
+                guard pos + 1 < bytes.count else { literal.take(pos, of: bytes); pos += 1; continue }
                 flush()
                 let length = utf8Length(bytes[pos + 1])
                 let end = min(pos + 1 + length, bytes.count)
@@ -94,11 +91,11 @@ extension ShellParser {
                     flush()
                     parts.append(part)
                 } else {
-                    literal.append(c)
+                    literal.take(pos, of: bytes)
                     pos += 1
                 }
             default:
-                literal.append(c)
+                literal.take(pos, of: bytes)
                 pos += 1
             }
         }
@@ -122,12 +119,9 @@ extension ShellParser {
     mutating func readDoubleQuotedParts() throws -> [WordPart] {
         let start = pos - 1
         var parts: [WordPart] = []
-        var literal: [UInt8] = []
+        var literal = LiteralText(at: pos)
         func flush() {
-            if !literal.isEmpty {
-                parts.append(.quoted(String(decoding: literal, as: UTF8.self)))
-                literal.removeAll(keepingCapacity: true)
-            }
+            if let text = literal.flush(bytes) { parts.append(.quoted(text)) }
         }
         while pos < bytes.count {
             let c = bytes[pos]
@@ -141,10 +135,10 @@ extension ShellParser {
                 let next = peek(1)
                 if next == UInt8(ascii: "\n") { pos += 2 }
                 else if next == UInt8(ascii: "$") || next == UInt8(ascii: "`") || next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") {
-                    literal.append(next)
+                    literal.append(next, of: bytes)
                     pos += 2
                 } else {
-                    literal.append(c)
+                    literal.take(pos, of: bytes)
                     pos += 1
                 }
             case UInt8(ascii: "`"), UInt8(ascii: "$"):
@@ -152,11 +146,11 @@ extension ShellParser {
                     flush()
                     parts.append(part)
                 } else {
-                    literal.append(c)
+                    literal.take(pos, of: bytes)
                     pos += 1
                 }
             default:
-                literal.append(c)
+                literal.take(pos, of: bytes)
                 pos += 1
             }
         }

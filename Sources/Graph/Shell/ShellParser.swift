@@ -60,7 +60,7 @@ struct ShellParser {
     // MARK: lists
 
     /// Reads commands until one of `terminators` stands where a command would start.
-    mutating func parseList(until terminators: Set<String>) throws -> [ShellCommand] {
+    mutating func parseList(until terminators: [String]) throws -> [ShellCommand] {
         var commands: [ShellCommand] = []
         while true {
             skipSeparators()
@@ -301,16 +301,17 @@ struct ShellParser {
         return try parseFunctionBody(name: name, start: start)
     }
 
-    /// `name() compound-command`, recognised by the `(` `)` after a name.
+    /// `name() compound-command`, recognised by the `(` `)` after a name (looked for
+    /// before the name is made a string: every simple command is probed).
     mutating func parseFunctionDefinitionIfPresent() throws -> ShellCommand? {
         let start = pos
-        guard let name = readFunctionName() else { return nil }
-        var probe = pos
+        guard let end = functionNameEnd() else { return nil }
+        var probe = end
         while probe < bytes.count, bytes[probe] == 32 || bytes[probe] == 9 { probe += 1 }
-        guard probe < bytes.count, bytes[probe] == UInt8(ascii: "(") else { pos = start; return nil }
+        guard probe < bytes.count, bytes[probe] == UInt8(ascii: "(") else { return nil }
         probe += 1
         while probe < bytes.count, bytes[probe] == 32 || bytes[probe] == 9 { probe += 1 }
-        guard probe < bytes.count, bytes[probe] == UInt8(ascii: ")") else { pos = start; return nil }
+        guard probe < bytes.count, bytes[probe] == UInt8(ascii: ")"), let name = readFunctionName() else { return nil }
         pos = probe + 1
         return try parseFunctionBody(name: name, start: start)
     }
@@ -569,23 +570,27 @@ struct ShellParser {
     /// The reserved word at the current position, if one stands there as a whole word.
     func peekReservedWord() -> String? {
         let c = peek()
-        if c == UInt8(ascii: "{") || c == UInt8(ascii: "}") {
-            return isCommandEndOrBlank(peek(1)) ? String(UnicodeScalar(c)) : nil
-        }
+        if c == UInt8(ascii: "{") { return isCommandEndOrBlank(peek(1)) ? "{" : nil }
+        if c == UInt8(ascii: "}") { return isCommandEndOrBlank(peek(1)) ? "}" : nil }
         if c == UInt8(ascii: "["), peek(1) == c, isBlankOrEnd(peek(2)) { return "[[" }
         if c == UInt8(ascii: "]"), peek(1) == c, isCommandEndOrBlank(peek(2)) { return "]]" }
         guard isLowercase(c) else { return nil }
         var end = pos
         while end < bytes.count, isLowercase(bytes[end]) { end += 1 }
         if end < bytes.count, !isCommandEndOrBlank(bytes[end]) { return nil }
-        let word = String(decoding: bytes[pos..<end], as: UTF8.self)
-        return Self.reservedWords.contains(word) ? word : nil
+        return reservedWord(in: pos..<end)
     }
 
-    static let reservedWords: Set<String> = [
+    static let reservedWords = [
         "if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until",
         "case", "esac", "function", "select",
     ]
+
+    /// The reserved word `bytes[range]` spells, compared in place: the parser asks at
+    /// the start of every command, and most words are none.
+    func reservedWord(in range: Range<Int>) -> String? {
+        Self.reservedWords.first { $0.utf8.count == range.count && $0.utf8.elementsEqual(bytes[range]) }
+    }
 
     mutating func readName() -> String? {
         guard pos < bytes.count, isNameStart(bytes[pos]) else { return nil }
@@ -596,19 +601,26 @@ struct ShellParser {
 
     /// Function names may hold more than variable names: `package_lib32-foo`, `_package-headers`.
     mutating func readFunctionName() -> String? {
-        let start = pos
-        while pos < bytes.count {
-            let c = bytes[pos]
+        guard let end = functionNameEnd() else { return nil }
+        let name = String(decoding: bytes[pos..<end], as: UTF8.self)
+        pos = end
+        return name
+    }
+
+    /// Where the function name at the current position ends; nil when none stands there
+    /// (no name, not followed by a blank or `(`, or a reserved word).
+    func functionNameEnd() -> Int? {
+        var end = pos
+        while end < bytes.count {
+            let c = bytes[end]
             if isNameByte(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "+")
                 || c == UInt8(ascii: ":") || c == UInt8(ascii: "@") || c >= 0x80 {
-                pos += 1
+                end += 1
             } else { break }
         }
-        if pos == start { return nil }
-        if pos < bytes.count, !(isBlankOrEnd(bytes[pos]) || bytes[pos] == UInt8(ascii: "(")) { pos = start; return nil }
-        let name = String(decoding: bytes[start..<pos], as: UTF8.self)
-        if Self.reservedWords.contains(name) { pos = start; return nil }
-        return name
+        if end == pos { return nil }
+        if end < bytes.count, !(isBlankOrEnd(bytes[end]) || bytes[end] == UInt8(ascii: "(")) { return nil }
+        return reservedWord(in: pos..<end) == nil ? end : nil
     }
 
     mutating func consumeNewline() {

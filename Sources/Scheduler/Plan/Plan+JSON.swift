@@ -128,6 +128,12 @@ struct PrettyJSON {
 
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        // most strings (names, versions, paths) need no escape: copied whole
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)

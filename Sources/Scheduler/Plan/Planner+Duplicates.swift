@@ -40,7 +40,8 @@ extension Planner {
         for node in graph.nodes {
             for name in node.pkgnames { builders[node.id.repo + "/" + name, default: []].append(node.id) }
         }
-        for (key, ids) in builders.sorted(by: { $0.key < $1.key }) where ids.count > 1 {
+        // the few shared names sorted, not the tens of thousands of package names
+        for (key, ids) in builders.filter({ $0.value.count > 1 }).sorted(by: { $0.key < $1.key }) {
             let name = String(key[key.index(after: key.firstIndex(of: "/")!)...])
             let resolved: String
             if case .pkgbuild(let id, _)? = graph.resolver.resolve(Dependency(name), from: ids[0].repo) {
