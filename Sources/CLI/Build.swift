@@ -20,7 +20,7 @@ extension Pacbuild {
         @OptionGroup var state: StateOptions
         @Argument(help: "The pkgbase directory (holding the PKGBUILD).") var directory: String
         @Option(help: "The build root (pacbuild sandbox create).") var root: String
-        @Option(help: "namespace or uml (host needs --unsafe-host).") var backend: SandboxBackendKind = .namespace
+        @Option(help: "namespace, uml or vm (host needs --unsafe-host).") var backend: SandboxBackendKind = .namespace
         @Option(name: .customLong("repo-db"), help: "A repository database NAME.db.tar.EXT to install dependencies from (repeatable).")
         var repoDatabases: [String] = []
         @Option(help: "Where to copy the built packages (default: the current directory).") var out: String = "."
