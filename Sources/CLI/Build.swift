@@ -46,6 +46,7 @@ extension Pacbuild {
                                    repositories: repoDatabases.map { LocalRepository(database: $0) }, makepkgConf: readerOptions.makepkgConf,
                                    network: network, timeout: .seconds(timeout))
                 let work = state.resolved + "/builds/" + srcinfo.pkgbase
+                if backend == .vm { printError("QEMU runs with \(VMAccelerator.current)") }
                 let build = SandboxBuild(backend: try SandboxBackends.make(backend, stateDirectory: state.resolved, allowUnsafeHost: unsafeHost),
                                          root: buildRoot, workDirectory: work, scratchParent: state.resolved + "/tmp", memory: memory)
                 result = try build.run(job)

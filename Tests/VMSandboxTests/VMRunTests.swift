@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import Synchronization
 import Testing
 
 /// Single commands in a VM, each a whole boot: how a run ends (status, failure, a
@@ -85,6 +86,32 @@ struct VMRunTests {
         #expect(!owners.isEmpty, "no QEMU process was seen")
         #expect(owners.allSatisfy { $0 == [sandboxUID, sandboxUID, sandboxUID, sandboxUID] }, "QEMU's real, effective, saved, fs uids: \(owners)")
         #expect(run.scratchLeft.isEmpty)
+    }
+
+    /// Two machines at once, one per slot, each on its own overlay of the one image: what
+    /// one writes to its root the other does not see.
+    @Test func twoMachinesRunAtOnceOnOverlaysOfTheirOwn() throws {
+        let runs = Mutex<[Int: Run]>([:])
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { slot in
+            do {
+                let run = try Self.run("""
+                    sleep 2; echo BEGIN before; cat /etc/pacbuild-slot 2>/dev/null || echo none; echo END before; echo \(slot) >/etc/pacbuild-slot; echo BEGIN slot; cat /etc/pacbuild-slot; echo END slot
+                    """)
+                runs.withLock { $0[slot] = run }
+            } catch {
+                errors.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(errors.withLock { $0 }.isEmpty)
+        let both = runs.withLock { $0 }
+        for slot in 0..<2 {
+            let run = try #require(both[slot])
+            #expect(run.outcome.exitStatus == 0, "\(run.log)")
+            #expect(Self.section(run.log, "slot") == ["\(slot)"], "\(run.log)")
+            #expect(Self.section(run.log, "before") == ["none"], "the other machine's write shows: \(run.log)")
+            #expect(run.scratchLeft.isEmpty)
+        }
     }
 
     @Test func aForkBombEndsAsTheProcessLimit() throws {
