@@ -5,9 +5,10 @@ import Foundation
 ///
 /// - `vmlinux`: the kernel itself, the xz payload of the package's `vmlinuz`, which QEMU
 ///   boots through its PVH entry (no decompressor, no real-mode set-up: faster under
-///   software emulation, where the decompressor alone costs seconds);
-/// - `initrd.img`: an uncompressed initramfs of pacbuild's own: busybox (static, from the
-///   host's `busybox-static`), the modules the guest needs before its root can be
+///   software emulation, where the decompressor alone costs seconds); for i686, whose
+///   Debian kernel has no PVH entry, the `vmlinuz` itself;
+/// - `initrd.img`: an uncompressed initramfs of pacbuild's own: busybox (static: the
+///   host's `busybox-static` for x86_64, the i386 package's for i686), the modules the guest needs before its root can be
 ///   mounted (Debian builds virtio-pci, virtio-blk and ext4 as modules), and
 ///   ``VMInit/script`` as `/init`;
 /// - `release`: the kernel's release, written last: its presence says the rest is complete.
@@ -19,8 +20,9 @@ struct VMKernel: Sendable, Equatable {
     enum Architecture: String, Sendable, CaseIterable {
         case x86_64, i686
 
-        /// Debian's kernel package and the QEMU that runs it.
-        var package: String { self == .x86_64 ? "linux-image-amd64" : "linux-image-686:i386" }
+        /// Debian's architecture, kernel package and the QEMU that runs it.
+        var debian: String { self == .x86_64 ? "amd64" : "i386" }
+        var kernelPackage: String { self == .x86_64 ? "linux-image-amd64" : "linux-image-686" }
         var qemu: String { self == .x86_64 ? "qemu-system-x86_64" : "qemu-system-i386" }
     }
 
@@ -48,27 +50,39 @@ struct VMKernel: Sendable, Equatable {
         return kernel
     }
 
-    /// Downloads the package with apt, unpacks it, extracts `vmlinux` and builds the initramfs.
+    /// Downloads the package with apt, unpacks it, extracts the kernel and builds the initramfs.
     private func make() throws(SandboxError) {
         try HostCommand.require("apt-get", package: "apt")
         try HostCommand.require("dpkg-deb", package: "dpkg")
         try HostCommand.require("xz", package: "xz-utils")
-        guard FileManager.default.isExecutableFile(atPath: Self.busybox) else { throw .toolMissing(tool: Self.busybox, package: "busybox-static") }
         let work = directory + ".partial"
         try? FileManager.default.removeItem(atPath: work)
         try makeDirectory(work + "/deb")
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let package = try Self.concretePackage(architecture.package)
-        let script = #"cd "$1" && apt-get download -q "$2" && dpkg-deb -x ./*.deb ../unpacked"#
-        try HostCommand.run(["sh", "-c", script, "apt-download", work + "/deb", package])
+        let apt = try aptOptions()
+        let package = try Self.concretePackage(architecture.kernelPackage, apt: apt)
+        try Self.unpack(package, apt: apt, into: work + "/unpacked", scratch: work + "/deb")
+        var busybox = Self.busybox
+        if architecture != .x86_64 {
+            // the guest runs the initramfs's busybox: it must be the guest's architecture
+            try Self.unpack("busybox-static", apt: apt, into: work + "/busybox", scratch: work + "/deb-busybox")
+            busybox = work + "/busybox/bin/busybox"
+        }
+        guard FileManager.default.isExecutableFile(atPath: busybox) else { throw .toolMissing(tool: busybox, package: "busybox-static") }
         let boot = work + "/unpacked/boot"
         guard let image = (try? FileManager.default.contentsOfDirectory(atPath: boot))?.first(where: { $0.hasPrefix("vmlinuz-") }) else {
             throw .io(path: boot, reason: "the package \(package) holds no vmlinuz")
         }
         let release = String(image.dropFirst("vmlinuz-".count))
         try makeDirectory(work + "/out")
-        try Self.extractVmlinux(from: boot + "/" + image, to: work + "/out/vmlinux")
-        try buildInitramfs(modules: work + "/unpacked/lib/modules/" + release + "/kernel", into: work + "/out/initrd.img", scratch: work + "/initramfs")
+        if architecture == .x86_64 {
+            try Self.extractVmlinux(from: boot + "/" + image, to: work + "/out/vmlinux")
+        } else {
+            // Debian's 32-bit kernel has no PVH entry: QEMU boots its bzImage as is
+            try HostCommand.run(["cp", boot + "/" + image, work + "/out/vmlinux"])
+        }
+        try buildInitramfs(modules: work + "/unpacked/lib/modules/" + release + "/kernel", busybox: busybox,
+                           into: work + "/out/initrd.img", scratch: work + "/initramfs")
         try? FileManager.default.removeItem(atPath: directory)
         try renameDirectory(work + "/out", to: directory)
         guard FileManager.default.createFile(atPath: releaseFile, contents: Data((release + "\n").utf8)) else {
@@ -76,15 +90,34 @@ struct VMKernel: Sendable, Equatable {
         }
     }
 
+    /// apt's options for the guest's packages: none for the host's own architecture; for
+    /// another, an apt state of its own under `STATE/vm/apt-ARCH` (the host's sources, that
+    /// architecture only), updated first, so the host's dpkg needs no foreign architecture.
+    private func aptOptions() throws(SandboxError) -> [String] {
+        guard architecture != .x86_64 else { return [] }
+        let state = (directory as NSString).deletingLastPathComponent + "/apt-" + architecture.debian
+        for path in [state + "/lists/partial", state + "/cache/archives/partial"] { try makeDirectory(path) }
+        let options = ["-o", "APT::Architecture=\(architecture.debian)", "-o", "APT::Architectures::=\(architecture.debian)",
+                       "-o", "Dir::State::Lists=\(state)/lists", "-o", "Dir::Cache=\(state)/cache", "-o", "Dir::State::status=/dev/null"]
+        try HostCommand.run(["apt-get", "-q"] + options + ["update"])
+        return options
+    }
+
+    /// Downloads `package` and unpacks it into `target`.
+    static func unpack(_ package: String, apt: [String], into target: String, scratch: String) throws(SandboxError) {
+        try makeDirectory(scratch)
+        let script = #"cd "$1" && shift && apt-get -q "$@" && dpkg-deb -x ./*.deb "$0""#
+        try HostCommand.run(["sh", "-c", script, target, scratch] + apt + ["download", package])
+    }
+
     /// The versioned package a metapackage (`linux-image-amd64`) depends on.
-    static func concretePackage(_ meta: String) throws(SandboxError) -> String {
-        let output = try HostCommand.run(["apt-cache", "depends", meta])
-        let suffix = meta.contains(":") ? ":" + meta.split(separator: ":")[1] : ""
+    static func concretePackage(_ meta: String, apt: [String]) throws(SandboxError) -> String {
+        let output = try HostCommand.run(["apt-cache"] + apt + ["depends", meta])
         for line in output.split(separator: "\n") {
             let words = line.split(separator: " ")
-            if words.count == 2, words[0] == "Depends:", words[1].hasPrefix("linux-image-") { return String(words[1]) + suffix }
+            if words.count == 2, words[0] == "Depends:", words[1].hasPrefix("linux-image-") { return String(words[1]) }
         }
-        throw .io(path: meta, reason: "apt knows no kernel package behind it (run `apt-get update`; for i386 first `dpkg --add-architecture i386`)")
+        throw .io(path: meta, reason: "apt knows no kernel package behind it (run `apt-get update`)")
     }
 
     static let busybox = "/bin/busybox"
@@ -103,7 +136,7 @@ struct VMKernel: Sendable, Equatable {
     }
 
     /// The initramfs: busybox, the modules (dependencies first) and the init, as a newc cpio.
-    private func buildInitramfs(modules: String, into target: String, scratch: String) throws(SandboxError) {
+    private func buildInitramfs(modules: String, busybox: String, into target: String, scratch: String) throws(SandboxError) {
         let index = Self.moduleIndex(modules)
         var ordered: [String] = []
         func add(_ name: String) throws(SandboxError) {
@@ -115,7 +148,7 @@ struct VMKernel: Sendable, Equatable {
         for name in Self.modules { try add(name) }
         for directory in ["bin", "lib/modules", "dev", "proc", "sys", "root", "cgroup"] { try makeDirectory(scratch + "/" + directory) }
         do {
-            try FileManager.default.copyItem(atPath: Self.busybox, toPath: scratch + "/bin/busybox")
+            try FileManager.default.copyItem(atPath: busybox, toPath: scratch + "/bin/busybox")
             for name in ordered { try FileManager.default.copyItem(atPath: index[name]!, toPath: scratch + "/lib/modules/\(name).ko") }
         } catch {
             throw .io(path: scratch, reason: "cannot assemble the initramfs: \(error.localizedDescription)")
