@@ -76,7 +76,8 @@ struct VMOutputDisk {
             case "5" where name == "./" || name == "." || name == "":
                 continue
             default:
-                let plain = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
+                var plain = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
+                while plain.count > 1 && plain.hasSuffix("/") { plain.removeLast() }
                 contents.rejected.append("\(plain) (\(kind(entry.type)))")
             }
             reader.skip(dataBlocks * UInt64(block))
