@@ -70,6 +70,8 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["CLI", "Scheduler", "Sandbox", "Graph", "Repo", "TestSupport"]),
         // Issue 13's attacks as real builds (root, the sandbox tests' cached root, gcc for the attack program): each ends contained, on the namespace backend and on UML.
         .testTarget(name: "ContainmentTests", dependencies: ["Sandbox", "Repo", "Graph", "TestSupport", "Scheduler"]),
+        // The vm backend (issue 18): real builds in QEMU machines (KVM, or TCG where there is none), root and the sandbox tests' cached root.
+        .testTarget(name: "VMSandboxTests", dependencies: ["Sandbox", "Repo", "Graph", "TestSupport", "CLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

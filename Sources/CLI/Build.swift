@@ -20,7 +20,7 @@ extension Pacbuild {
         @OptionGroup var state: StateOptions
         @Argument(help: "The pkgbase directory (holding the PKGBUILD).") var directory: String
         @Option(help: "The build root (pacbuild sandbox create).") var root: String
-        @Option(help: "namespace or uml (host needs --unsafe-host).") var backend: SandboxBackendKind = .namespace
+        @Option(help: "namespace, uml or vm (host needs --unsafe-host).") var backend: SandboxBackendKind = .namespace
         @Option(name: .customLong("repo-db"), help: "A repository database NAME.db.tar.EXT to install dependencies from (repeatable).")
         var repoDatabases: [String] = []
         @Option(help: "Where to copy the built packages (default: the current directory).") var out: String = "."
@@ -46,6 +46,7 @@ extension Pacbuild {
                                    repositories: repoDatabases.map { LocalRepository(database: $0) }, makepkgConf: readerOptions.makepkgConf,
                                    network: network, timeout: .seconds(timeout))
                 let work = state.resolved + "/builds/" + srcinfo.pkgbase
+                if backend == .vm { printError("QEMU runs with \(VMAccelerator.current)") }
                 let build = SandboxBuild(backend: try SandboxBackends.make(backend, stateDirectory: state.resolved, allowUnsafeHost: unsafeHost),
                                          root: buildRoot, workDirectory: work, scratchParent: state.resolved + "/tmp", memory: memory)
                 result = try build.run(job)

@@ -21,6 +21,7 @@ extension Pacbuild {
         @Option(name: .customLong("from-dir"), help: "Copy this root directory.") var directory: String?
         @Option(name: .customLong("from-tarball"), help: "Extract this root tarball.") var tarball: String?
         @Flag(help: "Also make the ext4 image the uml backend boots.") var image = false
+        @Flag(help: "Also make what the vm backend boots: the ext4 image and the guest kernel (Debian's linux-image package, unpacked under STATE/vm).") var vm = false
 
         func validate() throws {
             if [debootstrap, directory != nil, tarball != nil].filter({ $0 }).count != 1 {
@@ -40,6 +41,10 @@ extension Pacbuild {
                     print("builds run as \(SandboxUser.name) (uid \(user.uid)), root inside mapped to host id \(user.firstSubordinateUID)")
                 }
                 if image { _ = try UMLBackend.makeImage(for: root) }
+                if vm {
+                    try VMBackend.prepare(for: root, stateDirectory: state.resolved)
+                    print("vm builds run with \(VMAccelerator.current)")
+                }
                 let seconds = root.stamp().map { String(format: " in %.1f s", $0.seconds) } ?? ""
                 print("created \(root.name) at \(root.rootfs)\(seconds)")
             }

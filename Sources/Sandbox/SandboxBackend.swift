@@ -29,6 +29,7 @@ public enum SandboxBackends {
         switch kind {
         case .namespace: return NamespaceBackend()
         case .uml: return UMLBackend()
+        case .vm: return VMBackend(stateDirectory: stateDirectory)
         case .host:
             guard allowUnsafeHost else { throw .unsafeHostRefused }
             return HostBackend(acknowledgedUnsafe: true)

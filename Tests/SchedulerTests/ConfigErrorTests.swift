@@ -167,7 +167,7 @@ import Testing
             """)
         #expect(fixture.load().messages == [
             "repos.d/current.toml:5: key 'review': expected one of 'manual', 'auto', found 'atuo'",
-            "repos.d/current.toml:6: key 'sandbox': expected one of 'uml', 'namespace', 'host', found 'docker'",
+            "repos.d/current.toml:6: key 'sandbox': expected one of 'uml', 'vm', 'namespace', 'host', found 'docker'",
             "repos.d/current.toml:7: key 'arch_map': required key is missing "
                 + "(expected the upstream arches a port builds, e.g. [\"x86_64\", \"i686\"])",
             "repos.d/current.toml:10: key 'hooks.timeout': expected seconds, from 1 to 86400, found 0",
@@ -248,6 +248,21 @@ import Testing
         }
         try fixture.write("pacbuild.toml", "uml_mem = 512\n")
         #expect(fixture.load().messages.first?.hasPrefix("pacbuild.toml:1: key 'uml_mem': expected a UML memory size") == true)
+    }
+
+    /// `sandbox = "vm"` and `[limits]`'s `vm_cpus` (1 to 64; absent: one vCPU).
+    @Test func theVMBackendAndItsCPUsAreReadAndChecked() throws {
+        defer { fixture.remove() }
+        #expect(fixture.load().global.limits.vmCPUs == 1)
+        try fixture.write("pacbuild.toml", "sandbox = \"vm\"\n[limits]\nvm_cpus = 2\n")
+        let good = fixture.load()
+        #expect(good.messages.isEmpty)
+        #expect(good.global.sandbox == .vm)
+        #expect(good.global.limits.vmCPUs == 2)
+        try fixture.write("pacbuild.toml", "sandbox = \"vm\"\n[limits]\nvm_cpus = 0\n")
+        let bad = fixture.load()
+        #expect(bad.messages == ["pacbuild.toml:3: key 'limits.vm_cpus': expected virtual CPUs of a vm build's machine, from 1 to 64 (default 1), found 0"])
+        #expect(bad.global.limits.vmCPUs == 1)
     }
 
     @Test func aDirectoryWithoutConfigurationIsAnError() throws {

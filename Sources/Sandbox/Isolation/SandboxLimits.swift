@@ -12,6 +12,10 @@ public struct SandboxLimits: Sendable, Hashable, Codable {
     public var diskBytes: UInt64
     /// CPU weight against other runs (cgroup v2 `cpu.weight`, 1...10000; v1 shares scaled).
     public var cpuWeight: UInt32
+    /// Virtual CPUs of a `vm` build's machine (`vm_cpus`); `nil`: one.
+    public var vmCPUCount: UInt32?
+    /// ``vmCPUCount`` or its default.
+    public var vmCPUs: UInt32 { vmCPUCount ?? 1 }
 
     /// Defaults for a build farm machine: 8 GiB of memory, 4096 processes, 32 GiB of disk.
     public init(memoryBytes: UInt64 = 8 << 30, maxProcesses: UInt32 = 4096, diskBytes: UInt64 = 32 << 30, cpuWeight: UInt32 = 100) {

@@ -1,7 +1,7 @@
 import Sandbox
 
 extension SandboxLimits {
-    static let keys = ["memory_mb", "processes", "disk_mb", "cpu_weight"]
+    static let keys = ["memory_mb", "processes", "disk_mb", "cpu_weight", "vm_cpus"]
 
     /// Reads a `[limits]` table (pacbuild.toml's for every repo, a repo file's for that
     /// repo), each key absent or wrong keeping `base`'s value (the errors say which).
@@ -20,6 +20,9 @@ extension SandboxLimits {
         }
         if let weight = nested.integer("cpu_weight", in: 1...10_000, expected: "a CPU weight, from 1 to 10000 (default 100)") {
             limits.cpuWeight = UInt32(weight)
+        }
+        if let cpus = nested.integer("vm_cpus", in: 1...64, expected: "virtual CPUs of a vm build's machine, from 1 to 64 (default 1)") {
+            limits.vmCPUCount = UInt32(cpus)
         }
         table.absorb(nested)
         return limits
