@@ -27,6 +27,8 @@ public struct GlobalConfig: Sendable, Equatable {
     /// Each build's resources (`[limits]`): memory, processes, disk, CPU weight; a repo's
     /// own `[limits]` overrides single keys.
     public var limits = SandboxLimits()
+    /// The fetch stage's limits (`[sources]`).
+    public var sources = SourceSettings()
 
     /// The state directory's default, relative to the configuration directory.
     public static let defaultStateDir = ".pacbuild-state"
@@ -43,7 +45,7 @@ public struct GlobalConfig: Sendable, Equatable {
                             buildRoot: defaultBuildRoot, umlMem: defaultUMLMem, workers: WorkerSettings())
     }
 
-    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "fallback_timeout", "workers", "limits"]
+    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "fallback_timeout", "workers", "limits", "sources"]
 
     /// Reads `pacbuild.toml`, keeping the default of each key that is absent or wrong
     /// (the errors say which), so repo files are still checked against sane settings.
@@ -79,6 +81,7 @@ public struct GlobalConfig: Sendable, Equatable {
         config.fallbackTimeout = table.integer("fallback_timeout", in: 1...3600, expected: "seconds, from 1 to 3600") ?? config.fallbackTimeout
         config.workers = WorkerSettings.parse(&table)
         config.limits = SandboxLimits.parse(&table, base: config.limits)
+        config.sources = SourceSettings.parse(&table)
         return (config, table.finish())
     }
 

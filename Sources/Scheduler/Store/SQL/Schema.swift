@@ -178,5 +178,14 @@ enum Schema {
         Migration(version: 11) { dialect in
             ["ALTER TABLE workers ADD COLUMN login_role TEXT"] + (dialect.hasRoles ? WorkerFunctions.migration11 : [])
         },
+        // Version 12: sources the fetch stage downloaded, kept with the build whose waka
+        // downloaded them (build_files kind 'download', named after the strongest PKGBUILD
+        // sum) and found by that name or by sha256 from any build: a source is
+        // downloaded once per farm. A worker role may upload them (`WorkerFunctions.migration12`).
+        Migration(version: 12) { dialect in
+            ["CREATE INDEX build_files_lookup_sha256 ON build_files (kind, sha256)",
+             "CREATE INDEX build_files_lookup_name ON build_files (kind, name)"]
+                + (dialect.hasRoles ? WorkerFunctions.migration12 : [])
+        },
     ]
 }
