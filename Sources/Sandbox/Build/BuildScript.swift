@@ -4,8 +4,10 @@
 enum BuildScript {
     static let builder = "builder"
 
-    /// `sources`: the fetched files (``SourceView``), linked into `SRCDEST`.
-    static func text(dependencies: [String], assumeInstalled: [String], customMakepkgConf: Bool, sources: [String] = []) -> String {
+    /// `sources`: the fetched files (``SourceView``), linked into `SRCDEST`; `sourceNotes`:
+    /// where the fetch stage found each, echoed into the log.
+    static func text(dependencies: [String], assumeInstalled: [String], customMakepkgConf: Bool, sources: [String] = [],
+                     sourceNotes: [String] = []) -> String {
         let dir = SandboxJob.mountPoint
         var lines = [
             "#!/bin/sh",
@@ -28,6 +30,7 @@ enum BuildScript {
         // SRCDEST: the builder's (makepkg wants it writable), a link per fetched source into
         // the read-only view, so makepkg finds every download there and fetches nothing
         let srcdest = SourceView.sourceDestination
+        lines += sourceNotes.map { "echo \(shellQuoted("==> pacbuild: source " + $0))" }
         lines.append("mkdir -p \(srcdest)")
         lines += sources.map { "ln -s \(shellQuoted(SourceView.inside + "/" + $0)) \(shellQuoted(srcdest + "/" + $0))" }
         lines += [

@@ -4,7 +4,7 @@ extension SandboxBuild {
     /// What the fetch stage leaves for the run: the read-only bind of the sources and
     /// the file names the job script links into `SRCDEST`, or the failed build.
     enum SourceStage {
-        case ready(binds: [ReadOnlyBind], filenames: [String])
+        case ready(binds: [ReadOnlyBind], filenames: [String], notes: [String])
         case failed(BuildResult)
     }
 
@@ -12,7 +12,7 @@ extension SandboxBuild {
     /// `.SRCINFO`; a failure is the build's result, class `source`, with the stage's
     /// notes as its log.
     func fetchSources(_ job: BuildJob, workspace: BuildWorkspace) throws(SandboxError) -> SourceStage {
-        guard let settings = job.sourceFetch, let srcinfo = job.srcinfo else { return .ready(binds: [], filenames: []) }
+        guard let settings = job.sourceFetch, let srcinfo = job.srcinfo else { return .ready(binds: [], filenames: [], notes: []) }
         let pkgbuild = job.directory + "/PKGBUILD"
         let list = SourceList(srcinfo: srcinfo, carch: job.carch, pkgbuild: pkgbuild)
         let outcome = SourceFetch(settings: settings, pkgbuild: pkgbuild, network: job.network).run(list)
@@ -24,6 +24,6 @@ extension SandboxBuild {
         }
         let bind = try SourceView.stage(outcome.sources, work: workspace.directory, job: workspace.job,
                                         copyIntoJob: !(backend is any ShowsReadOnlyBinds))
-        return .ready(binds: bind.map { [$0] } ?? [], filenames: outcome.sources.map(\.filename))
+        return .ready(binds: bind.map { [$0] } ?? [], filenames: outcome.sources.map(\.filename), notes: outcome.notes)
     }
 }

@@ -35,10 +35,10 @@ public struct SandboxBuild: Sendable {
         }
         let workspace = try BuildWorkspace.make(at: workDirectory)
         try workspace.copySources(from: job.directory)
-        let sources: (binds: [ReadOnlyBind], filenames: [String])
+        let sources: (binds: [ReadOnlyBind], filenames: [String], notes: [String])
         switch try fetchSources(job, workspace: workspace) {
         case .failed(let result): return result
-        case .ready(let binds, let filenames): sources = (binds, filenames)
+        case .ready(let binds, let filenames, let notes): sources = (binds, filenames, notes)
         }
         let staged = try workspace.stageRepositories(job.repositories)
         if !(backend is any ShowsReadOnlyBinds) { try ReadOnlyPools.copy(staged.binds, into: workspace.job) }
@@ -49,7 +49,8 @@ public struct SandboxBuild: Sendable {
             try workspace.write(text, to: "makepkg.conf")
         }
         try workspace.write(BuildScript.text(dependencies: job.dependencies, assumeInstalled: assumed,
-                                             customMakepkgConf: job.makepkgConf != nil, sources: sources.filenames),
+                                             customMakepkgConf: job.makepkgConf != nil, sources: sources.filenames,
+                                             sourceNotes: sources.notes),
                             to: "job.sh", mode: 0o755)
         var sandboxJob = SandboxJob(root: root, jobDirectory: workspace.job, command: ["/bin/sh", SandboxJob.mountPoint + "/job.sh"],
                                     network: job.network, timeout: job.timeout, logPath: workspace.log,
