@@ -55,6 +55,7 @@ struct SourceFetchTests {
         let second = fetch(["source": [url], "sha256sums": [sha256]])
         #expect(second.failure == nil)
         #expect(second.sources.map(\.origin) == [.cache])
+        #expect(second.sources.first?.path == first.sources.first?.path)
         #expect(try server.requests()["/hello-1.0.tar.gz"] == 1, "the cache hit asked the server again")
         // the cache file is root's and read-only; the download ran as someone else
         var info = stat()
@@ -93,12 +94,45 @@ struct SourceFetchTests {
         #expect(outcome.failure?.reason.contains("answered 404") == true, "\(String(describing: outcome.failure))")
     }
 
+    /// The uids of the running processes whose command line contains `text`.
+    static func uids(running text: String) -> [uid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid -> uid_t? in
+            guard Int(pid) != nil, let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  String(decoding: command, as: UTF8.self).contains(text),
+                  let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }) else { return nil }
+            return line.split(separator: "\t").dropFirst().first.flatMap { uid_t($0) }
+        }
+    }
+
     @Test func slowServerTimesOut() throws {
         let start = ContinuousClock.now
-        let outcome = fetch(["source": ["hello-1.0.tar.gz::" + server.url("__slow/hello-1.0.tar.gz")], "sha256sums": [sha256]], timeout: 2)
+        let url = server.url("__slow/hello-1.0.tar.gz")
+        // while curl waits on the slow server: it runs as the sandbox user (or nobody), not as
+        // root (a thread of its own: the fetch below blocks this one)
+        let found = Box<[uid_t]>()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            for _ in 0..<300 {
+                let uids = Self.uids(running: "--url\u{0}" + url)
+                if !uids.isEmpty { found.value = uids; break }
+                usleep(10_000)
+            }
+            done.signal()
+        }.start()
+        let outcome = fetch(["source": ["hello-1.0.tar.gz::" + url], "sha256sums": [sha256]], timeout: 2)
+        done.wait()
+        let uids = found.value ?? []
+        let expected = geteuid() == 0 ? SourceDownload.unprivilegedIdentity()?.uid : geteuid()
+        #expect(!uids.isEmpty && uids.allSatisfy { $0 == expected && $0 != 0 || geteuid() != 0 }, "curl ran as \(uids), expected \(String(describing: expected))")
         #expect(outcome.failure?.failureClass == .source)
         #expect(outcome.failure?.reason.contains("timed out after 2 s") == true, "\(String(describing: outcome.failure))")
         #expect(ContinuousClock.now - start < .seconds(15))
+    }
+
+    final class Box<T>: @unchecked Sendable {
+        // @unchecked: written by one thread before it signals a semaphore, read after the wait
+        var value: T?
     }
 
     @Test(arguments: ["big.bin", "__unannounced/big.bin", "__endless"])

@@ -71,7 +71,12 @@ struct SourceDownload {
     /// size. On failure the file is removed.
     func run(_ url: String, to path: String) throws(SandboxError) -> Result<UInt64, SourceDownloadFailure> {
         try HostCommand.require("curl", package: "curl")
-        if identity != nil { try HostCommand.require("setpriv", package: "util-linux") }
+        if geteuid() == 0 {
+            guard identity != nil else {
+                throw .io(path: "/etc/passwd", reason: "no unprivileged user to download sources as: neither \(SandboxUser.name) nor nobody exists (run scripts/setup)")
+            }
+            try HostCommand.require("setpriv", package: "util-linux")
+        }
         let file = open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard file >= 0 else { throw .io(path: path, reason: "cannot create the download: \(String(cString: strerror(errno)))") }
         var keep = false

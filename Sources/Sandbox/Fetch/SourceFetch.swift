@@ -123,7 +123,7 @@ public struct SourceFetch: Sendable {
         if !keys.isEmpty, let cached = cache.candidate(keys) {
             if let sha256 = try verified(cached, entry).sha256 {
                 notes.append("\(entry.filename): from the source cache (sha256 \(sha256))")
-                return FetchedSource(filename: entry.filename, path: cache.path(for: SourceChecksum(.sha256, sha256))!, origin: .cache)
+                return FetchedSource(filename: entry.filename, path: cached, origin: .cache)
             }
             notes.append("\(entry.filename): the cached file does not match every sum; fetching it again")
         }
