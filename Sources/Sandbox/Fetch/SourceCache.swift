@@ -19,11 +19,19 @@ public struct SourceCache: Sendable {
 
     var temporaryDirectory: String { directory + "/tmp" }
 
-    /// A new name for a file on its way in.
+    /// A new name for a file on its way in. Files a killed process left in `tmp/` more
+    /// than two days ago (no download lasts a day: `sources.timeout` is at most 86400 s)
+    /// are removed on the way.
     func temporaryPath() throws(SandboxError) -> String {
         try makeDirectory(temporaryDirectory)
         chmod(directory, 0o755)
         chmod(temporaryDirectory, 0o700)
+        let stale = time(nil) - 2 * 86_400
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? [] {
+            var info = stat()
+            let path = temporaryDirectory + "/" + name
+            if lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_mtim.tv_sec < stale { unlink(path) }
+        }
         return temporaryDirectory + "/" + UUID().uuidString
     }
 

@@ -56,9 +56,6 @@ public struct SourceChecksum: Sendable, Hashable, Codable, CustomStringConvertib
 /// The sums of a file for several algorithms, computed in one read.
 enum SourceDigests {
     static func compute(_ path: String, _ algorithms: Set<SourceChecksumAlgorithm>) throws(SandboxError) -> [SourceChecksumAlgorithm: String] {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .io(path: path, reason: "cannot read the source: \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
         var digests: [(SourceChecksumAlgorithm, Digest)] = []
         var crc: CRC? = nil
         for algorithm in algorithms {
@@ -73,20 +70,12 @@ enum SourceDigests {
             case .b2: digests.append((algorithm, Digest(.blake2b512)))
             }
         }
-        var buffer = [UInt8](repeating: 0, count: 1 << 17)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, reason: "cannot read the source: \(String(cString: strerror(errno)))")
-            }
-            buffer.withUnsafeBytes { bytes in
-                let chunk = UnsafeRawBufferPointer(rebasing: bytes[..<count])
+        do {
+            try FileChecksum.stream(path, flags: O_NOFOLLOW) { chunk in
                 for (_, digest) in digests { digest.update(chunk) }
                 crc?.update(chunk)
             }
-        }
+        } catch { throw .io(path: path, reason: "cannot read the source: \(error)") }
         var result: [SourceChecksumAlgorithm: String] = [:]
         for (algorithm, digest) in digests { result[algorithm] = digest.finalHex() }
         if var crc { result[.ck] = String(crc.final()) }
