@@ -27,11 +27,12 @@ enum BuildScript {
             ]
         }
         let config = customMakepkgConf ? "--config \(dir)/makepkg.conf " : ""
-        // SRCDEST: the builder's (makepkg wants it writable), a link per fetched source into
-        // the read-only view, so makepkg finds every download there and fetches nothing
+        // SRCDEST: the builder's (makepkg wants it writable; group-writable as src/ and out/
+        // are, for UML, whose hostfs cannot give it to builder), a link per fetched source
+        // into the read-only view, so makepkg finds every download there and fetches nothing
         let srcdest = SourceView.sourceDestination
         lines += sourceNotes.map { "echo \(shellQuoted("==> pacbuild: source " + $0))" }
-        lines.append("mkdir -p \(srcdest)")
+        lines.append("mkdir -p -m 0775 \(srcdest)")
         lines += sources.map { "ln -s \(shellQuoted(SourceView.inside + "/" + $0)) \(shellQuoted(srcdest + "/" + $0))" }
         lines += [
             // under UML hostfs cannot give files to builder: the sandbox group lets it write instead
