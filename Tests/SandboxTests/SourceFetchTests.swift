@@ -135,6 +135,17 @@ struct SourceFetchTests {
         var value: T?
     }
 
+    @Test func aStopRequestEndsTheDownload() throws {
+        let start = ContinuousClock.now
+        let settings = SourceFetchSettings(cacheDirectory: directory + "/cache", timeoutSeconds: 60)
+        var fetch = SourceFetch(settings: settings, pkgbuild: directory + "/hello/PKGBUILD")
+        fetch.shouldStop = { ContinuousClock.now - start > .seconds(1) }
+        let outcome = fetch.run(SourceList(srcinfo: srcinfo(["source": ["hello-1.0.tar.gz::" + server.url("__slow/hello-1.0.tar.gz")],
+                                                             "sha256sums": [sha256]]), carch: "i686", pkgbuild: directory + "/hello/PKGBUILD"))
+        #expect(outcome.failure?.reason.contains("stopped on request") == true, "\(String(describing: outcome.failure))")
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
     @Test(arguments: ["big.bin", "__unannounced/big.bin", "__endless"])
     func oversizedResponseIsStopped(_ path: String) throws {
         let name = (path as NSString).lastPathComponent

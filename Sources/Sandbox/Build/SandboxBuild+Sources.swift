@@ -15,7 +15,9 @@ extension SandboxBuild {
         guard let settings = job.sourceFetch, let srcinfo = job.srcinfo else { return .ready(binds: [], filenames: [], notes: []) }
         let pkgbuild = job.directory + "/PKGBUILD"
         let list = SourceList(srcinfo: srcinfo, carch: job.carch, pkgbuild: pkgbuild)
-        let outcome = SourceFetch(settings: settings, pkgbuild: pkgbuild, network: job.network).run(list)
+        var fetch = SourceFetch(settings: settings, pkgbuild: pkgbuild, network: job.network)
+        fetch.shouldStop = job.shouldStop  // a waka shutting down stops a download as it stops a build
+        let outcome = fetch.run(list)
         if let failure = outcome.failure {
             let lines = outcome.notes.map { "==> pacbuild: source " + $0 }
             FileManager.default.createFile(atPath: workspace.log, contents: Data((lines.joined(separator: "\n") + "\n").utf8))

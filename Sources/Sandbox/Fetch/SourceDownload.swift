@@ -13,6 +13,8 @@ public enum SourceDownloadFailure: Error, Sendable, Equatable, CustomStringConve
     case tooLarge(limit: UInt64)
     /// Anything else curl reports (no such host, connection refused, TLS), in its words.
     case failed(String)
+    /// Stopped on request (a waka shutting down), before it finished.
+    case stopped
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum SourceDownloadFailure: Error, Sendable, Equatable, CustomStringConve
         case .timeout(let seconds): "timed out after \(seconds) s (sources.timeout)"
         case .tooLarge(let limit): "larger than the limit of \(limit) bytes (sources.max_mb); stopped"
         case .failed(let reason): reason
+        case .stopped: "stopped on request"
         }
     }
 }
@@ -35,6 +38,8 @@ struct SourceDownload {
     var timeoutSeconds: Int
     /// The identity curl runs as; nil: this process's (when it is not root).
     var identity: (uid: uid_t, gid: gid_t)?
+    /// Asked while the download runs; `true` stops it (``SandboxJob/shouldStop``).
+    var shouldStop: (@Sendable () -> Bool)?
 
     init(maxBytes: UInt64, timeoutSeconds: Int) {
         self.maxBytes = maxBytes
@@ -98,6 +103,7 @@ struct SourceDownload {
         }
         let read = try pump(child, body: body[0], errors: errors[0], into: file, path: path)
         let status = child.wait()
+        if read.stopped { return .failure(.stopped) }
         if read.tooLarge { return .failure(.tooLarge(limit: maxBytes)) }
         if read.timedOut { return .failure(.timeout(seconds: timeoutSeconds)) }
         let stderr = String(decoding: read.errors, as: UTF8.self)
@@ -121,6 +127,7 @@ struct SourceDownload {
         var errors: [UInt8] = []
         var tooLarge = false
         var timedOut = false
+        var stopped = false
     }
 
     /// Copies curl's stdout into `file` and keeps its stderr (the first 64 KiB), until
@@ -134,6 +141,10 @@ struct SourceDownload {
         while !open.isEmpty {
             if ContinuousClock.now >= deadline, !result.timedOut {
                 result.timedOut = true
+                kill(-child.pid, SIGKILL)
+            }
+            if !result.stopped, let shouldStop, shouldStop() {
+                result.stopped = true
                 kill(-child.pid, SIGKILL)
             }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }

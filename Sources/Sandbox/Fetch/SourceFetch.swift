@@ -55,6 +55,8 @@ public struct SourceFetch: Sendable {
     public var pkgbuild: String
     /// Whether the build itself has the network (then what pacbuild cannot fetch is left to makepkg).
     public var network: Bool
+    /// Asked while a download runs; `true` stops it and the stage fails (``SandboxJob/shouldStop``).
+    public var shouldStop: (@Sendable () -> Bool)?
 
     public init(settings: SourceFetchSettings, pkgbuild: String, network: Bool = false) {
         self.settings = settings
@@ -142,7 +144,8 @@ public struct SourceFetch: Sendable {
         }
         let temporary = try cache.temporaryPath()
         defer { unlink(temporary) }
-        let download = SourceDownload(maxBytes: settings.maxBytes, timeoutSeconds: settings.timeoutSeconds)
+        var download = SourceDownload(maxBytes: settings.maxBytes, timeoutSeconds: settings.timeoutSeconds)
+        download.shouldStop = shouldStop
         switch try download.run(entry.url, to: temporary) {
         case .failure(let failure):
             throw Refusal("\(entry.label(pkgbuild)): download of \(entry.url) failed: \(failure)")
