@@ -42,9 +42,11 @@ extension Pacbuild {
             var result: BuildResult?
             try failing { () throws(SandboxError) in
                 let buildRoot = try state.store.root(named: root)
-                let job = BuildJob(srcinfo: srcinfo, directory: absolute, carch: reader.environment.carch,
+                var job = BuildJob(srcinfo: srcinfo, directory: absolute, carch: reader.environment.carch,
                                    repositories: repoDatabases.map { LocalRepository(database: $0) }, makepkgConf: readerOptions.makepkgConf,
                                    network: network, timeout: .seconds(timeout))
+                // the fetch stage with [sources]' defaults, into this state directory's cache
+                job.sourceFetch = SourceFetchSettings(cacheDirectory: state.resolved + "/sources")
                 let work = state.resolved + "/builds/" + srcinfo.pkgbase
                 if backend == .vm { printError("QEMU runs with \(VMAccelerator.current)") }
                 let build = SandboxBuild(backend: try SandboxBackends.make(backend, stateDirectory: state.resolved, allowUnsafeHost: unsafeHost),

@@ -34,6 +34,8 @@ extension Pacbuild {
                 sandbox: \(global.sandbox.rawValue) (build root '\(global.buildRoot)'); plan's makepkg fallback: \(global.fallbackTimeout) s each, \(workers.jobs) at once
                 workers: \(workers.jobs) job(s) as '\(workers.name)', lease \(workers.leaseSeconds) s, \
                 heartbeat \(workers.heartbeatSeconds) s, \(workers.maxAttempts) attempt(s), package caches up to \(workers.cacheMaxMB) MB
+                sources: downloaded into \(loaded.display(global.stateDir + "/sources")), \
+                up to \(global.sources.maxMB) MiB and \(global.sources.timeoutSeconds) s per file
                 repos: \(loaded.repos.count)
 
                 """

@@ -6,7 +6,14 @@ import Glibc
 public enum FileChecksum {
     public static func sha256(ofFileAt path: String) throws(RepoError) -> String {
         let digest = Digest(.sha256)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        try stream(path) { digest.update($0) }
+        return digest.finalHex()
+    }
+
+    /// Hands every byte of the file at `path` to `body`, in order, in chunks of up to
+    /// 128 KiB; `flags` are added to `open`'s (`O_NOFOLLOW`).
+    public static func stream(_ path: String, flags: Int32 = 0, _ body: (UnsafeRawBufferPointer) -> Void) throws(RepoError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | flags)
         guard descriptor >= 0 else { throw .io(file: path, reason: errnoText()) }
         defer { close(descriptor) }
         var buffer = [UInt8](repeating: 0, count: 1 << 17)
@@ -17,8 +24,7 @@ public enum FileChecksum {
                 if errno == EINTR { continue }
                 throw .io(file: path, reason: errnoText())
             }
-            buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         }
-        return digest.finalHex()
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Sandbox
+import Graph
 import Scheduler
 import Testing
 import TestSupport
@@ -19,6 +21,21 @@ import TestSupport
 @Suite(.enabled(if: NetworkNamespace.available && RunFixture.canRun,
                 "needs root, ip (iproute2) and unshare: the wakas run in network namespaces"), .serialized)
 struct DistributedTests {
+    /// Fetches ex-tzinfo's source into the store as a waka holding its build would (the
+    /// owner may write for any build); returns its sha256.
+    static func seedSource(_ master: RunFixture, store: any BuildStore) throws -> String {
+        let build = try #require(try store.builds(of: PackageBaseID(repo: "current", pkgbase: "ex-tzinfo")).last)
+        let directory = master.directory + "/examples/abs/current/ex-tzinfo"
+        let srcinfo = try #require(PKGBUILDTree.readOne(directory, with: PKGBUILDReader()).srcinfo)
+        let settings = SourceSettings().fetchSettings(stateDirectory: master.directory + "/seed", shared: StoreSources(store: store, build: build.id))
+        let outcome = SourceFetch(settings: settings, pkgbuild: directory + "/PKGBUILD")
+            .run(SourceList(srcinfo: srcinfo, carch: "i586", pkgbuild: directory + "/PKGBUILD"))
+        #expect(outcome.failure == nil && outcome.sources.count == 1, "\(outcome.notes)")
+        let kept = try store.files(of: build.id).filter { $0.kind == .download }
+        #expect(kept.count == 1, "\(kept)")
+        return kept.first?.sha256 ?? ""
+    }
+
     static let slowMarker = "pacbuild-test: slow build starts"
     /// A sleep no other process runs, to find the killed waka's sandbox if it survived.
     static let slowSleep = "11.77"
@@ -43,6 +60,10 @@ struct DistributedTests {
         let ownerURL = "postgresql://postgres@127.0.0.1:\(server.port)/pacbuild"
         try pacbuild(["catchup", "--config", master.directory, "--store", ownerURL])
         try pacbuild(["store", "grant-worker", "builder", "--config", master.directory, "--store", ownerURL])
+        // ex-tzinfo's URL source is on this machine's loopback, which no waka's namespace
+        // reaches: fetched once here as a waka fetches (into the store, with the build),
+        // every waka takes it from the store (docs/sources.md)
+        let seeded = try Self.seedSource(master, store: try Store.open(url: ownerURL))
 
         let root = try RunFixture.buildRoot().directory
         var wakas: [(name: String, directory: String, process: Subprocess)] = []
@@ -127,6 +148,10 @@ struct DistributedTests {
             #expect(files.contains { $0.kind == .log && $0.name == "build.log" }, "\(build.package): no log in the store")
             let log = try store.fetchFile(build.id, kind: .log, name: "build.log", to: scratch + "/\(build.id.rawValue).log")
             #expect(log.size > 0)
+            if build.package.pkgbase == "ex-tzinfo" {
+                let text = try String(contentsOfFile: scratch + "/\(build.id.rawValue).log", encoding: .utf8)
+                #expect(text.contains("source ex-tzinfo-1.0.tar.gz: from the build store (sha256 \(seeded))"), "\(text)")
+            }
             #expect(!build.artifacts.isEmpty)
             for artifact in build.artifacts {
                 let name = (artifact as NSString).lastPathComponent

@@ -19,6 +19,7 @@ struct RunFixture {
 
     init(_ label: String, jobs: Int = 2) throws {
         let root = try Self.buildRoot()
+        try SourceServer.startExamples()  // ex-tzinfo's URL source
         directory = Self.testState + "/tests/\(label)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory + "/examples", withIntermediateDirectories: true)
         for item in ["pacbuild.toml", "repos.d", "hooks"] {

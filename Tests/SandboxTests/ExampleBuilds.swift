@@ -2,6 +2,7 @@ import Foundation
 import Graph
 import Repo
 import Sandbox
+import TestSupport
 
 /// Builds pkgbase directories through the namespace backend for the tests.
 struct ExampleBuilder {
@@ -16,6 +17,11 @@ struct ExampleBuilder {
         let read = PKGBUILDTree.readOne(directory, with: PKGBUILDReader())
         guard let srcinfo = read.srcinfo else { throw SandboxError.invalidJob("\(directory): \(read.diagnostics)") }
         var job = BuildJob(srcinfo: srcinfo, directory: directory, carch: "x86_64", repositories: repositories, timeout: timeout)
+        // the fetch stage, as a waka runs it; the examples' URL sources come from SourceServer.examples
+        job.sourceFetch = SourceFetchSettings(cacheDirectory: work + "/sources")
+        if srcinfo.base["source"]?.contains(where: { $0.contains("127.0.0.1:\(SourceServer.examplesPort)/") }) == true {
+            try SourceServer.startExamples()
+        }
         adjust(&job)
         let build = SandboxBuild(backend: backend, root: root, workDirectory: work + "/work-" + srcinfo.pkgbase, scratchParent: work)
         return try build.run(job)

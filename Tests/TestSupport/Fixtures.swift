@@ -34,7 +34,8 @@ public enum Fixtures {
     public static var pkgbuildTrees: [String] { ["tiny-src", "shapes", "examples/current", "examples/extra"].map(path) }
 
     /// The inputs whose content decides the cache key.
-    static let inputs = ["Tests/Fixtures/make-fixtures", "Tests/Fixtures/tiny-src", "Tests/Fixtures/srcinfo-shapes", "examples/abs"]
+    static let inputs = ["Tests/Fixtures/make-fixtures", "Tests/Fixtures/tiny-src", "Tests/Fixtures/srcinfo-shapes", "examples/abs",
+                         "examples/sources"]
 
     static func make() -> Result<String, Subprocess.Failure> {
         let fm = FileManager.default

@@ -26,6 +26,11 @@ public struct BuildJob: Sendable {
     /// The largest package file taken from the build's output, in bytes; `nil`: the
     /// run's disk limit (``SandboxLimits/diskBytes``), which no honest package exceeds.
     public var maxPackageBytes: UInt64?
+    /// The fetch stage's cache and limits (``SourceFetch``); nil: no fetch stage, so a
+    /// URL source is left to makepkg (which fails without the network).
+    public var sourceFetch: SourceFetchSettings?
+    /// The PKGBUILD as read, for its sources and checksums (set by ``init(srcinfo:directory:carch:repositories:makepkgConf:network:timeout:)``).
+    public var srcinfo: SrcInfo?
     /// See ``SandboxJob/shouldStop``: a stopped build ends as failed, and its caller,
     /// who asked for the stop, knows to disregard the result.
     public var shouldStop: (@Sendable () -> Bool)?
@@ -65,6 +70,7 @@ public struct BuildJob: Sendable {
         }
         self.init(directory: directory, pkgbase: srcinfo.pkgbase, expected: expected, dependencies: dependencies,
                   repositories: repositories, makepkgConf: makepkgConf, carch: carch, network: network, timeout: timeout)
+        self.srcinfo = srcinfo
     }
 }
 

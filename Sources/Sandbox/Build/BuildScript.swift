@@ -4,7 +4,10 @@
 enum BuildScript {
     static let builder = "builder"
 
-    static func text(dependencies: [String], assumeInstalled: [String], customMakepkgConf: Bool) -> String {
+    /// `sources`: the fetched files (``SourceView``), linked into `SRCDEST`; `sourceNotes`:
+    /// where the fetch stage found each, echoed into the log.
+    static func text(dependencies: [String], assumeInstalled: [String], customMakepkgConf: Bool, sources: [String] = [],
+                     sourceNotes: [String] = []) -> String {
         let dir = SandboxJob.mountPoint
         var lines = [
             "#!/bin/sh",
@@ -24,15 +27,22 @@ enum BuildScript {
             ]
         }
         let config = customMakepkgConf ? "--config \(dir)/makepkg.conf " : ""
+        // SRCDEST: the builder's (makepkg wants it writable; group-writable as src/ and out/
+        // are, for UML, whose hostfs cannot give it to builder), a link per fetched source
+        // into the read-only view, so makepkg finds every download there and fetches nothing
+        let srcdest = SourceView.sourceDestination
+        lines += sourceNotes.map { "echo \(shellQuoted("==> pacbuild: source " + $0))" }
+        lines.append("mkdir -p -m 0775 \(srcdest)")
+        lines += sources.map { "ln -s \(shellQuoted(SourceView.inside + "/" + $0)) \(shellQuoted(srcdest + "/" + $0))" }
         lines += [
             // under UML hostfs cannot give files to builder: the sandbox group lets it write instead
-            "chown -R \(builder): \(dir)/src \(dir)/out 2>/dev/null || :",
+            "chown -R \(builder): \(dir)/src \(dir)/out \(srcdest) 2>/dev/null || :",
             "echo '==> pacbuild: running makepkg as \(builder)'",
             "cd \(dir)/src",
             // --nodeps: pacman installed them above, and names assumed installed are not in
             // the local database, where makepkg's own check would look for them.
             "exec runuser -u \(builder) -- env -i HOME=/home/\(builder) USER=\(builder) LOGNAME=\(builder) "
-                + "PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 PKGDEST=\(dir)/out SRCDEST=\(dir)/src "
+                + "PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 PKGDEST=\(dir)/out SRCDEST=\(srcdest) "
                 + "BUILDDIR=/tmp/pacbuild-build makepkg \(config)--nodeps --nocolor --noconfirm",
         ]
         return lines.joined(separator: "\n") + "\n"

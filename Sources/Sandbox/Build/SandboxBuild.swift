@@ -35,6 +35,11 @@ public struct SandboxBuild: Sendable {
         }
         let workspace = try BuildWorkspace.make(at: workDirectory)
         try workspace.copySources(from: job.directory)
+        let sources: (binds: [ReadOnlyBind], filenames: [String], notes: [String])
+        switch try fetchSources(job, workspace: workspace) {
+        case .failed(let result): return result
+        case .ready(let binds, let filenames, let notes): sources = (binds, filenames, notes)
+        }
         let staged = try workspace.stageRepositories(job.repositories)
         if !(backend is any ShowsReadOnlyBinds) { try ReadOnlyPools.copy(staged.binds, into: workspace.job) }
         let assumed = try DependencyResolution.assumedInstalled(job.dependencies, databases: staged.repositories.map(\.database))
@@ -44,11 +49,13 @@ public struct SandboxBuild: Sendable {
             try workspace.write(text, to: "makepkg.conf")
         }
         try workspace.write(BuildScript.text(dependencies: job.dependencies, assumeInstalled: assumed,
-                                             customMakepkgConf: job.makepkgConf != nil), to: "job.sh", mode: 0o755)
+                                             customMakepkgConf: job.makepkgConf != nil, sources: sources.filenames,
+                                             sourceNotes: sources.notes),
+                            to: "job.sh", mode: 0o755)
         var sandboxJob = SandboxJob(root: root, jobDirectory: workspace.job, command: ["/bin/sh", SandboxJob.mountPoint + "/job.sh"],
                                     network: job.network, timeout: job.timeout, logPath: workspace.log,
                                     scratchParent: scratchParent, memory: memory, shouldStop: job.shouldStop)
-        sandboxJob.readOnlyBinds = staged.binds
+        sandboxJob.readOnlyBinds = staged.binds + sources.binds
         sandboxJob.limits = job.limits
         let outcome = try backend.run(sandboxJob)
         var built = FailureClassifier.classify(log: outcome.tail, exitStatus: outcome.exitStatus, timedOut: outcome.timedOut)

@@ -17,8 +17,9 @@ struct Spawned: Sendable {
     /// `output` receives stdout and stderr (`nil`: inherit the caller's); stdin is
     /// `/dev/null` unless `interactive`, when all three are inherited. `confined`: the
     /// child and everything it starts run with `no_new_privs` under ``SyscallFilter``.
+    /// `errorOutput`, when given, receives stderr apart from stdout.
     static func start(_ arguments: [String], environment: [String: String]? = nil, output: Int32?,
-                      interactive: Bool = false, confined: Bool = false) throws(SandboxError) -> Spawned {
+                      errorOutput: Int32? = nil, interactive: Bool = false, confined: Bool = false) throws(SandboxError) -> Spawned {
         guard let program = arguments.first else { throw .invalidJob("empty command") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -28,6 +29,7 @@ struct Spawned: Sendable {
             posix_spawn_file_actions_adddup2(&actions, output, 1)
             posix_spawn_file_actions_adddup2(&actions, output, 2)
         }
+        if let errorOutput { posix_spawn_file_actions_adddup2(&actions, errorOutput, 2) }
         // Nothing else of this process reaches the child: not the store's or the log's
         // descriptors, not a file another thread is writing (whose inherited write end
         // would make its exec fail with ETXTBSY).

@@ -29,6 +29,8 @@ public struct GlobalConfig: Sendable, Equatable {
     public var limits = SandboxLimits()
     /// Accounts, tokens and access of `pacbuild serve` (`[web]`).
     public var web = WebSettings()
+    /// The fetch stage's limits (`[sources]`).
+    public var sources = SourceSettings()
 
     /// The state directory's default, relative to the configuration directory.
     public static let defaultStateDir = ".pacbuild-state"
@@ -45,7 +47,7 @@ public struct GlobalConfig: Sendable, Equatable {
                             buildRoot: defaultBuildRoot, umlMem: defaultUMLMem, workers: WorkerSettings())
     }
 
-    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "fallback_timeout", "workers", "limits", "web"]
+    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "fallback_timeout", "workers", "limits", "web", "sources"]
 
     /// Reads `pacbuild.toml`, keeping the default of each key that is absent or wrong
     /// (the errors say which), so repo files are still checked against sane settings.
@@ -82,6 +84,7 @@ public struct GlobalConfig: Sendable, Equatable {
         config.workers = WorkerSettings.parse(&table)
         config.limits = SandboxLimits.parse(&table, base: config.limits)
         config.web = WebSettings.parse(&table)
+        config.sources = SourceSettings.parse(&table)
         return (config, table.finish())
     }
 

@@ -43,6 +43,9 @@ struct BuildRunner: Sendable {
             job.repositories = try repositories(for: build, of: repo, dependencies: job.dependencies, work: work)
             job.shouldStop = shouldStop
             job.limits = repo.limits
+            // sources are shared through the store when it is shared (PostgreSQL), as logs are
+            let shared: (any SharedSources)? = store is PostgresStore ? StoreSources(store: store, build: build.id) : nil
+            job.sourceFetch = configuration.global.sources.fetchSettings(stateDirectory: state, shared: shared)
             let backend = try SandboxBackends.make(repo.sandbox, stateDirectory: state)
             result = try SandboxBuild(backend: backend, root: root, workDirectory: work, scratchParent: state + "/tmp",
                                     memory: configuration.global.umlMem).run(job)

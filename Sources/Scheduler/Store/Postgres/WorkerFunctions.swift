@@ -321,7 +321,7 @@ enum WorkerFunctions {
 
     /// Every function above: `search_path` pinned to the store's schema, then `pg_temp`
     /// (searched last, so never for a store table), and no EXECUTE for PUBLIC.
-    private static let pinAndRevoke = """
+    static let pinAndRevoke = """
         DO $$
         DECLARE
             store_schema name := (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -59,6 +59,26 @@ extension SQLBackedStore {
         }
     }
 
+    public func findFile(kind: StoredFile.Kind, names: [String], sha256: String?) throws -> StoredFile? {
+        var values: [SQLValue] = [.text(kind.rawValue)]
+        var alternatives: [String] = []
+        for name in names {
+            values.append(.text(name))
+            alternatives.append("name = $\(values.count)")
+        }
+        if let sha256 {
+            values.append(.text(sha256))
+            alternatives.append("sha256 = $\(values.count)")
+        }
+        guard !alternatives.isEmpty else { return nil }
+        return try autocommit { db in
+            try db.query("SELECT build_id, name, size, sha256 FROM build_files WHERE kind = $1 AND (\(alternatives.joined(separator: " OR ")))"
+                         + " ORDER BY build_id, name LIMIT 1", values).first.flatMap { row in
+                row.buildID(0).map { StoredFile(build: $0, kind: kind, name: row.string(1), size: row.int(2) ?? 0, sha256: row.string(3)) }
+            }
+        }
+    }
+
     @discardableResult
     public func fetchFile(_ build: BuildID, kind: StoredFile.Kind, name: String, to path: String) throws -> StoredFile {
         let key: [SQLValue] = [.int(build.rawValue), .text(kind.rawValue), .text(name)]

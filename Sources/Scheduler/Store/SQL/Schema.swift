@@ -190,5 +190,14 @@ enum Schema {
             """,
             "CREATE INDEX audit_log_build ON audit_log (build_id, id)",
         ] },
+        // Version 13: sources the fetch stage downloaded, kept with the build whose waka
+        // downloaded them (build_files kind 'download', named after the strongest PKGBUILD
+        // sum) and found by that name or by sha256 from any build: a source is
+        // downloaded once per farm. A worker role may upload them (`WorkerFunctions.migration13`).
+        Migration(version: 13) { dialect in
+            ["CREATE INDEX build_files_lookup_sha256 ON build_files (kind, sha256)",
+             "CREATE INDEX build_files_lookup_name ON build_files (kind, name)"]
+                + (dialect.hasRoles ? WorkerFunctions.migration13 : [])
+        },
     ]
 }
