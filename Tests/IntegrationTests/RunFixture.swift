@@ -9,7 +9,7 @@ import Scheduler
 struct RunFixture {
     static let testState = ProcessInfo.processInfo.environment["PACBUILD_TEST_STATE"] ?? "/var/tmp/pacbuild-test-state"
     /// The SandboxTests' root name: the same debootstrap, made once for both targets.
-    static let rootName = "debian12-v3"
+    static let rootName = "debian12-v4"
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let canRun = geteuid() == 0

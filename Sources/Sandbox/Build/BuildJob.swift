@@ -26,6 +26,8 @@ public struct BuildJob: Sendable {
     /// The largest package file taken from the build's output, in bytes; `nil`: the
     /// run's disk limit (``SandboxLimits/diskBytes``), which no honest package exceeds.
     public var maxPackageBytes: UInt64?
+    /// The architecture check of the built packages (`isa`, `isa_check`); nil: none.
+    public var architectureCheck: ArchitectureCheck?
     /// See ``SandboxJob/shouldStop``: a stopped build ends as failed, and its caller,
     /// who asked for the stop, knows to disregard the result.
     public var shouldStop: (@Sendable () -> Bool)?

@@ -178,5 +178,8 @@ enum Schema {
         Migration(version: 11) { dialect in
             ["ALTER TABLE workers ADD COLUMN login_role TEXT"] + (dialect.hasRoles ? WorkerFunctions.migration11 : [])
         },
+        // Version 12: the failure class `arch` (the architecture check of built packages);
+        // on PostgreSQL the worker's report function accepts it.
+        Migration(version: 12) { dialect in dialect.hasRoles ? WorkerFunctions.migration12 : [] },
     ]
 }
