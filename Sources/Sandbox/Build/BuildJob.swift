@@ -51,7 +51,10 @@ public struct BuildJob: Sendable {
 
     /// The job for a parsed PKGBUILD: every pkgname at the pkgbase's full version, with
     /// `any` where the package's `arch` says so and `carch` otherwise; the dependencies
-    /// of the pkgbase and of every split package, makepkg's and checkdepends included.
+    /// makepkg installs before building: the pkgbase's `depends`, `makedepends` and
+    /// `checkdepends` (and their `_CARCH` variants). A split package's own `depends`
+    /// are not among them, as makepkg's `resolve_deps` reads only the global arrays: a
+    /// package may depend on a sibling of the same build (`foo-headers` on `foo=$pkgver`).
     public init(srcinfo: SrcInfo, directory: String, carch: String, repositories: [LocalRepository] = [],
                 makepkgConf: String? = nil, network: Bool = false, timeout: Duration = .seconds(3600)) {
         let version = srcinfo.fullVersion
@@ -61,7 +64,7 @@ public struct BuildJob: Sendable {
         var dependencies: [String] = []
         for key in ["depends", "makedepends", "checkdepends"] {
             for suffix in ["", "_" + carch] {
-                let values = (srcinfo.base[key + suffix] ?? []) + srcinfo.packages.flatMap { $0.section[key + suffix] ?? [] }
+                let values = srcinfo.base[key + suffix] ?? []
                 for value in values where !value.isEmpty && !dependencies.contains(value) { dependencies.append(value) }
             }
         }
