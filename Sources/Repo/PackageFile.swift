@@ -85,8 +85,6 @@ public struct PackageFile: Sendable, Encodable {
         case .tooLarge: linkage.problems.append("\(header.name): \(header.size) bytes exceed the limit of \(limits.maxELFBytes) bytes for ELF files")
         case .elf(let bytes):
             do throws(RepoError) {
-                let identity = try ELFHeader.parse(bytes, file: reader.file, entry: header.name)
-                linkage.headers = (linkage.headers ?? []) + [identity]
                 if let elf = try ELFLinkage.parse(bytes, file: reader.file, entry: header.name) { linkage.add(elf) }
             } catch {
                 guard case .malformedELF(_, _, let reason) = error else { throw error }

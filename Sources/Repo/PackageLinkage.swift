@@ -14,9 +14,6 @@ public struct PackageLinkage: Sendable, Hashable, Codable {
     public var needs: [String] = []
     /// ELF files not read, each as `entry: reason`.
     public var problems: [String] = []
-    /// Class and machine of every ELF file read, in archive order (nil in linkage
-    /// cached before it was recorded).
-    public var headers: [ELFHeader]? = nil
 
     public init(provides: [String] = [], needs: [String] = [], problems: [String] = []) {
         self.provides = provides

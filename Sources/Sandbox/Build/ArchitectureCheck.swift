@@ -22,4 +22,7 @@ public struct ArchitectureCheck: Sendable, Hashable, Codable {
 
     /// The line each violation gets in the build log, found again by the review.
     public static let logMarker = "pacbuild: architecture check:"
+    /// What the host's own lines at the end of the log start with, where the build's
+    /// lines start with their timestamp (`[   1.234] `): a build cannot print one.
+    public static let logPrefix = "[  check  ] "
 }

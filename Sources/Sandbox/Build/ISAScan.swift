@@ -32,7 +32,7 @@ struct ISAScan {
             let name = (package as NSString).lastPathComponent
             do throws(RepoError) {
                 try PackageELFFiles.forEach(in: package, problem: { problem in
-                    violations.append(ISAViolation(package: name, file: problem, wrongMachine: "not checked"))
+                    violations.append(ISAViolation(package: name, file: problem, wrongMachine: "not checked (unreadable)"))
                 }) { (file: PackageELFFiles.File) throws(RepoError) in
                     if let wrong = ISACheck.judge(package: name, file: file.header.path, bits: file.header.bits,
                                                   machine: file.header.machine, counts: [], level: level) {

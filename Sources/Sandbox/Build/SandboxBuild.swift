@@ -105,6 +105,6 @@ public struct SandboxBuild: Sendable {
         guard let handle = FileHandle(forWritingAtPath: path) else { return }
         defer { try? handle.close() }
         _ = try? handle.seekToEnd()
-        try? handle.write(contentsOf: Data(lines.map { "[  check  ] " + $0 + "\n" }.joined().utf8))
+        try? handle.write(contentsOf: Data(lines.map { ArchitectureCheck.logPrefix + $0 + "\n" }.joined().utf8))
     }
 }

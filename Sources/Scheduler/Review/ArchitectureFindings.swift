@@ -10,8 +10,10 @@ public enum ArchitectureFindings {
     public static func fromLog(at path: String?) -> [String] {
         guard let path, let data = FileManager.default.contents(atPath: path) else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
-            guard let marker = line.range(of: ArchitectureCheck.logMarker + " ") else { return nil }
-            let rest = line[marker.upperBound...]
+            // the host's lines only: a build's own output starts with its timestamp
+            let head = ArchitectureCheck.logPrefix + ArchitectureCheck.logMarker + " "
+            guard line.hasPrefix(head) else { return nil }
+            let rest = line.dropFirst(head.count)
             guard rest.hasPrefix("warning: ") || rest.hasPrefix("error: ") else { return nil }
             return String(rest)
         }
