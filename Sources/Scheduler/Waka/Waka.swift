@@ -37,8 +37,8 @@ public final class Waka: Sendable {
         self.store = store
         self.settings = settings
         self.events = events
-        // the global root too, even when every repo names its own (a missing default is a
-        // configuration error a waka says at once)
+        // each repo of its arches has its root (`build_root`, else the global one); with no
+        // such repo the global one is still opened, so a missing root is said at start
         var roots = try configuration.openBuildRoots(arches: settings.arches)
         if roots.isEmpty { roots[""] = try configuration.openBuildRoot() }
         self.roots = roots
