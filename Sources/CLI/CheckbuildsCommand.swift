@@ -50,6 +50,7 @@ struct ReviewText {
         for package in r.packages { lines += packageLines(package) }
         lines += r.droppedPackages.map { "  \($0): no longer built (still in the repo)" }
         lines += Self.sonameLines(r.sonameBumps, added: r.sonamesAdded).map { "  soname bump: " + $0 }
+        lines += r.architectureFindings.map { "  arch: \($0)" }
         lines += r.problems.map { "  problem: \($0)" }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -6,6 +6,6 @@ extension Pacbuild {
         static let configuration = CommandConfiguration(
             commandName: "sandbox",
             abstract: "Create, list and remove build roots; open a shell in a fresh sandbox.",
-            subcommands: [SandboxCreate.self, SandboxList.self, SandboxRemove.self, SandboxShell.self, SandboxPrepare.self])
+            subcommands: [SandboxCreate.self, SandboxList.self, SandboxUpdate.self, SandboxRemove.self, SandboxShell.self, SandboxPrepare.self])
     }
 }

@@ -9,8 +9,8 @@ extension Pacbuild {
             commandName: "create",
             abstract: "Make and cache a build root under STATE/roots/NAME.",
             discussion: """
-                --debootstrap makes a Debian 12 minbase root with pacman, makepkg, fakeroot, bsdtar and a \
-                builder user (about a minute, from the mirror apt uses here); --from-dir copies a root \
+                --debootstrap makes a Debian 12 minbase root with pacman, makepkg, fakeroot, bsdtar, gcc and a \
+                builder user (a few minutes, from the mirror apt uses here; --arch i386 for a 32-bit root); --from-dir copies a root \
                 (a pacstrap'ed Arch root); --from-tarball extracts one (a port's bootstrap tarball).
                 """)
 
@@ -18,6 +18,8 @@ extension Pacbuild {
         @Argument(help: "The root's name.") var name: String
         @Flag(help: "Make a Debian 12 root with debootstrap.") var debootstrap = false
         @Option(help: "The Debian mirror for --debootstrap (default: the one in /etc/apt/sources.list*).") var mirror: String?
+        @Option(help: ArgumentHelp("Debian's architecture of the --debootstrap root (default: the host's): i386 makes a "
+                                   + "32-bit root for i486/i586/i686 repos.", valueName: "arch")) var arch: String?
         @Option(name: .customLong("from-dir"), help: "Copy this root directory.") var directory: String?
         @Option(name: .customLong("from-tarball"), help: "Extract this root tarball.") var tarball: String?
         @Flag(help: "Also make the ext4 image the uml backend boots.") var image = false
@@ -28,11 +30,17 @@ extension Pacbuild {
                 throw ValidationError("give exactly one of --debootstrap, --from-dir DIR, --from-tarball FILE")
             }
             if mirror != nil && !debootstrap { throw ValidationError("--mirror goes with --debootstrap") }
+            if let arch {
+                guard debootstrap else { throw ValidationError("--arch goes with --debootstrap (a tarball's or directory's architecture is its own)") }
+                guard BuildRootSource.debootstrapArches.contains(arch) else {
+                    throw ValidationError("--arch \(arch): expected one of \(BuildRootSource.debootstrapArches.joined(separator: ", ")) (Debian's names)")
+                }
+            }
         }
 
         func run() throws {
             let source: BuildRootSource = if let directory { .directory(directory) }
-                else if let tarball { .tarball(tarball) } else { .debootstrap(mirror: mirror) }
+                else if let tarball { .tarball(tarball) } else { .debootstrap(mirror: mirror, arch: arch) }
             try failing { () throws(SandboxError) in
                 let root = try state.store.create(name, from: source)
                 // the identity namespace builds run as (made once; needs root)
@@ -46,7 +54,8 @@ extension Pacbuild {
                     print("vm builds run with \(VMAccelerator.current)")
                 }
                 let seconds = root.stamp().map { String(format: " in %.1f s", $0.seconds) } ?? ""
-                print("created \(root.name) at \(root.rootfs)\(seconds)")
+                let machine = root.stamp()?.architecture.map { " (\($0))" } ?? ""
+                print("created \(root.name) at \(root.rootfs)\(machine)\(seconds)")
             }
         }
     }

@@ -190,6 +190,11 @@ struct ELFReader {
         return value
     }
 
+    /// 32 or 64, from `EI_CLASS`.
+    var bits: Int { is64 ? 64 : 32 }
+    /// `e_machine`, at offset 18 in both classes.
+    func machine() throws(RepoError) -> UInt16 { try u16(at: 18) }
+
     private func u16(at offset: Int) throws(RepoError) -> UInt16 { UInt16(try unsigned(at: offset, width: 2)) }
     private func u32(at offset: Int) throws(RepoError) -> UInt32 { UInt32(try unsigned(at: offset, width: 4)) }
     /// An address, offset or size: 4 bytes in ELF32, 8 in ELF64.

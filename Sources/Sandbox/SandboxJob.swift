@@ -30,6 +30,9 @@ public struct SandboxJob: Sendable {
     public var readOnlyBinds: [ReadOnlyBind] = []
     /// Resource limits of the run (namespace backend: a cgroup and sized file systems).
     public var limits: SandboxLimits = SandboxLimits()
+    /// The execution domain the command runs in: ``Personality/linux32`` makes
+    /// `uname -m` say `i686` (as `linux32` does), for builds of 32-bit x86 repos.
+    public var personality: Personality = .native
     /// Asked a few times a second while the job runs; `true` stops the sandbox as a
     /// timeout does (a waka shutting down takes its unfinished builds back this way).
     public var shouldStop: (@Sendable () -> Bool)?

@@ -8,7 +8,7 @@ struct PlanCommandTests {
     static func config() throws -> String {
         let dir = NSTemporaryDirectory() + "pacbuild-plan-cli-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir + "/repos.d", withIntermediateDirectories: true)
-        for link in ["examples", "hooks"] {
+        for link in ["examples", "hooks", "makepkg"] {
             try FileManager.default.createSymbolicLink(atPath: dir + "/" + link, withDestinationPath: PacbuildBinary.packageRoot + "/" + link)
         }
         for file in ["current-i586.toml", "extra-i586.toml"] {

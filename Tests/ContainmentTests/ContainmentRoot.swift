@@ -1,13 +1,13 @@
 import Foundation
 import Sandbox
 
-/// The Debian 12 build root and state directory the sandbox tests use (`debian12-v3`
+/// The Debian 12 build root and state directory the sandbox tests use (`debian12-v4`
 /// under `/var/tmp/pacbuild-test-state`), shared with them: made once by debootstrap
 /// under the same file lock, reused while its stamp is there. (SandboxTests' TestRoot
 /// does the same; test targets share nothing but TestSupport, which knows no Sandbox.)
 enum ContainmentRoot {
     static let stateDirectory = ProcessInfo.processInfo.environment["PACBUILD_TEST_STATE"] ?? "/var/tmp/pacbuild-test-state"
-    static let name = "debian12-v3"
+    static let name = "debian12-v4"
 
     /// Root (mounts, namespaces, cgroups) and a C compiler for the attack program.
     static let canRun = geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/gcc")

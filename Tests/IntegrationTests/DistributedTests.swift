@@ -65,7 +65,7 @@ struct DistributedTests {
         // every waka takes it from the store (docs/sources.md)
         let seeded = try Self.seedSource(master, store: try Store.open(url: ownerURL))
 
-        let root = try RunFixture.buildRoot().directory
+        let root = try RunFixture.buildRoot(RunFixture.i386RootName, arch: "i386").directory
         var wakas: [(name: String, directory: String, process: Subprocess)] = []
         defer { for waka in wakas { waka.process.kill(SIGKILL); waka.process.wait() } }
         /// Starts waka N in namespace N; with `configured`, over a configuration directory,
@@ -172,7 +172,7 @@ struct DistributedTests {
                 "no waka fetched ex-tinysh (ex-sh, which most builds need) from the store: \(cached)")
 
         let listing = Set(try master.pacmanList())
-        #expect(listing.count == 10, "\(listing.sorted())")
+        #expect(listing.count == 11, "\(listing.sorted())")
         for expected in ["current ex-libbase 1.2.0-1", "current ex-libfmt 2.0.1-3", "extra ex-utils-doc 1.4-1"] {
             #expect(listing.contains(expected), "\(listing.sorted())")
         }
@@ -201,6 +201,7 @@ struct DistributedTests {
             try """
                 name = "\(repo)"
                 arch = "i586"
+                makepkg_conf = "\(RunFixture.packageRoot)/makepkg/i586.conf"
                 abs = "abs/\(repo)"
                 db = "repo/\(repo).db.tar.gz"
                 depends_on = [\(dependsOn)]

@@ -41,7 +41,7 @@ struct PlanFallbackTests {
         #expect(with["status"] as? String == "new", "\(with)")
         #expect(with["newVersion"] as? String == "2_0_1-1")
         #expect((with["diagnostics"] as? [String])?.last == "read by makepkg in a sandbox")
-        #expect(text.contains("fallback: makepkg in a namespace sandbox over build root 'debian12-v3': 1 PKGBUILD read"), "\(text)")
+        #expect(text.contains("fallback: makepkg in a namespace sandbox over build root 'debian12-v4': 1 PKGBUILD read"), "\(text)")
         let cached = try FileManager.default.contentsOfDirectory(atPath: directory + "/state/cache/srcinfo-fallback")
         #expect(cached.count == 1)
 

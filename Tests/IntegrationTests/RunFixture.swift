@@ -4,12 +4,15 @@ import Sandbox
 import Scheduler
 
 /// A copy of the shipped configuration and examples/abs in a temporary directory with
-/// its own state directory and store, building from the Debian 12 root the sandbox
-/// tests cache (`build_root` set to its path), and the built `pacbuild` to run over it.
+/// its own state directory and store, and the built `pacbuild` to run over it: the i586
+/// repos `current` and `extra` only (the x86_64 twins are left out), building from the
+/// Debian 12 i386 root the sandbox tests cache (their `build_root` set to its path; the
+/// global `build_root` to the amd64 one).
 struct RunFixture {
     static let testState = ProcessInfo.processInfo.environment["PACBUILD_TEST_STATE"] ?? "/var/tmp/pacbuild-test-state"
     /// The SandboxTests' root name: the same debootstrap, made once for both targets.
-    static let rootName = "debian12-v3"
+    static let rootName = "debian12-v4"
+    static let i386RootName = "debian12-i386-v1"
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let canRun = geteuid() == 0
@@ -20,15 +23,20 @@ struct RunFixture {
     init(_ label: String, jobs: Int = 2) throws {
         let root = try Self.buildRoot()
         try SourceServer.startExamples()  // ex-tzinfo's URL source
+        let i386 = try Self.buildRoot(Self.i386RootName, arch: "i386")
         directory = Self.testState + "/tests/\(label)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory + "/examples", withIntermediateDirectories: true)
-        for item in ["pacbuild.toml", "repos.d", "hooks"] {
+        for item in ["pacbuild.toml", "repos.d", "hooks", "makepkg"] {
             try FileManager.default.copyItem(atPath: Self.packageRoot + "/" + item, toPath: directory + "/" + item)
         }
+        for twin in ["current-x86_64.toml", "extra-x86_64.toml"] { try FileManager.default.removeItem(atPath: directory + "/repos.d/" + twin) }
         try FileManager.default.copyItem(atPath: Self.packageRoot + "/examples/abs", toPath: directory + "/examples/abs")
         try edit("pacbuild.toml") { text in
             text.replacingOccurrences(of: "build_root = \"default\"", with: "build_root = \"\(root.directory)\"")
-                .replacingOccurrences(of: "jobs = 1", with: "jobs = \(jobs)")
+                .replacingOccurrences(of: "jobs = 2", with: "jobs = \(jobs)")
+        }
+        for repo in ["current-i586.toml", "extra-i586.toml"] {
+            try edit("repos.d/" + repo) { $0.replacingOccurrences(of: "build_root = \"i386\"", with: "build_root = \"\(i386.directory)\"") }
         }
     }
 
@@ -60,13 +68,13 @@ struct RunFixture {
     }
 
     /// The cached root, made under a file lock so parallel test targets wait for one debootstrap.
-    static func buildRoot() throws -> BuildRoot {
+    static func buildRoot(_ name: String = rootName, arch: String? = nil) throws -> BuildRoot {
         try FileManager.default.createDirectory(atPath: testState, withIntermediateDirectories: true)
         let lock = open(testState + "/.create.lock", O_CREAT | O_RDWR, 0o644)
         defer { close(lock) }
         flock(lock, LOCK_EX)
         defer { flock(lock, LOCK_UN) }
-        return try BuildRootStore(stateDirectory: testState).create(rootName, from: .debootstrap(mirror: nil), reuse: true)
+        return try BuildRootStore(stateDirectory: testState).create(name, from: .debootstrap(mirror: nil, arch: arch), reuse: true)
     }
 
     /// SwiftPM puts `pacbuild` next to the test bundle (this target depends on CLI).

@@ -116,7 +116,8 @@ struct ServerDependencyTests {
         let configuration = try Configuration.remote(storeURL: "sqlite:\(state)/unused.sqlite", settings: settings,
                                                      stateDirectory: state, buildRoot: root.directory)
         let store = try Store.open(url: "sqlite:\(state)/pacbuild.sqlite")
-        return (BuildRunner(configuration: configuration, store: store, root: root, worker: "remote", publishLock: NSLock()), state)
+        let roots = Dictionary(uniqueKeysWithValues: configuration.repos.map { ($0.name, root) })
+        return (BuildRunner(configuration: configuration, store: store, roots: roots, worker: "remote", publishLock: NSLock()), state)
     }
 
     /// Queues one build with its PKGBUILD directory in the store, claims it and runs it.
@@ -124,7 +125,7 @@ struct ServerDependencyTests {
                       store name: String? = nil) throws -> BuildRecord {
         let store = try name.map { try Store.open(url: "sqlite:\(waka.state)/\($0).sqlite") } ?? waka.runner.store
         var runner = waka.runner
-        runner = BuildRunner(configuration: runner.configuration, store: store, root: runner.root, worker: "remote",
+        runner = BuildRunner(configuration: runner.configuration, store: store, roots: runner.roots, worker: "remote",
                              publishLock: runner.publishLock, unpublished: runner.unpublished)
         let id = try #require(try store.enqueue([PlannedBuild(PackageBaseID(repo: "current", pkgbase: pkgbase), version: version)])
             .enqueued.first)

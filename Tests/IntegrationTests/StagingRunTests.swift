@@ -44,13 +44,15 @@ struct StagingRunTests {
                 "ex-libfmt's sandbox installed ex-libbase from current-staging: \(log.prefix(3000))")
 
         #expect(try list(fixture, "current-staging", stagingDirectory) == ["current-staging ex-libbase 1.2.0-1",
-                                                                             "current-staging ex-libfmt 2.0.1-3"])
+                                                                             "current-staging ex-libfmt 2.0.1-3",
+                                                                             "current-staging ex-libfmt-headers 2.0.1-3"])
         let review = try RunFixture.execute(RunFixture.binary, ["checkbuilds", "--config", fixture.directory])
         #expect(review.1.components(separatedBy: "staged in current-staging").count == 3, "\(review.1)")
 
         let accept = try RunFixture.execute(RunFixture.binary, ["accept", "--all", "--config", fixture.directory])
         #expect(accept.0 == 0, "\(accept.1) \(accept.2)")
-        #expect(try list(fixture, "current", realDirectory) == ["current ex-libbase 1.2.0-1", "current ex-libfmt 2.0.1-3"])
+        #expect(try list(fixture, "current", realDirectory) == ["current ex-libbase 1.2.0-1", "current ex-libfmt 2.0.1-3",
+                                                                 "current ex-libfmt-headers 2.0.1-3"])
         #expect(try list(fixture, "current-staging", stagingDirectory) == [])
         let left = try FileManager.default.contentsOfDirectory(atPath: stagingDirectory).filter { $0.contains(".pkg.tar") }
         #expect(left.isEmpty, "the staging pool keeps no accepted package: \(left)")

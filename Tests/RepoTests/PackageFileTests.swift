@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func everyFixturePackageIsThere() {
-        #expect(Self.fixturePackages.count == 9 + 9 + 6 + 4, "\(Self.fixturePackages)")
+        #expect(Self.fixturePackages.count == 9 + 9 + 7 + 4, "\(Self.fixturePackages)")
     }
 
     @Test(arguments: fixturePackages)

@@ -17,7 +17,7 @@ import TestSupport
         ("tiny/zst/tiny.db", 9),
         ("tiny/zst/tiny.files", 9),
         ("tiny/xz/tiny.db.tar.gz", 9),
-        ("examples/current/current.db.tar.gz", 6),
+        ("examples/current/current.db.tar.gz", 7),
         ("examples/extra/extra.db", 4),
         ("large.db.tar.gz", 3000),
     ]

@@ -13,10 +13,10 @@ struct ExampleBuilder {
     /// Builds `directory` against `repositories`; the job is derived from the PKGBUILD
     /// as the scheduler derives it, `adjust` may change it.
     func build(_ directory: String, repositories: [LocalRepository] = [], timeout: Duration = .seconds(300),
-               adjust: (inout BuildJob) -> Void = { _ in }) throws -> BuildResult {
+               carch: String = "x86_64", adjust: (inout BuildJob) -> Void = { _ in }) throws -> BuildResult {
         let read = PKGBUILDTree.readOne(directory, with: PKGBUILDReader())
         guard let srcinfo = read.srcinfo else { throw SandboxError.invalidJob("\(directory): \(read.diagnostics)") }
-        var job = BuildJob(srcinfo: srcinfo, directory: directory, carch: "x86_64", repositories: repositories, timeout: timeout)
+        var job = BuildJob(srcinfo: srcinfo, directory: directory, carch: carch, repositories: repositories, timeout: timeout)
         // the fetch stage, as a waka runs it; the examples' URL sources come from SourceServer.examples
         job.sourceFetch = SourceFetchSettings(cacheDirectory: work + "/sources")
         if srcinfo.base["source"]?.contains(where: { $0.contains("127.0.0.1:\(SourceServer.examplesPort)/") }) == true {

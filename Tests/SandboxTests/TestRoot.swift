@@ -6,7 +6,9 @@ import Sandbox
 enum TestRoot {
     static let stateDirectory = ProcessInfo.processInfo.environment["PACBUILD_TEST_STATE"] ?? "/var/tmp/pacbuild-test-state"
     /// Versioned: a change of ``BuildRootSource/debootstrapPackages`` needs a new name.
-    static let name = "debian12-v3"
+    static let name = "debian12-v4"
+    /// The 32-bit (i386) root of the i586 tests, made and cached the same way.
+    static let i386Name = "debian12-i386-v1"
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let examples = packageRoot + "/examples/abs"
@@ -16,12 +18,21 @@ enum TestRoot {
 
     /// The root, created under a file lock so that parallel tests wait for one debootstrap.
     static func debian12() throws -> BuildRoot {
+        try cached(name, from: .debootstrap(mirror: nil))
+    }
+
+    /// Debian 12's i386 root (`sandbox create --debootstrap --arch i386`).
+    static func debian12i386() throws -> BuildRoot {
+        try cached(i386Name, from: .debootstrap(mirror: nil, arch: "i386"))
+    }
+
+    private static func cached(_ name: String, from source: BuildRootSource) throws -> BuildRoot {
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         let lock = open(stateDirectory + "/.create.lock", O_CREAT | O_RDWR, 0o644)
         defer { close(lock) }
         flock(lock, LOCK_EX)
         defer { flock(lock, LOCK_UN) }
-        return try BuildRootStore(stateDirectory: stateDirectory).create(name, from: .debootstrap(mirror: nil), reuse: true)
+        return try BuildRootStore(stateDirectory: stateDirectory).create(name, from: source, reuse: true)
     }
 
     /// A fresh directory for one test.

@@ -93,9 +93,12 @@ struct PlanCorpusTests {
         // as before the first build: the state directory's databases do not exist yet
         for i in repos.indices { repos[i].database = [] }
         let plan = try Plan.make(repos: repos)
-        #expect(plan.entries.count == 9)
+        // the same nine pkgbases for i586 (current, extra) and for x86_64 (current-x86_64, extra-x86_64)
+        #expect(plan.entries.count == 18)
+        #expect(Set(plan.entries.map { $0.id.split(separator: "/")[0] }) == ["current", "extra", "current-x86_64", "extra-x86_64"])
         #expect(plan.entries.allSatisfy { $0.status == .new })
-        #expect(plan.entry(named: "ex-hello")?.needs.contains("current/ex-libfmt") == true)
+        #expect(plan.entries.first { $0.id == "extra/ex-hello" }?.needs.contains("current/ex-libfmt") == true)
+        #expect(plan.entries.first { $0.id == "extra-x86_64/ex-hello" }?.needs.contains("current-x86_64/ex-libfmt") == true)
         #expect(plan.entry(named: "ex-tzinfo")?.newVersion == "1:1.0-2")
         // every dependency the committed .SRCINFO names is built first
         for entry in plan.entries {
@@ -104,7 +107,9 @@ struct PlanCorpusTests {
                 srcinfo.pkgnames.flatMap { srcinfo.values(key, for: $0) } + (srcinfo.base[key] ?? [])
             }.map { Dependency($0).name })
             for need in entry.needs { #expect(plan.entry(named: need)!.wave! < entry.wave!) }
-            for other in plan.entries where other.id != entry.id && other.pkgnames.contains(where: names.contains) {
+            // within its arch: the i586 and x86_64 repos never see each other
+            let arch = { (id: String) in id.split(separator: "/")[0].hasSuffix("-x86_64") }
+            for other in plan.entries where other.id != entry.id && arch(other.id) == arch(entry.id) && other.pkgnames.contains(where: names.contains) {
                 #expect(entry.needs.contains(other.id), "\(entry.id) needs \(other.id)")
             }
         }

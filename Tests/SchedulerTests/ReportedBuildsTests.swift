@@ -10,8 +10,10 @@ import Testing
 /// trying, and the build stays `built` until the owner's waka accepts it.
 @Suite struct ReportedBuildsTests {
     static func runner(_ configuration: Configuration, _ store: any BuildStore, worker: String) -> BuildRunner {
-        BuildRunner(configuration: configuration, store: store, root: BuildRoot(name: "unused", directory: "/nonexistent"),
-                    worker: worker, publishLock: NSLock())
+        let unused = BuildRoot(name: "unused", directory: "/nonexistent")
+        return BuildRunner(configuration: configuration, store: store,
+                           roots: Dictionary(uniqueKeysWithValues: configuration.repos.map { ($0.name, unused) }),
+                           worker: worker, publishLock: NSLock())
     }
 
     @Test func aWorkerRoleSaysOnceThatItCannotPublishAndTheOwnerAccepts() throws {

@@ -96,7 +96,7 @@ struct ResolverTruthTests {
 
     /// make-fixtures' resolve truths: tiny alone; extra before current (providers of the
     /// virtual ex-sh and the soname libexbase.so in the second repo); extra alone (unmet).
-    @Test(arguments: [("tiny", 9), ("examples", 10), ("extra-alone", 4)])
+    @Test(arguments: [("tiny", 9), ("examples", 11), ("extra-alone", 4)])
     func installSetsMatchLibalpm(fixture: String, packages: Int) throws {
         let repos = try String(contentsOfFile: Fixtures.path("dbs/resolve/\(fixture).repos"), encoding: .utf8)
             .split(separator: "\n").map(String.init)

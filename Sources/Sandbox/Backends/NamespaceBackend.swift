@@ -61,7 +61,7 @@ public struct NamespaceBackend: SandboxBackend {
         }
         let cgroup = try Cgroup.make(name: Cgroup.prefix + (scratch as NSString).lastPathComponent, limits: job.limits)
         defer { cgroup.remove() }
-        let arguments = ["setpriv", "--pdeathsig", "KILL", "--clear-groups",
+        let arguments = job.personality.prefix + ["setpriv", "--pdeathsig", "KILL", "--clear-groups",
                          "unshare", "--mount", "--propagation", "private", "--fork", "--kill-child",
                          "/bin/sh", "-c", NamespaceScripts.outer, "outer", NamespaceScripts.initScript, NamespaceScripts.setup,
                          scratch, job.jobDirectory, "\(user.firstSubordinateUID)", "\(user.firstSubordinateGID)",
@@ -138,7 +138,7 @@ public struct NamespaceBackend: SandboxBackend {
     /// could not get it; `/` is remounted read-only once it has.
     private func runBubblewrap(_ job: SandboxJob) throws(SandboxError) -> SandboxOutcome {
         try HostCommand.require("bwrap", package: "bubblewrap")
-        var arguments = ["bwrap", "--unshare-all", "--die-with-parent"]
+        var arguments = job.personality.prefix + ["bwrap", "--unshare-all", "--die-with-parent"]
         arguments += try Self.rootBinds(job.root.rootfs)
         arguments += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", job.jobDirectory, SandboxJob.mountPoint,
                       "--remount-ro", "/", "--hostname", "pacbuild", "--chdir", SandboxJob.mountPoint]

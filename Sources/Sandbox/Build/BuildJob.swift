@@ -31,6 +31,8 @@ public struct BuildJob: Sendable {
     public var sourceFetch: SourceFetchSettings?
     /// The PKGBUILD as read, for its sources and checksums (set by ``init(srcinfo:directory:carch:repositories:makepkgConf:network:timeout:)``).
     public var srcinfo: SrcInfo?
+    /// The architecture check of the built packages (`isa`, `isa_check`); nil: none.
+    public var architectureCheck: ArchitectureCheck?
     /// See ``SandboxJob/shouldStop``: a stopped build ends as failed, and its caller,
     /// who asked for the stop, knows to disregard the result.
     public var shouldStop: (@Sendable () -> Bool)?
@@ -54,7 +56,10 @@ public struct BuildJob: Sendable {
 
     /// The job for a parsed PKGBUILD: every pkgname at the pkgbase's full version, with
     /// `any` where the package's `arch` says so and `carch` otherwise; the dependencies
-    /// of the pkgbase and of every split package, makepkg's and checkdepends included.
+    /// makepkg installs before building: the pkgbase's `depends`, `makedepends` and
+    /// `checkdepends` (and their `_CARCH` variants). A split package's own `depends`
+    /// are not among them, as makepkg's `resolve_deps` reads only the global arrays: a
+    /// package may depend on a sibling of the same build (`foo-headers` on `foo=$pkgver`).
     public init(srcinfo: SrcInfo, directory: String, carch: String, repositories: [LocalRepository] = [],
                 makepkgConf: String? = nil, network: Bool = false, timeout: Duration = .seconds(3600)) {
         let version = srcinfo.fullVersion
@@ -64,7 +69,7 @@ public struct BuildJob: Sendable {
         var dependencies: [String] = []
         for key in ["depends", "makedepends", "checkdepends"] {
             for suffix in ["", "_" + carch] {
-                let values = (srcinfo.base[key + suffix] ?? []) + srcinfo.packages.flatMap { $0.section[key + suffix] ?? [] }
+                let values = srcinfo.base[key + suffix] ?? []
                 for value in values where !value.isEmpty && !dependencies.contains(value) { dependencies.append(value) }
             }
         }

@@ -17,6 +17,9 @@ public struct BuildResult: Sendable, Codable {
     /// Dependencies no configured repository provides, taken as present in the build root
     /// (pacman's `--assume-installed`).
     public var assumedInstalled: [String]
+    /// The architecture check's findings (``ArchitectureCheck``), one line per ELF file;
+    /// with `isa_check = "warn"` the build still succeeded, and each is in the log.
+    public var architectureFindings: [String] = []
 
     public var succeeded: Bool { failure == nil }
 }

@@ -25,6 +25,10 @@ public enum FailureClass: String, Sendable, Hashable, Codable, CaseIterable {
     /// checks: an unexpected name, a link, FIFO or device, a file over its size limit, a
     /// name or version makepkg would refuse.
     case verification
+    /// An ELF file of the packages is not for the repo's machine, or uses instructions
+    /// beyond the repo's ISA level (`isa`, `isa_check = "fail"`); the reason names each
+    /// file with its instructions and their counts.
+    case arch
     /// The sandbox could not be set up or died (not the PKGBUILD's fault).
     case sandbox
     /// The worker holding the build stopped renewing its lease too often (the scheduler

@@ -1,4 +1,5 @@
 import Foundation
+import Graph
 
 /// Builds one pkgbase in a sandbox: stages a workspace, runs the build script there
 /// through the backend, verifies the packages, and classifies a failure.
@@ -57,6 +58,7 @@ public struct SandboxBuild: Sendable {
                                     scratchParent: scratchParent, memory: memory, shouldStop: job.shouldStop)
         sandboxJob.readOnlyBinds = staged.binds + sources.binds
         sandboxJob.limits = job.limits
+        sandboxJob.personality = Personality.forBuild(carch: job.carch)
         let outcome = try backend.run(sandboxJob)
         var built = FailureClassifier.classify(log: outcome.tail, exitStatus: outcome.exitStatus, timedOut: outcome.timedOut)
         // a limit the sandbox saw hit explains whatever failure followed from it
@@ -67,9 +69,49 @@ public struct SandboxBuild: Sendable {
         }
         let verifier = PackageVerifier(expected: job.expected, pkgbase: job.pkgbase, sizeLimit: job.packageSizeLimit)
         let verified = verifier.verify(output: workspace.output, into: workspace.packages, copying: built == nil)
-        let failure = verified.failure(after: built)
-        return BuildResult(pkgbase: job.pkgbase, failure: failure, packages: failure == nil ? verified.packages : [],
-                           logPath: workspace.log, logTail: outcome.tail, exitStatus: outcome.exitStatus,
-                           seconds: outcome.duration.seconds, assumedInstalled: assumed)
+        var failure = verified.failure(after: built)
+        var findings: [String] = []
+        if failure == nil, let check = job.architectureCheck, check.mode != .off {
+            (failure, findings) = checkArchitecture(verified.packages.map(\.path), check, log: workspace.log)
+        }
+        var result = BuildResult(pkgbase: job.pkgbase, failure: failure, packages: failure == nil ? verified.packages : [],
+                                 logPath: workspace.log, logTail: outcome.tail, exitStatus: outcome.exitStatus,
+                                 seconds: outcome.duration.seconds, assumedInstalled: assumed)
+        result.architectureFindings = findings
+        return result
+    }
+
+    /// Runs ``ISAScan`` over the verified packages and notes each violation in the log:
+    /// a failure of class `arch` when the check says `fail`, warnings otherwise. A check
+    /// that cannot run fails the build as `sandbox` (the packages were not checked).
+    private func checkArchitecture(_ packages: [String], _ check: ArchitectureCheck,
+                                   log: String) -> (BuildFailure?, [String]) {
+        let scan = ISAScan(backend: backend, root: root, scratchParent: scratchParent, memory: memory)
+        let violations: [ISAViolation]
+        do {
+            violations = try scan.violations(in: packages, level: check.level, directory: workDirectory + "/isa")
+        } catch {
+            Self.appendToLog(log, ["\(ArchitectureCheck.logMarker) could not run: \(error)"])
+            return (BuildFailure(.sandbox, "the architecture check could not run: \(error)"), [])
+        }
+        let findings = violations.map(\.description)
+        guard !findings.isEmpty else {
+            Self.appendToLog(log, ["pacbuild: architecture check: every ELF file runs on \(check.level.rawValue)"])
+            return (nil, [])
+        }
+        let verdict = check.mode == .fail ? "error" : "warning"
+        Self.appendToLog(log, findings.map { "\(ArchitectureCheck.logMarker) \(verdict): beyond \(check.level.rawValue): \($0)" })
+        guard check.mode == .fail else { return (nil, findings) }
+        let shown = findings.prefix(10).joined(separator: "; ") + (findings.count > 10 ? "; and \(findings.count - 10) more files" : "")
+        return (BuildFailure(.arch, "\(findings.count) ELF file\(findings.count == 1 ? "" : "s") beyond isa \(check.level.rawValue): \(shown)"), findings)
+    }
+
+    /// Lines of pacbuild's own at the end of the build log (the sandbox has ended; the
+    /// host alone writes it now).
+    static func appendToLog(_ path: String, _ lines: [String]) {
+        guard let handle = FileHandle(forWritingAtPath: path) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data(lines.map { ArchitectureCheck.logPrefix + $0 + "\n" }.joined().utf8))
     }
 }

@@ -31,12 +31,36 @@ public struct BuildRoot: Sendable, Codable, Equatable {
     }
 }
 
-/// What `stamp.json` records: how and when the root was made.
+/// What `stamp.json` records: how and when the root was made, and for which machine.
 public struct BuildRootStamp: Sendable, Codable, Equatable {
-    /// `debootstrap bookworm MIRROR`, `dir PATH`, `tarball FILE`.
+    /// `debootstrap bookworm MIRROR [--arch=ARCH]`, `dir PATH`, `tarball FILE`.
     public var source: String
     /// Seconds since the epoch.
     public var created: Double
     /// How long creation took, in seconds.
     public var seconds: Double
+    /// The machine of the root's programs as `uname -m`'s family names it (``RootArchitecture``):
+    /// `i386` for a 32-bit x86 root, `x86_64`, `aarch64`; nil in stamps written before it
+    /// was recorded, or when the root's shell is not an ELF file.
+    public var architecture: String?
+    /// When `sandbox update` last refreshed the root's packages (seconds since the epoch).
+    public var updated: Double?
+
+    public init(source: String, created: Double, seconds: Double, architecture: String?, updated: Double? = nil) {
+        self.source = source
+        self.created = created
+        self.seconds = seconds
+        self.architecture = architecture
+        self.updated = updated
+    }
+
+    /// Writes the stamp as `stamp.json` at `path`, replacing the old one atomically.
+    func write(to path: String) throws(SandboxError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(self) else { throw .io(path: path, reason: "cannot encode the stamp") }
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw .io(path: path, reason: "cannot write the stamp: \(error.localizedDescription)")
+        }
+    }
 }

@@ -31,25 +31,24 @@ struct BuildRootCreator {
         }
         try renameDirectory(partial, to: root.rootfs)
         let stamp = BuildRootStamp(source: description, created: Date().timeIntervalSince1970,
-                                   seconds: start.duration(to: .now).seconds)
-        guard let data = try? JSONEncoder().encode(stamp), FileManager.default.createFile(atPath: root.stampPath, contents: data) else {
-            throw .io(path: root.stampPath, reason: "cannot write the stamp")
-        }
+                                   seconds: start.duration(to: .now).seconds,
+                                   architecture: RootArchitecture.detect(root.rootfs))
+        try stamp.write(to: root.stampPath)
     }
 
     /// Puts the root file system into `target`; returns the stamp's source description.
     private func fill(_ target: String) throws(SandboxError) -> String {
         switch source {
-        case .debootstrap(let mirror):
+        case .debootstrap(let mirror, let arch):
             try HostCommand.require("debootstrap", package: "debootstrap")
             let url: String
             if let mirror { url = mirror } else { url = try DebianMirror.find() }
-            try HostCommand.run(["debootstrap", "--variant=minbase",
-                                 "--include=" + BuildRootSource.debootstrapPackages.joined(separator: ","),
-                                 "bookworm", target, url])
+            try HostCommand.run(["debootstrap", "--variant=minbase"] + (arch.map { ["--arch=" + $0] } ?? [])
+                                + ["--include=" + BuildRootSource.debootstrapPackages.joined(separator: ","),
+                                   "bookworm", target, url])
             // The downloaded .debs are not needed by builds and double the root's size.
             _ = try? HostCommand.run(["find", target + "/var/cache/apt/archives", "-name", "*.deb", "-delete"])
-            return "debootstrap bookworm \(url)"
+            return "debootstrap bookworm \(url)" + (arch.map { " --arch=" + $0 } ?? "")
         case .directory(let path):
             guard FileManager.default.fileExists(atPath: path + "/usr") else {
                 throw .io(path: path, reason: "not a root file system (no usr/)")

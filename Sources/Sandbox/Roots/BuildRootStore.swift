@@ -38,6 +38,13 @@ public struct BuildRootStore: Sendable {
         return root
     }
 
+    /// Refreshes the packages inside the complete root `name` and writes its stamp again
+    /// (``BuildRootUpdater``); returns the root and the commands run. Blocking.
+    public func update(_ name: String) throws(SandboxError) -> (root: BuildRoot, commands: [[String]]) {
+        let root = try self.root(named: name)
+        return (root, try BuildRootUpdater(root: root).update())
+    }
+
     /// Removes the root `name` (directory, image, stamp); the stamp goes first, so an
     /// interrupted removal leaves an incomplete root, never a complete-looking broken one.
     public func remove(_ name: String) throws(SandboxError) {

@@ -93,6 +93,9 @@ struct ConfigTable {
         return result
     }
 
+    /// Whether the file sets `key` at all (right or wrong).
+    func has(_ key: String) -> Bool { values[key] != nil }
+
     /// One of an enum's raw values.
     mutating func choice<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type) -> Value?
     where Value.RawValue == String {

@@ -7,7 +7,25 @@ extension Configuration {
     /// root under the state directory; throws when it is missing or incomplete, so a
     /// waka refuses to start instead of failing every build it claims.
     public func openBuildRoot() throws(SandboxError) -> BuildRoot {
-        let name = global.buildRoot
+        try openBuildRoot(named: global.buildRoot)
+    }
+
+    /// The build root builds of `repo` start from: its own `build_root`, else the global one.
+    public func openBuildRoot(for repo: RepoConfig) throws(SandboxError) -> BuildRoot {
+        try openBuildRoot(named: repo.buildRoot ?? global.buildRoot)
+    }
+
+    /// The build roots of the repos whose arch is among `arches` (every repo when
+    /// empty), by repo name; throws for the first that is missing or incomplete.
+    public func openBuildRoots(arches: [String]) throws(SandboxError) -> [String: BuildRoot] {
+        var roots: [String: BuildRoot] = [:]
+        for repo in repos where arches.isEmpty || arches.contains(repo.arch) {
+            roots[repo.name] = try openBuildRoot(for: repo)
+        }
+        return roots
+    }
+
+    private func openBuildRoot(named name: String) throws(SandboxError) -> BuildRoot {
         guard name.contains("/") else { return try BuildRootStore(stateDirectory: global.stateDir).root(named: name) }
         let root = BuildRoot(name: (name as NSString).lastPathComponent, directory: name)
         guard FileManager.default.fileExists(atPath: root.directory) else {

@@ -1,3 +1,4 @@
+import Graph
 import Repo
 import Sandbox
 
@@ -6,7 +7,7 @@ extension RepoConfig {
     static let keys = [
         "name", "arch", "abs", "db", "pool", "depends_on", "makepkg_conf", "pacman_conf", "sandbox",
         "network", "review", "staging", "staging_db", "hooks", "blacklist", "bootstrap", "arch_policy", "arch_map",
-        "tags", "package_tags", "server", "limits",
+        "tags", "package_tags", "server", "limits", "build_root", "isa", "isa_check",
     ]
 
     /// Reads one repo file, collecting every problem in it; checks that need the other
@@ -45,6 +46,10 @@ extension RepoConfig {
         let tags = BuildTags.parse(&table)
         let server = RepoServer.parse(&table)
         let limits = SandboxLimits.parse(&table, base: defaultLimits)
+        let buildRoot = table.string("build_root", expected: "a build root name, or the path of a root's directory").map {
+            $0.contains("/") ? paths.resolve($0) : $0
+        }
+        let architectureCheck = parseArchitectureCheck(&table)
         let errors = table.finish()
         guard errors.isEmpty, let name, let arch, let abs, let db, let database, let archPolicy else {
             return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: nil, source: source, errors: errors)
@@ -55,7 +60,27 @@ extension RepoConfig {
             staging: staging, stagingDb: stagingDb, hooks: hooks, blacklist: blacklist, bootstrap: bootstrap, archPolicy: archPolicy,
             tags: tags, server: server, file: source.name)
         repo.limits = limits
+        repo.buildRoot = buildRoot
+        repo.architectureCheck = architectureCheck
         return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: repo, source: source, errors: [])
+    }
+
+    /// `isa` and `isa_check`: no check without `isa`; `isa_check` defaults to `fail`.
+    private static func parseArchitectureCheck(_ table: inout ConfigTable) -> ArchitectureCheck? {
+        let expected = "an x86 ISA level: " + ISALevel.names
+        let level: ISALevel?
+        if let name = table.string("isa", expected: expected) {
+            level = ISALevel(rawValue: name)
+            if level == nil { table.fail("isa", .invalidValue(expected: expected, found: "'\(name)'")) }
+        } else {
+            level = nil
+        }
+        let mode = table.choice("isa_check", ArchitectureCheck.Mode.self)
+        if mode != nil && mode != .off && level == nil && table.has("isa") == false {
+            table.fail("isa_check", .invalidValue(expected: "'isa' set too: the level the packages are checked against",
+                                                  found: "isa_check without isa"))
+        }
+        return level.map { ArchitectureCheck(level: $0, mode: mode ?? .fail) }
     }
 
     /// The database as repo-add would take it; pacman finds a repo's database by the

@@ -1,3 +1,4 @@
+import Graph
 import Sandbox
 
 /// One repository pacbuild maintains, from one `repos.d/*.toml` file: where its
@@ -18,6 +19,11 @@ public struct RepoConfig: Sendable, Equatable {
     public var dependsOn: [String]
     /// The makepkg.conf builds use (`nil`: the build root's own).
     public var makepkgConf: String?
+    /// The build root its builds start from (`build_root`): a name under `STATE/roots`,
+    /// or the path of a root's directory; nil: pacbuild.toml's `build_root`.
+    public var buildRoot: String? = nil
+    /// The architecture check of its packages (`isa`, `isa_check`); nil: none.
+    public var architectureCheck: ArchitectureCheck? = nil
     /// The pacman.conf template for the build sandbox (`nil`: a generated one).
     public var pacmanConf: String?
     /// The sandbox backend builds of this repo run in.

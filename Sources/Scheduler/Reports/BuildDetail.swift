@@ -18,6 +18,8 @@ public struct BuildDetail: Sendable, Encodable {
     /// Sonames the repo's packages provide that this build's no longer do, with their
     /// consumers (as `checkbuilds` shows them): see ``withSonameCheck(repos:store:stateDirectory:)``.
     public var sonameBumps: [SonameBump] = []
+    /// The architecture check's findings noted in the log (readable here), one per ELF file.
+    public var architectureFindings: [String] = []
     public var sonamesAdded: [String] = []
     /// What the soname check could not read (a pool file, a database).
     public var sonameProblems: [String] = []
@@ -36,12 +38,15 @@ public struct BuildDetail: Sendable, Encodable {
 
     public static func read(_ record: BuildRecord, from store: any BuildStore, stateDirectory: String) throws -> BuildDetail {
         let facts = try BuildFacts.of(record, in: store)
-        return BuildDetail(
+        var detail = BuildDetail(
             build: record, dependencies: try store.dependencies(of: record.id),
             artifactSHA256: try store.artifactChecksums(of: record.id),
             packageFacts: facts.facts, factsSource: facts.source,
             mark: try store.marks().first { $0.package == record.package && $0.version == record.version },
             logSource: LogSource(try BuildLogs(store: store, stateDirectory: stateDirectory).location(of: record)))
+        detail.architectureFindings = ArchitectureFindings.fromLog(
+            at: (try? BuildLogs(store: store, stateDirectory: stateDirectory).readablePath(of: record)) ?? record.log)
+        return detail
     }
 
     /// With the soname check of a built build against its repo's current packages.

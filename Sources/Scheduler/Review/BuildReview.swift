@@ -33,6 +33,9 @@ public struct BuildReview: Sendable, Codable {
     /// Sonames the build provides that the repo's current packages do not (the new side
     /// of a bump: `libfoo.so.2-64` beside a gone `libfoo.so.1-64`).
     public var sonamesAdded: [String] = []
+    /// ELF files beyond the repo's `isa`, as the architecture check found them (`isa_check
+    /// = "warn"`: the build succeeded with them), one line each.
+    public var architectureFindings: [String] = []
 }
 
 /// A soname a build stops providing, and who needs it.

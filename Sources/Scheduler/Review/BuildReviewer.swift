@@ -89,17 +89,19 @@ public struct BuildReviewer {
             }
         }
         let made = Set(changes.map(\.name))
+        let log = readableLog(of: build)
         // A package not read (a problem above) could hold the soname: no bump is claimed then.
         let bump = built.count == build.artifacts.count ? sonameBump(of: build, built: built, old: old) : SonameBumpResult()
         problems += bump.problems
         var review = BuildReview(
             id: build.id, package: build.package, oldVersion: old.first?.version.description, newVersion: build.version,
             worker: build.worker, durationSeconds: zip(build.startedAt, build.finishedAt).map { $1.timeIntervalSince($0) },
-            warnings: readableLog(of: build).flatMap(Self.warningCount), log: build.log, packages: changes,
+            warnings: log.flatMap(Self.warningCount), log: build.log, packages: changes,
             droppedPackages: old.map(\.name).filter { !made.contains($0) }.sorted(), problems: problems,
             stagedIn: build.stagedAt == nil ? nil : repos[build.package.repo]?.stagingRepository?.name ?? "staging",
             pass: build.pass)
         (review.sonameBumps, review.sonamesAdded) = (bump.bumps, bump.added)
+        review.architectureFindings = ArchitectureFindings.fromLog(at: log)
         return review
     }
 

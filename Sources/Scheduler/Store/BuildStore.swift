@@ -107,7 +107,7 @@ public protocol BuildStore: AnyObject, Sendable {
     @discardableResult
     func fetchFile(_ build: BuildID, kind: StoredFile.Kind, name: String, to path: String) throws -> StoredFile
     /// The first kept file of `kind` (lowest build id) named one of `names`, or with this
-    /// sha256; nil when there is none (schema 12: downloaded sources, by checksum).
+    /// sha256; nil when there is none (schema 13: downloaded sources, by checksum).
     func findFile(kind: StoredFile.Kind, names: [String], sha256: String?) throws -> StoredFile?
 
     // MARK: Repo settings (schema 7)

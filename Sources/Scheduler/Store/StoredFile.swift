@@ -9,7 +9,7 @@ public struct StoredFile: Sendable, Hashable {
         case log
         /// A package file or its `.sig`, uploaded by the waka.
         case package
-        /// A source file the fetch stage downloaded and verified (schema 12), uploaded by
+        /// A source file the fetch stage downloaded and verified (schema 13), uploaded by
         /// the waka that downloaded it, once per sha256, named after its strongest
         /// PKGBUILD sum (`b2-HEX`): other wakas fetch it from here (docs/sources.md).
         case download

@@ -10,7 +10,8 @@ import Sandbox
 struct BuildRunner: Sendable {
     let configuration: Configuration
     let store: any BuildStore
-    let root: BuildRoot
+    /// The build root of each repo, by name (``Configuration/openBuildRoots(arches:)``).
+    let roots: [String: BuildRoot]
     let worker: String
     /// Serializes this waka's publishing: the database writer refuses a second writer
     /// rather than waiting for it.
@@ -38,8 +39,12 @@ struct BuildRunner: Sendable {
                 throw SchedulerError.cannotStart("repo \(build.package.repo) is not in this waka's configuration")
             }
             let source = try BuildSource.find(build, in: repo, store: store, work: work)
+            guard let root = roots[repo.name] else {
+                throw SchedulerError.cannotStart("repo \(repo.name) (\(repo.arch)) has no build root open on this waka")
+            }
             var job = BuildJob(srcinfo: source.srcinfo, directory: source.directory, carch: repo.arch,
                                makepkgConf: repo.makepkgConf, network: repo.network)
+            job.architectureCheck = repo.architectureCheck
             job.repositories = try repositories(for: build, of: repo, dependencies: job.dependencies, work: work)
             job.shouldStop = shouldStop
             job.limits = repo.limits

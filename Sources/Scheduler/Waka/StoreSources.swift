@@ -1,7 +1,7 @@
 import Foundation
 import Sandbox
 
-/// The build store as the farm's shared source cache (schema 12): a waka that downloads
+/// The build store as the farm's shared source cache (schema 13): a waka that downloads
 /// a source keeps it with the build it holds (kind `download`, named after the entry's
 /// strongest sum, `b2-HEX`), once per sha256; another waka finds it by any sum its
 /// PKGBUILD gives (by name, or by the sha256 column for `sha256sums`) and fetches it

@@ -16,7 +16,8 @@ public final class Waka: Sendable {
     public let settings: WakaSettings
     private let configuration: Configuration
     private let store: any BuildStore
-    private let root: BuildRoot
+    /// The build root of each repo it builds for, by repo name.
+    private let roots: [String: BuildRoot]
     private let events: @Sendable (WakaEvent) -> Void
     private let control = WakaControl()
     private let publishLock = NSLock()
@@ -27,7 +28,7 @@ public final class Waka: Sendable {
     /// One pruning at a time; a slot that finds another pruning skips it.
     private let pruneLock = NSLock()
 
-    /// Opens the build root at once, so a missing root stops the waka before it claims.
+    /// Opens the build roots at once, so a missing root stops the waka before it claims.
     public init(configuration: Configuration, store: any BuildStore, settings: WakaSettings,
                 events: @escaping @Sendable (WakaEvent) -> Void = { _ in }) throws {
         guard settings.slots > 0 else { throw SchedulerError.cannotStart("a waka needs at least one slot") }
@@ -36,7 +37,11 @@ public final class Waka: Sendable {
         self.store = store
         self.settings = settings
         self.events = events
-        self.root = try configuration.openBuildRoot()
+        // each repo of its arches has its root (`build_root`, else the global one); with no
+        // such repo the global one is still opened, so a missing root is said at start
+        var roots = try configuration.openBuildRoots(arches: settings.arches)
+        if roots.isEmpty { roots[""] = try configuration.openBuildRoot() }
+        self.roots = roots
     }
 
     /// Asks the waka to stop; a second call may only shorten the grace period.
@@ -74,7 +79,7 @@ public final class Waka: Sendable {
     }
 
     private func slotLoop(_ slot: Int) {
-        let runner = BuildRunner(configuration: configuration, store: store, root: root, worker: settings.name,
+        let runner = BuildRunner(configuration: configuration, store: store, roots: roots, worker: settings.name,
                                  publishLock: publishLock, unpublished: { self.sayUnpublished($0) })
         while !control.isDone {
             control.enter()

@@ -1,5 +1,5 @@
 extension WorkerFunctions {
-    /// Migration 12 on PostgreSQL: a worker role may upload the sources its builds
+    /// Migration 13 on PostgreSQL: a worker role may upload the sources its builds
     /// downloaded (kind `download`) to a build it holds, as it uploads logs and packages.
     /// `CREATE OR REPLACE` keeps the function's grants; its pinned `search_path` is set
     /// again (``pinAndRevoke``).

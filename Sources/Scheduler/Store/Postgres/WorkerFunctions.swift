@@ -48,6 +48,18 @@ enum WorkerFunctions {
     /// Migration 11 on PostgreSQL, after `workers.login_role` is added.
     static let migration11: [String] = dropTriggerGuards + helpers + entryPointDefinitions + [pinAndRevoke, convertOldGrants]
 
+    /// Migration 14 on PostgreSQL: a worker may report the failure class `arch` (the
+    /// architecture check); the function is otherwise migration 11's. `CREATE OR REPLACE`
+    /// keeps its grants; its pinned `search_path` is set again (``pinAndRevoke``).
+    static var migration14: [String] {
+        let old = "'limits', 'verification', 'sandbox')"
+        guard let definition = entryPointDefinitions.first(where: { $0.contains("pacbuild_worker_report_failed(") && $0.contains(old) }) else {
+            preconditionFailure("migration 11's pacbuild_worker_report_failed is not where migration 14 expects it")
+        }
+        return [definition.replacingOccurrences(of: "CREATE FUNCTION", with: "CREATE OR REPLACE FUNCTION")
+            .replacingOccurrences(of: old, with: "'limits', 'verification', 'arch', 'sandbox')"), pinAndRevoke]
+    }
+
     /// The triggers `grant-worker` installed before schema 11: the functions replace them.
     private static let dropTriggerGuards = [
         "DROP TRIGGER IF EXISTS builds_worker_transitions ON builds",

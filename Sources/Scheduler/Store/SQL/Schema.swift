@@ -199,5 +199,8 @@ enum Schema {
              "CREATE INDEX build_files_lookup_name ON build_files (kind, name)"]
                 + (dialect.hasRoles ? WorkerFunctions.migration13 : [])
         },
+        // Version 14: the failure class `arch` (the architecture check of built packages);
+        // on PostgreSQL the worker's report function accepts it.
+        Migration(version: 14) { dialect in dialect.hasRoles ? WorkerFunctions.migration14 : [] },
     ]
 }
