@@ -26,6 +26,9 @@ extension Pacbuild {
         @Option(help: "Where to copy the built packages (default: the current directory).") var out: String = "."
         @OptionGroup var readerOptions: ReaderOptions
         @Flag(help: "Allow network access during the build.") var network = false
+        @Option(name: .customLong("allow-source-host"),
+                help: "A host (or host:port) URL sources may be downloaded from although it is internal, e.g. a loopback mirror (repeatable).")
+        var allowSourceHosts: [String] = []
         @Option(help: "Seconds before the sandbox is stopped.") var timeout: Int = 3600
         @Option(help: "UML memory (mem=).") var memory: String = "1024M"
         @Flag(name: .customLong("unsafe-host"), help: "Allow the host backend (no isolation).") var unsafeHost = false
@@ -46,7 +49,7 @@ extension Pacbuild {
                                    repositories: repoDatabases.map { LocalRepository(database: $0) }, makepkgConf: readerOptions.makepkgConf,
                                    network: network, timeout: .seconds(timeout))
                 // the fetch stage with [sources]' defaults, into this state directory's cache
-                job.sourceFetch = SourceFetchSettings(cacheDirectory: state.resolved + "/sources")
+                job.sourceFetch = SourceFetchSettings(cacheDirectory: state.resolved + "/sources", allowedHosts: allowSourceHosts)
                 let work = state.resolved + "/builds/" + srcinfo.pkgbase
                 if backend == .vm { printError("QEMU runs with \(VMAccelerator.current)") }
                 let build = SandboxBuild(backend: try SandboxBackends.make(backend, stateDirectory: state.resolved, allowUnsafeHost: unsafeHost),

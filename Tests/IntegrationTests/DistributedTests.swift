@@ -27,7 +27,9 @@ struct DistributedTests {
         let build = try #require(try store.builds(of: PackageBaseID(repo: "current", pkgbase: "ex-tzinfo")).last)
         let directory = master.directory + "/examples/abs/current/ex-tzinfo"
         let srcinfo = try #require(PKGBUILDTree.readOne(directory, with: PKGBUILDReader()).srcinfo)
-        let settings = SourceSettings().fetchSettings(stateDirectory: master.directory + "/seed", shared: StoreSources(store: store, build: build.id))
+        var sources = SourceSettings()
+        sources.allowHosts = ["127.0.0.1:\(SourceServer.examplesPort)"]
+        let settings = sources.fetchSettings(stateDirectory: master.directory + "/seed", shared: StoreSources(store: store, build: build.id))
         let outcome = SourceFetch(settings: settings, pkgbuild: directory + "/PKGBUILD")
             .run(SourceList(srcinfo: srcinfo, carch: "i586", pkgbuild: directory + "/PKGBUILD"))
         #expect(outcome.failure == nil && outcome.sources.count == 1, "\(outcome.notes)")

@@ -37,8 +37,9 @@ struct SourceFetchTests {
     }
 
     func fetch(_ attributes: [String: [String]], cache: String? = nil, maxBytes: UInt64 = 1 << 20, timeout: Int = 20,
-               network: Bool = false, carch: String = "i686") -> SourceFetch.Outcome {
-        let settings = SourceFetchSettings(cacheDirectory: cache ?? directory + "/cache", maxBytes: maxBytes, timeoutSeconds: timeout)
+               network: Bool = false, carch: String = "i686", allowedHosts: [String] = ["127.0.0.1"]) -> SourceFetch.Outcome {
+        let settings = SourceFetchSettings(cacheDirectory: cache ?? directory + "/cache", maxBytes: maxBytes, timeoutSeconds: timeout,
+                                           allowedHosts: allowedHosts)
         let pkgbuild = directory + "/hello/PKGBUILD"
         return SourceFetch(settings: settings, pkgbuild: pkgbuild, network: network)
             .run(SourceList(srcinfo: srcinfo(attributes), carch: carch, pkgbuild: pkgbuild))
@@ -137,7 +138,7 @@ struct SourceFetchTests {
 
     @Test func aStopRequestEndsTheDownload() throws {
         let start = ContinuousClock.now
-        let settings = SourceFetchSettings(cacheDirectory: directory + "/cache", timeoutSeconds: 60)
+        let settings = SourceFetchSettings(cacheDirectory: directory + "/cache", timeoutSeconds: 60, allowedHosts: ["127.0.0.1"])
         var fetch = SourceFetch(settings: settings, pkgbuild: directory + "/hello/PKGBUILD")
         fetch.shouldStop = { ContinuousClock.now - start > .seconds(1) }
         let outcome = fetch.run(SourceList(srcinfo: srcinfo(["source": ["hello-1.0.tar.gz::" + server.url("__slow/hello-1.0.tar.gz")],

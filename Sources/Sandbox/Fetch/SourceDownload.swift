@@ -15,6 +15,9 @@ public enum SourceDownloadFailure: Error, Sendable, Equatable, CustomStringConve
     case failed(String)
     /// Stopped on request (a waka shutting down), before it finished.
     case stopped
+    /// Not requested: the URL (or a redirect) leads to an internal address, or cannot be
+    /// read without doubt (``SourceAddress``, ``SourceURL``).
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -23,6 +26,7 @@ public enum SourceDownloadFailure: Error, Sendable, Equatable, CustomStringConve
         case .tooLarge(let limit): "larger than the limit of \(limit) bytes (sources.max_mb); stopped"
         case .failed(let reason): reason
         case .stopped: "stopped on request"
+        case .refused(let reason): "refused: \(reason)"
         }
     }
 }
@@ -31,11 +35,20 @@ public enum SourceDownloadFailure: Error, Sendable, Equatable, CustomStringConve
 /// pacbuild runs as root (the sandbox user, else `nobody`), never through a shell. curl
 /// writes the body to a pipe the host reads and counts, so the size limit holds however
 /// the server sends it (curl's own `--max-filesize` only sees a size the server
-/// announces) and curl needs no directory of the host's; redirects may only lead to
-/// http, https or ftp (never `file://`); no `.curlrc` or `.netrc` is read.
+/// announces) and curl needs no directory of the host's; no `.curlrc` or `.netrc` is read.
+///
+/// Before each request the host of the URL is resolved and every address checked
+/// (``SourceAddress``): a loopback, private, link-local or other internal address is
+/// refused unless `allowedHosts` names the host, and curl is pinned to the addresses
+/// checked (`--resolve`), so a second DNS answer cannot lead it elsewhere. Redirects are
+/// followed by pacbuild, not curl, each checked the same way (at most 10, http, https or
+/// ftp only, never `file://`), and the address curl really connected to is checked again.
 struct SourceDownload {
     var maxBytes: UInt64
     var timeoutSeconds: Int
+    /// Hosts (`host` or `host:port`) a download may reach whatever their addresses
+    /// (`[sources] allow_hosts`): a mirror on the farm's own network.
+    var allowedHosts: [String] = []
     /// The identity curl runs as; nil: this process's (when it is not root).
     var identity: (uid: uid_t, gid: gid_t)?
     /// Asked while the download runs; `true` stops it (``SandboxJob/shouldStop``).
@@ -54,19 +67,23 @@ struct SourceDownload {
         return (nobody.pointee.pw_uid, nobody.pointee.pw_gid)
     }
 
+    static let maxRedirects = 10
+
     /// The command: curl's options, then the URL as an option value (`--url`), so no URL
-    /// is ever read as an option.
-    func arguments(_ url: String) -> [String] {
+    /// is ever read as an option. `pin` is a `--resolve` value.
+    func arguments(_ url: String, pin: String? = nil) -> [String] {
         var arguments: [String] = []
         if let identity {
             arguments += ["setpriv", "--reuid=\(identity.uid)", "--regid=\(identity.gid)", "--clear-groups",
                           "--no-new-privs", "--pdeathsig", "KILL"]
         }
-        arguments += ["curl", "-q", "--globoff", "--silent", "--show-error", "--fail", "--location", "--max-redirs", "10",
+        arguments += ["curl", "-q", "--globoff", "--silent", "--show-error", "--fail",
                       "--proto", "=http,https,ftp", "--proto-redir", "=http,https,ftp",
                       "--connect-timeout", String(min(30, timeoutSeconds)), "--max-time", String(timeoutSeconds),
                       "--max-filesize", String(maxBytes), "--user-agent", "pacbuild (makepkg source fetch)",
-                      "--write-out", "%{stderr}\(Self.statusMarker)%{response_code}\\n", "--output", "-", "--url", url]
+                      "--write-out", "%{stderr}\(Self.statusMarker)%{response_code} %{remote_ip} %{redirect_url}\\n"]
+        if let pin { arguments += ["--resolve", pin] }
+        arguments += ["--output", "-", "--url", url]
         return arguments
     }
 
@@ -89,6 +106,73 @@ struct SourceDownload {
             close(file)
             if !keep { unlink(path) }
         }
+        var current = url
+        for _ in 0...Self.maxRedirects {
+            let target: SourceURL
+            switch SourceURL.parse(current) {
+            case .failure(let failure): return .failure(failure)
+            case .success(let parsed): target = parsed
+            }
+            var pin: String?
+            let checked = !target.isAllowed(by: allowedHosts)
+            if checked {
+                let addresses: [String]
+                switch SourceAddress.resolve(target.host) {
+                case .failure(let failure): return .failure(failure)
+                case .success(let resolved): addresses = resolved
+                }
+                if let refusal = Self.internalAddress(addresses, of: target) { return .failure(.refused("\(current): \(refusal)")) }
+                if addresses != [target.host] { pin = target.pin(addresses) }
+            }
+            guard ftruncate(file, 0) == 0, lseek(file, 0, SEEK_SET) == 0 else {
+                throw .io(path: path, reason: "cannot empty the download: \(String(cString: strerror(errno)))")
+            }
+            let hop = try transfer(current, pin: pin, into: file, path: path)
+            switch hop {
+            case .failure(let failure): return .failure(failure)
+            case .success(let done):
+                if checked, !Self.usesProxy, let kind = SourceAddress.internalKind(done.remoteAddress), !done.remoteAddress.isEmpty {
+                    return .failure(.refused("\(current): curl connected to \(done.remoteAddress), \(kind)"))
+                }
+                guard (300...399).contains(done.code), !done.redirect.isEmpty else {
+                    keep = true
+                    return .success(done.bytes)
+                }
+                current = done.redirect
+            }
+        }
+        return .failure(.failed("more than \(Self.maxRedirects) redirects"))
+    }
+
+    /// The first of `addresses` that is internal, said for the maintainer.
+    static func internalAddress(_ addresses: [String], of target: SourceURL) -> String? {
+        for address in addresses {
+            if let kind = SourceAddress.internalKind(address) {
+                let named = address == target.host ? address : "\(target.host) resolves to \(address)"
+                return "\(named), \(kind), which a source may not reach ([sources] allow_hosts names hosts that may)"
+            }
+        }
+        return nil
+    }
+
+    /// Whether curl goes through a proxy (then the address it connects to is the proxy's).
+    static var usesProxy: Bool {
+        let names = ["http_proxy", "https_proxy", "ftp_proxy", "all_proxy"]
+        let host = ProcessInfo.processInfo.environment
+        return names.contains { host[$0] != nil || host[$0.uppercased()] != nil }
+    }
+
+    /// One request's outcome: its body's size, the status, where it redirects, and the
+    /// address curl connected to.
+    struct Transfer {
+        var bytes: UInt64
+        var code: Int
+        var redirect: String
+        var remoteAddress: String
+    }
+
+    /// One request, without following redirects, its body written to `file`.
+    private func transfer(_ url: String, pin: String?, into file: Int32, path: String) throws(SandboxError) -> Result<Transfer, SourceDownloadFailure> {
         var body: [Int32] = [0, 0], errors: [Int32] = [0, 0]
         guard makePipe(&body) else { throw .io(path: "pipe", reason: String(cString: strerror(errno))) }
         guard makePipe(&errors) else {
@@ -99,7 +183,7 @@ struct SourceDownload {
         let child: Spawned
         do {
             defer { close(body[1]); close(errors[1]) }
-            child = try Spawned.start(arguments(url), environment: Self.environment(), output: body[1], errorOutput: errors[1])
+            child = try Spawned.start(arguments(url, pin: pin), environment: Self.environment(), output: body[1], errorOutput: errors[1])
         }
         let read = try pump(child, body: body[0], errors: errors[0], into: file, path: path)
         let status = child.wait()
@@ -107,12 +191,13 @@ struct SourceDownload {
         if read.tooLarge { return .failure(.tooLarge(limit: maxBytes)) }
         if read.timedOut { return .failure(.timeout(seconds: timeoutSeconds)) }
         let stderr = String(decoding: read.errors, as: UTF8.self)
-        let code = stderr.split(separator: "\n").last { $0.hasPrefix(Self.statusMarker) }
-            .flatMap { Int($0.dropFirst(Self.statusMarker.count)) } ?? 0
+        let report = stderr.split(separator: "\n").last { $0.hasPrefix(Self.statusMarker) }
+            .map { $0.dropFirst(Self.statusMarker.count).split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false) } ?? []
+        let code = report.first.flatMap { Int($0) } ?? 0
         switch status {
         case 0:
-            keep = true
-            return .success(read.bytes)
+            return .success(Transfer(bytes: read.bytes, code: code, redirect: report.count > 2 ? String(report[2]) : "",
+                                     remoteAddress: report.count > 1 ? String(report[1]) : ""))
         case 22 where code >= 400: return .failure(.status(code))
         case 28: return .failure(.timeout(seconds: timeoutSeconds))
         case 63: return .failure(.tooLarge(limit: maxBytes))

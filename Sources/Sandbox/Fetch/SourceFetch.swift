@@ -11,16 +11,20 @@ public struct SourceFetchSettings: Sendable {
     public var timeoutSeconds: Int
     /// Other machines' downloads, through the build store; nil: this machine's alone.
     public var shared: (any SharedSources)?
+    /// Hosts a download may reach although they resolve to an internal address
+    /// (``SourceDownload/allowedHosts``).
+    public var allowedHosts: [String]
 
     public static let defaultMaxBytes: UInt64 = 4096 << 20
     public static let defaultTimeoutSeconds = 1800
 
     public init(cacheDirectory: String, maxBytes: UInt64 = defaultMaxBytes, timeoutSeconds: Int = defaultTimeoutSeconds,
-                shared: (any SharedSources)? = nil) {
+                shared: (any SharedSources)? = nil, allowedHosts: [String] = []) {
         self.cacheDirectory = cacheDirectory
         self.maxBytes = maxBytes
         self.timeoutSeconds = timeoutSeconds
         self.shared = shared
+        self.allowedHosts = allowedHosts
     }
 }
 
@@ -146,6 +150,7 @@ public struct SourceFetch: Sendable {
         defer { unlink(temporary) }
         var download = SourceDownload(maxBytes: settings.maxBytes, timeoutSeconds: settings.timeoutSeconds)
         download.shouldStop = shouldStop
+        download.allowedHosts = settings.allowedHosts
         switch try download.run(entry.url, to: temporary) {
         case .failure(let failure):
             throw Refusal("\(entry.label(pkgbuild)): download of \(entry.url) failed: \(failure)")
