@@ -14,8 +14,9 @@ extension WebSite {
             }
             return site.page("overview", OverviewView(status: status, failed: failed, configuration: site.configuration))
         }
-        router.get("/queue") { _, _ in
-            site.page("queue", try await blocking { try QueueView.read(from: site.store) })
+        router.get("/queue") { request, _ in
+            let from = request.uri.queryParameters.get("from", as: Int.self) ?? 0
+            return site.page("queue", try await blocking { try QueueView.read(from: site.store, from: from) })
         }
         router.get("/builds/:id") { request, context in
             let id = try Self.buildID(context)

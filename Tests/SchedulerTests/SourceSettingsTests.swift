@@ -9,11 +9,12 @@ import Testing
         defer { fixture.remove() }
         try fixture.writeRepo("core")
         #expect(fixture.load().global.sources == SourceSettings())
-        try fixture.write("pacbuild.toml", "[sources]\nmax_mb = 64\ntimeout = 90\n")
+        try fixture.write("pacbuild.toml", "[sources]\nmax_mb = 64\ntimeout = 90\nallow_hosts = [\"mirror.lan\", \"127.0.0.1:8717\"]\n")
         let loaded = fixture.load()
         #expect(loaded.errors.isEmpty, "\(loaded.messages)")
         let settings = loaded.global.sources.fetchSettings(stateDirectory: loaded.global.stateDir)
         #expect(settings.maxBytes == 64 << 20 && settings.timeoutSeconds == 90)
+        #expect(settings.allowedHosts == ["mirror.lan", "127.0.0.1:8717"])
         #expect(settings.cacheDirectory == loaded.global.stateDir + "/sources")
     }
 

@@ -27,6 +27,24 @@ import Testing
         try store.accept(id)
     }
 
+    /// The queue page's batch read: the not-yet-accepted dependencies of many builds at once.
+    @Test(arguments: StoreBackend.allCases)
+    func pendingDependenciesOfManyBuildsAtOnce(_ backend: StoreBackend) throws {
+        let store = try backend.fresh()
+        let ids = try store.enqueue(Self.chain).enqueued
+        let byName = Dictionary(uniqueKeysWithValues: try ids.map { (try store.build($0).package.pkgbase, $0) })
+        let before = try store.pendingDependencies(of: ids)
+        for id in ids {
+            #expect(before[id]?.map(\.id) ?? [] == (try store.dependencies(of: id)), "\(id)")
+        }
+        try build(store, byName["zlib"]!)  // the highest priority is claimed first
+        try build(store, byName["glibc"]!)
+        let after = try store.pendingDependencies(of: ids)
+        #expect(after[byName["gcc"]!] == nil, "glibc is accepted: gcc waits for nothing")
+        #expect(after[byName["make"]!]?.map(\.package.pkgbase) == ["gcc"])
+        #expect(try store.pendingDependencies(of: []).isEmpty)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func enqueueIsIdempotentAndSetsInitialStates(_ backend: StoreBackend) throws {
         let store = try backend.fresh()

@@ -2,6 +2,7 @@ import Foundation
 import Graph
 import Repo
 import Sandbox
+import TestSupport
 
 /// The sandbox tests' Debian 12 root and state directory (`debian12-v3` under
 /// `/var/tmp/pacbuild-test-state`, made once by debootstrap under their file lock), and
@@ -54,6 +55,11 @@ enum VMTestRoot {
         let read = PKGBUILDTree.readOne(directory, with: PKGBUILDReader())
         guard let srcinfo = read.srcinfo else { throw SandboxError.invalidJob("\(directory): \(read.diagnostics)") }
         var job = BuildJob(srcinfo: srcinfo, directory: directory, carch: "x86_64", repositories: [], timeout: timeout)
+        // the fetch stage, as a waka runs it: the examples' URL sources come from SourceServer.examples
+        job.sourceFetch = SourceFetchSettings(cacheDirectory: work + "/sources", allowedHosts: ["127.0.0.1"])
+        if srcinfo.base["source"]?.contains(where: { $0.contains("127.0.0.1:\(SourceServer.examplesPort)/") }) == true {
+            try SourceServer.startExamples()
+        }
         adjust(&job)
         let build = SandboxBuild(backend: backend, root: root, workDirectory: work + "/work-" + srcinfo.pkgbase + "-\(backend.kind)",
                                  scratchParent: work)

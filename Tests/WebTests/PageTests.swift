@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Scheduler
 @testable import Web
 
 /// The HTML pages over a filled store: what they count and list, and that every text
@@ -61,6 +62,29 @@ import Testing
         #expect(blocked.contains("core/ex-dep</a> 1.0-1</td>"))
         #expect(blocked.contains("&larr; <span class=\"state-failed\"><a href=\"/builds/\(ids["ex-bad"]!)\">#\(ids["ex-bad"]!)</a>"))
         #expect(blocked.contains("(failed (build): make: *** [&lt;img src=x onerror=alert(1)&gt;] Error 2)"))
+    }
+
+    /// A catch-up queues thousands: the page shows 200 builds per section with each
+    /// section's total and links to the next and previous 200.
+    @Test func queuePagesThroughALargeQueue() async throws {
+        let fixture = try WebFixture()
+        defer { fixture.remove() }
+        let base = PlannedBuild(WebFixture.package("base"), version: "1-1", priority: 1)
+        let waiting = (0..<250).map { PlannedBuild(WebFixture.package("w\($0)"), version: "1-1", priority: Double(1000 - $0),
+                                                   dependencies: [WebFixture.package("base")]) }
+        _ = try fixture.store.enqueue([base] + waiting)
+        let site = try fixture.site()
+        let first = try await site.get("/queue")
+        #expect(first.body.contains("<h2>Ready (1)</h2>") && first.body.contains("<h2>Waiting (250)</h2>") && first.body.contains("<h2>Blocked (0)</h2>"))
+        let rows = try #require(first.body.between("<table id=\"waiting\">", "</table>"))
+        #expect(rows.occurrences(of: "<tr>") == 200)
+        #expect(rows.contains("core/w0</a>") && rows.contains("core/w199</a>") && !rows.contains("core/w200</a>"))
+        #expect(rows.occurrences(of: "waits on <span class=\"state-ready\">") == 200, "each row names the build it waits on")
+        #expect(first.body.contains("<a href=\"/queue?from=200\" id=\"next\">next 200</a>") && !first.body.contains("id=\"previous\""))
+        let second = try await site.get("/queue?from=200")
+        let more = try #require(second.body.between("<table id=\"waiting\">", "</table>"))
+        #expect(more.occurrences(of: "<tr>") == 50 && more.contains("core/w200</a>") && more.contains("core/w249</a>"))
+        #expect(second.body.contains("<a href=\"/queue?from=0\" id=\"previous\">previous 200</a>") && !second.body.contains("id=\"next\""))
     }
 
     @Test func buildPageShowsFactsAndTheLogEscaped() async throws {

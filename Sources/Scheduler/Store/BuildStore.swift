@@ -79,6 +79,9 @@ public protocol BuildStore: AnyObject, Sendable {
     func packageFacts(of build: BuildID) throws -> [PackageFacts]
     /// The builds `build` waits for.
     func dependencies(of build: BuildID) throws -> [BuildID]
+    /// For each of `builds`, the builds it waits for that are not accepted yet, in two
+    /// queries however many builds (the queue page's rows).
+    func pendingDependencies(of builds: [BuildID]) throws -> [BuildID: [BuildRecord]]
     /// How many builds each repo has in each state.
     func counts() throws -> [StateCount]
     /// How many builds in `state` require each set of tags (builds requiring none are

@@ -20,17 +20,43 @@ struct QueueView {
     var ready: [BuildRow]
     var waiting: [Waiting]
     var blocked: [Blocked]
+    /// How many builds each section holds in all.
+    var readyCount: Int
+    var waitingCount: Int
+    var blockedCount: Int
+    /// The rows shown start at this position of each section (`/queue?from=N`).
+    var from: Int
+    /// The position of the previous and the next page, when there is one.
+    var previous: String?
+    var next: String?
+    var pageSize = QueueView.pageSize
 
-    /// Reads it from the store (blocking: call through `blocking`).
-    static func read(from store: any BuildStore, now: Date = Date()) throws -> QueueView {
-        let waiting = try store.builds(state: .waiting, repo: nil, limit: nil).map { build in
-            let pending = try store.dependencies(of: build.id).map { try store.build($0) }.filter { $0.state != .accepted }
-            return Waiting(build: BuildRow(build, now: now), on: pending.map { BuildRow($0, now: now) })
+    /// Rows per section and page: a farm's catch-up queues thousands, and a page (and
+    /// the store queries behind each row) must stay fast.
+    static let pageSize = 200
+
+    /// Reads it from the store (blocking: call through `blocking`): each section in the
+    /// store's order (priority, then id), only the rows of this page read, with their
+    /// dependencies and chains; the totals from the store's counts.
+    static func read(from store: any BuildStore, now: Date = Date(), from: Int = 0) throws -> QueueView {
+        let start = max(0, from)
+        func page(_ state: BuildState.Name) throws -> ArraySlice<BuildRecord> {
+            try store.builds(state: state, repo: nil, limit: start + pageSize).dropFirst(start)
         }
-        let blocked = try store.builds(state: .blocked, repo: nil, limit: nil).map { build in
+        var totals: [BuildState.Name: Int] = [:]
+        for count in try store.counts() { totals[count.state, default: 0] += count.count }
+        let waitingPage = try page(.waiting)
+        let pending = try store.pendingDependencies(of: waitingPage.map(\.id))
+        let waitingRows = waitingPage.map { build in
+            Waiting(build: BuildRow(build, now: now), on: (pending[build.id] ?? []).map { BuildRow($0, now: now) })
+        }
+        let blockedRows = try page(.blocked).map { build in
             Blocked(build: BuildRow(build, now: now), chain: try RunSummary.blockingChain(of: build, store: store).map { BuildRow($0, now: now) })
         }
-        return QueueView(ready: try store.builds(state: .ready, repo: nil, limit: nil).map { BuildRow($0, now: now) },
-                         waiting: waiting, blocked: blocked)
+        let ready = totals[.ready] ?? 0, waiting = totals[.waiting] ?? 0, blocked = totals[.blocked] ?? 0
+        return QueueView(ready: try page(.ready).map { BuildRow($0, now: now) }, waiting: waitingRows, blocked: blockedRows,
+                         readyCount: ready, waitingCount: waiting, blockedCount: blocked, from: start,
+                         previous: start > 0 ? String(max(0, start - pageSize)) : nil,
+                         next: start + pageSize < max(ready, waiting, blocked) ? String(start + pageSize) : nil)
     }
 }

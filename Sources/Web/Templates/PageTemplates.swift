@@ -29,21 +29,23 @@ extension Templates {
 
     static let queue = """
         {{> head}}<h1>Queue</h1>
-        <h2>Ready</h2>
+        {{#next}}<p class="paging">Each section shows {{pageSize}} builds from position {{from}}.</p>{{/next}}{{^next}}{{#previous}}<p class="paging">Each section shows {{pageSize}} builds from position {{from}}.</p>{{/previous}}{{/next}}
+        <h2>Ready ({{readyCount}})</h2>
         {{^ready}}<p>Nothing is ready.</p>{{/ready}}
         <table id="ready">
         {{#ready}}<tr><td>{{> buildlink}}</td><td>priority {{priority}}</td><td>{{tags}}</td></tr>
         {{/ready}}</table>
-        <h2>Waiting</h2>
+        <h2>Waiting ({{waitingCount}})</h2>
         {{^waiting}}<p>Nothing waits.</p>{{/waiting}}
         <table id="waiting">
         {{#waiting}}<tr>{{#build}}<td>{{> buildlink}}</td>{{/build}}<td>waits on {{#on}}<span class="state-{{stateName}}">{{> buildlink}} ({{state}})</span> {{/on}}</td></tr>
         {{/waiting}}</table>
-        <h2>Blocked</h2>
+        <h2>Blocked ({{blockedCount}})</h2>
         {{^blocked}}<p>Nothing is blocked.</p>{{/blocked}}
         <table id="blocked">
         {{#blocked}}<tr>{{#build}}<td>{{> buildlink}}</td>{{/build}}<td>{{#chain}} &larr; <span class="state-{{stateName}}">{{> buildlink}} ({{state}}{{#reason}}: {{reason}}{{/reason}})</span>{{/chain}}</td></tr>
         {{/blocked}}</table>
+        <p class="paging">{{#previous}}<a href="/queue?from={{previous}}" id="previous">previous {{pageSize}}</a> {{/previous}}{{#next}}<a href="/queue?from={{next}}" id="next">next {{pageSize}}</a>{{/next}}</p>
         {{> foot}}
         """
 

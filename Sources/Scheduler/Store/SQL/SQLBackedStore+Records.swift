@@ -40,6 +40,25 @@ extension SQLBackedStore {
         }
     }
 
+    public func pendingDependencies(of builds: [BuildID]) throws -> [BuildID: [BuildRecord]] {
+        guard !builds.isEmpty else { return [:] }
+        return try autocommit { db in
+            let list = builds.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+            let edges = try db.query("SELECT build_id, depends_on FROM build_edges WHERE build_id IN (\(list)) ORDER BY build_id, depends_on",
+                                     builds.map { .int($0.rawValue) })
+                .compactMap { row in row.buildID(0).flatMap { build in row.buildID(1).map { (build, $0) } } }
+            let targets = Array(Set(edges.map(\.1)))
+            guard !targets.isEmpty else { return [:] }
+            let targetList = targets.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+            let pending = try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE id IN (\(targetList)) AND state <> 'accepted'",
+                                      targets.map { .int($0.rawValue) })
+            let byID = Dictionary(pending.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            var result: [BuildID: [BuildRecord]] = [:]
+            for (build, target) in edges { if let record = byID[target] { result[build, default: []].append(record) } }
+            return result
+        }
+    }
+
     public func counts() throws -> [StateCount] {
         try autocommit { db in
             try db.query("SELECT repo, state, count(*) FROM builds GROUP BY repo, state ORDER BY repo, state").compactMap { row in
