@@ -10,7 +10,9 @@ struct UMLBuildTests {
         let root = try TestRoot.debian12()
         let work = try TestRoot.temporaryDirectory("uml")
         let backend = UMLBackend()
-        let result = try ExampleBuilder(root: root, work: work, backend: backend).build(TestRoot.examples + "/current/ex-tzinfo")
+        // makepkg alone takes minutes in UML; on a loaded 2-core machine over five
+        let result = try ExampleBuilder(root: root, work: work, backend: backend).build(TestRoot.examples + "/current/ex-tzinfo",
+                                                                                        timeout: .seconds(900))
         let log = (try? String(contentsOfFile: result.logPath, encoding: .utf8)) ?? ""
         #expect(result.succeeded, "\(String(describing: result.failure)) \(log)")
         #expect(result.packages.map(\.name) == ["ex-tzinfo"])

@@ -93,14 +93,19 @@ public struct NamespaceBackend: SandboxBackend {
         }
     }
 
+    /// Writes the two helpers with a descriptor of its own that no other thread's child
+    /// inherits (`O_CLOEXEC`): a write descriptor of a helper held open by a sandbox
+    /// started at the same moment would make `unshare` fail to run it ("Text file busy").
     private func writeIDMapHelpers(into directory: String) throws(SandboxError) {
         try makeDirectory(directory)
         for (tool, file) in [("newuidmap", "uid_map"), ("newgidmap", "gid_map")] {
             let path = directory + "/" + tool
-            guard FileManager.default.createFile(atPath: path, contents: Data(NamespaceScripts.idMapHelper(file).utf8),
-                                                 attributes: [.posixPermissions: 0o700]) else {
-                throw .io(path: path, reason: "cannot write the id map helper")
-            }
+            let bytes = Array(NamespaceScripts.idMapHelper(file).utf8)
+            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o700)
+            guard fd >= 0 else { throw .io(path: path, reason: "cannot write the id map helper: \(String(cString: strerror(errno)))") }
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            guard written == bytes.count else { throw .io(path: path, reason: "cannot write the id map helper") }
         }
     }
 
