@@ -62,6 +62,13 @@ public protocol BuildStore: AnyObject, Sendable {
     func recordAudit(_ entry: AuditEntry) throws
     /// The audit log, newest first: of one build, or of all (`nil`); at most `limit` entries.
     func auditEntries(of build: BuildID?, limit: Int?) throws -> [AuditEntry]
+    /// The event log after `id`, oldest first, at most `limit` events.
+    func events(after id: Int64, limit: Int) throws -> [StoreEvent]
+    /// The newest event's id (0 when there is none).
+    func lastEventID() throws -> Int64
+    /// The last event a notification target received; nil for a target never seen.
+    func notifyCursor(_ target: String) throws -> Int64?
+    func setNotifyCursor(_ target: String, _ id: Int64) throws
 
     // MARK: Reading
 
