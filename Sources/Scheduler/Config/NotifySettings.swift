@@ -1,14 +1,25 @@
 import Foundation
 
-/// Where notifications go, from `[notify]` in `pacbuild.toml` (docs/configuration.md):
-/// webhooks get an HTTP POST of each event's JSON, commands get it on standard input.
+/// Where notifications go, from `[notify]` in `pacbuild.toml` (docs/notifications.md):
+/// each webhook gets an HTTP POST of each event's JSON, each command gets it on standard
+/// input.
+///
+///     [notify]
+///     webhooks = ["https://chat.example/hooks/pacbuild"]
+///     commands = ["scripts/mail-maintainers"]          # run without a shell
+///     events = ["build.failed", "worker.lost", "review.waiting"]
+///     timeout_seconds = 10
 public struct NotifySettings: Sendable, Equatable {
     public var webhooks: [String] = []
-    /// Executables (absolute, or relative to the configuration directory), run without a shell.
+    /// Executables (absolute, or relative to the configuration directory), run without a
+    /// shell and without arguments.
     public var commands: [String] = []
-    public var events: Set<StoreEvent.Kind> = [.buildFailed, .buildBuilt, .workerLost]
-    /// How long one delivery may take.
+    /// The kinds delivered; the others are passed over (their cursors move past them).
+    public var events: Set<StoreEvent.Kind> = NotifySettings.defaultEvents
+    /// How long one delivery may take before it counts as failed (and is tried again).
     public var timeoutSeconds = 10
+
+    public static let defaultEvents: Set<StoreEvent.Kind> = [.buildFailed, .workerLost, .reviewWaiting]
 
     public init() {}
 
@@ -16,17 +27,26 @@ public struct NotifySettings: Sendable, Equatable {
 
     static let keys = ["webhooks", "commands", "events", "timeout_seconds"]
 
+    /// Reads `[notify]`, leaving out each malformed webhook, missing command and unknown
+    /// event (each an error naming it).
     static func parse(_ table: inout ConfigTable, paths: ConfigPaths) -> NotifySettings {
         var settings = NotifySettings()
         guard var nested = table.table("notify", keys: keys) else { return settings }
         for url in nested.strings("webhooks", expected: "an array of http:// or https:// URLs") ?? [] {
-            if (url.hasPrefix("http://") || url.hasPrefix("https://")), !url.contains(where: { $0.isWhitespace || $0.isNewline }) {
-                settings.webhooks.append(url)
+            if isWebhook(url) {
+                if !settings.webhooks.contains(url) { settings.webhooks.append(url) }
             } else {
-                nested.fail("webhooks", .invalidValue(expected: "an http:// or https:// URL", found: "'\(url)'"))
+                nested.fail("webhooks", .invalidValue(expected: "an http:// or https:// URL with a host and no spaces", found: "'\(url)'"))
             }
         }
-        settings.commands = (nested.strings("commands", expected: "an array of executables") ?? []).map(paths.resolve)
+        for command in nested.strings("commands", expected: "an array of executables") ?? [] {
+            let path = paths.resolve(command)
+            if FileManager.default.isExecutableFile(atPath: path), paths.satisfies(path, .file) {
+                if !settings.commands.contains(path) { settings.commands.append(path) }
+            } else {
+                nested.fail("commands", .missingPath(path: command, expected: "an executable file (run without a shell, the event on its standard input)"))
+            }
+        }
         let names = StoreEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
         if let events = nested.strings("events", expected: "an array of events (\(names))") {
             settings.events = []
@@ -39,5 +59,13 @@ public struct NotifySettings: Sendable, Equatable {
         settings.timeoutSeconds = nested.integer("timeout_seconds", in: 1...600, expected: "seconds, from 1 to 600") ?? settings.timeoutSeconds
         table.absorb(nested)
         return settings
+    }
+
+    /// `http://` or `https://` with a host, and no white space (curl gets it with
+    /// `--globoff`, so brackets and braces are literal).
+    static func isWebhook(_ url: String) -> Bool {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = parsed.host, !host.isEmpty else { return false }
+        return !url.contains { $0.isWhitespace || $0.isNewline }
     }
 }

@@ -1,114 +1,148 @@
 import Foundation
 
-/// Delivers the store's event log to the `[notify]` targets: each webhook and command
-/// has a cursor in the store (the last event it took), and gets the events after it in
-/// order, one at a time; the cursor moves only past an event the target accepted (2xx,
-/// exit 0). A target that is down keeps its events until it is back, whoever restarts in
-/// between, and none is sent twice, but for an event delivered in the moment before a
-/// crash, before its cursor moved: every delivery carries the event's id
-/// (`X-Pacbuild-Event: ID`, `PACBUILD_EVENT_ID`) so a receiver can tell.
+/// Delivers the store's event log to the `[notify]` targets (docs/notifications.md).
+///
+/// Each target has a cursor in the store, the last event it took, and gets the events
+/// after it in order, one at a time; the cursor moves past an event only once the
+/// target took it (2xx, exit 0), so a target that is down keeps its events until it is
+/// back, whoever restarts in between: at least once per target, and exactly once unless
+/// the notifier dies between a delivery and its cursor's move. Every delivery carries
+/// the event's id (`id`, `X-Pacbuild-Delivery`, `PACBUILD_EVENT_ID`) for a receiver to
+/// tell. A notifier holds a target in the store while it delivers to it, so a second
+/// notifier (serve and a cron `notify --once`) waits instead of sending the same events.
 ///
 /// A target seen for the first time starts at the newest event: it gets what happens
-/// from then on, not the history.
+/// from then on, not the history. Events of kinds not in `events` are passed over.
 public struct Notifier: Sendable {
     public let store: any BuildStore
     public let settings: NotifySettings
+    /// The build page linked from each payload (`[web] base_url`), if any.
+    public let buildPage: @Sendable (BuildID) -> String?
+    /// Who holds the targets in the store (`serve@HOST:PID`).
+    public let holder: String
     /// At most this many events per target and round.
     public var batch = 100
+    public var now: @Sendable () -> Date = Date.init
 
-    public init(store: any BuildStore, settings: NotifySettings) {
+    public init(store: any BuildStore, settings: NotifySettings, holder: String,
+                buildPage: @escaping @Sendable (BuildID) -> String? = { _ in nil }) {
         self.store = store
         self.settings = settings
+        self.holder = holder
+        self.buildPage = buildPage
     }
 
-    /// One target: `webhook:URL` or `command:PATH`, as its cursor is named.
-    public enum Target: Sendable, Hashable, CustomStringConvertible {
-        case webhook(String)
-        case command(String)
+    public var targets: [NotifyTarget] { NotifyTarget.all(settings) }
 
-        public var description: String {
-            switch self {
-            case .webhook(let url): "webhook:" + url
-            case .command(let path): "command:" + path
-            }
-        }
+    /// `NAME@HOST:PID`, a holder's name that is this process's.
+    public static func holderName(_ name: String) -> String {
+        "\(name)@\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
-
-    public var targets: [Target] { settings.webhooks.map(Target.webhook) + settings.commands.map(Target.command) }
 
     /// What one round did for a target.
     public struct Round: Sendable {
-        public var target: Target
-        public var delivered: [Int64] = []
-        /// Why the target stopped before its last event, if it did.
+        public var target: NotifyTarget
+        /// The events it took, in order.
+        public var delivered: [StoreEvent] = []
+        /// Events of kinds it does not get, passed over.
+        public var skipped = 0
+        /// Why the target stopped before its last event (the event stays pending).
         public var failure: String?
+        /// Another notifier delivers to it (`holder`): nothing was done.
+        public var heldBy: String?
+        /// A full batch went: more may be pending.
+        public var more = false
     }
 
-    /// Delivers what each target has not received yet.
-    public func deliverPending() throws -> [Round] {
-        try targets.map { target in try deliver(to: target) }
+    /// Hands the target to whoever delivers next (a notifier's last act).
+    public func release(_ target: NotifyTarget) {
+        try? store.releaseNotifyTarget(target.key, holder: holder)
     }
 
-    func deliver(to target: Target) throws -> Round {
+    /// Delivers up to ``batch`` pending events to `target`, stopping at the first it does
+    /// not take. Never throws: a store error is the round's failure.
+    public func round(_ target: NotifyTarget) -> Round {
         var round = Round(target: target)
-        guard let cursor = try store.notifyCursor(target.description) else {
-            try store.setNotifyCursor(target.description, try store.lastEventID())
-            return round
-        }
-        var last = cursor
-        for event in try store.events(after: cursor, limit: batch) {
-            if settings.events.contains(event.kind) {
-                let payload = EventPayload(event, build: try store.build(event.build))
-                if let failure = send(payload, to: target) {
-                    round.failure = "event \(event.id) (\(event.kind.rawValue)): \(failure)"
-                    break
-                }
-                round.delivered.append(event.id)
+        let delivery = NotifyDelivery(timeoutSeconds: settings.timeoutSeconds)
+        // a hold outlasts one delivery, and is renewed with every cursor move
+        let hold = { now() + Double(settings.timeoutSeconds + 60) }
+        do {
+            let cursor: Int64
+            switch try store.holdNotifyTarget(target.key, holder: holder, until: hold()) {
+            case .heldBy(let other, _):
+                round.heldBy = other
+                return round
+            case .held(let position):
+                cursor = position
             }
-            last = event.id
-            try store.setNotifyCursor(target.description, last)
+            let events = try store.events(after: cursor, limit: batch)
+            for event in events {
+                if settings.events.contains(event.kind) {
+                    if let failure = delivery.send(EventPayload(event, buildPage: buildPage(event.build)), to: target) {
+                        round.failure = "event \(event.id) (\(event.kind.rawValue) of build \(event.build.rawValue)): \(failure)"
+                        return round
+                    }
+                    round.delivered.append(event)
+                } else {
+                    round.skipped += 1
+                }
+                guard try store.advanceNotifyCursor(target.key, to: event.sequence, holder: holder, until: hold()) else {
+                    round.failure = "another notifier took the target over after event \(event.id)"
+                    return round
+                }
+            }
+            round.more = events.count == batch
+        } catch {
+            round.failure = "store: \(error)"
         }
         return round
     }
 
-    /// Sends one event; nil when the target took it, else why not.
-    func send(_ payload: EventPayload, to target: Target) -> String? {
-        let arguments: [String]
-        switch target {
-        case .webhook(let url):
-            // curl: no shell, the body on standard input, a failing status is a failure
-            arguments = ["curl", "--silent", "--show-error", "--fail", "--max-time", String(settings.timeoutSeconds), "--request", "POST",
-                         "--header", "Content-Type: application/json", "--header", "X-Pacbuild-Event: \(payload.id)",
-                         "--data-binary", "@-", "--", url]
-        case .command(let path):
-            arguments = ["timeout", "--kill-after=5", String(settings.timeoutSeconds), path]
+    /// Everything pending for every target, each target on a thread of its own (one
+    /// that hangs until its timeout delays no other), then the holds given back:
+    /// `pacbuild notify --once`. Per target, its rounds merged in one.
+    public func deliverPending() -> [Round] {
+        let results = LockedValue([Round?](repeating: nil, count: targets.count))
+        let group = DispatchGroup()
+        for (index, target) in targets.enumerated() {
+            group.enter()
+            let thread = Thread {
+                var total = Round(target: target)
+                repeat {
+                    let round = self.round(target)
+                    total.delivered += round.delivered
+                    total.skipped += round.skipped
+                    total.failure = round.failure
+                    total.heldBy = round.heldBy
+                    total.more = round.more
+                } while total.more && total.failure == nil && total.heldBy == nil
+                self.release(target)
+                results.withLock { $0[index] = total }
+                group.leave()
+            }
+            thread.start()
         }
-        return NotifyProcess.run(arguments, input: payload.json,
-                                 environment: ["PACBUILD_EVENT": payload.event, "PACBUILD_EVENT_ID": String(payload.id)])
+        group.wait()
+        return results.withLock { $0.compactMap { $0 } }
     }
 }
 
-/// A delivery's process: found on PATH, the event on its standard input, its output kept
-/// for the failure message.
-enum NotifyProcess {
-    static func run(_ arguments: [String], input: Data, environment: [String: String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let stdin = Pipe(), output = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch { return "cannot run \(arguments[0]): \(error)" }
-        try? stdin.fileHandleForWriting.write(contentsOf: input)
-        try? stdin.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile().prefix(4096), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            return "\(arguments[0]) exited \(process.terminationStatus)" + (words.isEmpty ? "" : ": " + words)
-        }
-        return nil
+/// A value behind a lock, shared by the notifier's threads.
+final class LockedValue<Value>: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+}
+
+extension Notifier {
+    /// What the targets need that this machine lacks, in words (curl for webhooks); empty
+    /// when nothing is missing.
+    public var missingTools: [String] {
+        guard !settings.webhooks.isEmpty else { return [] }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let found = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/curl") }
+        return found ? [] : ["curl (webhooks are posted with it; apt-get install curl, or scripts/setup)"]
     }
 }

@@ -202,38 +202,7 @@ enum Schema {
         // Version 14: the failure class `arch` (the architecture check of built packages);
         // on PostgreSQL the worker's report function accepts it.
         Migration(version: 14) { dialect in dialect.hasRoles ? WorkerFunctions.migration14 : [] },
-        // Version 15: the event log notifications are delivered from, written by a
-        // trigger on every change of a build's state (so every path that changes one, a
-        // worker role's functions included, records it in the same transaction), and each
-        // notification target's cursor: the last event it received.
-        Migration(version: 15) { dialect in
-            let table = """
-                CREATE TABLE events (
-                    id \(dialect.serialPrimaryKey),
-                    at BIGINT NOT NULL, kind TEXT NOT NULL, build_id BIGINT NOT NULL, worker TEXT)
-                """
-            let cursors = "CREATE TABLE notify_cursors (target TEXT PRIMARY KEY, delivered BIGINT NOT NULL)"
-            let inserts = StoreEvent.Kind.allCases.map { kind in
-                "INSERT INTO events (at, kind, build_id, worker) SELECT NEW.updated_at, '\(kind.rawValue)', NEW.id, OLD.worker WHERE \(kind.condition);"
-            }.joined(separator: "\n")
-            guard dialect.hasRoles else {
-                return [table, cursors, """
-                    CREATE TRIGGER builds_events AFTER UPDATE OF state, attempts ON builds
-                    BEGIN
-                    \(inserts)
-                    END
-                    """]
-            }
-            return [table, cursors, """
-                CREATE FUNCTION builds_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-                BEGIN
-                \(inserts)
-                RETURN NEW;
-                END $$
-                """,
-                "REVOKE ALL ON FUNCTION builds_events() FROM PUBLIC",
-                "CREATE TRIGGER builds_events AFTER UPDATE OF state, attempts ON builds FOR EACH ROW EXECUTE FUNCTION builds_events()",
-            ]
-        },
+        // Version 15: the event log notifications are delivered from (`EventLog`).
+        Migration(version: 15, statements: EventLog.migration15),
     ]
 }
