@@ -27,19 +27,11 @@ public final class WebhookReceiver: @unchecked Sendable {
         let process = try Subprocess([Fixtures.packageRoot + "/scripts/webhook-receiver", "--log", directory + "/log",
                                       "--mode-file", directory + "/mode", "--parent", String(getpid())],
                                      outputPath: directory + "/output")
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let line = process.output.split(separator: "\n").first, let port = Int(line) {
-                self.port = port
-                self.process = process
-                return
-            }
-            if Glibc.kill(process.pid, 0) != 0 || waitpid(process.pid, nil, WNOHANG) == process.pid { break }
-            usleep(50_000)
+        guard let port = process.listeningPort() else {
+            throw Subprocess.Failure(message: "scripts/webhook-receiver did not start: \(process.output)")
         }
-        process.kill(SIGKILL)
-        process.wait()
-        throw Subprocess.Failure(message: "scripts/webhook-receiver did not start: \(process.output)")
+        self.port = port
+        self.process = process
     }
 
     deinit { stop() }

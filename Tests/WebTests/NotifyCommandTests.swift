@@ -19,13 +19,7 @@ import TestSupport
             """)
         defer { fixture.remove() }
         try fixture.populate()
-        let port = try ServeCommandTests.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: WebFixture.binary)
-        process.arguments = ["serve", "--config", fixture.root, "--listen", "127.0.0.1:\(port)"]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
+        let (process, err, _) = try ServeCommandTests.serve(fixture)
         defer { if process.isRunning { process.terminate() } }
 
         // serve: once it knows the target, a failure reaches the receiver
