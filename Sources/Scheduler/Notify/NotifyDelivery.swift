@@ -18,12 +18,18 @@ struct NotifyDelivery: Sendable {
         switch target {
         case .webhook(let url):
             // no shell; the body from standard input; no redirects followed (a 3xx is not
-            // taken); only http and https; the status code on standard output
+            // taken); only http and https; the status code on standard output. The URL
+            // goes in a config file only this user reads: a token in it stays out of ps.
+            let config = FileManager.default.temporaryDirectory.appendingPathComponent("pacbuild-notify-\(UUID().uuidString).curlrc").path
+            let quoted = url.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            guard FileManager.default.createFile(atPath: config, contents: Data("url = \"\(quoted)\"\n".utf8),
+                                                 attributes: [.posixPermissions: 0o600]) else { return "cannot write \(config)" }
+            defer { try? FileManager.default.removeItem(atPath: config) }
             let arguments = ["curl", "--silent", "--show-error", "--globoff", "--proto", "=http,https",
                              "--max-time", String(timeoutSeconds), "--request", "POST",
                              "--header", "Content-Type: application/json", "--header", "User-Agent: pacbuild",
                              "--header", "X-Pacbuild-Event: \(payload.event)", "--header", "X-Pacbuild-Delivery: \(payload.id)",
-                             "--data-binary", "@-", "--output", "/dev/null", "--write-out", "%{http_code}", "--", url]
+                             "--data-binary", "@-", "--output", "/dev/null", "--write-out", "%{http_code}", "--config", config]
             let run = BoundedProcess.run(arguments, input: payload.json, environment: [:], seconds: timeoutSeconds)
             if let failure = run.failure { return failure }
             let code = run.output.trimmingCharacters(in: .whitespacesAndNewlines)
