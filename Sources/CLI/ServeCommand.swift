@@ -26,6 +26,15 @@ extension Pacbuild {
             do { _ = try ListenAddress(parsing: listen) } catch { throw ValidationError(error.description) }
         }
 
+        /// Stops the notifier on a thread of its own: stopping waits for a delivery under
+        /// way (up to its timeout), which must not block a thread of Swift's pool.
+        private func stopNotifications(_ service: NotifierService?) async {
+            guard let service else { return }
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                Thread { service.stop(); done.resume() }.start()
+            }
+        }
+
         func run() async throws {
             let loaded = try loadValidConfiguration(config)
             let address = try ListenAddress(parsing: listen)
@@ -40,8 +49,13 @@ extension Pacbuild {
             }
             printError("pacbuild serve: listening on http://\(address)/ over \(store.url ?? loaded.global.store.description)")
             notifications?.start()
-            defer { notifications?.stop() }
-            try await site.run(listen: address)
+            do {
+                try await site.run(listen: address)
+            } catch {
+                await stopNotifications(notifications)
+                throw error
+            }
+            await stopNotifications(notifications)
         }
     }
 }

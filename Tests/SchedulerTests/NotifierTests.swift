@@ -262,6 +262,31 @@ import TestSupport
         #expect(cursors[NotifyTarget.webhook(healthy.url).key] == 3)
     }
 
+    /// A command that hangs, and leaves a child behind holding its output: stopped with
+    /// its whole process group after the timeout, the event kept.
+    @Test func aHangingCommandIsStoppedWithItsChildren() throws {
+        let setup = try Setup(.sqlite)
+        defer { setup.remove() }
+        let path = setup.config.root + "/hang", pids = setup.config.root + "/pids"
+        try "#!/bin/sh\nsleep 300 &\necho $! > '\(pids)'\nexec sleep 300\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        let notifier = setup.notifier(Self.settings(commands: [path], timeout: 2))
+        _ = notifier.deliverPending()
+        _ = try setup.build(Self.meta, "1-1", .failed(.build, reason: "x", log: nil))
+        let start = Date()
+        let round = try #require(notifier.deliverPending().first)
+        #expect(Date().timeIntervalSince(start) < 8, "2 s, and 2 more for the kill")
+        #expect(round.failure?.contains("took longer than 2 s") == true, "\(round.failure ?? "none")")
+        #expect(try round.delivered.isEmpty && setup.store.notifyCursors().first?.delivered == 0)
+        let child = try #require(Int32(try String(contentsOfFile: pids, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        var gone = false
+        for _ in 0..<40 where !gone {
+            gone = kill(child, 0) != 0
+            if !gone { usleep(100_000) }
+        }
+        #expect(gone, "the child it left is killed with its group")
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aTargetHeldByAnotherNotifierIsLeftAlone(_ backend: StoreBackend) throws {
         let setup = try Setup(backend)

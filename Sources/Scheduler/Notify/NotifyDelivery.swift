@@ -85,6 +85,7 @@ enum BoundedProcess {
             process.standardError = stderr
             let exited = DispatchSemaphore(value: 0)
             process.terminationHandler = { _ in exited.signal() }
+            let started = Date()
             try process.run()
             // timeout(1) kills its group after SECONDS + 2; this is the guard behind it
             if exited.wait(timeout: .now() + .seconds(seconds + 5)) == .timedOut {
@@ -97,8 +98,15 @@ enum BoundedProcess {
             outcome.status = process.terminationStatus
             outcome.output = read(outputFile)
             outcome.errors = read(errorFile)
-            // timeout(1) exits 124 when the time ran out (137 when it had to SIGKILL)
-            if outcome.status == 124 || outcome.status == 137 { outcome.failure = "took longer than \(seconds) s (stopped)" }
+            // timeout(1) exits 124 when the time ran out; when SIGTERM did not end the
+            // command (one that ignores it, or inherited it blocked), its SIGKILL to the
+            // group after 2 s more ends timeout itself too
+            if process.terminationReason == .uncaughtSignal {
+                outcome.failure = Date() >= started + Double(seconds)
+                    ? "took longer than \(seconds) s (killed)" : "killed by signal \(outcome.status)"
+            } else if outcome.status == 124 || outcome.status == 137 {
+                outcome.failure = "took longer than \(seconds) s (stopped)"
+            }
             if outcome.status == 127 || outcome.status == 126 {
                 outcome.failure = "cannot run \(arguments[0])" + (outcome.errors.isEmpty ? "" : ": " + outcome.errors.trimmingCharacters(in: .whitespacesAndNewlines))
             }
