@@ -10,7 +10,10 @@
 /// `id` is unique but, on PostgreSQL, not in commit order: a transaction that took id 10
 /// may commit after one that took 11. A cursor over ids would then skip 10 for good.
 /// Events are therefore numbered (`seq`) by the reader, under a lock, in the order they
-/// become visible (``SQLBackedStore/numberEvents(_:)``); cursors count `seq`.
+/// become visible (``SQLBackedStore/numberNewEvents()``); cursors count `seq`.
+///
+/// A later migration that copies `builds` into a new table (as SQLite's migration 9 did)
+/// drops the trigger with the old table and must create it again.
 ///
 /// `notify_cursors`: each target's last delivered `seq`, and who delivers to it now
 /// (`holder` until `held_until`, the store's clock in ms), so two notifiers (`serve` and
