@@ -306,6 +306,27 @@ import TestSupport
         #expect(receiver.requests().count == 1)
     }
 
+    /// Old events go, but never the newest: the numbering goes on above every cursor.
+    @Test(arguments: StoreBackend.allCases)
+    func oldEventsArePrunedAndNumberingGoesOn(_ backend: StoreBackend) throws {
+        let setup = try Setup(backend)
+        defer { setup.remove() }
+        let receiver = try WebhookReceiver()
+        var notifier = setup.notifier(Self.settings(webhooks: [receiver.url]))
+        notifier.retention = 3600
+        _ = notifier.deliverPending()
+        _ = try setup.build(Self.libc, "1-1", .failed(.build, reason: "one", log: nil))
+        _ = try setup.build(Self.meta, "1-1", .failed(.build, reason: "two", log: nil))
+        #expect(notifier.deliverPending().first?.delivered.count == 2)
+        setup.clock.advance(7200)
+        #expect(notifier.prune() == nil)
+        #expect(try setup.store.events(after: 0, limit: 10).map(\.sequence) == [2], "the newest stays")
+        _ = try setup.build(Self.zlib, "1-1", .failed(.build, reason: "three", log: nil))
+        let round = try #require(notifier.deliverPending().first)
+        #expect(round.delivered.map(\.sequence) == [3] && round.delivered.first?.reason == "three")
+        #expect(receiver.accepted().compactMap { $0.build["reason"] as? String } == ["one", "two", "three"])
+    }
+
     /// PostgreSQL gives ids at insert and commits in any order: an event whose
     /// transaction commits after a later one's must still be delivered.
     @Test func anEventCommittedAfterALaterOneIsNotSkipped() throws {

@@ -22,6 +22,9 @@ public struct Notifier: Sendable {
     public let holder: String
     /// At most this many events per target and round.
     public var batch = 100
+    /// How long the store keeps an event: older ones are deleted, delivered or not
+    /// (a target that is down longer misses them).
+    public var retention: TimeInterval = 90 * 86_400
     public var now: @Sendable () -> Date = Date.init
 
     public init(store: any BuildStore, settings: NotifySettings, holder: String,
@@ -52,6 +55,18 @@ public struct Notifier: Sendable {
         public var heldBy: String?
         /// A full batch went: more may be pending.
         public var more = false
+    }
+
+    /// Deletes the events older than ``retention``; a store error is returned, not thrown
+    /// (housekeeping stops no delivery).
+    @discardableResult
+    public func prune() -> String? {
+        do {
+            try store.pruneEvents(before: now() - retention)
+            return nil
+        } catch {
+            return "cannot delete old events: \(error)"
+        }
     }
 
     /// Hands the target to whoever delivers next (a notifier's last act).
@@ -123,6 +138,7 @@ public struct Notifier: Sendable {
             thread.start()
         }
         group.wait()
+        prune()
         return results.withLock { $0.compactMap { $0 } }
     }
 }

@@ -40,12 +40,26 @@ public final class NotifierService: @unchecked Sendable {
         self.report = report
     }
 
-    /// Starts a thread per target.
+    /// How often old events are deleted (``Notifier/retention``).
+    public var pruneInterval: Double = 3600
+
+    /// Starts a thread per target, and one that deletes old events now and then.
     public func start() {
         for target in notifier.targets {
             condition.withLock { running += 1 }
             Thread { [self] in loop(target) }.start()
         }
+        condition.withLock { running += 1 }
+        Thread { [self] in
+            while !isStopped {
+                notifier.prune()
+                pause(pruneInterval)
+            }
+            condition.withLock {
+                running -= 1
+                condition.broadcast()
+            }
+        }.start()
     }
 
     /// Asks every thread to stop and waits until they have (each ends once its current

@@ -82,6 +82,10 @@ public protocol BuildStore: AnyObject, Sendable {
     func releaseNotifyTarget(_ target: String, holder: String) throws
     /// Every target's cursor, by target.
     func notifyCursors() throws -> [NotifyCursor]
+    /// Deletes the numbered events that happened before `date`, delivered or not, but
+    /// the newest (the numbering goes on from it); returns how many.
+    @discardableResult
+    func pruneEvents(before date: Date) throws -> Int
 
     // MARK: Reading
 

@@ -51,6 +51,13 @@ extension SQLBackedStore {
         }
     }
 
+    @discardableResult
+    public func pruneEvents(before date: Date) throws -> Int {
+        try autocommit { db in
+            try db.query("DELETE FROM events WHERE at < $1 AND seq < (SELECT MAX(seq) FROM events) RETURNING id", .time(date)).count
+        }
+    }
+
     /// Gives the events that have become visible since the last call their delivery
     /// numbers, after every number given so far, in id order; one numbering at a time
     /// (``EventLog/numberingLock(_:)``), so the numbers only grow in the order they are
