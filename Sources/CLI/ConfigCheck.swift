@@ -36,6 +36,7 @@ extension Pacbuild {
                 heartbeat \(workers.heartbeatSeconds) s, \(workers.maxAttempts) attempt(s), package caches up to \(workers.cacheMaxMB) MB
                 sources: downloaded into \(loaded.display(global.stateDir + "/sources")), \
                 up to \(global.sources.maxMB) MiB and \(global.sources.timeoutSeconds) s per file
+                notify: \(notifyText(global.notify))
                 repos: \(loaded.repos.count)
 
                 """
@@ -52,6 +53,12 @@ extension Pacbuild {
                 if !details.isEmpty { text += "  \(repo.name): \(details.joined(separator: "; "))\n" }
             }
             return text
+        }
+
+        private func notifyText(_ notify: NotifySettings) -> String {
+            guard !notify.isEmpty else { return "nowhere" }
+            return "\(notify.webhooks.count) webhook(s), \(notify.commands.count) command(s), of "
+                + notify.events.map(\.rawValue).sorted().joined(separator: ", ") + ", \(notify.timeoutSeconds) s each"
         }
 
         private func storeText(_ store: StoreLocation, _ loaded: Configuration) -> String {

@@ -34,6 +34,12 @@ extension WebSite {
         router.get("/plan") { _, _ in
             site.page("plan", PlanView(try await blocking { try site.plan() }))
         }
+        router.get("/plan.svg") { _, _ in
+            guard let graph = PlanGraph(try await blocking { try site.plan() }.entries) else {
+                throw HTTPError(.notFound, message: "nothing is planned, or more than \(PlanGraph.maxNodes) builds: no graph")
+            }
+            return SVG(text: site.templates.render(graph, withTemplate: "plansvg") ?? "")
+        }
         router.get("/why/:name") { _, context in try await site.whyPage(try Self.text(context, "name")) }
         router.get("/why/:name/:pkgbase") { _, context in
             try await site.whyPage(try Self.text(context, "name") + "/" + Self.text(context, "pkgbase"))

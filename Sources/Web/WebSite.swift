@@ -69,6 +69,18 @@ struct HTML: ResponseGenerator {
     }
 }
 
+/// An SVG picture as a response, under the pages' policy (it holds no script; should a
+/// value ever reach it unescaped, none would run).
+struct SVG: ResponseGenerator {
+    var text: String
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8", .cacheControl: "no-store",
+                                        .contentSecurityPolicy: HTML.policy, .xContentTypeOptions: "nosniff"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
 /// Plain text or JSON as a response.
 struct Text: ResponseGenerator {
     var text: String

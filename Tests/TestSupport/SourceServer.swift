@@ -11,19 +11,11 @@ public final class SourceServer: Sendable {
     public init(directory: String, port: Int = 0) throws {
         let process = try Subprocess([Fixtures.packageRoot + "/scripts/source-server", "--dir", directory,
                                       "--port", String(port), "--parent", String(getpid())])
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let line = process.output.split(separator: "\n").first, let port = Int(line) {
-                self.port = port
-                self.process = process
-                return
-            }
-            if Glibc.kill(process.pid, 0) != 0 || waitpid(process.pid, nil, WNOHANG) == process.pid { break }
-            usleep(50_000)
+        guard let port = process.listeningPort() else {
+            throw Subprocess.Failure(message: "scripts/source-server did not start: \(process.output)")
         }
-        process.kill(SIGKILL)
-        process.wait()
-        throw Subprocess.Failure(message: "scripts/source-server did not start: \(process.output)")
+        self.port = port
+        self.process = process
     }
 
     private init(existing port: Int) {

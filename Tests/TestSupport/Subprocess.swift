@@ -40,6 +40,21 @@ public struct Subprocess: Sendable {
 
     public var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
 
+    /// The port a loopback server prints as its first line (scripts/source-server,
+    /// scripts/webhook-receiver); nil when it exits first or says nothing for 30 s, when
+    /// it is killed.
+    public func listeningPort() -> Int? {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let line = output.split(separator: "\n").first, let port = Int(line) { return port }
+            if Glibc.kill(pid, 0) != 0 || waitpid(pid, nil, WNOHANG) == pid { break }
+            usleep(50_000)
+        }
+        kill(SIGKILL)
+        wait()
+        return nil
+    }
+
     /// Runs a command to its end; throws with its output when it fails.
     @discardableResult
     public static func run(_ arguments: [String]) throws -> String {

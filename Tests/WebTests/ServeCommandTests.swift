@@ -12,13 +12,7 @@ import Testing
         var fixture = try WebFixture()
         defer { fixture.remove() }
         try fixture.populate()
-        let port = try Self.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: WebFixture.binary)
-        process.arguments = ["serve", "--config", fixture.root, "--listen", "127.0.0.1:\(port)"]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
+        let (process, err, port) = try Self.serve(fixture)
         defer { if process.isRunning { process.terminate() } }
 
         var body: String?
@@ -44,6 +38,18 @@ import Testing
         let result = try fixture.pacbuild(["serve", "--listen", "localhost:http"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--listen 'localhost:http': 'http' is not a port number (0-65535)"))
+    }
+
+    /// `pacbuild serve` over the fixture on a free loopback port, its standard error in a pipe.
+    static func serve(_ fixture: WebFixture) throws -> (Process, Pipe, Int) {
+        let port = try freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: WebFixture.binary)
+        process.arguments = ["serve", "--config", fixture.root, "--listen", "127.0.0.1:\(port)"]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        return (process, err, port)
     }
 
     static func get(_ url: String) async throws -> String {

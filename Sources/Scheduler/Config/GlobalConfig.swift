@@ -31,6 +31,8 @@ public struct GlobalConfig: Sendable, Equatable {
     public var web = WebSettings()
     /// The fetch stage's limits (`[sources]`).
     public var sources = SourceSettings()
+    /// Where notifications go (`[notify]`).
+    public var notify = NotifySettings()
 
     /// The state directory's default, relative to the configuration directory.
     public static let defaultStateDir = ".pacbuild-state"
@@ -47,7 +49,7 @@ public struct GlobalConfig: Sendable, Equatable {
                             buildRoot: defaultBuildRoot, umlMem: defaultUMLMem, workers: WorkerSettings())
     }
 
-    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "fallback_timeout", "workers", "limits", "web", "sources"]
+    static let keys = ["state_dir", "store", "sandbox", "build_root", "uml_mem", "fallback_timeout", "workers", "limits", "web", "sources", "notify"]
 
     /// Reads `pacbuild.toml`, keeping the default of each key that is absent or wrong
     /// (the errors say which), so repo files are still checked against sane settings.
@@ -85,6 +87,7 @@ public struct GlobalConfig: Sendable, Equatable {
         config.limits = SandboxLimits.parse(&table, base: config.limits)
         config.web = WebSettings.parse(&table)
         config.sources = SourceSettings.parse(&table)
+        config.notify = NotifySettings.parse(&table, paths: paths)
         return (config, table.finish())
     }
 

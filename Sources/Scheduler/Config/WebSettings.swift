@@ -7,6 +7,7 @@ import Foundation
 ///     secure_cookies = true         # the session cookie only over HTTPS (localhost too)
 ///     users = ["alice:maintainer:$2b$12$...", "bob:viewer:$2b$12$..."]   # pacbuild web passwd
 ///     tokens = ["ci:maintainer:SHA256"]                                  # pacbuild web token
+///     base_url = "https://builds.example.org/"   # where users reach it: links in notifications
 public struct WebSettings: Sendable, Equatable {
     /// What an account or token may do: `viewer` reads, `maintainer` also reviews and
     /// controls builds.
@@ -35,10 +36,17 @@ public struct WebSettings: Sendable, Equatable {
     public var secureCookies = true
     public var users: [Account] = []
     public var tokens: [Token] = []
+    /// The address users reach `pacbuild serve` at (behind a proxy, its public one),
+    /// without a trailing slash: notifications link to build pages under it. Nil: they
+    /// carry no link.
+    public var baseURL: String?
 
     public init() {}
 
-    static let keys = ["public", "secure_cookies", "users", "tokens"]
+    static let keys = ["public", "secure_cookies", "users", "tokens", "base_url"]
+
+    /// The page of a build under ``baseURL``.
+    public func buildPage(_ id: BuildID) -> String? { baseURL.map { "\($0)/builds/\(id.rawValue)" } }
 
     /// Account and token names: what an audit log entry names.
     public static func isValidName(_ name: String) -> Bool {
@@ -92,6 +100,13 @@ public struct WebSettings: Sendable, Equatable {
                 continue
             }
             settings.tokens.append(Token(name: name, role: role, sha256: sha))
+        }
+        if let url = nested.string("base_url", expected: "the http:// or https:// address of pacbuild serve") {
+            if NotifySettings.isWebhook(url) {
+                settings.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            } else {
+                nested.fail("base_url", .invalidValue(expected: "the http:// or https:// address of pacbuild serve", found: "'\(url)'"))
+            }
         }
         table.absorb(nested)
         return settings

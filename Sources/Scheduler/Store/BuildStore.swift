@@ -1,3 +1,4 @@
+import Foundation
 import Graph
 
 /// pacbuild's memory of every build it planned, ran, accepted or rejected, and the queue
@@ -62,6 +63,29 @@ public protocol BuildStore: AnyObject, Sendable {
     func recordAudit(_ entry: AuditEntry) throws
     /// The audit log, newest first: of one build, or of all (`nil`); at most `limit` entries.
     func auditEntries(of build: BuildID?, limit: Int?) throws -> [AuditEntry]
+
+    // MARK: Notifications (schema 15)
+
+    /// The event log after `sequence` in delivery order, at most `limit` events. Events
+    /// committed since the last call are numbered first, under a lock, in the order they
+    /// became visible: an event never gets a number below one already read, so a cursor
+    /// that has passed N misses nothing by skipping everything up to N.
+    func events(after sequence: Int64, limit: Int) throws -> [StoreEvent]
+    /// Takes `target` for `holder` until `until` (renewing the caller's own hold), its
+    /// cursor created at the newest event when the target is new: a new target gets what
+    /// happens from now on, not the history. Refused while another holder's hold runs.
+    func holdNotifyTarget(_ target: String, holder: String, until: Date) throws -> NotifyHold
+    /// Moves the cursor of a target `holder` holds to `sequence`, renewing the hold until
+    /// `until`; false (nothing changed) when it holds the target no longer.
+    func advanceNotifyCursor(_ target: String, to sequence: Int64, holder: String, until: Date) throws -> Bool
+    /// Gives up a hold, keeping the cursor.
+    func releaseNotifyTarget(_ target: String, holder: String) throws
+    /// Every target's cursor, by target.
+    func notifyCursors() throws -> [NotifyCursor]
+    /// Deletes the numbered events that happened before `date`, delivered or not, but
+    /// the newest (the numbering goes on from it); returns how many.
+    @discardableResult
+    func pruneEvents(before date: Date) throws -> Int
 
     // MARK: Reading
 

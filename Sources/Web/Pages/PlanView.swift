@@ -2,7 +2,7 @@ import Foundation
 import Scheduler
 
 /// The plan page: what a catch-up would build, wave by wave, and what it would not and
-/// why; each entry links to its why page. (No graph yet: issue 20 wants an SVG.)
+/// why, above them the graph of the builds (``PlanGraph``); each entry links to its why page.
 struct PlanView {
     struct Entry {
         var id: String
@@ -30,8 +30,16 @@ struct PlanView {
     var planned: [Entry]
     var others: [Entry]
     var cycles: [String]
+    var graph: PlanGraph?
+    /// Why there is no graph, when builds are planned but too many to draw.
+    var graphNote: String?
 
     init(_ plan: Plan) {
+        graph = PlanGraph(plan.entries)
+        let plannedCount = plan.entries.count { $0.status.isBuilt }
+        if graph == nil, plannedCount > 0 {
+            graphNote = "\(plannedCount) builds are planned, more than the graph draws (\(PlanGraph.maxNodes)): the table lists them."
+        }
         let entries = plan.entries.map(Self.entry)
         planned = zip(plan.entries, entries).filter { $0.0.status.isBuilt }
             .sorted { ($0.0.wave ?? 0, $0.0.id) < ($1.0.wave ?? 0, $1.0.id) }.map(\.1)

@@ -8,7 +8,7 @@ enum Templates {
     static let all: [String: String] = [
         "head": head, "foot": foot, "buildlink": buildLink,
         "overview": overview, "queue": queue, "build": build, "package": package,
-        "plan": plan, "why": why, "entrylink": entryLink, "login": login, "refused": refused,
+        "plan": plan, "plangraph": planGraph, "plansvg": planSVG, "why": why, "entrylink": entryLink, "login": login, "refused": refused,
     ]
 
     static func library() throws(WebError) -> MustacheLibrary {

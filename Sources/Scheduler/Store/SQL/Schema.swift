@@ -202,5 +202,7 @@ enum Schema {
         // Version 14: the failure class `arch` (the architecture check of built packages);
         // on PostgreSQL the worker's report function accepts it.
         Migration(version: 14) { dialect in dialect.hasRoles ? WorkerFunctions.migration14 : [] },
+        // Version 15: the event log notifications are delivered from (`EventLog`).
+        Migration(version: 15, statements: EventLog.migration15),
     ]
 }
