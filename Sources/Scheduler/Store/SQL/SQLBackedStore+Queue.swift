@@ -6,7 +6,12 @@ import Graph
 /// trip, and per build they made a catch-up take seconds.
 extension SQLBackedStore {
     public func enqueue(_ builds: [PlannedBuild]) throws -> EnqueueResult {
-        try transaction { db in
+        try transaction { db in try enqueue(builds, db) }
+    }
+
+    /// ``enqueue(_:)`` inside a transaction the caller holds.
+    func enqueue(_ builds: [PlannedBuild], _ db: any SQLConnection) throws -> EnqueueResult {
+        do {
             var result = EnqueueResult()
             let marks = try markList(db)
             // a mark names a version: it holds back every pass of it
