@@ -37,7 +37,7 @@ extension BuildReviewer {
     mutating func sonameBump(of build: BuildRecord, built: [PackageFacts], old: [DatabaseEntry]) -> SonameBumpResult {
         var result = SonameBumpResult()
         for facts in built { sonames.remember(facts) }
-        guard !old.isEmpty, !built.isEmpty, let repo = repos[build.package.repo] else { return result }
+        guard !old.isEmpty, !built.isEmpty, let repo = repos[build.package.repo], repo.sonameRebuilds != .off else { return result }
         guard built.allSatisfy({ $0.sonamesProvided != nil }) else { return result }
         let provided = Set(built.flatMap { $0.sonamesProvided ?? [] })
         var before = Set<String>()

@@ -52,6 +52,12 @@ struct SetRecovery {
                 report.problems.append("\(repo.name): prepared set databases left: \(error)")
             }
         }
+        // a killed publication left the locks of the repos it had not prepared yet too
+        for repo in repos {
+            do { if let removed = try Recovery.removeStaleLock(database: repo.db) { report.staleLocks.append(removed) } } catch {
+                report.problems.append("\(repo.name): \(error)")
+            }
+        }
         do {
             for set in try store.rebuildSets(openOnly: true) {
                 do {
