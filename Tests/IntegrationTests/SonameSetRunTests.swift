@@ -15,7 +15,7 @@ struct SonameSetRunTests {
     static func bumped(_ label: String) throws -> RunFixture {
         let fixture = try RunFixture(label)
         for repo in ["current-i586.toml", "extra-i586.toml"] {
-            try fixture.edit("repos.d/" + repo) { $0 + "\nsoname_rebuilds = \"auto\"\n" }
+            try fixture.edit("repos.d/" + repo) { $0.replacingOccurrences(of: "\n[hooks]", with: "\nsoname_rebuilds = \"auto\"\n\n[hooks]") }
         }
         let first = try fixture.run()
         try #require(first.status == 0, "\(first.stderr) \(first.events.suffix(3))")

@@ -10,6 +10,8 @@ import Repo
 ///   is new.
 /// - Prepared archives no journal names (`.set.NAME.db.tar.EXT`) were never decided:
 ///   they are removed. Every database stays old.
+/// - A built member of an open set not held for its dependents (a waka killed after its
+///   report) is held.
 /// - An open set that nothing holds any more (every member built and approved, as a
 ///   publication undone leaves it) is published again.
 ///
@@ -59,8 +61,11 @@ struct SetRecovery {
             }
         }
         do {
+            let holder = SonameRebuilds(store: store, repos: repos, stateDirectory: "")
             for set in try store.rebuildSets(openOnly: true) {
                 do {
+                    // a waka killed between a member's report and its hold left it unheld
+                    for member in set.live { try holder.hold(try store.build(member.build)) }
                     if let publication = try publisher.publishIfComplete(set.id) { report.setsPublished.append(publication.set.id) }
                 } catch {
                     report.problems.append("\(set.label): \(error)")

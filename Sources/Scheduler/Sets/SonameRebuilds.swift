@@ -39,8 +39,12 @@ public struct SonameRebuilds: Sendable {
     /// packages drop a soname some package still needs; nil when there is nothing to do
     /// (another repo setting, no bump, no consumer, or a set already open for it).
     public func queue(after build: BuildRecord) throws -> Outcome? {
-        guard build.state == .built, let repo = repos.first(where: { $0.name == build.package.repo }),
-              repo.sonameRebuilds == .auto, try store.rebuildSet(of: build.id) == nil else { return nil }
+        guard build.state == .built, let repo = repos.first(where: { $0.name == build.package.repo }) else { return nil }
+        if try store.rebuildSet(of: build.id) != nil {
+            try hold(build)
+            return nil
+        }
+        guard repo.sonameRebuilds == .auto else { return nil }
         var reviewer = BuildReviewer(repos: repos, store: store, stateDirectory: stateDirectory)
         let bump = reviewer.sonameBump(of: build, facts: try store.packageFacts(of: build.id))
         guard !bump.bumps.isEmpty, !bump.consumerBases.isEmpty else { return nil }
@@ -83,9 +87,19 @@ public struct SonameRebuilds: Sendable {
         let gone = bump.bumps.map(\.soname).joined(separator: ", ")
         let reason = "\(build.package) \(build.version) drops \(gone)"
         let (set, _) = try store.enqueueSet(planned.map(\.build), root: build.id, joining: joining, reason: reason)
-        if repo.stagingTarget == nil { try store.stage(build.id) }
+        try hold(try store.build(build.id))
         let members = try set.members.filter { $0.build != build.id }.map { try store.build($0.build) }
         return Outcome(set: set, members: members, problems: problems)
+    }
+
+    /// A built member of an open set, in a repo without a staging repo, is marked staged
+    /// (held in the store): the members that depend on it become ready and install it from
+    /// their dependency repository. A staging repo's build is staged by the waka as usual.
+    public func hold(_ build: BuildRecord) throws {
+        guard build.state == .built, build.stagedAt == nil,
+              repos.first(where: { $0.name == build.package.repo })?.stagingTarget == nil,
+              try store.rebuildSet(of: build.id) != nil else { return }
+        try store.stage(build.id)
     }
 
     /// The version a consumer is rebuilt at: its PKGBUILD's own when that is newer than

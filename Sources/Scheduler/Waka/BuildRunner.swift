@@ -171,9 +171,10 @@ struct BuildRunner: Sendable {
     }
 
     /// Opens the rebuild set of a built build whose repo has `soname_rebuilds = "auto"`
-    /// and whose packages drop a soname other packages need (``SonameRebuilds``).
+    /// and whose packages drop a soname other packages need, or holds a built member of
+    /// an open set for its dependents (``SonameRebuilds``).
     func queueSonameRebuilds(_ build: BuildRecord) throws -> SonameRebuilds.Outcome? {
-        guard build.state == .built, configuration.repo(named: build.package.repo)?.sonameRebuilds == .auto else { return nil }
+        guard build.state == .built else { return nil }
         publishLock.lock()
         defer { publishLock.unlock() }
         return try SonameRebuilds(store: store, repos: configuration.repos, stateDirectory: configuration.global.stateDir).queue(after: build)

@@ -26,6 +26,7 @@ final class ReportedBuilds: Sendable {
         // many, awaiting review) are not read on every idle poll, and a waka without
         // such repos (a config-less one) asks the store nothing.
         let repos = runner.configuration.repos.filter { $0.staging || $0.review == .auto || $0.sonameRebuilds == .auto }.map(\.name)
+        // (a set member of another repo is held by its own waka, or by `pacbuild recover`)
         let built: [BuildRecord]
         do { built = try repos.flatMap { try store.builds(state: .built, repo: $0, limit: nil) } } catch { return }
         for build in built where state.withLock({ $0.tried.insert(build.id).inserted }) {
