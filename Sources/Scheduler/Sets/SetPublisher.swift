@@ -111,8 +111,9 @@ public struct SetPublisher: Sendable {
 
     /// Publishes `members` of `set` (live members, built and approved or accepted).
     public func publish(_ set: RebuildSet, members: [BuildID]) throws -> Publication {
-        var records = try members.map(store.build).filter { $0.state == .built }
-        records.sort { $0.id < $1.id }
+        let all = try members.map(store.build).sorted { $0.id < $1.id }
+        // an accepted member (accepted before it joined) is only marked published
+        let records = all.filter { $0.state == .built }
         // 1. check, and copy into the pools
         var pooled: [String: [String]] = [:]
         let acceptor = Acceptor(store: store, repos: Array(repos.values), localArtifacts: localArtifacts)
@@ -150,7 +151,8 @@ public struct SetPublisher: Sendable {
             throw error
         }
         // 3. the decision, then every database, then the store
-        let journal = SetJournal(set: set.id, builds: records.map(\.id), databases: writers.map(\.writer.path))
+        let journal = SetJournal(set: set.id, builds: all.filter { [.built, .accepted].contains($0.state) }.map(\.id),
+                                 databases: writers.map(\.writer.path))
         let journalPath = SetJournal.path(set: set.id, directory: writers.first?.writer.directory ?? ".")
         if !writers.isEmpty { try journal.write(to: journalPath) }
         try Self.finish(journal, store: store)

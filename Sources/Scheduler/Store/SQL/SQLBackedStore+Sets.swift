@@ -4,7 +4,7 @@ import Foundation
 extension SQLBackedStore {
     public func enqueueSet(_ builds: [PlannedBuild], root: BuildID, joining: [BuildID],
                            reason: String) throws -> (set: RebuildSet, result: EnqueueResult) {
-        let id: Int64 = try transaction { db in
+        let (id, result): (Int64, EnqueueResult) = try transaction { db in
             _ = try load(db, root)
             let result = try enqueue(builds, db)
             guard let set = try db.query("INSERT INTO rebuild_sets (reason, state, created_at) VALUES ($1, 'open', $2) RETURNING id",
@@ -19,10 +19,9 @@ extension SQLBackedStore {
                 try db.query("INSERT INTO rebuild_set_members (set_id, build_id, role) VALUES ($1, $2, $3)",
                              .int(set), .int(build.rawValue), .text(role.rawValue))
             }
-            return set
+            return (set, result)
         }
-        let set = try rebuildSet(id)
-        return (set, EnqueueResult())
+        return (try rebuildSet(id), result)
     }
 
     public func rebuildSets(openOnly: Bool) throws -> [RebuildSet] {
