@@ -102,6 +102,12 @@ struct SonameSetRunTests {
         let statusText = try RunFixture.execute(RunFixture.binary, ["status", "--config", fixture.directory])
         #expect(statusText.1.contains("rebuild sets:") && statusText.1.contains(hello.label), "\(statusText.1)")
 
+        let show = try RunFixture.execute(RunFixture.binary, ["show", "--config", fixture.directory, "current/ex-libbase"])
+        #expect(show.1.contains("rebuild set    set \(set.id) (open)") && show.1.contains("held by: \(hello.label)"), "\(show.1)")
+        let listed = try RunFixture.execute(RunFixture.binary, ["set", "ls", "--json", "--config", fixture.directory])
+        let sets = try #require(try JSONSerialization.jsonObject(with: Data(listed.1.utf8)) as? [[String: Any]], "\(listed)")
+        #expect(sets.count == 1 && (sets[0]["holds"] as? [[String: Any]])?.count == 1, "\(listed.1)")
+
         let whole = try RunFixture.execute(RunFixture.binary, ["set", "publish", "--config", fixture.directory, String(set.id)])
         #expect(whole.0 != 0 && whole.2.contains("held"), "the whole set is refused: \(whole)")
         let closed = try RunFixture.execute(RunFixture.binary, ["set", "publish", "--closed", "--config", fixture.directory, String(set.id)])

@@ -174,7 +174,8 @@ struct BuildRunner: Sendable {
     /// and whose packages drop a soname other packages need, or holds a built member of
     /// an open set for its dependents (``SonameRebuilds``).
     func queueSonameRebuilds(_ build: BuildRecord) throws -> SonameRebuilds.Outcome? {
-        guard build.state == .built else { return nil }
+        // a worker role may not read the sets, nor publish: the store owner's waka does it
+        guard build.state == .built, (store as? SQLBackedStore)?.workerRoleCalls == nil else { return nil }
         publishLock.lock()
         defer { publishLock.unlock() }
         return try SonameRebuilds(store: store, repos: configuration.repos, stateDirectory: configuration.global.stateDir).queue(after: build)
