@@ -10,6 +10,15 @@ extension Pacbuild {
             abstract: "Rebuild sets: a library that dropped a soname and the rebuilds of its consumers, published together.",
             subcommands: [List.self, Show.self, Drop.self, Publish.self])
 
+        /// The publisher of `set drop` and `set publish`: artifacts fetched from the store
+        /// when they are not on this machine, as accept fetches them.
+        static func publisher(_ loaded: Configuration, _ store: any BuildStore, lockTimeout: Double) -> SetPublisher {
+            var publisher = SetPublisher(store: store, repos: loaded.repos,
+                                         localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: loaded.global.stateDir))
+            publisher.lockTimeout = lockTimeout
+            return publisher
+        }
+
         /// `pacbuild set ls`: the sets and what holds each.
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the rebuild sets (open ones unless --all).")
@@ -59,9 +68,7 @@ extension Pacbuild {
             func run() throws {
                 let loaded = try loadValidConfiguration(config)
                 let buildStore = try loaded.openStore(url: store.url)
-                var publisher = SetPublisher(store: buildStore, repos: loaded.repos,
-                                             localArtifacts: Acceptor.fetchingArtifacts(from: buildStore, stateDirectory: loaded.global.stateDir))
-                publisher.lockTimeout = lockTimeout
+                let publisher = SetCommand.publisher(loaded, buildStore, lockTimeout: lockTimeout)
                 try forEachBuild(builds, configuration: loaded, store: buildStore) { store, build in
                     guard let set = try store.rebuildSet(of: build.id) else { throw StoreError.notInSet(build.id) }
                     try store.dropSetMember(build.id)
@@ -90,9 +97,7 @@ extension Pacbuild {
             func run() throws {
                 let loaded = try loadValidConfiguration(config)
                 let buildStore = try loaded.openStore(url: store.url)
-                var publisher = SetPublisher(store: buildStore, repos: loaded.repos,
-                                             localArtifacts: Acceptor.fetchingArtifacts(from: buildStore, stateDirectory: loaded.global.stateDir))
-                publisher.lockTimeout = lockTimeout
+                let publisher = SetCommand.publisher(loaded, buildStore, lockTimeout: lockTimeout)
                 let rebuildSet = try buildStore.rebuildSet(set)
                 guard rebuildSet.state == .open else { print("\(rebuildSet.label) is published already"); return }
                 var publication: SetPublisher.Publication
