@@ -52,16 +52,41 @@ struct AcceptText {
     var text: String {
         let build = outcome.build
         if outcome.alreadyAccepted { return "\(build.label): already accepted" }
-        var lines = ["\(build.label): accepted"]
-        lines += outcome.publish.added.map { "  added \(($0 as NSString).lastPathComponent)" }
-        lines += outcome.publish.removed.map { "  removed \(($0 as NSString).lastPathComponent)" }
-        lines += outcome.publish.unstaged.map { "  left staging \(($0 as NSString).lastPathComponent)" }
-        lines += outcome.publish.warnings.map { "  warning: \($0)" }
-        for hook in outcome.publish.hooks where !hook.succeeded {
+        if let set = outcome.heldBy {
+            return "\(build.label): approved, held by \(set.label) (\(set.reason)) until every member is built and approved "
+                + "(`pacbuild set show \(set.id)`)"
+        }
+        if let publication = outcome.publication { return SetPublicationText(publication: publication).text }
+        return (["\(build.label): accepted"] + Self.lines(outcome.publish)).joined(separator: "\n")
+    }
+
+    /// What one repo's publish did, indented.
+    static func lines(_ publish: PublishResult) -> [String] {
+        var lines = publish.added.map { "  added \(($0 as NSString).lastPathComponent)" }
+        lines += publish.removed.map { "  removed \(($0 as NSString).lastPathComponent)" }
+        lines += publish.unstaged.map { "  left staging \(($0 as NSString).lastPathComponent)" }
+        lines += publish.warnings.map { "  warning: \($0)" }
+        for hook in publish.hooks where !hook.succeeded {
             let why = hook.timedOut ? "timed out" : "exited \(hook.status)"
             lines.append("  hook failed (\(why)): \(hook.command)")
             lines += hook.output.split(separator: "\n").map { "    \($0)" }
         }
+        return lines
+    }
+}
+
+/// A rebuild set's publication: its members, then each repo's changes.
+struct SetPublicationText {
+    let publication: SetPublisher.Publication
+
+    var text: String {
+        var lines = ["\(publication.set.label) published (\(publication.set.reason)): "
+                     + publication.published.map(\.label).joined(separator: ", ")]
+        for repo in publication.results.keys.sorted() {
+            lines.append(" \(repo):")
+            lines += AcceptText.lines(publication.results[repo]!)
+        }
+        lines += publication.leftOut.map { "  left in the set: \($0)" }
         return lines.joined(separator: "\n")
     }
 }

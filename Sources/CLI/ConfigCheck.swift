@@ -46,7 +46,8 @@ extension Pacbuild {
             ] }
             if !rows.isEmpty { text += table(header: ["NAME", "ARCH", "ABS", "DEPENDS_ON", "REVIEW"], rows: rows) }
             for repo in loaded.repos {
-                let details = [repo.server.map { "server \($0)" }, repo.stagingDb.map { "staging_db \(loaded.display($0))" },
+                let details = [repo.sonameRebuilds == .plan ? nil : "soname_rebuilds \(repo.sonameRebuilds.rawValue)",
+                               repo.server.map { "server \($0)" }, repo.stagingDb.map { "staging_db \(loaded.display($0))" },
                                repo.tags.repo.isEmpty ? nil : "tags \(repo.tags.repo.joined(separator: ", "))",
                                repo.tags.packages.isEmpty ? nil : "package_tags " + repo.tags.packages.sorted { $0.key < $1.key }
                                    .map { "\($0.key) = \($0.value.joined(separator: ", "))" }.joined(separator: ", ")].compactMap { $0 }

@@ -9,7 +9,7 @@ struct Pacbuild: AsyncParsableCommand {
         abstract: "A package autobuilder for pacman-based distributions.",
         subcommands: [Srcinfo.self, Vercmp.self, Fidelity.self, Repo.self, Pkginfo.self, Config.self, PlanCommand.self, Why.self, SandboxCommand.self, Build.self, StoreClaimWorker.self, StoreFill.self, StoreCommand.self, CatchupCommand.self, StatusCommand.self, WakaCommand.self, RunCommand.self, SimulateCommand.self, Retry.self, Cancel.self, Priority.self,
                       CheckbuildsCommand.self, LogCommand.self, ShowCommand.self, AcceptCommand.self, RejectCommand.self,
-                      UnrejectCommand.self, RecoverCommand.self, ServeCommand.self, WebCommand.self, NotifyCommand.self]
+                      UnrejectCommand.self, RecoverCommand.self, ServeCommand.self, WebCommand.self, NotifyCommand.self, SetCommand.self]
     )
 
     /// Sets a UTF-8 locale before anything touches libarchive, which converts entry names

@@ -35,6 +35,9 @@ extension Pacbuild {
                 lines += report.removedOrphans.map { "removed orphan \($0)" }
                 lines += report.unstaged.map { "removed \($0) and its staging database entry (its build is no longer built)" }
                 lines += report.restaged.map { "staged \($0) again" }
+                lines += report.setsFinished.map { "finished publishing set \($0) in every repo (its journal was written)" }
+                lines += report.setsRolledBack.map { "removed \($0): a set publication that never got to its journal" }
+                lines += report.setsPublished.map { "published set \($0): nothing held it any more" }
                 lines += report.removedWork.map { "removed \($0) (left by a dead process)" }
                 if report.changedNothing { lines.append("nothing to recover") }
                 print(lines.joined(separator: "\n"))

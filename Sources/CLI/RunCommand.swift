@@ -107,6 +107,7 @@ struct RunSummaryText {
         group("other", summary.other) { entry in
             ["\(entry.build.state.name.rawValue)" + (entry.chain.isEmpty ? "" : ": " + chain(entry))]
         }
+        if !summary.sets.isEmpty { out += "rebuild sets not published yet:\n" + summary.sets.flatMap(\.lines).map { "  \($0)\n" }.joined() }
         return out
     }
 

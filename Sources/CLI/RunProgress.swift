@@ -46,6 +46,8 @@ final class RunProgress: @unchecked Sendable {
             running[build.id] = nil
         case .accepted:
             accepted += 1
+        case .setPublished(let publication):
+            accepted += publication.published.count
         default:
             break
         }
@@ -121,6 +123,7 @@ enum RunJSON {
         var message: String?
         var ids: [BuildID]?
         var worker: WorkerInfo?
+        var set: Int64?
 
         init(event: String, build: BuildRecord? = nil, slot: Int? = nil, message: String? = nil) {
             self.event = event
@@ -144,6 +147,18 @@ enum RunJSON {
             case .stageFailed(let build, let reason): self.init(event: "stage-failed", build: build, message: reason)
             case .accepted(let build): self.init(event: "accepted", build: build)
             case .acceptFailed(let build, let reason): self.init(event: "accept-failed", build: build, message: reason)
+            case .setOpened(let set, let members, _):
+                self.init(event: "set-opened", message: WakaEventText.line(wakaEvent))
+                ids = [set.members.first?.build].compactMap { $0 } + members.map(\.id)
+                self.set = set.id
+            case .heldBySet(let build, let set):
+                self.init(event: "held-by-set", build: build, message: set.label)
+                self.set = set.id
+            case .setPublished(let publication):
+                self.init(event: "set-published", message: WakaEventText.line(wakaEvent))
+                ids = publication.published.map(\.id)
+                self.set = publication.set.id
+            case .setFailed(let build, let reason): self.init(event: "set-failed", build: build, message: reason)
             case .publishingRefused(let message): self.init(event: "publishing-refused", message: message)
             case .gaveBack(let build, let slot): self.init(event: "gave-back", build: build, slot: slot)
             case .expired(let expired):

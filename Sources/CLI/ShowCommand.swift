@@ -62,6 +62,7 @@ extension Pacbuild {
             }
             rows += ReviewText.sonameLines(shown.sonameBumps, added: shown.sonamesAdded).map { ("soname bump", $0) }
             rows += shown.sonameProblems.map { ("soname check", $0) }
+            rows += (shown.set?.lines ?? []).map { ("rebuild set", $0.trimmingCharacters(in: .whitespaces)) }
             rows += shown.architectureFindings.map { ("arch check", $0) }
             if shown.factsSource == .files { rows.append(("facts", "read from the package files (none recorded with the report)")) }
             return rows.compactMap { key, value in value.map { "\(key.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0)" } }

@@ -33,6 +33,7 @@ extension Pacbuild {
                     ? "\(builds) tags no registered waka has all of: \(demand.tags.joined(separator: ", "))\n"
                     : "\(builds) tags no registered waka has: \(absent.joined(separator: ", "))\n"
             }
+            if !status.sets.isEmpty { out += "\nrebuild sets:\n" + status.sets.flatMap(\.lines).map { "  \($0)\n" }.joined() }
             if !status.running.isEmpty { out += "\nrunning:\n" }
             for build in status.running {
                 let elapsed = build.startedAt.map { Int(Date().timeIntervalSince($0)) }.map { "\($0 / 60)m\(String(format: "%02d", $0 % 60))s" } ?? "?"

@@ -29,6 +29,16 @@ enum WakaEventText {
             return "could not stage \(build.label), its dependents wait for its accept: \(reason)"
         case .accepted(let build):
             return "accepted \(build.label) into \(build.package.repo)"
+        case .setOpened(let set, let members, let problems):
+            return "\(set.label): \(set.reason); rebuilding \(members.map { "\($0.package) \($0.version)" }.joined(separator: ", ")), "
+                + "published together" + problems.map { "; \($0)" }.joined()
+        case .heldBySet(let build, let set):
+            return "approved \(build.label), held by \(set.label) until every member is built and approved"
+        case .setPublished(let publication):
+            return "published \(publication.set.label) into \(publication.results.keys.sorted().joined(separator: ", ")): "
+                + publication.published.map(\.label).joined(separator: ", ")
+        case .setFailed(let build, let reason):
+            return "could not open the rebuild set of \(build.label): \(reason)"
         case .acceptFailed(let build, let reason):
             return "could not accept \(build.label), it awaits review: \(reason)"
         case .publishingRefused(let message):

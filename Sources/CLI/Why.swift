@@ -92,6 +92,13 @@ extension Pacbuild {
                     out += line + "\n"
                 }
                 for mark in marks where mark.package == id { out += "  rejected: \(mark.version): \(mark.reason)\n" }
+                // the rebuild sets its builds are in: what holds them
+                var sets = Set<Int64>()
+                for build in (try? buildStore.builds(of: id)) ?? [] {
+                    guard let set = try? buildStore.rebuildSet(of: build.id), sets.insert(set.id).inserted,
+                          let report = try? RebuildSetReport(set, store: buildStore) else { continue }
+                    out += report.lines.map { "  \($0)\n" }.joined()
+                }
                 return out
             }
         }

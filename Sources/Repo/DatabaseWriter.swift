@@ -173,7 +173,7 @@ public struct DatabaseWriter: Sendable {
     }
 
     /// `db_write_entry`: returns the package file this one replaces when it is to be removed.
-    private func addEntry(_ package: String, to db: inout DatabaseArchive, files: inout DatabaseArchive,
+    func addEntry(_ package: String, to db: inout DatabaseArchive, files: inout DatabaseArchive,
                           options: RepoUpdateOptions, report: inout RepoUpdateReport) throws(RepoError) -> String?
     {
         let file = try PackageFile.read(at: package)
@@ -222,6 +222,16 @@ public struct DatabaseWriter: Sendable {
         let target = archivePath(kind)
         let fileName = "\(name).\(kind.rawValue).\(suffix)"
         let temporary = "\(directory)/.tmp.\(fileName)"
+        try write(contents, to: temporary, modified: modified)
+        unlink(temporary + ".sig")
+        if options.sign { try signDetached(temporary, key: options.key) }
+        try rotate(temporary, into: target, signed: options.sign)
+        try replaceSymlink(at: "\(directory)/\(name).\(kind.rawValue)", pointingTo: fileName, signed: options.sign)
+        try syncDirectory(directory)
+    }
+
+    /// Writes an archive to `temporary` and fsyncs it (removed again on failure).
+    func write(_ contents: DatabaseArchive, to temporary: String, modified: Int) throws(RepoError) {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .io(file: temporary, reason: errnoText()) }
         do throws(RepoError) {
@@ -234,16 +244,11 @@ public struct DatabaseWriter: Sendable {
             unlink(temporary)
             throw error
         }
-        unlink(temporary + ".sig")
-        if options.sign { try signDetached(temporary, key: options.key) }
-        try rotate(temporary, into: target, signed: options.sign)
-        try replaceSymlink(at: "\(directory)/\(name).\(kind.rawValue)", pointingTo: fileName, signed: options.sign)
-        try syncDirectory(directory)
     }
 
     /// Keeps the previous archive (and signature) as `.old` by a hard link, then renames
     /// the new one over it: readers see the old file or the new one, never a mix.
-    private func rotate(_ temporary: String, into target: String, signed: Bool) throws(RepoError) {
+    func rotate(_ temporary: String, into target: String, signed: Bool) throws(RepoError) {
         if FileManager.default.fileExists(atPath: target) {
             unlink(target + ".old")
             if link(target, target + ".old") != 0 { throw .io(file: target + ".old", reason: errnoText()) }
@@ -262,7 +267,7 @@ public struct DatabaseWriter: Sendable {
 
     /// Points `link` at `target` (a name in the same directory) by renaming a fresh
     /// symlink over it, so the link never disappears in between.
-    private func replaceSymlink(at link: String, pointingTo target: String, signed: Bool) throws(RepoError) {
+    func replaceSymlink(at link: String, pointingTo target: String, signed: Bool) throws(RepoError) {
         for (path, destination, wanted) in [(link, target, true), (link + ".sig", target + ".sig", signed)] {
             let temporary = (path as NSString).deletingLastPathComponent + "/.tmp." + (path as NSString).lastPathComponent
             unlink(temporary)

@@ -54,6 +54,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case dependenciesNotFound(servers: String, pacman: String)
     /// A review action asked for something it cannot do (a rejection without a reason).
     case invalidAction(String)
+    /// A rebuild set cannot be published whole: these members hold it.
+    case setHeld(set: Int64, holds: [String])
 
     public var description: String {
         switch self {
@@ -90,6 +92,9 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(lockFile): held by process \(holder), which is not running (a killed update left it); run pacbuild recover"
         case .olderThanRepo(let file, let present):
             "\(file): the repo already has \(present), which is newer; a build older than the repo is not published"
+        case .setHeld(let set, let holds):
+            "set \(set) is held: " + holds.joined(separator: "; ")
+                + " (`pacbuild set drop BUILD` publishes the set without a member, `pacbuild set publish --closed \(set)` its part closed under dependencies)"
         case .dependencyNotAccepted(let id, let dependency):
             "build \(id) depends on \(dependency), which is in staging, not accepted; accept it first (pacbuild accept "
                 + "takes the builds in the order given, --all in dependency order), or reject it"

@@ -24,6 +24,9 @@ struct VercmpCaseTests {
         // epochs: they win over everything else; a missing one is 0
         ("1:1.0", "1.0"), ("1:1.0", "2.0"), ("0:1.0", "1.0"), ("1:1.0-1", "1:1.0-2"), ("2:0.1", "1:9.9"),
         ("01:1.0", "1:1.0"), (":1.0", "1.0"), ("1:1.0", "1:1.0"),
+        // port-local rebuild numbers on pkgrel (Arch Linux ARM, Arch Linux 32; pacbuild's
+        // soname rebuilds): 2 < 2.1 < 2.2 < 2.10 < 3
+        ("1.0-2.1", "1.0-2"), ("1.0-2.2", "1.0-2.1"), ("1.0-2.10", "1.0-2.9"), ("1.0-3", "1.0-2.9"), ("1:1.0-2.1", "1:1.0-2"),
         // several dashes: the last one splits off the pkgrel
         ("1.0-2-3", "1.0-2-4"), ("1-2-3", "1-2"),
     ]

@@ -7,7 +7,7 @@ extension RepoConfig {
     static let keys = [
         "name", "arch", "abs", "db", "pool", "depends_on", "makepkg_conf", "pacman_conf", "sandbox",
         "network", "review", "staging", "staging_db", "hooks", "blacklist", "bootstrap", "arch_policy", "arch_map",
-        "tags", "package_tags", "server", "limits", "build_root", "isa", "isa_check",
+        "tags", "package_tags", "server", "limits", "build_root", "isa", "isa_check", "soname_rebuilds",
     ]
 
     /// Reads one repo file, collecting every problem in it; checks that need the other
@@ -50,6 +50,7 @@ extension RepoConfig {
             $0.contains("/") ? paths.resolve($0) : $0
         }
         let architectureCheck = parseArchitectureCheck(&table)
+        let sonameRebuilds = table.choice("soname_rebuilds", SonameRebuildPolicy.self) ?? .plan
         let errors = table.finish()
         guard errors.isEmpty, let name, let arch, let abs, let db, let database, let archPolicy else {
             return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: nil, source: source, errors: errors)
@@ -62,6 +63,7 @@ extension RepoConfig {
         repo.limits = limits
         repo.buildRoot = buildRoot
         repo.architectureCheck = architectureCheck
+        repo.sonameRebuilds = sonameRebuilds
         return ParsedRepo(file: source.name, name: name, dependsOn: dependsOn, repo: repo, source: source, errors: [])
     }
 

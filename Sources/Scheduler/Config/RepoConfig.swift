@@ -36,6 +36,8 @@ public struct RepoConfig: Sendable, Equatable {
     public var staging: Bool
     /// The staging repo's database (`staging_db`); nil unless `staging`.
     public var stagingDb: String?
+    /// What a build that drops a soname the repo provides does (`soname_rebuilds`).
+    public var sonameRebuilds: SonameRebuildPolicy = .plan
     /// Commands run after database changes.
     public var hooks: RepoHooks
     /// pkgbases never built.

@@ -128,6 +128,12 @@ struct Planner {
         } else if present.contains(where: { $0.version < version }) {
             entry.status = .outdated
             entry.reason = "\(entry.oldVersion ?? "?") in the database is older"
+        } else if let number = present.compactMap({ RebuildNumber.number(of: $0.version.description, over: version.description) }).max(),
+                  number > 0, present.allSatisfy({ RebuildNumber.number(of: $0.version.description, over: version.description) != nil }) {
+            // a soname rebuild of this PKGBUILD (docs/review.md#rebuild-numbers) is this version
+            entry.status = .current
+            entry.oldVersion = present.map(\.version).max()?.description
+            entry.reason = "the database holds this version with rebuild number \(number)"
         } else if present.contains(where: { $0.version > version }) {
             entry.status = .repoAhead
             entry.oldVersion = present.map(\.version).max()?.description

@@ -23,6 +23,8 @@ public struct BuildDetail: Sendable, Encodable {
     public var sonamesAdded: [String] = []
     /// What the soname check could not read (a pool file, a database).
     public var sonameProblems: [String] = []
+    /// The open rebuild set holding the build, with what holds the set (schema 16).
+    public var set: RebuildSetReport?
 
     public enum LogSource: String, Sendable, Encodable {
         case local, store, none
@@ -44,6 +46,7 @@ public struct BuildDetail: Sendable, Encodable {
             packageFacts: facts.facts, factsSource: facts.source,
             mark: try store.marks().first { $0.package == record.package && $0.version == record.version },
             logSource: LogSource(try BuildLogs(store: store, stateDirectory: stateDirectory).location(of: record)))
+        detail.set = try store.rebuildSet(of: record.id).map { try RebuildSetReport($0, store: store) }
         detail.architectureFindings = ArchitectureFindings.fromLog(
             at: (try? BuildLogs(store: store, stateDirectory: stateDirectory).readablePath(of: record)) ?? record.log)
         return detail

@@ -9,6 +9,8 @@ public struct StatusReport: Sendable, Encodable {
     public var workers: [WorkerInfo]
     /// Ready builds whose tags no registered worker has.
     public var unserved: [TagDemand]
+    /// Open rebuild sets and what holds each (schema 16).
+    public var sets: [RebuildSetReport] = []
 
     /// Reads the report; `next` caps the ready builds listed.
     public static func read(from store: any BuildStore, next: Int?) throws -> StatusReport {
@@ -18,6 +20,7 @@ public struct StatusReport: Sendable, Encodable {
             running: try store.builds(state: .building, repo: nil, limit: nil),
             ready: try store.builds(state: .ready, repo: nil, limit: next),
             workers: workers,
-            unserved: try store.tagDemand(state: .ready).filter { !$0.isServed(by: workers) })
+            unserved: try store.tagDemand(state: .ready).filter { !$0.isServed(by: workers) },
+            sets: try RebuildSetReport.open(in: store))
     }
 }

@@ -34,6 +34,12 @@ public struct Acceptor: Sendable {
         public var publish: PublishResult
         /// The build was accepted before this call; nothing was published again.
         public var alreadyAccepted = false
+        /// The open rebuild set that holds the build back (approved, not published):
+        /// it is published with the set once every member is built and approved.
+        public var heldBy: RebuildSet? = nil
+        /// The set publication this accept completed, every member's packages in every
+        /// repo at once (docs/review.md#rebuild-sets).
+        public var publication: SetPublisher.Publication? = nil
     }
 
     /// Artifacts as recorded when this machine can read them; otherwise fetched from the
@@ -74,10 +80,43 @@ public struct Acceptor: Sendable {
         guard let repo = repos[build.package.repo] else {
             throw SchedulerError.unknownPackage(build.package.repo, repos: repos.keys.sorted())
         }
+        if let set = try store.rebuildSet(of: id) {
+            // held by its set: approved now, published with the set's other members
+            _ = try checkedPackages(of: build, repo: repo)
+            try store.approveSetMember(id)
+            var publisher = SetPublisher(store: store, repos: Array(repos.values), localArtifacts: localArtifacts)
+            publisher.lockTimeout = lockTimeout
+            let publication = try publisher.publishIfComplete(set.id)
+            return Outcome(build: try store.build(id), publish: publication?.results[repo.name] ?? PublishResult(),
+                           heldBy: publication == nil ? try store.rebuildSet(set.id) : nil, publication: publication)
+        }
         for dependency in try store.dependencies(of: id).map(store.build) where dependency.state == .built {
             throw SchedulerError.dependencyNotAccepted(id: id.description,
                                                        dependency: "\(dependency.id) \(dependency.package) \(dependency.version)")
         }
+        let packages = try checkedPackages(of: build, repo: repo)
+        var publisher = Publisher(target: PublishTarget(repo))
+        publisher.lockTimeout = lockTimeout
+        publisher.replaceable = try earlierPasses(of: build)
+        var result = try publisher.publish(packages)
+        do {
+            try store.accept(id)
+        } catch StoreError.refused(_, _) where (try? store.build(id).state) == .accepted {
+            // another accept of the same build (or `pacbuild recover`) finished first
+        }
+        if repo.staging {
+            // Published and accepted: leaving staging is cleanup, which the next staging,
+            // accept or `pacbuild recover` repeats, so it cannot fail the accept.
+            var stager = Stager(store: store, repos: Array(repos.values))
+            stager.lockTimeout = lockTimeout
+            do { result.unstaged = try stager.reconcile(repo) } catch { result.warnings.append("staging: \(error)") }
+        }
+        return Outcome(build: try store.build(id), publish: result)
+    }
+
+    /// The build's package files with their recorded sha256, checked: each a package of
+    /// its pkgbase at its version, none older than what the repo holds.
+    func checkedPackages(of build: BuildRecord, repo: RepoConfig) throws -> [(path: String, sha256: String?)] {
         let packages = try BuildPackages.withChecksums(of: build, store: store, localArtifacts: localArtifacts)
         let present = try Self.versionsInRepo(repo)
         for file in packages.map(\.path) {
@@ -96,23 +135,7 @@ public struct Acceptor: Sendable {
                 throw SchedulerError.olderThanRepo(file: file, present: "\(name) \(old)")
             }
         }
-        var publisher = Publisher(target: PublishTarget(repo))
-        publisher.lockTimeout = lockTimeout
-        publisher.replaceable = try earlierPasses(of: build)
-        var result = try publisher.publish(packages)
-        do {
-            try store.accept(id)
-        } catch StoreError.refused(_, _) where (try? store.build(id).state) == .accepted {
-            // another accept of the same build (or `pacbuild recover`) finished first
-        }
-        if repo.staging {
-            // Published and accepted: leaving staging is cleanup, which the next staging,
-            // accept or `pacbuild recover` repeats, so it cannot fail the accept.
-            var stager = Stager(store: store, repos: Array(repos.values))
-            stager.lockTimeout = lockTimeout
-            do { result.unstaged = try stager.reconcile(repo) } catch { result.warnings.append("staging: \(error)") }
-        }
-        return Outcome(build: try store.build(id), publish: result)
+        return packages
     }
 
     /// The sha256 of the packages of the accepted earlier passes of `build`'s version: a

@@ -1,4 +1,5 @@
 import Foundation
+import Graph
 import Repo
 
 extension BuildReviewer {
@@ -7,6 +8,16 @@ extension BuildReviewer {
         public var bumps: [SonameBump] = []
         public var added: [String] = []
         public var problems: [String] = []
+        /// The consumers' pkgbases with the version their repo holds, each once, by
+        /// repo then pkgbase: what a soname rebuild (`soname_rebuilds = "auto"`) queues.
+        public var consumerBases: [ConsumerBase] = []
+    }
+
+    /// A pkgbase whose packages in `repo` need a soname a build drops.
+    public struct ConsumerBase: Sendable, Hashable {
+        public var package: PackageBaseID
+        /// The version the repo's database holds.
+        public var version: String
     }
 
     /// The soname bump of a build whose packages' facts are `facts` (`show`'s), against
@@ -26,7 +37,7 @@ extension BuildReviewer {
     mutating func sonameBump(of build: BuildRecord, built: [PackageFacts], old: [DatabaseEntry]) -> SonameBumpResult {
         var result = SonameBumpResult()
         for facts in built { sonames.remember(facts) }
-        guard !old.isEmpty, !built.isEmpty, let repo = repos[build.package.repo] else { return result }
+        guard !old.isEmpty, !built.isEmpty, let repo = repos[build.package.repo], repo.sonameRebuilds != .off else { return result }
         guard built.allSatisfy({ $0.sonamesProvided != nil }) else { return result }
         let provided = Set(built.flatMap { $0.sonamesProvided ?? [] })
         var before = Set<String>()
@@ -40,6 +51,7 @@ extension BuildReviewer {
         let gone = before.subtracting(provided)
         guard !gone.isEmpty else { return result }
         var consumers: [String: [String]] = [:]
+        var bases = Set<ConsumerBase>()
         for consumerRepo in repos.values.sorted(by: { $0.name < $1.name })
         where consumerRepo.name == repo.name || consumerRepo.dependsOn.contains(repo.name) {
             let entries: [DatabaseEntry]
@@ -54,8 +66,13 @@ extension BuildReviewer {
                     continue
                 }
                 for soname in needs where gone.contains(soname) { consumers[soname, default: []].append("\(consumerRepo.name)/\(entry.name)") }
+                if needs.contains(where: gone.contains) {
+                    bases.insert(ConsumerBase(package: PackageBaseID(repo: consumerRepo.name, pkgbase: entry.base ?? entry.name),
+                                              version: entry.version.description))
+                }
             }
         }
+        result.consumerBases = bases.sorted { ($0.package.repo, $0.package.pkgbase) < ($1.package.repo, $1.package.pkgbase) }
         result.bumps = gone.sorted().map { SonameBump(soname: $0, consumers: (consumers[$0] ?? []).sorted()) }
         return result
     }

@@ -4,6 +4,8 @@ import Repo
 /// `pacbuild recover`: after a crash (a killed accept, a power cut), brings every repo
 /// and the store back to agreement.
 ///
+/// 0. Rebuild sets (``SetRecovery``): a set publication cut short is finished in every
+///    repo when its journal was written, undone in every repo otherwise.
 /// 1. A repo lock whose holder is not running on this machine is removed (a killed
 ///    update left it; a lock of a live process is left alone).
 /// 2. A `built` build whose package files are all in its repo's database was published
@@ -40,6 +42,10 @@ public struct Recovery {
 
     public func run(repo only: String? = nil) throws -> RecoveryReport {
         var report = RecoveryReport()
+        var publisher = SetPublisher(store: store, repos: repos, localArtifacts: acceptor.localArtifacts)
+        publisher.lockTimeout = acceptor.lockTimeout
+        SetRecovery(store: store, repos: repos.filter { only == nil || $0.name == only }, publisher: publisher)
+            .run(into: &report)
         let built = try store.builds(state: .built, repo: nil, limit: nil)
         for repo in repos where only == nil || repo.name == only {
             do {
@@ -79,12 +85,17 @@ public struct Recovery {
     }
 
     private func removeStaleLock(database: String, into report: inout RecoveryReport) throws {
+        if let removed = try Self.removeStaleLock(database: database) { report.staleLocks.append(removed) }
+    }
+
+    /// Removes the database's lock when its holder is gone; returns it then.
+    static func removeStaleLock(database: String) throws -> String? {
         let lock = try DatabaseWriter(path: database).lockPath
-        guard FileManager.default.fileExists(atPath: lock) else { return }
-        if let holder = RepoLock.holder(of: lock), LockWait.isRunning(holder) { return }
-        if RepoLock.holder(of: lock) == nil, let age = Self.age(lock), age < 10 { return }  // being written right now
+        guard FileManager.default.fileExists(atPath: lock) else { return nil }
+        if let holder = RepoLock.holder(of: lock), LockWait.isRunning(holder) { return nil }
+        if RepoLock.holder(of: lock) == nil, let age = Self.age(lock), age < 10 { return nil }  // being written right now
         unlink(lock)
-        report.staleLocks.append(lock)
+        return lock
     }
 
     /// A cycle member's pass 2 has the file names of its accepted pass 1, so a name in
@@ -172,10 +183,19 @@ public struct RecoveryReport: Sendable, Codable {
     public var restaged: [BuildID] = []
     /// Work and scratch directories of dead processes (``WorkSweeper``), removed.
     public var removedWork: [String] = []
+    /// Rebuild sets whose publication a crash cut short after its decision, finished
+    /// in every repo (docs/review.md#rebuild-sets).
+    public var setsFinished: [Int64] = []
+    /// Prepared set databases of a publication a crash cut short before its decision,
+    /// removed (those repos stay as they were).
+    public var setsRolledBack: [String] = []
+    /// Open sets that nothing held any more, published.
+    public var setsPublished: [Int64] = []
     public var problems: [String] = []
 
     public var changedNothing: Bool {
         staleLocks.isEmpty && finished.isEmpty && removedTemporaries.isEmpty && removedOrphans.isEmpty
             && unstaged.isEmpty && restaged.isEmpty && removedWork.isEmpty
+            && setsFinished.isEmpty && setsRolledBack.isEmpty && setsPublished.isEmpty
     }
 }

@@ -26,7 +26,11 @@ public struct ReviewActions: Sendable {
         acceptor.lockTimeout = lockTimeout
         return try audited("accept", id, "") {
             let outcome = try acceptor.accept(id)
-            return (outcome, outcome.alreadyAccepted ? "already accepted" : "published \(outcome.publish.added.count) file(s)")
+            let detail = outcome.alreadyAccepted ? "already accepted"
+                : outcome.heldBy.map { "approved, held by \($0.label)" }
+                ?? outcome.publication.map { "published \($0.set.label): \($0.published.map(\.id.description).joined(separator: " "))" }
+                ?? "published \(outcome.publish.added.count) file(s)"
+            return (outcome, detail)
         }
     }
 

@@ -22,16 +22,32 @@ public struct RunSummary: Sendable, Codable {
     /// Anything else: waiting on a build that awaits review, cancelled, superseded, still queued.
     public var other: [Entry] = []
 
+    /// Rebuild sets still open at the end, with what holds each (their members are in
+    /// the groups above too).
+    public var sets: [RebuildSetReport] = []
+
     public var succeeded: Bool { failed.isEmpty && blocked.isEmpty }
 
-    /// The newest build of each planned pkgbase at its planned version, sorted into the
-    /// summary's groups.
+    /// The newest build of each planned pkgbase at its planned version, and the live
+    /// members of every open rebuild set (soname rebuilds queued during the run), sorted
+    /// into the summary's groups.
     public static func make(store: any BuildStore, planned: [PlannedBuild]) throws -> RunSummary {
         var summary = RunSummary()
+        var seen = Set<BuildID>()
+        var records: [BuildRecord] = []
         for plannedBuild in planned {
             let builds = try store.builds(of: plannedBuild.package)
             guard let record = builds.last(where: { $0.version == plannedBuild.version && $0.pass == plannedBuild.pass })
             else { continue }
+            if seen.insert(record.id).inserted { records.append(record) }
+        }
+        summary.sets = try RebuildSetReport.open(in: store)
+        for set in summary.sets {
+            for member in set.members where member.standing == "held" && seen.insert(member.build).inserted {
+                records.append(try store.build(member.build))
+            }
+        }
+        for record in records {
             switch record.state {
             case .accepted: summary.accepted.append(Entry(build: record))
             case .built: summary.awaitingReview.append(Entry(build: record))

@@ -137,6 +137,26 @@ public protocol BuildStore: AnyObject, Sendable {
     /// sha256; nil when there is none (schema 13: downloaded sources, by checksum).
     func findFile(kind: StoredFile.Kind, names: [String], sha256: String?) throws -> StoredFile?
 
+    // MARK: Rebuild sets (schema 16)
+
+    /// Queues `builds` (as ``enqueue(_:)``) and, in the same transaction, opens a set of
+    /// `root` (role `library`), the builds queued or already queued for them (role
+    /// `rebuild`) and `joining` (builds queued before, role `member`).
+    func enqueueSet(_ builds: [PlannedBuild], root: BuildID, joining: [BuildID], reason: String) throws -> (set: RebuildSet, result: EnqueueResult)
+    /// Every set (open ones only when `openOnly`), newest first.
+    func rebuildSets(openOnly: Bool) throws -> [RebuildSet]
+    func rebuildSet(_ id: Int64) throws -> RebuildSet
+    /// The open set `build` is a member of, not dropped and not published; nil if none.
+    func rebuildSet(of build: BuildID) throws -> RebuildSet?
+    /// Records that a member's packages were approved (accepted while held by its set).
+    func approveSetMember(_ build: BuildID) throws
+    /// Takes a member out of its open set: the set is published without it.
+    func dropSetMember(_ build: BuildID) throws
+    /// Accepts the built `builds` of set `set` in one transaction, marking them
+    /// published (the set is closed once no member is left): called once their
+    /// packages are in every repo database.
+    func publishSetMembers(_ set: Int64, _ builds: [BuildID]) throws
+
     // MARK: Repo settings (schema 7)
 
     /// Records (replaces) the build settings of these repos; catchup's, for wakas

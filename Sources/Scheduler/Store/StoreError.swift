@@ -30,6 +30,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A migration that copied a table left a row referring to a build that is gone; the
     /// migration was rolled back.
     case brokenReferences(store: String, table: String, rowid: String)
+    /// No rebuild set has that id (schema 16).
+    case noSuchSet(Int64)
+    /// The build is in no open rebuild set (or was dropped from it, or published).
+    case notInSet(BuildID)
 
     public var description: String {
         switch self {
@@ -66,6 +70,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .brokenReferences(let store, let table, let rowid):
             "\(store): migrating the schema would leave \(table) row \(rowid) referring to a missing build; "
                 + "nothing was changed: run `sqlite3 \(store) 'PRAGMA foreign_key_check'` and remove the rows it lists"
+        case .noSuchSet(let id):
+            "no rebuild set \(id) in the store (`pacbuild set ls` lists them)"
+        case .notInSet(let id):
+            "build \(id) is in no open rebuild set (or was dropped from it or published already)"
         }
     }
 }

@@ -160,12 +160,24 @@ struct BuildRunner: Sendable {
     }
 
     /// Publishes a built build of a `review = "auto"` repo; nil when the repo wants review.
-    func acceptIfAuto(_ build: BuildRecord) throws -> BuildRecord? {
+    /// A member of a rebuild set is approved and waits for the set (``Acceptor``).
+    func acceptIfAuto(_ build: BuildRecord) throws -> Acceptor.Outcome? {
         guard build.state == .built, configuration.repo(named: build.package.repo)?.review == .auto else { return nil }
         publishLock.lock()
         defer { publishLock.unlock() }
         return try Acceptor(store: store, repos: configuration.repos,
                             localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: configuration.global.stateDir))
-            .accept(build.id).build
+            .accept(build.id)
+    }
+
+    /// Opens the rebuild set of a built build whose repo has `soname_rebuilds = "auto"`
+    /// and whose packages drop a soname other packages need, or holds a built member of
+    /// an open set for its dependents (``SonameRebuilds``).
+    func queueSonameRebuilds(_ build: BuildRecord) throws -> SonameRebuilds.Outcome? {
+        // a worker role may not read the sets, nor publish: the store owner's waka does it
+        guard build.state == .built, (store as? SQLBackedStore)?.workerRoleCalls == nil else { return nil }
+        publishLock.lock()
+        defer { publishLock.unlock() }
+        return try SonameRebuilds(store: store, repos: configuration.repos, stateDirectory: configuration.global.stateDir).queue(after: build)
     }
 }

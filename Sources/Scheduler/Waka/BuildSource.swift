@@ -14,6 +14,15 @@ public struct BuildSource: Sendable {
     /// Finds `package` at `version` in `repo`'s trees: first the directory named after
     /// the pkgbase (the usual layout), then, failing that, every PKGBUILD of the trees.
     public static func locate(_ package: PackageBaseID, version: String, in repo: RepoConfig) throws(SchedulerError) -> BuildSource {
+        let found = try current(package, in: repo)
+        guard found.srcinfo.fullVersion == version || (RebuildNumber.number(of: version, over: found.srcinfo.fullVersion) ?? 0) > 0 else {
+            throw .versionChanged(package: package.description, queued: version, found: found.srcinfo.fullVersion, directory: found.directory)
+        }
+        return found
+    }
+
+    /// Finds `package` in `repo`'s trees at whatever version its PKGBUILD has now.
+    public static func current(_ package: PackageBaseID, in repo: RepoConfig) throws(SchedulerError) -> BuildSource {
         try checkPkgbase(package)
         let reader = repo.reader().reader
         var found: (String, SrcInfo)?
@@ -39,10 +48,32 @@ public struct BuildSource: Sendable {
             if let (directory, diagnostics) = unreadable { throw .pkgbuildUnreadable(directory: directory, diagnostics: diagnostics) }
             throw .pkgbuildNotFound(package: package.description, trees: repo.abs)
         }
-        guard srcinfo.fullVersion == version else {
-            throw .versionChanged(package: package.description, queued: version, found: srcinfo.fullVersion, directory: directory)
-        }
         return BuildSource(directory: directory, srcinfo: srcinfo)
+    }
+
+    /// A rebuild (`1.0-2.1` of a PKGBUILD at `1.0-2`, docs/review.md#rebuild-numbers) is
+    /// built from a copy of the pkgbase directory under `work/rebuild/` whose PKGBUILD
+    /// sets that pkgrel last: the tree itself is never edited. The copy is read again and
+    /// must give the queued version. Any other build is built where it is.
+    func forBuilding(_ version: String, work: String, reader: PKGBUILDReader) throws(SchedulerError) -> BuildSource {
+        guard srcinfo.fullVersion != version, let pkgrel = RebuildNumber.pkgrel(of: version) else { return self }
+        let copy = work + "/rebuild/" + srcinfo.pkgbase
+        do {
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.createDirectory(atPath: work + "/rebuild", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: directory, toPath: copy)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: copy + "/PKGBUILD"))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("\n# pacbuild: a rebuild of \(srcinfo.fullVersion) (docs/review.md#rebuild-numbers)\npkgrel=\(pkgrel)\n".utf8))
+        } catch {
+            throw .io(path: copy, reason: "cannot make the rebuild's copy of \(directory): \(error.localizedDescription)")
+        }
+        let result = PKGBUILDTree.readOne(copy, with: reader)
+        guard let read = result.srcinfo, !result.hasErrors, read.fullVersion == version else {
+            throw .versionChanged(package: srcinfo.pkgbase, queued: version, found: result.srcinfo?.fullVersion ?? "unreadable", directory: copy)
+        }
+        return BuildSource(directory: copy, srcinfo: read)
     }
 
     /// The claimed build's PKGBUILD: from the repo's ABS trees when one of them is on
@@ -52,7 +83,7 @@ public struct BuildSource: Sendable {
     /// existing directories, so a remote waka's copy of `repos.d` names empty ones.
     static func find(_ build: BuildRecord, in repo: RepoConfig, store: any BuildStore, work: String) throws -> BuildSource {
         let haveTree = repo.abs.contains { !((try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? []).isEmpty }
-        if haveTree { return try locate(build.package, version: build.version, in: repo) }
+        if haveTree { return try locate(build.package, version: build.version, in: repo).forBuilding(build.version, work: work, reader: repo.reader().reader) }
         try checkPkgbase(build.package)
         let directory = work + "/source/" + build.package.pkgbase
         let fetched: Bool
@@ -64,11 +95,12 @@ public struct BuildSource: Sendable {
         guard let srcinfo = result.srcinfo, !result.hasErrors else {
             throw SchedulerError.pkgbuildUnreadable(directory: directory, diagnostics: result.diagnostics.map(\.description))
         }
-        guard srcinfo.pkgbase == build.package.pkgbase, srcinfo.fullVersion == build.version else {
+        guard srcinfo.pkgbase == build.package.pkgbase,
+              srcinfo.fullVersion == build.version || (RebuildNumber.number(of: build.version, over: srcinfo.fullVersion) ?? 0) > 0 else {
             throw SchedulerError.versionChanged(package: build.package.description, queued: build.version,
                                                 found: srcinfo.fullVersion, directory: directory)
         }
-        return BuildSource(directory: directory, srcinfo: srcinfo)
+        return try BuildSource(directory: directory, srcinfo: srcinfo).forBuilding(build.version, work: work, reader: repo.reader().reader)
     }
 
     /// The pkgbase names a directory below a tree and the work directory: makepkg's

@@ -25,10 +25,19 @@ final class ReportedBuilds: Sendable {
         // Only repos this waka would publish for: a manual repo's built builds (often
         // many, awaiting review) are not read on every idle poll, and a waka without
         // such repos (a config-less one) asks the store nothing.
-        let repos = runner.configuration.repos.filter { $0.staging || $0.review == .auto }.map(\.name)
+        let repos = runner.configuration.repos.filter { $0.staging || $0.review == .auto || $0.sonameRebuilds == .auto }.map(\.name)
+        // (a set member of another repo is held by its own waka, or by `pacbuild recover`)
         let built: [BuildRecord]
         do { built = try repos.flatMap { try store.builds(state: .built, repo: $0, limit: nil) } } catch { return }
         for build in built where state.withLock({ $0.tried.insert(build.id).inserted }) {
+            do {
+                if let opened = try runner.queueSonameRebuilds(build) {
+                    events(.setOpened(opened.set, members: opened.members, problems: opened.problems))
+                }
+            } catch {
+                if refuses(error, events) { return }
+                events(.setFailed(build, reason: "\(error)"))
+            }
             do {
                 if build.stagedAt == nil, let staged = try runner.stageIfStaging(build) { events(.staged(staged)) }
             } catch {
@@ -36,7 +45,7 @@ final class ReportedBuilds: Sendable {
                 events(.stageFailed(build, reason: "\(error)"))
             }
             do {
-                if let accepted = try runner.acceptIfAuto(try store.build(build.id)) { events(.accepted(accepted)) }
+                if let outcome = try runner.acceptIfAuto(try store.build(build.id)) { events(.accept(outcome)) }
             } catch {
                 if refuses(error, events) { return }
                 events(.acceptFailed(build, reason: "\(error)"))

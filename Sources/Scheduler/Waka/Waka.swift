@@ -113,13 +113,20 @@ public final class Waka: Sendable {
             events(.finished(record, slot: slot))
             pruneCaches()
             do {
+                if let opened = try runner.queueSonameRebuilds(record) {
+                    events(.setOpened(opened.set, members: opened.members, problems: opened.problems))
+                }
+            } catch {
+                events(.setFailed(record, reason: "\(error)"))
+            }
+            do {
                 if let staged = try runner.stageIfStaging(record) { events(.staged(staged)) }
             } catch {
                 // Not staged: its dependents wait for its accept instead.
                 events(.stageFailed(record, reason: "\(error)"))
             }
             do {
-                if let accepted = try runner.acceptIfAuto(record) { events(.accepted(accepted)) }
+                if let outcome = try runner.acceptIfAuto(try store.build(record.id)) { events(.accept(outcome)) }
             } catch {
                 events(.acceptFailed(record, reason: "\(error)"))
             }

@@ -23,6 +23,17 @@ public enum WakaEvent: Sendable {
     case stageFailed(BuildRecord, reason: String)
     /// A `review = "auto"` build, published into its repo.
     case accepted(BuildRecord)
+    /// A build dropped a soname other packages need (`soname_rebuilds = "auto"`): a
+    /// rebuild set is open with these members besides the build; `problems` are
+    /// consumers that could not be queued.
+    case setOpened(RebuildSet, members: [BuildRecord], problems: [String])
+    /// Approved (auto review) but held by its rebuild set until every member is built
+    /// and approved.
+    case heldBySet(BuildRecord, set: RebuildSet)
+    /// A rebuild set's members published into every repo at once.
+    case setPublished(SetPublisher.Publication)
+    /// Opening a rebuild set failed; the build stays `built` and is published alone.
+    case setFailed(BuildRecord, reason: String)
     /// Auto-acceptance failed; the build stays `built`, awaiting a maintainer.
     case acceptFailed(BuildRecord, reason: String)
     /// The store refuses this waka's publishing (it connects as a worker role): it
@@ -40,4 +51,14 @@ public enum WakaEvent: Sendable {
     case storeError(String)
     /// A stop was asked for: no more claims; running builds get `graceSeconds`.
     case stopping(graceSeconds: Double)
+}
+
+extension WakaEvent {
+    /// The event that says what an auto-accept did: accepted, held by its set, or the
+    /// publication of the set it completed.
+    static func accept(_ outcome: Acceptor.Outcome) -> WakaEvent {
+        if let publication = outcome.publication { return .setPublished(publication) }
+        if let set = outcome.heldBy { return .heldBySet(outcome.build, set: set) }
+        return .accepted(outcome.build)
+    }
 }

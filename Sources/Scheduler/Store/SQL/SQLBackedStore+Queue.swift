@@ -6,62 +6,65 @@ import Graph
 /// trip, and per build they made a catch-up take seconds.
 extension SQLBackedStore {
     public func enqueue(_ builds: [PlannedBuild]) throws -> EnqueueResult {
-        try transaction { db in
-            var result = EnqueueResult()
-            let marks = try markList(db)
-            // a mark names a version: it holds back every pass of it
-            let marked = Set(marks.map { VersionKey($0.package, $0.version) })
-            result.markedRejected = builds.filter { marked.contains(VersionKey($0).anyPass) }
-            let wanted = builds.filter { !marked.contains(VersionKey($0).anyPass) }
-            let fresh = try insertNew(wanted, db)
-            let ids = fresh.merging(try ids(of: wanted.map(VersionKey.init).filter { fresh[$0] == nil }, db)) { new, _ in new }
-            // The same version given twice is created once and `existing` the second time.
-            var first = Set<VersionKey>()
-            var batch = BatchIDs()
-            var created: [(build: PlannedBuild, id: BuildID)] = []
-            var known: [(build: PlannedBuild, id: BuildID)] = []
-            for build in wanted {
-                let key = VersionKey(build)
-                guard let id = ids[key] else { continue }
-                if fresh[key] != nil && first.insert(key).inserted {
-                    result.enqueued.append(id)
-                    created.append((build, id))
-                } else {
-                    result.existing.append(id)
-                    known.append((build, id))
-                }
-                batch.add(build, id)
+        try transaction { db in try enqueue(builds, db) }
+    }
+
+    /// ``enqueue(_:)`` inside a transaction the caller holds.
+    func enqueue(_ builds: [PlannedBuild], _ db: any SQLConnection) throws -> EnqueueResult {
+        var result = EnqueueResult()
+        let marks = try markList(db)
+        // a mark names a version: it holds back every pass of it
+        let marked = Set(marks.map { VersionKey($0.package, $0.version) })
+        result.markedRejected = builds.filter { marked.contains(VersionKey($0).anyPass) }
+        let wanted = builds.filter { !marked.contains(VersionKey($0).anyPass) }
+        let fresh = try insertNew(wanted, db)
+        let ids = fresh.merging(try ids(of: wanted.map(VersionKey.init).filter { fresh[$0] == nil }, db)) { new, _ in new }
+        // The same version given twice is created once and `existing` the second time.
+        var first = Set<VersionKey>()
+        var batch = BatchIDs()
+        var created: [(build: PlannedBuild, id: BuildID)] = []
+        var known: [(build: PlannedBuild, id: BuildID)] = []
+        for build in wanted {
+            let key = VersionKey(build)
+            guard let id = ids[key] else { continue }
+            if fresh[key] != nil && first.insert(key).inserted {
+                result.enqueued.append(id)
+                created.append((build, id))
+            } else {
+                result.existing.append(id)
+                known.append((build, id))
             }
-            result.retagged = try retag(known, db)
-            // Of two new versions of one pkgbase in a batch, the later is kept, with every
-            // pass of it (also those queued before: a pass 2 added to a queued pass 1).
-            var keptVersion: [PackageBaseID: String] = [:]
-            for (build, _) in created { keptVersion[build.package] = build.version }
-            var kept: [PackageBaseID: [Int: BuildID]] = [:]
-            for (build, id) in created + known where keptVersion[build.package] == build.version {
-                kept[build.package, default: [:]][build.pass] = id
-            }
-            var listed = Set<PackageBaseID>()
-            let packages = created.map(\.build.package).filter { listed.insert($0).inserted }
-            // A new version takes over the queued dependents of a failed older one, before
-            // supersede (as when each build is queued alone) and again after the batch's
-            // own edges are in (a new build's edge to the failed version moves too).
-            let replacements = packages.compactMap { package in
-                batch.last[package].map { (package, keptVersion[package] ?? "", $0) }
-            }
-            var takenOver = try replaceUnsuccessful(replacements, db)
-            let (superseded, moved) = try supersede(packages.map { ($0, kept[$0] ?? [:]) }, db)
-            result.superseded = superseded
-            for (build, _) in created { try clearOlderMarks(of: build, in: marks, db) }
-            try insertEdges(created, batch: batch, db)
-            takenOver += try replaceUnsuccessful(replacements, db)
-            takenOver += try moveToLastPass(created, batch: batch, firstPassUsers: created + known, db)
-            let waiting = BuildLifecycle(state: .waiting, retryLimit: options.retryLimit)
-            let changed = try settle(result.enqueued.map { ($0, waiting) }, db)
-            try reevaluate(moved + takenOver + (try dependents(of: changed, db)), db)
-            if result.enqueued.count >= 100, let refresh = dialect.refreshStatistics { try db.query(refresh) }
-            return result
+            batch.add(build, id)
         }
+        result.retagged = try retag(known, db)
+        // Of two new versions of one pkgbase in a batch, the later is kept, with every
+        // pass of it (also those queued before: a pass 2 added to a queued pass 1).
+        var keptVersion: [PackageBaseID: String] = [:]
+        for (build, _) in created { keptVersion[build.package] = build.version }
+        var kept: [PackageBaseID: [Int: BuildID]] = [:]
+        for (build, id) in created + known where keptVersion[build.package] == build.version {
+            kept[build.package, default: [:]][build.pass] = id
+        }
+        var listed = Set<PackageBaseID>()
+        let packages = created.map(\.build.package).filter { listed.insert($0).inserted }
+        // A new version takes over the queued dependents of a failed older one, before
+        // supersede (as when each build is queued alone) and again after the batch's
+        // own edges are in (a new build's edge to the failed version moves too).
+        let replacements = packages.compactMap { package in
+            batch.last[package].map { (package, keptVersion[package] ?? "", $0) }
+        }
+        var takenOver = try replaceUnsuccessful(replacements, db)
+        let (superseded, moved) = try supersede(packages.map { ($0, kept[$0] ?? [:]) }, db)
+        result.superseded = superseded
+        for (build, _) in created { try clearOlderMarks(of: build, in: marks, db) }
+        try insertEdges(created, batch: batch, db)
+        takenOver += try replaceUnsuccessful(replacements, db)
+        takenOver += try moveToLastPass(created, batch: batch, firstPassUsers: created + known, db)
+        let waiting = BuildLifecycle(state: .waiting, retryLimit: options.retryLimit)
+        let changed = try settle(result.enqueued.map { ($0, waiting) }, db)
+        try reevaluate(moved + takenOver + (try dependents(of: changed, db)), db)
+        if result.enqueued.count >= 100, let refresh = dialect.refreshStatistics { try db.query(refresh) }
+        return result
     }
 
     public func supersede(_ package: PackageBaseID, keeping version: String) throws -> [BuildID] {

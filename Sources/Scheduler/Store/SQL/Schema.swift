@@ -204,5 +204,27 @@ enum Schema {
         Migration(version: 14) { dialect in dialect.hasRoles ? WorkerFunctions.migration14 : [] },
         // Version 15: the event log notifications are delivered from (`EventLog`).
         Migration(version: 15, statements: EventLog.migration15),
+        // Version 16: rebuild sets (docs/review.md#rebuild-sets). A library whose build
+        // drops a soname and the rebuilds of its consumers are published together: a set
+        // and its members, each with when a maintainer (or auto review) approved it, when
+        // it was dropped from the set and when it was published. Members are built builds
+        // held back until the set is published. Worker roles get no privilege on these
+        // tables (none on tables created after version 11).
+        Migration(version: 16) { dialect in [
+            """
+            CREATE TABLE rebuild_sets (
+                id \(dialect.serialPrimaryKey),
+                reason TEXT NOT NULL, state TEXT NOT NULL,
+                created_at BIGINT NOT NULL, closed_at BIGINT)
+            """,
+            """
+            CREATE TABLE rebuild_set_members (
+                set_id BIGINT NOT NULL REFERENCES rebuild_sets (id),
+                build_id BIGINT NOT NULL REFERENCES builds (id),
+                role TEXT NOT NULL, approved_at BIGINT, dropped_at BIGINT, published_at BIGINT,
+                PRIMARY KEY (set_id, build_id))
+            """,
+            "CREATE INDEX rebuild_set_members_build ON rebuild_set_members (build_id)",
+        ] },
     ]
 }

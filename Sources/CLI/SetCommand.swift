@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Scheduler
+
+extension Pacbuild {
+    /// `pacbuild set ...`: rebuild sets, published together (docs/review.md#rebuild-sets).
+    struct SetCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Rebuild sets: a library that dropped a soname and the rebuilds of its consumers, published together.",
+            subcommands: [List.self, Show.self, Drop.self, Publish.self])
+
+        /// The publisher of `set drop` and `set publish`: artifacts fetched from the store
+        /// when they are not on this machine, as accept fetches them.
+        static func publisher(_ loaded: Configuration, _ store: any BuildStore, lockTimeout: Double) -> SetPublisher {
+            var publisher = SetPublisher(store: store, repos: loaded.repos,
+                                         localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: loaded.global.stateDir))
+            publisher.lockTimeout = lockTimeout
+            return publisher
+        }
+
+        /// `pacbuild set ls`: the sets and what holds each.
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the rebuild sets (open ones unless --all).")
+            @OptionGroup var config: ConfigOptions
+            @OptionGroup var store: StoreOption
+            @Flag(help: "Published sets too.") var all = false
+            @Flag(help: "JSON.") var json = false
+
+            func run() throws {
+                let loaded = try loadValidConfiguration(config)
+                let buildStore = try loaded.openStore(url: store.url)
+                let reports = try buildStore.rebuildSets(openOnly: !all).map { try RebuildSetReport($0, store: buildStore) }
+                if json { print(try ReportJSON.text(reports)); return }
+                if reports.isEmpty { print(all ? "no rebuild sets" : "no open rebuild sets"); return }
+                print(reports.flatMap(\.lines).joined(separator: "\n"))
+            }
+        }
+
+        /// `pacbuild set show SET`.
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "One set: its members and what holds it.")
+            @OptionGroup var config: ConfigOptions
+            @OptionGroup var store: StoreOption
+            @Flag(help: "JSON.") var json = false
+            @Argument(help: "The set's number.") var set: Int64
+
+            func run() throws {
+                let loaded = try loadValidConfiguration(config)
+                let buildStore = try loaded.openStore(url: store.url)
+                let report = try RebuildSetReport(try buildStore.rebuildSet(set), store: buildStore)
+                print(json ? try ReportJSON.text(report) : report.lines.joined(separator: "\n"))
+            }
+        }
+
+        /// `pacbuild set drop BUILD...`: publish the set without these members.
+        struct Drop: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "drop",
+                abstract: "Take builds out of their open rebuild set; the set is published without them once the rest is built and approved.",
+                discussion: "A dropped build stays as it is (a built one awaits review on its own). The packages its repo holds stay; "
+                    + "if they need a soname the set's library drops, they break when the set is published.")
+            @OptionGroup var config: ConfigOptions
+            @OptionGroup var store: StoreOption
+            @Option(help: "Seconds to wait for a repo lock another update holds.") var lockTimeout: Double = 300
+            @Argument(help: "Build ids (#12) or pkgbases.") var builds: [BuildReference]
+
+            func run() throws {
+                let loaded = try loadValidConfiguration(config)
+                let buildStore = try loaded.openStore(url: store.url)
+                let publisher = SetCommand.publisher(loaded, buildStore, lockTimeout: lockTimeout)
+                try forEachBuild(builds, configuration: loaded, store: buildStore) { store, build in
+                    guard let set = try store.rebuildSet(of: build.id) else { throw StoreError.notInSet(build.id) }
+                    try store.dropSetMember(build.id)
+                    try store.recordAudit(AuditEntry(actor: cliActor, action: "set-drop", build: build.id, detail: set.label))
+                    var text = "\(build.label): dropped from \(set.label)"
+                    if let publication = try publisher.publishIfComplete(set.id) { text += "\n" + SetPublicationText(publication: publication).text }
+                    return text
+                }
+            }
+        }
+
+        /// `pacbuild set publish [--closed] SET`.
+        struct Publish: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "publish",
+                abstract: "Publish a rebuild set: every member into every repo at once, all repos or none.",
+                discussion: "Refused while a member is not built and approved, naming it. With --closed, the largest part of the "
+                    + "set whose members are built and approved and whose dependencies in the set are in it too is published; "
+                    + "the rest stays in the set.")
+            @OptionGroup var config: ConfigOptions
+            @OptionGroup var store: StoreOption
+            @Flag(help: "Publish the part closed under dependencies.") var closed = false
+            @Option(help: "Seconds to wait for a repo lock another update holds.") var lockTimeout: Double = 300
+            @Argument(help: "The set's number.") var set: Int64
+
+            func run() throws {
+                let loaded = try loadValidConfiguration(config)
+                let buildStore = try loaded.openStore(url: store.url)
+                let publisher = SetCommand.publisher(loaded, buildStore, lockTimeout: lockTimeout)
+                let rebuildSet = try buildStore.rebuildSet(set)
+                guard rebuildSet.state == .open else { print("\(rebuildSet.label) is published already"); return }
+                var publication: SetPublisher.Publication
+                if closed {
+                    let part = try publisher.closedPart(rebuildSet)
+                    guard !part.members.isEmpty else {
+                        printError("\(rebuildSet.label): no member is built, approved and free of left-out dependencies: "
+                                   + part.leftOut.joined(separator: "; "))
+                        throw ExitCode(1)
+                    }
+                    publication = try publisher.publish(rebuildSet, members: part.members)
+                    publication.leftOut = part.leftOut
+                } else {
+                    publication = try publisher.publishWhole(set)
+                }
+                for build in publication.published {
+                    try buildStore.recordAudit(AuditEntry(actor: cliActor, action: "set-publish", build: build.id, detail: rebuildSet.label))
+                }
+                print(SetPublicationText(publication: publication).text)
+            }
+        }
+    }
+}
