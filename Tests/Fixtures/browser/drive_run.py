@@ -88,6 +88,7 @@ try:
     now = ticks(log_text(driver))
     seen["newTicks"] = [n for n in now if n > before]
     seen["sameURL"] = driver.current_url == base + "/builds/" + build
+    driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", driver.find_element(By.ID, "live"))
     driver.save_screenshot(shots + "/run-build-live.png")
 
     step("the stream ends when the build finishes")
