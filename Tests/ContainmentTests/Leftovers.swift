@@ -79,7 +79,7 @@ enum Leftovers {
 
     static func cgroups(scratchNames: [String]) -> [String] {
         guard !scratchNames.isEmpty else { return [] }
-        let names = scratchNames.map { "-name " + quoted("pacbuild-" + $0) }.joined(separator: " -o ")
+        let names = scratchNames.map { "-name " + quoted("pacbuild-" + $0 + "-p*") }.joined(separator: " -o ")
         let found = (try? ContainmentRoot.shell("find /sys/fs/cgroup -maxdepth 8 -type d \\( \(names) \\) 2>/dev/null").output) ?? ""
         return found.split(separator: "\n").map { "cgroup left: \($0)" }
     }

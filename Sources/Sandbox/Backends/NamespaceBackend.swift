@@ -59,7 +59,7 @@ public struct NamespaceBackend: SandboxBackend {
             try ShiftedRoot.chown([job.jobDirectory, job.jobDirectory + "/src", job.jobDirectory + "/out"],
                                   uid: user.firstSubordinateUID, gid: user.firstSubordinateGID)
         }
-        let cgroup = try Cgroup.make(name: Cgroup.prefix + (scratch as NSString).lastPathComponent, limits: job.limits)
+        let cgroup = try Cgroup.make(name: Cgroup.name(forScratch: scratch), limits: job.limits)
         defer { cgroup.remove() }
         let arguments = job.personality.prefix + ["setpriv", "--pdeathsig", "KILL", "--clear-groups",
                          "unshare", "--mount", "--propagation", "private", "--fork", "--kill-child",

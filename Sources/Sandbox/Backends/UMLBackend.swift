@@ -60,7 +60,7 @@ public struct UMLBackend: SandboxBackend {
         let usage = UMLDiskUsage(directory: job.jobDirectory, owner: user.uid, limit: job.limits.diskBytes)
         // Every process of the machine is a host process: the cgroup bounds how many
         // (a fork bomb inside is a fork bomb on the host), their memory and CPU share.
-        let cgroup = try Cgroup.make(name: Cgroup.prefix + (scratch as NSString).lastPathComponent, limits: Self.cgroupLimits(job))
+        let cgroup = try Cgroup.make(name: Cgroup.name(forScratch: scratch), limits: Self.cgroupLimits(job))
         defer { cgroup.remove() }
         let arguments = Self.rootStage(opening: [image, job.jobDirectory, machineDirectory], kernel: kernel, joining: cgroup.procsFiles)
             + Self.userStage(user) + [

@@ -80,7 +80,7 @@ public struct VMBackend: SandboxBackend {
         var hostLimits = job.limits
         hostLimits.memoryBytes = guestMemory + Self.qemuOverhead
         hostLimits.maxProcesses = max(job.limits.maxProcesses, 256)
-        let cgroup = try Cgroup.make(name: Cgroup.prefix + (scratch as NSString).lastPathComponent, limits: hostLimits)
+        let cgroup = try Cgroup.make(name: Cgroup.name(forScratch: scratch), limits: hostLimits)
         defer { cgroup.remove() }
 
         let arguments = VMLaunch.rootStage(base: image, kernel: kernel, machine: machine, joining: cgroup.procsFiles, kvm: kvmGroup != nil)

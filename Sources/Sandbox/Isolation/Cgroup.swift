@@ -86,8 +86,24 @@ public final class Cgroup: @unchecked Sendable {
         }
     }
 
+    /// The cgroup name of the run whose scratch directory is `scratch`: its name and the
+    /// pid of the process that makes (and removes) the cgroup, `pacbuild-NAME-pPID`.
+    static func name(forScratch scratch: String) -> String {
+        prefix + (scratch as NSString).lastPathComponent + "-p\(getpid())"
+    }
+
+    /// Whether the process that made the cgroup `name` still lives (a name without a pid,
+    /// from before they carried one, counts as dead).
+    static func ownerLives(_ name: String) -> Bool {
+        guard let marker = name.range(of: "-p", options: .backwards), let pid = pid_t(name[marker.upperBound...]), pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+
     /// Removes the empty cgroups of runs whose process died before removing them (a
-    /// SIGKILLed waka); a live run's cgroup has processes and stays. Returns their paths.
+    /// SIGKILLed waka). A live process's cgroups stay, even empty: a run's cgroup is
+    /// empty between its making and the sandbox joining it, and another waka or
+    /// `recover` starting on the machine at that moment must not take it away. Returns
+    /// their paths.
     public static func removeAbandoned() -> [String] {
         let layout = CgroupLayout.current()
         var parents = ["memory", "pids", "cpu"].compactMap(layout.v1Directory)
@@ -95,7 +111,7 @@ public final class Cgroup: @unchecked Sendable {
         var removed: [String] = []
         for parent in Set(parents) {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
-            for name in names where name.hasPrefix(prefix) {
+            for name in names where name.hasPrefix(prefix) && !ownerLives(name) {
                 let procs = (try? String(contentsOfFile: parent + "/" + name + "/cgroup.procs", encoding: .utf8)) ?? "-"
                 if procs.isEmpty, rmdir(parent + "/" + name) == 0 { removed.append(parent + "/" + name) }
             }
