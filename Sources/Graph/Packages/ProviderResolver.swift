@@ -39,23 +39,28 @@ public struct ProviderResolver: Sendable {
         self.repos = repos.map(\.name)
         let number = Dictionary(repos.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         repoNumber = number
-        var indexes = [ProviderIndex](repeating: ProviderIndex(), count: repos.count)
-        for node in nodes {
-            guard let r = number[node.id.repo] else { continue }
-            for name in node.pkgnames {
-                indexes[r].add(ProviderIndex.Candidate(
-                    name: name, version: node.versionText, provides: node.provides[name] ?? [],
-                    provider: .pkgbuild(node.id, pkgname: name)))
-            }
+        var grouped = [[Int]](repeating: [], count: repos.count)
+        for (n, node) in nodes.enumerated() {
+            if let r = number[node.id.repo] { grouped[r].append(n) }
         }
-        for (r, repo) in repos.enumerated() {
-            for package in repo.database {
-                indexes[r].add(ProviderIndex.Candidate(
+        let nodesOf = grouped
+        // each repo's index on its own core: PKGBUILD packages in node order, then the database's
+        indexes = Array(repos.indices).concurrentMap { r in
+            var index = ProviderIndex()
+            for node in nodesOf[r].map({ nodes[$0] }) {
+                for name in node.pkgnames {
+                    index.add(ProviderIndex.Candidate(
+                        name: name, version: node.versionText, provides: node.provides[name] ?? [],
+                        provider: .pkgbuild(node.id, pkgname: name)))
+                }
+            }
+            for package in repos[r].database {
+                index.add(ProviderIndex.Candidate(
                     name: package.name, version: package.version, provides: package.provides,
-                    provider: .database(repo: repo.name, package: package.name)))
+                    provider: .database(repo: repos[r].name, package: package.name)))
             }
+            return index
         }
-        self.indexes = indexes
         searchOrders = repos.map { repo in
             var order = [number[repo.name]!]
             var next = 0
@@ -143,8 +148,13 @@ private struct ProviderIndex: Sendable {
 
     mutating func add(_ candidate: Candidate) {
         byName[candidate.name, default: []].append(candidate)
-        for name in Set(candidate.provides.map(\.name)) {
-            byProvision[name, default: []].append(candidate)
+        switch candidate.provides.count {
+        case 0: break
+        case 1: byProvision[candidate.provides[0].name, default: []].append(candidate)
+        default:
+            for name in Set(candidate.provides.map(\.name)) {
+                byProvision[name, default: []].append(candidate)
+            }
         }
     }
 }

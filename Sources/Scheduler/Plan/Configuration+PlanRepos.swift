@@ -33,40 +33,40 @@ extension Configuration {
         var problems: [PlanInputProblem] = []
         var cache = cacheFile.map(ParseCache.load(from:))
         var seen = Set<ParseCache.Key>()
+        // the databases are read meanwhile, on a thread of their own
+        let databases = DatabaseReads(paths: self.repos.map(\.db))
+        var results: [[PKGBUILDReader.Result]] = []
+        var notes: [[String]] = []
         for config in self.repos {
-            let note = { (message: String) in problems.append(PlanInputProblem(repo: config.name, message: message)) }
+            var repoNotes: [String] = []
             let (reader, problem) = config.reader()
-            if let problem { note(problem) }
+            if let problem { repoNotes.append(problem) }
             let fingerprint = ParseCache.environment(
                 carch: config.arch, makepkgConf: config.makepkgConf.flatMap { FileManager.default.contents(atPath: $0) })
-            var results: [PKGBUILDReader.Result] = []
+            var pkgbuilds: [PKGBUILDReader.Result] = []
             for root in config.abs {
                 do {
                     let tree = try PKGBUILDTree(root: root)
                     if cache != nil {
-                        results += cache!.read(directories: tree.directories, with: reader, environment: fingerprint, root: root)
+                        pkgbuilds += cache!.read(directories: tree.directories, with: reader, environment: fingerprint, root: root)
                         for directory in tree.directories { seen.insert(ParseCache.Key(path: directory + "/PKGBUILD", environment: fingerprint)) }
                     } else {
-                        results += tree.read(with: reader)
+                        pkgbuilds += tree.read(with: reader)
                     }
                 } catch {
-                    note("\(error)")
+                    repoNotes.append("\(error)")
                 }
             }
-            var database: [DatabaseEntry] = []
-            if FileManager.default.fileExists(atPath: config.db) {
-                do {
-                    let db = try SyncDatabase.read(at: config.db)
-                    database = db.entries
-                    for problem in db.problems { note("\(problem)") }
-                } catch {
-                    note("\(error) (planned as if the database were empty)")
-                }
-            }
+            results.append(pkgbuilds)
+            notes.append(repoNotes)
+        }
+        for ((config, database), (pkgbuilds, repoNotes)) in zip(zip(self.repos, databases.wait()), zip(results, notes)) {
+            // per repo: the reader's and the trees' problems, then the database's
+            for message in repoNotes + database.problems { problems.append(PlanInputProblem(repo: config.name, message: message)) }
             repos.append(PlanRepo(
                 name: config.name, carch: config.arch, dependsOn: config.dependsOn, bootstrap: config.bootstrap,
                 blacklist: Set(config.blacklist), acceptedArches: config.archPolicy.acceptedArches(repoArch: config.arch),
-                pkgbuilds: results, database: database))
+                pkgbuilds: pkgbuilds, database: database.entries))
         }
         if var cache, let cacheFile {
             cache.retain(seen)

@@ -9,7 +9,9 @@ extension Plan {
         json.object {
             $0.field("buildOrder") { $0.strings(buildOrder) }
             $0.field("cycles") { $0.array(cycles) { json, cycle in json.write(cycle) } }
-            $0.field("entries") { $0.array(entries) { json, entry in json.write(entry) } }
+            // the entries, nearly all of the text, are written on every core, each at
+            // the depth it has here, and copied in
+            $0.field("entries") { $0.array(PrettyJSON.entries(entries, depth: 2)) { json, entry in json.append(entry) } }
             $0.field("makespan") { json in
                 json.object { for (key, value) in makespan.sorted(by: { $0.key < $1.key }) { $0.field(key) { $0.number(value) } } }
             }
@@ -96,6 +98,28 @@ struct PrettyJSON {
     private(set) var bytes: [UInt8] = []
     private var depth = 0
     private var isFirst = true
+
+    init() {}
+
+    /// A writer of a value that will stand at `depth` of another.
+    private init(depth: Int) { self.depth = depth }
+
+    /// Each entry as ``write(_:)-(PlanEntry)`` writes it at `depth`, computed on all
+    /// cores in runs of entries; in entry order.
+    static func entries(_ entries: [PlanEntry], depth: Int) -> [[UInt8]] {
+        let run = 256
+        let runs = stride(from: 0, to: entries.count, by: run).map { entries[$0..<min($0 + run, entries.count)] }
+        return runs.concurrentMap { run in
+            run.map { entry in
+                var json = PrettyJSON(depth: depth)
+                json.write(entry)
+                return json.bytes
+            }
+        }.flatMap { $0 }
+    }
+
+    /// Copies a value written by a writer of the same depth (``entries(_:depth:)``).
+    mutating func append(_ value: [UInt8]) { bytes.append(contentsOf: value) }
 
     mutating func object(_ body: (inout PrettyJSON) -> Void) { container("{", "}", body) }
 

@@ -19,7 +19,7 @@ extension Planner {
         }
         // components dependencies first, so what a component needs is decided before it
         var cause: [PackageBaseID: PackageBaseID] = [:]
-        for component in stronglyConnectedComponents(ids, successors: graph.dependencies(of:)) {
+        for component in graph.componentsDependenciesFirst(of: ids) {
             let members = Set(component)
             var blocked: [PackageBaseID] = []
             for id in component where entries[index[id]!].status.isBuilt {

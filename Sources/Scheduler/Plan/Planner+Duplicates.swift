@@ -36,13 +36,28 @@ extension Planner {
     /// Each package name that two planned pkgbases of one repo both build gets a
     /// warning on each: a dependency on it resolves to one of them only.
     mutating func warnAboutSharedPackages() {
-        var builders: [String: [PackageBaseID]] = [:]
+        // who builds each name, per repo (keyed by the name alone: no `repo/name` string
+        // is made for the ~20,000 names of a distribution)
+        var repoNumber: [String: Int] = [:]
+        var builders: [[String: [PackageBaseID]]] = []
+        var current = (repo: "", number: -1)
         for node in graph.nodes {
-            for name in node.pkgnames { builders[node.id.repo + "/" + name, default: []].append(node.id) }
+            if current.number < 0 || node.id.repo != current.repo {
+                let number = repoNumber[node.id.repo] ?? builders.count
+                if number == builders.count {
+                    repoNumber[node.id.repo] = number
+                    builders.append([:])
+                }
+                current = (node.id.repo, number)
+            }
+            for name in node.pkgnames { builders[current.number][name, default: []].append(node.id) }
+        }
+        var shared: [(key: String, name: String, ids: [PackageBaseID])] = []
+        for (repo, number) in repoNumber {
+            for (name, ids) in builders[number] where ids.count > 1 { shared.append((repo + "/" + name, name, ids)) }
         }
         // the few shared names sorted, not the tens of thousands of package names
-        for (key, ids) in builders.filter({ $0.value.count > 1 }).sorted(by: { $0.key < $1.key }) {
-            let name = String(key[key.index(after: key.firstIndex(of: "/")!)...])
+        for (_, name, ids) in shared.sorted(by: { $0.key < $1.key }) {
             let resolved: String
             if case .pkgbuild(let id, _)? = graph.resolver.resolve(Dependency(name), from: ids[0].repo) {
                 resolved = id.description
