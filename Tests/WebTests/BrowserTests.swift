@@ -26,14 +26,14 @@ import TestSupport
             """)
         try fixture.populate()
         defer { fixture.remove() }
-        let port = try ServeCommandTests.freePort()
+        let port = try Loopback.freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: WebFixture.binary)
         server.arguments = ["serve", "--config", fixture.root, "--listen", "127.0.0.1:\(port)"]
         server.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try server.run()
         defer { server.terminate(); server.waitUntilExit() }
-        try Self.waitForListener(port: port)
+        try Loopback.waitForListener(port: port)
 
         let shots = fixture.root + "/screenshots"
         try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
@@ -78,24 +78,5 @@ import TestSupport
                 try FileManager.default.copyItem(atPath: shots + "/" + shot, toPath: keep + "/" + shot)
             }
         }
-    }
-
-    /// Waits up to 30 s for `serve` to accept connections.
-    static func waitForListener(port: Int) throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            close(fd)
-            if connected { return }
-            usleep(100_000)
-        }
-        throw FixtureError("pacbuild serve did not listen on 127.0.0.1:\(port) within 30 s")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import TestSupport
 import Testing
 
 /// `pacbuild serve` as a maintainer runs it: the built binary over the fixture's
@@ -42,7 +43,7 @@ import Testing
 
     /// `pacbuild serve` over the fixture on a free loopback port, its standard error in a pipe.
     static func serve(_ fixture: WebFixture) throws -> (Process, Pipe, Int) {
-        let port = try freePort()
+        let port = try Loopback.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: WebFixture.binary)
         process.arguments = ["serve", "--config", fixture.root, "--listen", "127.0.0.1:\(port)"]
@@ -56,20 +57,5 @@ import Testing
         let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
         guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw FixtureError("\(url): \(response)") }
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// A port nothing listens on now: the kernel's pick for a socket bound to port 0.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw FixtureError("cannot bind a socket on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
