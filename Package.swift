@@ -40,7 +40,7 @@ let package = Package(
         ], exclude: ["README.md"]),
         // The `pacbuild` executable: argument parsing and output only.
         .executableTarget(name: "CLI", dependencies: [
-            "Graph", "Repo", "Scheduler", "Sandbox", "Web",
+            "Graph", "Repo", "Scheduler", "Sandbox", "Web", "CMimalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         // C shims: libarchive (package files, databases), libcrypto (package checksums), libpq (PostgreSQL store), sqlite3 (embedded store).
@@ -50,6 +50,8 @@ let package = Package(
         // Linux's prctl (no_new_privs, seccomp filters) for the sandbox's confinement; kernel headers only.
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // mimalloc as the executable's allocator (linked ahead of libc, it serves every malloc of the process).
+        .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
 
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"], exclude: ["Fixtures"]),
         // Helpers the test targets share (running the real tools and pacbuild).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMimalloc
 import Foundation
 
 /// `pacbuild`: a package autobuilder for pacman-based distributions.
@@ -16,6 +17,9 @@ struct Pacbuild: AsyncParsableCommand {
     /// through the locale and crashes on non-ASCII names in the C locale; then runs the
     /// parsed subcommand as swift-argument-parser's own `main` would.
     static func main() async {
+        // a call into mimalloc keeps it among the executable's libraries (ahead of libc:
+        // it serves every allocation; see Sources/CMimalloc)
+        _ = mi_version()
         setlocale(LC_ALL, "C.UTF-8")
         do {
             var command = try parseAsRoot()
