@@ -38,7 +38,8 @@ extension SQLBackedStore {
             parameters.append(value)
             assignments.append("\(column) = $\(parameters.count)")
         }
-        try db.query("UPDATE builds SET \(assignments.joined(separator: ", ")) WHERE id IN (\(Self.list(ids)))", parameters)
+        let list = Self.list(ids, &parameters)
+        try db.query("UPDATE builds SET \(assignments.joined(separator: ", ")) WHERE id IN (\(list))", parameters)
     }
 
     /// Feeds each build its own event and persists the outcomes with one UPDATE per
@@ -85,8 +86,10 @@ extension SQLBackedStore {
             depth += 1
             var changed: [BuildID] = []
             for chunk in next.chunked(Self.idsPerStatement) {
-                let queued = try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE id IN (\(Self.list(chunk))) "
-                                         + "AND state IN ('waiting', 'blocked', 'ready', 'built') ORDER BY id\(dialect.forUpdate)", [])
+                var parameters: [SQLValue] = []
+                let list = Self.list(chunk, &parameters)
+                let queued = try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE id IN (\(list)) "
+                                         + "AND state IN ('waiting', 'blocked', 'ready', 'built') ORDER BY id\(dialect.forUpdate)", parameters)
                 changed += try settle(queued.map { ($0.id, lifecycle(of: $0)) }, db)
             }
             next = try dependents(of: changed, db)
@@ -109,7 +112,9 @@ extension SQLBackedStore {
     func dependents(of ids: [BuildID], _ db: any SQLConnection) throws -> [BuildID] {
         var found = Set<BuildID>()
         for chunk in ids.chunked(Self.idsPerStatement) {
-            let rows = try db.query("SELECT DISTINCT build_id FROM build_edges WHERE depends_on IN (\(Self.list(chunk)))")
+            var parameters: [SQLValue] = []
+            let list = Self.list(chunk, &parameters)
+            let rows = try db.query("SELECT DISTINCT build_id FROM build_edges WHERE depends_on IN (\(list))", parameters)
             found.formUnion(rows.compactMap { $0.buildID(0) })
         }
         return found.sorted()
@@ -120,8 +125,10 @@ extension SQLBackedStore {
     func dependencyStatus(of ids: [BuildID], _ db: any SQLConnection) throws -> [BuildID: DependencyStatus] {
         var status: [BuildID: DependencyStatus] = [:]
         for chunk in ids.chunked(Self.idsPerStatement) {
+            var parameters: [SQLValue] = []
+            let list = Self.list(chunk, &parameters)
             let rows = try db.query("SELECT e.build_id, d.id, d.state, d.blocked_by, d.staged_at FROM build_edges e "
-                                    + "JOIN builds d ON d.id = e.depends_on WHERE e.build_id IN (\(Self.list(chunk)))")
+                                    + "JOIN builds d ON d.id = e.depends_on WHERE e.build_id IN (\(list))", parameters)
             for row in rows {
                 guard let id = row.buildID(0), let dependency = row.buildID(1) else { continue }
                 // A state this pacbuild does not know is not done.
@@ -144,6 +151,17 @@ extension SQLBackedStore {
     /// Ids as an SQL list: they are integers, so inlining them is safe and lets one
     /// statement cover a whole chunk on both backends.
     static func list<S: Sequence<BuildID>>(_ ids: S) -> String { ids.map { String($0.rawValue) }.joined(separator: ", ") }
+
+    /// Ids as an SQL list of parameters appended to `parameters` (`$5, $6, ...`): the
+    /// statement's text then depends on how many ids there are, not which, so the
+    /// connection's prepared statements serve the frequent one-build updates again
+    /// (inlined, every build's report and accept compiled its statements anew).
+    static func list<S: Sequence<BuildID>>(_ ids: S, _ parameters: inout [SQLValue]) -> String {
+        ids.map { id in
+            parameters.append(.int(id.rawValue))
+            return "$\(parameters.count)"
+        }.joined(separator: ", ")
+    }
 }
 
 extension Array {

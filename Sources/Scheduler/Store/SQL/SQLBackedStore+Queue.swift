@@ -93,8 +93,9 @@ extension SQLBackedStore {
             var parameters: [SQLValue] = []
             let values = Self.values(chunk.map { [.text($0.package.repo), .text($0.package.pkgbase)] }, &parameters)
             let kept = chunk.flatMap(\.keep.values)
+            let keptList = Self.list(kept, &parameters)
             stale += try records(db, "SELECT \(Self.buildColumns) FROM builds WHERE state IN ('waiting', 'ready', 'blocked') "
-                                 + "AND (repo, pkgbase) IN (\(values))" + (kept.isEmpty ? "" : " AND id NOT IN (\(Self.list(kept)))")
+                                 + "AND (repo, pkgbase) IN (\(values))" + (kept.isEmpty ? "" : " AND id NOT IN (\(keptList))")
                                  + " ORDER BY id\(dialect.forUpdate)", parameters)
         }
         guard !stale.isEmpty else { return ([], []) }
@@ -113,7 +114,9 @@ extension SQLBackedStore {
         }
         var moved = Set<BuildID>()
         for chunk in stale.map(\.id).chunked(Self.idsPerStatement) {
-            let rows = try db.query("DELETE FROM build_edges WHERE depends_on IN (\(Self.list(chunk))) RETURNING build_id")
+            var parameters: [SQLValue] = []
+            let list = Self.list(chunk, &parameters)
+            let rows = try db.query("DELETE FROM build_edges WHERE depends_on IN (\(list)) RETURNING build_id", parameters)
             moved.formUnion(rows.compactMap { $0.buildID(0) })
         }
         return (stale.map(\.id), moved.sorted())

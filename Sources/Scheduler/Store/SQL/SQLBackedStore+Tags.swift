@@ -30,9 +30,11 @@ extension SQLBackedStore {
         var changed: [BuildID] = []
         for (tags, ids) in byTags.sorted(by: { $0.key < $1.key }) {
             for chunk in ids.chunked(Self.idsPerStatement) {
-                let rows = try db.query("UPDATE builds SET required_tags = $1, updated_at = $2 WHERE id IN (\(Self.list(chunk))) "
+                var parameters: [SQLValue] = [.text(tags), .time(now)]
+                let list = Self.list(chunk, &parameters)
+                let rows = try db.query("UPDATE builds SET required_tags = $1, updated_at = $2 WHERE id IN (\(list)) "
                                         + "AND required_tags <> $1 AND state IN ('waiting', 'ready', 'blocked', 'failed', "
-                                        + "'rejected', 'cancelled') RETURNING id", .text(tags), .time(now))
+                                        + "'rejected', 'cancelled') RETURNING id", parameters)
                 changed += rows.compactMap { $0.buildID(0) }
             }
         }
