@@ -125,7 +125,9 @@ func loadPlan(_ loaded: Configuration, options: PlanOptions, cache: Bool = true,
     var (repos, problems) = loaded.planRepos(cache: cache ? loaded.parseCacheFile : nil)
     let report = try (fallback ?? PlanFallbackChoice(nil, configuration: loaded)).apply(to: &repos, configuration: loaded, problems: &problems)
     do {
-        return (try Plan.make(repos: repos, options: options), problems, report)
+        let plan = try Plan.make(repos: repos, options: options)
+        releaseInBackground(consume repos)
+        return (plan, problems, report)
     } catch {
         throw ValidationError(error.description)
     }

@@ -49,3 +49,12 @@ private final class ResultSlots<T>: @unchecked Sendable {
 
     var values: [T] { slots.map { $0! } }
 }
+
+/// Lets the last reference to `value` go on another thread. Freeing a whole tree's
+/// PKGBUILDs, syntax and graph costs a cold plan tens of milliseconds on its critical
+/// path; handed over here, it runs on a core the sequential planning leaves idle. The
+/// caller must pass its last reference (`consume`), or it frees the value itself.
+public func releaseInBackground<T: Sendable>(_ value: consuming T) {
+    let retired = value
+    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
+}

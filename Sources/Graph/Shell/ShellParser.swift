@@ -353,7 +353,10 @@ struct ShellParser {
                 throw error("unexpected \(describe(peek()))")
             }
             if words.isEmpty, let text = word.literalText {
-                declarationCommand = ["declare", "local", "typeset", "export", "readonly"].contains(text)
+                switch text {
+                case "declare", "local", "typeset", "export", "readonly": declarationCommand = true
+                default: declarationCommand = false
+                }
             }
             words.append(word)
         }
@@ -624,7 +627,8 @@ struct ShellParser {
     }
 
     mutating func consumeNewline() {
-        if let resume = hereDocumentSkips[pos] { pos = resume } else { pos += 1 }
+        // most PKGBUILDs have no here-document: no lookup (and no hashing) per newline
+        if !hereDocumentSkips.isEmpty, let resume = hereDocumentSkips[pos] { pos = resume } else { pos += 1 }
     }
 
     mutating func skipBlanks() {

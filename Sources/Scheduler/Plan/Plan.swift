@@ -48,6 +48,8 @@ extension Plan {
         var planner = Planner(repos: repos)
         try planner.markRebuilds(options.rebuild, reverse: options.reverse, following: options.reverseKinds)
         planner.markBlocked()
-        return planner.finish(options: options)
+        let plan = planner.finish(options: options)
+        releaseInBackground(consume planner)
+        return plan
     }
 }
