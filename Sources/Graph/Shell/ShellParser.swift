@@ -320,8 +320,7 @@ struct ShellParser {
         skipBlanksAndNewlines()
         let bodyStart = pos
         let body = try parseCommand()
-        let text = String(decoding: bytes[bodyStart..<pos], as: UTF8.self)
-        return .function(FunctionDefinition(name: name, body: body, bodyText: text, offset: start))
+        return .function(FunctionDefinition(name: name, body: body, source: bytes, bodyRange: bodyStart..<pos, offset: start))
     }
 
     // MARK: simple commands

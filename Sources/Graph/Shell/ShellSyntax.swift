@@ -51,8 +51,13 @@ struct CaseItem: Sendable {
 struct FunctionDefinition: Sendable {
     var name: String
     var body: ShellCommand
-    var bodyText: String
+    /// The text the definition was read from (shared, not copied) and the body's place
+    /// in it: `declare -f` is rare, so the body's text is made only when asked for.
+    var source: [UInt8]
+    var bodyRange: Range<Int>
     var offset: Int
+
+    var bodyText: String { String(decoding: source[bodyRange], as: UTF8.self) }
 }
 
 /// A command with its assignments, words and redirections: `a=1 b=(x y) cmd arg >file`.
