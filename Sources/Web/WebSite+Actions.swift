@@ -111,13 +111,23 @@ struct ActionForm: Decodable {
 /// An action the store refused (a build in the wrong state, a missing reason).
 struct RefusedView {
     var title: String
-    var buildPath: String
+    var backPath: String
+    var backName: String
     var action: String
     var reason: String
 
     init(build: BuildID, action: String, reason: String) {
         title = "#\(build.rawValue): \(action) refused"
-        buildPath = Paths.build(build)
+        backPath = Paths.build(build)
+        backName = "build"
+        self.action = action
+        self.reason = reason
+    }
+
+    init(set: Int64, action: String, reason: String) {
+        title = "set \(set): \(action) refused"
+        backPath = Paths.set(set)
+        backName = "set"
         self.action = action
         self.reason = reason
     }

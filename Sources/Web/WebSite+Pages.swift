@@ -64,6 +64,8 @@ extension WebSite {
             return try await blocking(body)
         } catch StoreError.noSuchBuild(let id) {
             throw HTTPError(.notFound, message: "no build \(id) in the store")
+        } catch StoreError.noSuchSet(let id) {
+            throw HTTPError(.notFound, message: "no rebuild set \(id) in the store")
         }
     }
 

@@ -31,6 +31,7 @@ public struct WebSite: Sendable {
         addAuth(to: router)
         addActions(to: router)
         addPages(to: router)
+        addSets(to: router)
         addAPI(to: router)
         router.get("/metrics") { _, _ in try await metricsResponse() }
         router.get("/assets/follow-log.js") { _, _ in Text(text: Templates.followLog, contentType: "text/javascript; charset=utf-8") }

@@ -46,6 +46,8 @@ struct BuildRow {
 enum Paths {
     static func build(_ id: BuildID) -> String { "/builds/\(id.rawValue)" }
 
+    static func set(_ id: Int64) -> String { "/set/\(id)" }
+
     static func package(_ repo: String, _ pkgbase: String) -> String { "/packages/\(component(repo))/\(component(pkgbase))" }
 
     /// `/why/REPO/PKGBASE` for a plan entry's `repo/pkgbase`.

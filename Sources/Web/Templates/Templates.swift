@@ -9,6 +9,7 @@ enum Templates {
         "head": head, "foot": foot, "buildlink": buildLink,
         "overview": overview, "queue": queue, "build": build, "package": package,
         "plan": plan, "plangraph": planGraph, "plansvg": planSVG, "why": why, "entrylink": entryLink, "login": login, "refused": refused,
+        "set": set, "setmembers": setMembers,
     ]
 
     static func library() throws(WebError) -> MustacheLibrary {
