@@ -20,7 +20,7 @@ extension WebSite {
             } catch let error as HTTPError {
                 throw error
             } catch {
-                var page = site.page("refused", RefusedView(build: id, action: action, reason: "\(error)"))
+                var page = site.page("refused", RefusedView(build: id, action: action, reason: "\(error)"), viewer: viewer)
                 page.status = .conflict
                 return try page.response(from: request, context: context)
             }

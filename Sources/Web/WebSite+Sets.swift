@@ -15,8 +15,9 @@ extension WebSite {
         router.get("/set/:id") { request, context in
             let id = try Self.setID(context)
             var view = try await site.found { try SetView.read(id, store: site.store) }
-            if let viewer = await site.viewer(request) { view.sign(viewer) }
-            return site.page("set", view)
+            let viewer = await site.viewer(request)
+            if let viewer { view.sign(viewer) }
+            return site.page("set", view, viewer: viewer)
         }
         router.post("/set/:id/:action") { request, context in
             let (id, action) = try Self.setAction(context)
@@ -27,7 +28,7 @@ extension WebSite {
             } catch let error as HTTPError {
                 throw error
             } catch {
-                var page = site.page("refused", RefusedView(set: id, action: action, reason: "\(error)"))
+                var page = site.page("refused", RefusedView(set: id, action: action, reason: "\(error)"), viewer: viewer)
                 page.status = .conflict
                 return try page.response(from: request, context: context)
             }

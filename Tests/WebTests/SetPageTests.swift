@@ -117,6 +117,8 @@ import TestSupport
         let held = try #require(queue.body.between("id=\"set-\(set)\"", "</div>"))
         #expect(held.occurrences(of: "class=\"member\"") == 3 && held.contains("not built yet (ready)") && held.contains("held, approved"))
         #expect(!held.contains("<form"), "the queue lists, the set page acts")
+        let member = try await site.get("/builds/\(tool.rawValue)")
+        #expect(member.body.contains("<a href=\"/set/\(set)\" id=\"set\">set \(set), held</a>"), "a member's page links to its set")
 
         try await AuthTests.client(site) { client in
             let path = "/set/\(set)"

@@ -74,6 +74,7 @@ extension Templates {
         {{#staged}}<tr><th>staged</th><td>{{staged}}</td></tr>{{/staged}}
         {{#reviewed}}<tr><th>reviewed</th><td>{{reviewed}}</td></tr>{{/reviewed}}
         {{#mark}}<tr><th>marked</th><td>{{mark}}</td></tr>{{/mark}}
+        {{#inSet}}<tr><th>rebuild set</th><td><a href="{{path}}" id="set">{{label}}</a></td></tr>{{/inSet}}
         </table>
         {{#controls}}<h2>Review</h2>
         <div id="controls">
