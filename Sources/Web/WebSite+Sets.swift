@@ -47,16 +47,7 @@ extension WebSite {
         }
         api.post("set/:id/:action") { request, context in
             let (id, action) = try Self.setAction(context)
-            let body = try await request.body.collect(upTo: 64 * 1024)
-            let form: SetActionForm
-            do {
-                form = body.readableBytes == 0 ? SetActionForm()
-                    : request.headers[.contentType]?.hasPrefix("application/json") == true
-                    ? try JSONDecoder().decode(SetActionForm.self, from: Data(buffer: body))
-                    : try URLEncodedFormDecoder().decode(SetActionForm.self, from: String(buffer: body))
-            } catch {
-                throw HTTPError(.badRequest, message: "the body is neither {\"closed\": true} nor {\"build\": ID} nor such a form: \(error)")
-            }
+            let form = try await Self.jsonOrForm(request, empty: SetActionForm(), expected: "{\"closed\": true} or {\"build\": ID}")
             let viewer = try await site.actor(request, csrf: form.csrf)
             let outcome: SetActionOutcome
             do {

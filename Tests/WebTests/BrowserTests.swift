@@ -14,6 +14,22 @@ import TestSupport
 @Suite struct BrowserTests {
     static let tools = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
 
+    /// `pacbuild serve` over the configuration at `root` on a free loopback port, once it listens.
+    static func serve(_ root: String) throws -> (Process, Int) {
+        let port = try Loopback.freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: WebFixture.binary)
+        server.arguments = ["serve", "--config", root, "--listen", "127.0.0.1:\(port)"]
+        server.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try server.run()
+        do { try Loopback.waitForListener(port: port) } catch {
+            server.terminate()
+            server.waitUntilExit()
+            throw error
+        }
+        return (server, port)
+    }
+
     @Test func aMaintainerSignsInRejectsABuildAndFollowsALiveLogInChromium() throws {
         for tool in Self.tools {
             try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) is missing: run scripts/setup (chromium, chromium-driver, python3-selenium)")
@@ -26,14 +42,8 @@ import TestSupport
             """)
         try fixture.populate()
         defer { fixture.remove() }
-        let port = try Loopback.freePort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: WebFixture.binary)
-        server.arguments = ["serve", "--config", fixture.root, "--listen", "127.0.0.1:\(port)"]
-        server.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try server.run()
+        let (server, port) = try Self.serve(fixture.root)
         defer { server.terminate(); server.waitUntilExit() }
-        try Loopback.waitForListener(port: port)
 
         let shots = fixture.root + "/screenshots"
         try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
@@ -95,14 +105,8 @@ import TestSupport
 
             """)
         defer { fixture.remove() }
-        let port = try Loopback.freePort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: WebFixture.binary)
-        server.arguments = ["serve", "--config", fixture.web.root, "--listen", "127.0.0.1:\(port)"]
-        server.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try server.run()
+        let (server, port) = try Self.serve(fixture.web.root)
         defer { server.terminate(); server.waitUntilExit() }
-        try Loopback.waitForListener(port: port)
 
         let shots = fixture.web.root + "/screenshots"
         try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)

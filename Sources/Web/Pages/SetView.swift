@@ -65,7 +65,7 @@ struct SetView {
         var view = try SetView(try RebuildSetReport(set, store: store), store: store)
         view.audit = try set.members.flatMap { try store.auditEntries(of: $0.build, limit: 100) }
             .filter { $0.action.hasPrefix("set-") }.sorted { $0.at > $1.at }
-            .map { BuildView.AuditRow(at: Formats.stamp($0.at), actor: "\($0.actor)", action: $0.action, detail: "#\($0.build.rawValue) \($0.detail)") }
+            .map { BuildView.AuditRow(at: Formats.stamp($0.at), actor: $0.actor, action: $0.action, detail: "#\($0.build.rawValue) \($0.detail)") }
         view.hasAudit = !view.audit.isEmpty
         return view
     }
