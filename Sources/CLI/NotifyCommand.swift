@@ -49,8 +49,9 @@ extension Pacbuild {
 /// when a tool its targets need is missing.
 func makeNotifier(_ loaded: Configuration, store: any BuildStore, role: String) throws -> Notifier {
     let web = loaded.global.web
-    let notifier = Notifier(store: store, settings: loaded.global.notify, holder: Notifier.holderName(role),
+    var notifier = Notifier(store: store, settings: loaded.global.notify, holder: Notifier.holderName(role),
                             buildPage: { web.buildPage($0) })
+    notifier.setPage = { web.setPage($0) }
     if let missing = notifier.missingTools.first {
         printError("pacbuild \(role): missing \(missing)")
         throw ExitCode(1)

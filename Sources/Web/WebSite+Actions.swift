@@ -20,7 +20,7 @@ extension WebSite {
             } catch let error as HTTPError {
                 throw error
             } catch {
-                var page = site.page("refused", RefusedView(build: id, action: action, reason: "\(error)"))
+                var page = site.page("refused", RefusedView(build: id, action: action, reason: "\(error)"), viewer: viewer)
                 page.status = .conflict
                 return try page.response(from: request, context: context)
             }
@@ -53,16 +53,22 @@ extension WebSite {
 
     /// The API's body: JSON (`{"reason": "...", "priority": 5}`) or a form; may be empty.
     private static func jsonOrForm(_ request: Request, _ context: BasicRequestContext) async throws -> ActionForm {
+        try await jsonOrForm(request, empty: ActionForm(), expected: "{\"reason\": ..., \"priority\": ...}")
+    }
+
+    /// An API body: JSON (with `Content-Type: application/json`) or a form, at most
+    /// 64 KiB; `empty` when there is none. 400 naming `expected` when it is malformed.
+    static func jsonOrForm<T: Decodable>(_ request: Request, empty: T, expected: String) async throws -> T {
         let body = try await request.body.collect(upTo: 64 * 1024)
-        guard body.readableBytes > 0 else { return ActionForm() }
+        guard body.readableBytes > 0 else { return empty }
         let text = String(buffer: body)
         do {
             if request.headers[.contentType]?.hasPrefix("application/json") == true {
-                return try JSONDecoder().decode(ActionForm.self, from: Data(text.utf8))
+                return try JSONDecoder().decode(T.self, from: Data(text.utf8))
             }
-            return try URLEncodedFormDecoder().decode(ActionForm.self, from: text)
+            return try URLEncodedFormDecoder().decode(T.self, from: text)
         } catch {
-            throw HTTPError(.badRequest, message: "the body is neither {\"reason\": ..., \"priority\": ...} nor such a form: \(error)")
+            throw HTTPError(.badRequest, message: "the body is neither \(expected) nor such a form: \(error)")
         }
     }
 
@@ -111,13 +117,23 @@ struct ActionForm: Decodable {
 /// An action the store refused (a build in the wrong state, a missing reason).
 struct RefusedView {
     var title: String
-    var buildPath: String
+    var backPath: String
+    var backName: String
     var action: String
     var reason: String
 
     init(build: BuildID, action: String, reason: String) {
         title = "#\(build.rawValue): \(action) refused"
-        buildPath = Paths.build(build)
+        backPath = Paths.build(build)
+        backName = "build"
+        self.action = action
+        self.reason = reason
+    }
+
+    init(set: Int64, action: String, reason: String) {
+        title = "set \(set): \(action) refused"
+        backPath = Paths.set(set)
+        backName = "set"
         self.action = action
         self.reason = reason
     }

@@ -22,7 +22,7 @@ extension WebSite {
 
     func addAuth(to router: Router<BasicRequestContext>) {
         let site = self
-        router.get("/login") { _, _ in site.page("login", LoginView(site.configuration.global.web, problem: nil)) }
+        router.get("/login") { request, _ in await site.page("login", LoginView(site.configuration.global.web, problem: nil), for: request) }
         router.post("/login") { request, context in
             let form = try await Self.form(LoginForm.self, request, context)
             let web = site.configuration.global.web
@@ -31,7 +31,7 @@ extension WebSite {
             let hash = account?.passwordHash ?? Self.unknownAccountHash
             let valid = try await blocking { Passwords.verify(form.password, hash: hash) }
             guard let account, valid else {
-                var page = site.page("login", LoginView(web, problem: "Wrong name or password."))
+                var page = site.page("login", LoginView(web, problem: "Wrong name or password."), viewer: nil)
                 page.status = .unauthorized
                 return try page.response(from: request, context: context)
             }

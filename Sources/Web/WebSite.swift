@@ -31,6 +31,7 @@ public struct WebSite: Sendable {
         addAuth(to: router)
         addActions(to: router)
         addPages(to: router)
+        addSets(to: router)
         addAPI(to: router)
         router.get("/metrics") { _, _ in try await metricsResponse() }
         router.get("/assets/follow-log.js") { _, _ in Text(text: Templates.followLog, contentType: "text/javascript; charset=utf-8") }
@@ -48,9 +49,30 @@ public struct WebSite: Sendable {
     }
 
     /// A page rendered from a built-in template; every `{{value}}` in them is HTML-escaped.
-    func page(_ name: String, _ view: Any) -> HTML {
-        HTML(text: templates.render(view, withTemplate: name) ?? "template \(name) missing")
+    /// The navigation says who is signed in (with a sign-out form for a session).
+    func page(_ name: String, _ view: Any, viewer: Viewer?) -> HTML {
+        let context = PageContext(page: view, signedIn: viewer.map { SignedIn(name: $0.name, role: $0.role.rawValue, csrf: $0.csrf) })
+        return HTML(text: templates.render(context, withTemplate: Templates.pageName(name)) ?? "template \(name) missing")
     }
+
+    /// ``page(_:_:viewer:)`` for whoever sent `request`.
+    func page(_ name: String, _ view: Any, for request: Request) async -> HTML {
+        page(name, view, viewer: await viewer(request))
+    }
+}
+
+/// What a page template sees: the page's view, and below it who is signed in (the
+/// navigation's `{{#signedIn}}`).
+struct PageContext {
+    var page: Any
+    var signedIn: SignedIn?
+}
+
+/// The account or token a page is shown to; `csrf` for a session's sign-out form.
+struct SignedIn {
+    var name: String
+    var role: String
+    var csrf: String?
 }
 
 /// An HTML page as a response (UTF-8, not cached: it shows the store as it is now).

@@ -145,6 +145,56 @@ import TestSupport
         #expect(receiver.requests().count == 6 && Self.commandLines(command.log).count == 6)
     }
 
+    /// A rebuild set published in two steps (the library and a rebuild, then its last
+    /// member dropped): one `set.published`, when the set closes, with every member, and
+    /// never again.
+    @Test(arguments: StoreBackend.allCases)
+    func aPublishedSetIsOneEventWithItsMembers(_ backend: StoreBackend) throws {
+        let setup = try Setup(backend)
+        defer { setup.remove() }
+        let receiver = try WebhookReceiver()
+        var notifier = setup.notifier(Self.settings(webhooks: [receiver.url], events: [.setPublished]))
+        notifier.setPage = { "https://builds.example.org/set/\($0)" }
+        _ = notifier.deliverPending()
+        let library = try setup.build(Self.libc, "2.0-1", .built(log: nil, artifacts: []))
+        let store = setup.store
+        let app = PackageBaseID(repo: "extra", pkgbase: "app"), tool = PackageBaseID(repo: "tiny", pkgbase: "tool")
+        let (set, _) = try store.enqueueSet([PlannedBuild(app, version: "1.0-2.1", dependencies: [Self.libc]),
+                                             PlannedBuild(tool, version: "3-1.1", dependencies: [Self.libc])],
+                                            root: library, joining: [], reason: "tiny/tiny-libc 2.0-1 drops libc.so.1-64")
+        try store.stage(library)
+        let appBuild = set.members[1].build, toolBuild = set.members[2].build
+        for _ in 0..<2 {
+            let claimed = try #require(try store.claim(worker: "waka-1", arches: [], tags: []))
+            _ = try store.report(claimed.id, worker: "waka-1", result: .built(log: nil, artifacts: []))
+        }
+        try store.publishSetMembers(set.id, [library, appBuild])
+        let partial = try #require(notifier.deliverPending().first)
+        #expect(partial.delivered.isEmpty && partial.skipped > 0, "a set still open is no event: \(partial)")
+
+        try store.dropSetMember(toolBuild)
+        let round = try #require(notifier.deliverPending().first)
+        #expect(round.delivered.map(\.kind) == [.setPublished] && round.failure == nil, "\(round)")
+        #expect(notifier.deliverPending().first?.delivered.isEmpty == true, "sent once")
+        let posts = receiver.accepted()
+        #expect(posts.count == 1 && posts.first?.event == "set.published")
+        let post = try #require(posts.first)
+        #expect(post.build["id"] as? Int64 == library.rawValue && post.build["pkgbase"] as? String == "tiny-libc",
+                "the event's build is the set's library")
+        #expect(post.build["state"] as? String == "accepted")
+        let body = try #require(post.body["set"] as? [String: Any])
+        #expect(body["id"] as? Int64 == set.id && body["reason"] as? String == "tiny/tiny-libc 2.0-1 drops libc.so.1-64")
+        #expect(body["url"] as? String == "https://builds.example.org/set/\(set.id)")
+        #expect(body["repos"] as? [String] == ["extra", "tiny"], "the repos its published members went into")
+        let members = try #require(body["members"] as? [[String: Any]])
+        #expect(members.map { $0["pkgbase"] as? String } == ["tiny-libc", "app", "tool"])
+        #expect(members.map { $0["version"] as? String } == ["2.0-1", "1.0-2.1", "3-1.1"])
+        #expect(members.map { $0["repo"] as? String } == ["tiny", "extra", "tiny"])
+        #expect(members.map { $0["role"] as? String } == ["library", "rebuild", "rebuild"])
+        #expect(members.map { $0["published"] as? Bool } == [true, true, false], "tool was dropped")
+        #expect(members.map { $0["id"] as? Int64 } == [library, appBuild, toolBuild].map(\.rawValue))
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func kindsNotAskedForArePassedOver(_ backend: StoreBackend) throws {
         let setup = try Setup(backend)

@@ -73,11 +73,16 @@ public final class WebhookReceiver: @unchecked Sendable {
 
     private static func sendable(_ value: Any?) -> [String: any Sendable] {
         guard let object = value as? [String: Any] else { return [:] }
-        return object.mapValues { value -> any Sendable in
-            if let nested = value as? [String: Any] { return sendable(nested) as [String: any Sendable] }
-            if let number = value as? NSNumber { return number.int64Value }
-            if let text = value as? String { return text }
-            return String(describing: value)
-        }
+        return object.mapValues(element)
+    }
+
+    /// An object, an array (of such values), a Bool, an Int64 or a String.
+    private static func element(_ value: Any) -> any Sendable {
+        if let nested = value as? [String: Any] { return sendable(nested) as [String: any Sendable] }
+        if let array = value as? [Any] { return array.map(element) }
+        // JSONSerialization gives true and false as NSNumbers of type "c"
+        if let number = value as? NSNumber { return String(cString: number.objCType) == "c" ? number.boolValue as any Sendable : number.int64Value }
+        if let text = value as? String { return text }
+        return String(describing: value)
     }
 }

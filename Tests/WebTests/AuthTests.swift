@@ -66,6 +66,40 @@ import TestSupport
         return String(setCookie.split(separator: ";")[0])
     }
 
+    /// The navigation of every page: "sign in" for nobody; the name and a sign-out form
+    /// (a POST with the session's CSRF token) for a session; the name alone for a token.
+    @Test func theNavigationSaysWhoIsSignedInAndSignsOut() async throws {
+        let fixture = try Self.fixture()
+        defer { fixture.remove() }
+        let site = try fixture.site()
+        let pages = ["/", "/queue", "/builds/\(fixture.ids["ex-lib"]!.rawValue)", "/packages/core/ex-lib", "/login"]
+        try await Self.client(site) { client in
+            let anonymous = try await Self.send(client, .get, "/login")
+            #expect(Self.nav(anonymous.body).contains("id=\"sign-in\"") && !Self.nav(anonymous.body).contains("sign out"))
+            let alice = try await Self.signIn(client, "alice", Self.alicePassword)
+            var csrf = ""
+            for path in pages {
+                let page = try await Self.send(client, .get, path, cookie: alice)
+                let nav = Self.nav(page.body)
+                #expect(page.status == .ok, "\(path)")
+                #expect(nav.contains("<span id=\"signed-in\">alice (maintainer)</span>") && !nav.contains("id=\"sign-in\""), "\(path): \(nav)")
+                #expect(nav.contains("<form method=\"post\" action=\"/logout\" id=\"sign-out\">"), "\(path): \(nav)")
+                csrf = try #require(nav.between("name=\"csrf\" value=\"", "\""))
+            }
+            #expect(csrf.count == 64)
+            let bearer: HTTPFields = [.authorization: "Bearer \(Self.ciToken)"]
+            let tokenNav = Self.nav(try await Self.send(client, .get, "/queue", headers: bearer).body)
+            #expect(tokenNav.contains("ci (maintainer)") && !tokenNav.contains("sign-out"), "a token has no session to end: \(tokenNav)")
+            #expect(try await Self.send(client, .post, "/logout", cookie: alice, form: ["csrf": "x"]).status == .forbidden)
+            let out = try await Self.send(client, .post, "/logout", cookie: alice, form: ["csrf": csrf])
+            #expect(out.status == .seeOther)
+            let after = try await Self.send(client, .get, "/login", cookie: alice)
+            #expect(Self.nav(after.body).contains("id=\"sign-in\"") && !Self.nav(after.body).contains("alice"), "the session is gone")
+        }
+    }
+
+    static func nav(_ page: String) -> String { page.between("<nav>", "</nav>") ?? "" }
+
     @Test func privatePagesNeedAnAccountAndTheAPIAToken() async throws {
         let fixture = try Self.fixture()
         defer { fixture.remove() }
@@ -108,7 +142,7 @@ import TestSupport
         try await Self.client(site) { client in
             let bob = try await Self.signIn(client, "bob", Self.bobPassword)
             let bobsPage = try await Self.send(client, .get, "/builds/\(lib.rawValue)", cookie: bob)
-            #expect(bobsPage.body.contains("Signed in as bob (viewer).") && !bobsPage.body.contains("name=\"csrf\""))
+            #expect(bobsPage.body.contains("Signed in as bob (viewer).") && !bobsPage.body.contains("<form method=\"post\" action=\"/builds/"))
 
             let alice = try await Self.signIn(client, "alice", Self.alicePassword)
             let page = try await Self.send(client, .get, "/builds/\(lib.rawValue)", cookie: alice)

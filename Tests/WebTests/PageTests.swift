@@ -6,6 +6,42 @@ import Scheduler
 /// The HTML pages over a filled store: what they count and list, and that every text
 /// from a PKGBUILD, a package or a log arrives escaped.
 @Suite struct PageTests {
+    /// The views that answer the templates' lookups themselves (`TemplateLookups.swift`)
+    /// answer every field, as the Mirror swift-mustache would otherwise use does: a field
+    /// added to one but not to its lookup would render as nothing.
+    @Test func lookupsAnswerEveryField() throws {
+        var fixture = try WebFixture()
+        defer { fixture.remove() }
+        try fixture.populate()
+        let queue = try QueueView.read(from: fixture.store)
+        let rows = queue.ready + queue.waiting.flatMap { [$0.build] + $0.on } + queue.blocked.flatMap { [$0.build] + $0.chain }
+        #expect(rows.count >= 5 && rows.contains { $0.reason != nil } && rows.contains { $0.reason == nil })
+        let context = PageContext(page: queue, signedIn: SignedIn(name: "alice", role: "maintainer", csrf: nil))
+        let values: [(Any, (String) -> Any?)] = rows.map { ($0, $0.child) } + queue.waiting.map { ($0, $0.child) }
+            + queue.blocked.map { ($0, $0.child) } + [(queue, queue.child), (context, context.child)]
+        for (value, lookup) in values {
+            for child in Mirror(reflecting: value).children {
+                let label = try #require(child.label)
+                let mirrored = Self.unwrapped(child.value), answered = lookup(label)
+                #expect((mirrored == nil) == (answered == nil), "\(type(of: value)).\(label)")
+                if let mirrored, let answered, !(mirrored is [Any]) {
+                    #expect(String(describing: mirrored) == String(describing: answered), "\(type(of: value)).\(label)")
+                }
+            }
+        }
+    }
+
+    static func unwrapped(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return value }
+        return mirror.children.first?.value
+    }
+
+    /// Times as the pages write them: UTC to the second.
+    @Test func stampsAreISO8601InUTC() {
+        #expect(Formats.stamp(Date(timeIntervalSince1970: 1_796_326_800.4)) == "2026-12-03T19:40:00Z")
+    }
+
     @Test func overviewCountsListsRunningWakasAndFailures() async throws {
         var fixture = try WebFixture()
         defer { fixture.remove() }

@@ -19,7 +19,7 @@ public struct NotifySettings: Sendable, Equatable {
     /// How long one delivery may take before it counts as failed (and is tried again).
     public var timeoutSeconds = 10
 
-    public static let defaultEvents: Set<StoreEvent.Kind> = [.buildFailed, .workerLost, .reviewWaiting]
+    public static let defaultEvents: Set<StoreEvent.Kind> = [.buildFailed, .workerLost, .reviewWaiting, .setPublished]
 
     public init() {}
 

@@ -48,6 +48,9 @@ public struct WebSettings: Sendable, Equatable {
     /// The page of a build under ``baseURL``.
     public func buildPage(_ id: BuildID) -> String? { baseURL.map { "\($0)/builds/\(id.rawValue)" } }
 
+    /// The page of a rebuild set under ``baseURL``.
+    public func setPage(_ id: Int64) -> String? { baseURL.map { "\($0)/set/\(id)" } }
+
     /// Account and token names: what an audit log entry names.
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64 && name.allSatisfy(nameCharacters.contains)

@@ -26,6 +26,8 @@ public struct Notifier: Sendable {
     /// (a target that is down longer misses them).
     public var retention: TimeInterval = 90 * 86_400
     public var now: @Sendable () -> Date = Date.init
+    /// The page of a rebuild set linked from a `set.published` payload, if any.
+    public var setPage: @Sendable (Int64) -> String? = { _ in nil }
 
     public init(store: any BuildStore, settings: NotifySettings, holder: String,
                 buildPage: @escaping @Sendable (BuildID) -> String? = { _ in nil }) {
@@ -93,7 +95,7 @@ public struct Notifier: Sendable {
             let events = try store.events(after: cursor, limit: batch)
             for event in events {
                 if settings.events.contains(event.kind) {
-                    if let failure = delivery.send(EventPayload(event, buildPage: buildPage(event.build)), to: target) {
+                    if let failure = delivery.send(EventPayload(event, buildPage: buildPage(event.build), setPage: event.set.flatMap { setPage($0.id) }), to: target) {
                         round.failure = "event \(event.id) (\(event.kind.rawValue) of build \(event.build.rawValue)): \(failure)"
                         return round
                     }

@@ -13,8 +13,9 @@ struct NotifyDelivery: Sendable {
 
     /// Nil when the target took the event, else why not, in words.
     func send(_ payload: EventPayload, to target: NotifyTarget) -> String? {
-        let environment = ["PACBUILD_EVENT": payload.event, "PACBUILD_EVENT_ID": String(payload.id),
+        var environment = ["PACBUILD_EVENT": payload.event, "PACBUILD_EVENT_ID": String(payload.id),
                            "PACBUILD_BUILD_ID": String(payload.build.id)]
+        if let set = payload.set { environment["PACBUILD_SET_ID"] = String(set.id) }
         switch target {
         case .webhook(let url):
             // no shell; the body from standard input; no redirects followed (a 3xx is not

@@ -70,7 +70,7 @@ public struct ReviewActions: Sendable {
 
     /// Runs `body` and writes the audit entry: `detail` and the outcome's words, or the
     /// error that refused the action (which is rethrown).
-    private func audited<T>(_ action: String, _ id: BuildID, _ detail: String, _ body: () throws -> (T, String)) throws -> T {
+    func audited<T>(_ action: String, _ id: BuildID, _ detail: String, _ body: () throws -> (T, String)) throws -> T {
         let words = { (outcome: String) in [detail, outcome].filter { !$0.isEmpty }.joined(separator: ": ") }
         do {
             let (value, outcome) = try body()

@@ -24,6 +24,10 @@ public struct StoreEvent: Sendable, Hashable, Codable {
         /// Accepted: published into its repo.
         case buildAccepted = "build.accepted"
         case buildRejected = "build.rejected"
+        /// A rebuild set was published: every member not dropped is in its repo
+        /// (schema 17). The event's build is the set's library; ``StoreEvent/set`` has
+        /// the set and its members.
+        case setPublished = "set.published"
 
         /// What a notification of this kind is about, in words (`pacbuild notify` and the docs).
         public var summary: String {
@@ -34,6 +38,7 @@ public struct StoreEvent: Sendable, Hashable, Codable {
             case .buildStaged: "a build was published to its staging repo"
             case .buildAccepted: "a build was accepted into its repo"
             case .buildRejected: "a build was rejected"
+            case .setPublished: "a rebuild set was published"
             }
         }
     }
@@ -56,4 +61,27 @@ public struct StoreEvent: Sendable, Hashable, Codable {
     public var reason: String?
     /// The waka that held the build (a lost lease's, a failure's), when one did.
     public var worker: String?
+    /// `set.published`: the set as it was published.
+    public var set: PublishedSet?
+
+    /// A rebuild set as its `set.published` event tells it. A published set never
+    /// changes (no member joins, leaves or changes version), so it is read with the event.
+    public struct PublishedSet: Sendable, Hashable, Codable {
+        public var id: Int64
+        public var reason: String
+        public var members: [Member]
+
+        public struct Member: Sendable, Hashable, Codable {
+            public var build: BuildID
+            public var package: PackageBaseID
+            public var version: String
+            public var arch: String
+            public var role: RebuildSet.Role
+            /// Published with the set; false: dropped from it.
+            public var published: Bool
+        }
+
+        /// The repos the set's published members went into, sorted.
+        public var repos: [String] { Array(Set(members.filter(\.published).map(\.package.repo))).sorted() }
+    }
 }

@@ -46,26 +46,31 @@ struct BuildRow {
 enum Paths {
     static func build(_ id: BuildID) -> String { "/builds/\(id.rawValue)" }
 
+    static func set(_ id: Int64) -> String { "/set/\(id)" }
+
     static func package(_ repo: String, _ pkgbase: String) -> String { "/packages/\(component(repo))/\(component(pkgbase))" }
 
     /// `/why/REPO/PKGBASE` for a plan entry's `repo/pkgbase`.
     static func why(_ id: String) -> String { "/why/" + id.split(separator: "/", maxSplits: 1).map { component(String($0)) }.joined(separator: "/") }
 
     static func component(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~@+")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        text.addingPercentEncoding(withAllowedCharacters: unescaped) ?? text
     }
+
+    /// Made once: building the set was a tenth of the queue page's time.
+    private static let unescaped = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~@+"))
 }
 
 /// Times and sizes as the CLI shows them.
 enum Formats {
     /// UTC, to the second.
     static func stamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        iso8601.format(date)
     }
+
+    /// `2026-12-03T19:40:00Z`, a value made once (a formatter per call was a tenth of the
+    /// queue page's time).
+    private static let iso8601 = Date.ISO8601FormatStyle()
 
     /// `4m07s`, `2h05m`.
     static func duration(_ seconds: Double) -> String {

@@ -30,6 +30,13 @@ struct BuildView {
     var staged: String?
     var dependencies: [BuildRow]
     var mark: String?
+    /// The open rebuild set holding the build (its page's path and name), if one does.
+    var inSet: SetLink?
+
+    struct SetLink {
+        var path: String
+        var label: String
+    }
     var packages: [Package]
     var factsSource: String
     var logSource: String
@@ -105,6 +112,7 @@ struct BuildView {
                 AuditRow(at: Formats.stamp($0.at), actor: $0.actor, action: $0.action, detail: $0.detail)
             })
         view.hasAudit = !view.audit.isEmpty
+        view.inSet = detail.set.map { SetLink(path: Paths.set($0.id), label: "set \($0.id)" + ($0.holds.isEmpty ? "" : ", held")) }
         return view
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import Scheduler
 
 /// The queue page: ready builds by priority, waiting builds with what they wait on,
-/// blocked builds with the chain down to the build that failed.
+/// blocked builds with the chain down to the build that failed, and the rebuild sets
+/// that hold their built members back.
 struct QueueView {
     struct Waiting {
         var build: BuildRow
@@ -20,6 +21,9 @@ struct QueueView {
     var ready: [BuildRow]
     var waiting: [Waiting]
     var blocked: [Blocked]
+    /// The open rebuild sets, newest first, with what holds each.
+    var sets: [SetView]
+    var setCount: Int
     /// How many builds each section holds in all.
     var readyCount: Int
     var waitingCount: Int
@@ -54,7 +58,9 @@ struct QueueView {
             Blocked(build: BuildRow(build, now: now), chain: try RunSummary.blockingChain(of: build, store: store).map { BuildRow($0, now: now) })
         }
         let ready = totals[.ready] ?? 0, waiting = totals[.waiting] ?? 0, blocked = totals[.blocked] ?? 0
+        let sets = try RebuildSetReport.open(in: store).map { try SetView($0, store: store, now: now) }
         return QueueView(ready: try page(.ready).map { BuildRow($0, now: now) }, waiting: waitingRows, blocked: blockedRows,
+                         sets: sets, setCount: sets.count,
                          readyCount: ready, waitingCount: waiting, blockedCount: blocked, from: start,
                          previous: start > 0 ? String(max(0, start - pageSize)) : nil,
                          next: start + pageSize < max(ready, waiting, blocked) ? String(start + pageSize) : nil)

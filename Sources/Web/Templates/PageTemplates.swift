@@ -45,6 +45,12 @@ extension Templates {
         <table id="blocked">
         {{#blocked}}<tr>{{#build}}<td>{{> buildlink}}</td>{{/build}}<td>{{#chain}} &larr; <span class="state-{{stateName}}">{{> buildlink}} ({{state}}{{#reason}}: {{reason}}{{/reason}})</span>{{/chain}}</td></tr>
         {{/blocked}}</table>
+        <h2>Held sets ({{setCount}})</h2>
+        {{^sets}}<p>No rebuild set is open.</p>{{/sets}}
+        <div id="sets">{{#sets}}<div class="set" id="set-{{id}}">
+        <h3><a href="{{path}}">set {{id}}</a>: {{reason}}</h3>
+        {{> setmembers}}
+        </div>{{/sets}}</div>
         <p class="paging">{{#previous}}<a href="/queue?from={{previous}}" id="previous">previous {{pageSize}}</a> {{/previous}}{{#next}}<a href="/queue?from={{next}}" id="next">next {{pageSize}}</a>{{/next}}</p>
         {{> foot}}
         """
@@ -68,6 +74,7 @@ extension Templates {
         {{#staged}}<tr><th>staged</th><td>{{staged}}</td></tr>{{/staged}}
         {{#reviewed}}<tr><th>reviewed</th><td>{{reviewed}}</td></tr>{{/reviewed}}
         {{#mark}}<tr><th>marked</th><td>{{mark}}</td></tr>{{/mark}}
+        {{#inSet}}<tr><th>rebuild set</th><td><a href="{{path}}" id="set">{{label}}</a></td></tr>{{/inSet}}
         </table>
         {{#controls}}<h2>Review</h2>
         <div id="controls">
@@ -110,6 +117,32 @@ extension Templates {
         {{> foot}}
         """
 
+    /// A set's members and what holds it (the queue page and the set's page).
+    static let setMembers = """
+        <table class="members">
+        <tr><th>build</th><th>role</th><th>state</th><th>in the set</th>{{#controls}}<th></th>{{/controls}}</tr>
+        {{#members}}<tr class="member">{{#build}}<td>{{> buildlink}}</td>{{/build}}<td>{{role}}</td>{{#build}}<td class="state-{{stateName}}">{{state}}</td>{{/build}}<td class="standing">{{standing}}{{#live}}{{#approved}}, approved{{/approved}}{{/live}}</td>{{#controls}}<td>{{#live}}<form method="post" action="{{actionPath}}/drop"><input type="hidden" name="csrf" value="{{csrf}}">{{#build}}<input type="hidden" name="build" value="{{id}}">{{/build}}<button type="submit" class="drop">drop</button></form>{{/live}}</td>{{/controls}}</tr>
+        {{/members}}</table>
+        {{#isOpen}}{{#hasHolds}}<p class="holds">Held by: {{#holds}}<span class="hold"><a href="/builds/{{id}}">{{label}}</a>: {{reason}}</span>; {{/holds}}</p>{{/hasHolds}}{{^hasHolds}}<p class="holds">Nothing holds it: it is published with its last approval, or now.</p>{{/hasHolds}}{{/isOpen}}
+        """
+
+    static let set = """
+        {{> head}}<h1>Set {{id}} ({{state}})</h1>
+        <p id="reason">{{reason}}</p>
+        {{> setmembers}}
+        {{#controls}}<h2>Publish</h2>
+        <div id="controls">
+        {{#canPublish}}<form method="post" action="{{actionPath}}/publish"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="publish">publish the set</button></form>{{/canPublish}}
+        {{#canPublishClosed}}<form method="post" action="{{actionPath}}/publish"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="closed" value="true"><button type="submit" id="publish-closed">publish the part closed under dependencies</button></form>{{/canPublishClosed}}
+        </div>{{/controls}}
+        <h2>Audit log</h2>
+        {{^audit}}<p>No action taken on this set.</p>{{/audit}}
+        {{#hasAudit}}<table id="audit"><tr><th>when</th><th>who</th><th>action</th><th>detail</th></tr>
+        {{#audit}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{detail}}</td></tr>{{/audit}}
+        </table>{{/hasAudit}}
+        {{> foot}}
+        """
+
     static let package = """
         {{> head}}<h1>{{package}}</h1>
         <h2>Builds</h2>
@@ -139,7 +172,7 @@ extension Templates {
     static let refused = """
         {{> head}}<h1>{{title}}</h1>
         <p id="refused">{{reason}}</p>
-        <p><a href="{{buildPath}}">back to the build</a></p>
+        <p><a href="{{backPath}}">back to the {{backName}}</a></p>
         {{> foot}}
         """
 }

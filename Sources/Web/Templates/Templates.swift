@@ -9,11 +9,19 @@ enum Templates {
         "head": head, "foot": foot, "buildlink": buildLink,
         "overview": overview, "queue": queue, "build": build, "package": package,
         "plan": plan, "plangraph": planGraph, "plansvg": planSVG, "why": why, "entrylink": entryLink, "login": login, "refused": refused,
+        "set": set, "setmembers": setMembers,
     ]
+
+    /// The templates rendered as whole pages (``WebSite/page(_:_:viewer:)``).
+    static let pages = ["overview", "queue", "build", "package", "plan", "why", "login", "refused", "set"]
+
+    /// A page's template within its ``PageContext``: the view first, then who is signed in.
+    static func pageName(_ name: String) -> String { "page-" + name }
 
     static func library() throws(WebError) -> MustacheLibrary {
         var library = MustacheLibrary()
-        for (name, text) in all {
+        let wrapped = pages.map { (pageName($0), "{{#page}}{{> \($0)}}{{/page}}") }
+        for (name, text) in Array(all) + wrapped {
             do { try library.register(text, named: name) } catch { throw .badTemplate(name: name, reason: "\(error)") }
         }
         return library
@@ -39,7 +47,8 @@ enum Templates {
         <title>{{title}} - pacbuild</title>
         <style>
         body { font-family: sans-serif; margin: 1em 2em; color: #222; }
-        nav a { margin-right: 1em; }
+        nav a, nav span { margin-right: 1em; }
+        nav form { display: inline; }
         table { border-collapse: collapse; margin-bottom: 1em; }
         th, td { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; vertical-align: top; }
         pre.log { background: #f6f6f6; padding: 0.5em; overflow-x: auto; white-space: pre-wrap; }
@@ -48,7 +57,7 @@ enum Templates {
         .state-building { color: #005; }
         .stale { color: #a00; }
         </style></head><body>
-        <nav><a href="/">overview</a><a href="/queue">queue</a><a href="/plan">plan</a><a href="/metrics">metrics</a><a href="/api/v1/status">api</a><a href="/login">sign in</a></nav>
+        <nav><a href="/">overview</a><a href="/queue">queue</a><a href="/plan">plan</a><a href="/metrics">metrics</a><a href="/api/v1/status">api</a>{{#signedIn}}<span id="signed-in">{{name}} ({{role}})</span>{{#csrf}} <form method="post" action="/logout" id="sign-out"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">sign out</button></form>{{/csrf}}{{/signedIn}}{{^signedIn}}<a href="/login" id="sign-in">sign in</a>{{/signedIn}}</nav>
 
         """
 

@@ -63,6 +63,39 @@ enum EventLog {
         ]
     }
 
+    /// Migration 17: `set.published`, one event when a rebuild set is published (its
+    /// state becomes `published`, in the transaction that publishes or drops its last
+    /// live member). The event's build columns are the set's library (its first member
+    /// when the library row is missing), `set_id` the set: its members are read with the
+    /// event (``SQLBackedStore/publishedSet(_:_:)``), and a published set never changes.
+    static func migration17(_ dialect: SQLDialect) -> [String] {
+        let insert = """
+            INSERT INTO events (at, kind, build_id, repo, pkgbase, version, arch, pass, state, failure_class, reason, worker, set_id)
+            SELECT COALESCE(NEW.closed_at, NEW.created_at), 'set.published', b.id, b.repo, b.pkgbase, b.version, b.arch, b.pass,
+                   b.state, NULL, NULL, NULL, NEW.id
+            FROM rebuild_set_members m JOIN builds b ON b.id = m.build_id
+            WHERE m.set_id = NEW.id AND NEW.state = 'published' AND OLD.state <> 'published'
+            ORDER BY CASE WHEN m.role = 'library' THEN 0 ELSE 1 END, m.build_id LIMIT 1;
+            """
+        let column = "ALTER TABLE events ADD COLUMN set_id BIGINT"
+        guard dialect.hasRoles else {
+            return [column, "CREATE TRIGGER rebuild_sets_events AFTER UPDATE OF state ON rebuild_sets\nBEGIN\n\(insert)\nEND"]
+        }
+        return [
+            column,
+            """
+            CREATE FUNCTION pacbuild_private_rebuild_sets_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+            BEGIN
+            \(insert)
+            RETURN NEW;
+            END $$
+            """,
+            "CREATE TRIGGER rebuild_sets_events AFTER UPDATE OF state ON rebuild_sets FOR EACH ROW "
+                + "EXECUTE FUNCTION pacbuild_private_rebuild_sets_events()",
+            WorkerFunctions.pinAndRevoke,
+        ]
+    }
+
     /// Taken before numbering: PostgreSQL's readers number one at a time (SQLite's
     /// immediate transaction already excludes other writers).
     static func numberingLock(_ dialect: SQLDialect) -> String? {

@@ -8,7 +8,11 @@ extension SQLBackedStore {
         try numberNewEvents()
         return try autocommit { db in
             try db.query("SELECT \(Self.eventColumns) FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", .int(sequence), .int(Int64(limit)))
-                .map(Self.event)
+                .map { row in
+                    var event = try Self.event(row)
+                    if let set = row.int(14) { event.set = try publishedSet(set, db) }
+                    return event
+                }
         }
     }
 
@@ -76,7 +80,19 @@ extension SQLBackedStore {
         }
     }
 
-    static let eventColumns = "id, seq, kind, at, build_id, repo, pkgbase, version, arch, pass, state, failure_class, reason, worker"
+    static let eventColumns = "id, seq, kind, at, build_id, repo, pkgbase, version, arch, pass, state, failure_class, reason, worker, set_id"
+
+    /// A `set.published` event's set (schema 17): published, it no longer changes.
+    func publishedSet(_ id: Int64, _ db: any SQLConnection) throws -> StoreEvent.PublishedSet {
+        let reason = try db.query("SELECT reason FROM rebuild_sets WHERE id = $1", .int(id)).first?.string(0) ?? ""
+        let members = try db.query("SELECT b.id, b.repo, b.pkgbase, b.version, b.arch, m.role, m.published_at FROM rebuild_set_members m "
+                                   + "JOIN builds b ON b.id = m.build_id WHERE m.set_id = $1 ORDER BY m.build_id", .int(id)).map { row in
+            StoreEvent.PublishedSet.Member(build: BuildID(row.int(0) ?? 0), package: PackageBaseID(repo: row.string(1), pkgbase: row.string(2)),
+                                           version: row.string(3), arch: row.string(4),
+                                           role: RebuildSet.Role(rawValue: row.string(5)) ?? .member, published: row.int(6) != nil)
+        }
+        return StoreEvent.PublishedSet(id: id, reason: reason, members: members)
+    }
 
     static func event(_ row: SQLRow) throws -> StoreEvent {
         guard let kind = StoreEvent.Kind(rawValue: row.string(2)), let state = BuildState.Name(rawValue: row.string(10)) else {

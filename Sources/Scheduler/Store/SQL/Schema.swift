@@ -226,5 +226,8 @@ enum Schema {
             """,
             "CREATE INDEX rebuild_set_members_build ON rebuild_set_members (build_id)",
         ] },
+        // Version 17: the event `set.published` (`EventLog.migration17`), from a trigger on
+        // rebuild_sets, and the set an event is about (`events.set_id`).
+        Migration(version: 17, statements: EventLog.migration17),
     ]
 }
