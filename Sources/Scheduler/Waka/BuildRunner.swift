@@ -170,12 +170,21 @@ struct BuildRunner: Sendable {
             .accept(build.id)
     }
 
+    /// Whether this waka opens, holds and publishes rebuild sets: only one that publishes
+    /// builds does. A waka connected as a worker role may not write the sets (nor publish
+    /// anything), and a `--root` waka (its repos from the store, none of their files here)
+    /// publishes nothing; the owner's waka with the repos' files, or `pacbuild run`,
+    /// handles the sets of their builds too (``ReportedBuilds``).
+    var handlesSets: Bool {
+        (store as? SQLBackedStore)?.workerRoleCalls == nil && !configuration.isFromStore
+    }
+
     /// Opens the rebuild set of a built build whose repo has `soname_rebuilds = "auto"`
     /// and whose packages drop a soname other packages need, or holds a built member of
     /// an open set for its dependents (``SonameRebuilds``).
+    /// Nothing on a waka that does not handle sets (``handlesSets``).
     func queueSonameRebuilds(_ build: BuildRecord) throws -> SonameRebuilds.Outcome? {
-        // a worker role may not read the sets, nor publish: the store owner's waka does it
-        guard build.state == .built, (store as? SQLBackedStore)?.workerRoleCalls == nil else { return nil }
+        guard build.state == .built, handlesSets else { return nil }
         publishLock.lock()
         defer { publishLock.unlock() }
         return try SonameRebuilds(store: store, repos: configuration.repos, stateDirectory: configuration.global.stateDir).queue(after: build)
