@@ -56,6 +56,12 @@ struct PlanText {
                     + edgeLines("closed by", cycle.closingEdges) + edgeLines("first pass ignores", cycle.droppedEdges)
             }
         }
+        if let sets = plan.sets {
+            out += "\nrebuild sets (\(sets.count)), each published together once every member is built:\n"
+            out += section(Array(sets.enumerated())) { n, set in
+                ["set \(n + 1) (\(set.kind)): \(set.members.count) pkgbase\(set.members.count == 1 ? "" : "s"): \(list.joined(set.members))"]
+            }
+        }
         return out
     }
 

@@ -26,6 +26,16 @@ extension Plan {
                 }
             }
             $0.field("schema") { $0.string(schema) }
+            if let sets {
+                $0.field("sets") { $0.array(sets) { json, set in
+                    json.object {
+                        $0.field("kind") { $0.string(set.kind) }
+                        $0.field("members") { $0.strings(set.members) }
+                        $0.field("reason") { $0.string(set.reason) }
+                        $0.field("requested") { $0.strings(set.requested) }
+                    }
+                } }
+            }
             if let sonameBump {
                 $0.field("sonameBump") { json in
                     json.object {

@@ -130,10 +130,14 @@ public struct SetPublisher: Sendable {
         let all = try members.map(store.build).sorted { $0.id < $1.id }
         // an accepted member (accepted before it joined) is only marked published
         let records = all.filter { $0.state == .built }
-        // 1. check, and copy into the pools
+        // 1. check, and copy into the pools; a cycle's pass 1 whose pass 2 is published
+        // too is only marked published: pass 2's packages (of its name and version) replace it
         var pooled: [String: [String]] = [:]
         let acceptor = Acceptor(store: store, repos: Array(repos.values), localArtifacts: localArtifacts)
-        for build in records {
+        let replacedByLaterPass = { (build: BuildRecord) in
+            records.contains { $0.package == build.package && $0.version == build.version && $0.pass > build.pass }
+        }
+        for build in records where !replacedByLaterPass(build) {
             guard let repo = repos[build.package.repo] else { throw SchedulerError.unknownPackage(build.package.repo, repos: repos.keys.sorted()) }
             let placer = Publisher(target: PublishTarget(repo))
             for (path, expected) in try acceptor.checkedPackages(of: build, repo: repo) {
