@@ -59,6 +59,10 @@ struct PlanCommandTests {
         #expect(all.status == 0, "\(all.stderr)")
         #expect(all.stdout.contains("\nrebuild: ex-libbase and what needs them: "), "\(all.stdout)")
         #expect(all.stdout.contains("; the closure followed depends, makedepends, checkdepends edges\n"))
+        // the closure is one rebuild set, published together
+        #expect(all.stdout.contains("\nrebuild sets (1), each published together once every member is built:\n"
+                                    + "  set 1 (rebuild): 5 pkgbases: current/ex-libbase, current/ex-libfmt, extra/ex-hello, extra/ex-greeterd, extra/ex-utils\n"),
+                "\(all.stdout)")
         let some = try PacbuildBinary.run(["plan", "--config", dir, "--rebuild", "ex-libbase", "--reverse", "--no-checkdepends", "--no-makedepends"])
         #expect(some.status == 0, "\(some.stderr)")
         #expect(some.stdout.contains("; the closure followed depends edges, not makedepends, checkdepends\n"), "\(some.stdout)")

@@ -61,11 +61,18 @@ struct CycleRunTests {
         #expect(a.map(\.pass) == [1, 2] && b.map(\.pass) == [1, 2])
         #expect((a + b).allSatisfy { $0.state == .accepted && $0.version == "1.0-1" })
         let (a1, a2, b1, b2) = (a[0], a[1], b[0], b[1])
+        // both passes are one rebuild set: pass 1 is held (not published) for pass 2, and
+        // the four are published together once pass 2 is built
         for second in [a2, b2] {
             for first in [a1, b1] {
-                #expect(try #require(second.startedAt) >= (try #require(first.reviewedAt)), "pass 2 starts after pass 1 is published")
+                #expect(try #require(second.startedAt) >= (try #require(first.finishedAt)), "pass 2 starts after pass 1 is built (and held)")
+                #expect(try #require(first.reviewedAt) >= (try #require(second.finishedAt)), "pass 1 is published with pass 2")
             }
         }
+        let sets = try store.rebuildSets(openOnly: false)
+        #expect(sets.count == 1 && sets[0].state == .published && Set(sets[0].members.map(\.build)) == [a1.id, a2.id, b1.id, b2.id], "\(sets)")
+        #expect(events.filter { $0["event"] as? String == "set-published" }.count == 1)
+        #expect(events.filter { $0["event"] as? String == "accepted" }.isEmpty, "no pass is published alone: \(events)")
         let log = { (build: BuildRecord) in try String(contentsOfFile: try #require(build.log), encoding: .utf8) }
         #expect(!(try log(a1)).contains("installing ex-cycb"), "ex-cyca's pass 1 has no ex-cycb to install")
         #expect(try log(b1).contains("installing ex-cyca"))

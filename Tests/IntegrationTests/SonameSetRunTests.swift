@@ -82,6 +82,20 @@ struct SonameSetRunTests {
         let again = try fixture.run()
         #expect(again.status == 0)
         #expect(again.events.filter { $0["event"] as? String == "claimed" }.isEmpty, "\(again.events)")
+
+        // `run --rebuild ex-hello --reverse`: ex-hello and ex-greeterd and ex-utils (which
+        // depend on it) at the next rebuild numbers, one set published together
+        let reverse = try fixture.run(["--rebuild", "ex-hello", "--reverse"])
+        #expect(reverse.status == 0, "\(reverse.stderr) \(reverse.events.suffix(3))")
+        #expect(reverse.events.filter { $0["event"] as? String == "built" }.count == 3, "\(reverse.events)")
+        let rebuilt = try ["ex-hello", "ex-greeterd", "ex-utils"].map { try #require(try store.builds(of: PackageBaseID(repo: "extra", pkgbase: $0)).last) }
+        #expect(rebuilt.map { "\($0.version) \($0.state)" } == ["0.3.1-1.2 accepted", "1.1.0-1.1 accepted", "1.4-1.1 accepted"], "\(rebuilt)")
+        #expect(reverse.events.filter { $0["event"] as? String == "set-published" }.count == 1)
+        #expect(reverse.events.filter { $0["event"] as? String == "accepted" }.isEmpty, "\(reverse.events)")
+        let reverseSet = try #require(try store.rebuildSets(openOnly: false).first)
+        #expect(reverseSet.id != set.id && reverseSet.state == .published && reverseSet.members.map(\.role) == [.requested, .reverse, .reverse])
+        let relisted = Set(try fixture.pacmanList())
+        #expect(relisted.isSuperset(of: ["extra ex-hello 0.3.1-1.2", "extra ex-greeterd 1.1.0-1.1", "extra ex-utils 1.4-1.1"]), "\(relisted.sorted())")
     }
 
     @Test func aFailedMemberHoldsTheSetAndTheClosedPartKeepsItsLibrary() throws {
