@@ -66,6 +66,23 @@ struct SetClosureTests {
         #expect(leftOut2.map(\.reason) == ["not built yet (ready)", "depends on #2 core/app, left out"])
     }
 
+    /// A cycle's set: a's pass 1 goes only with a's pass 2, which failed; b's pass 1
+    /// waits for a's pass 1.
+    @Test func aFirstPassIsNeverPublishedWithoutItsNextPass() {
+        var a1 = SetClosure.Member(build: BuildID(1), label: "#1 core/a", package: Self.base("a"))
+        a1.laterPasses = [BuildID(3)]
+        var b1 = SetClosure.Member(build: BuildID(2), label: "#2 core/b", package: Self.base("b"), dependencies: [BuildID(1)])
+        b1.laterPasses = [BuildID(4)]
+        let a2 = SetClosure.Member(build: BuildID(3), label: "#3 core/a (pass 2)", package: Self.base("a"), hold: "failed (build)",
+                                   dependencies: [BuildID(1), BuildID(2)])
+        let b2 = SetClosure.Member(build: BuildID(4), label: "#4 core/b (pass 2)", package: Self.base("b"), dependencies: [BuildID(1), BuildID(2)])
+        let (part, leftOut) = SetClosure.closedPart([a1, b1, a2, b2])
+        #expect(part.isEmpty)
+        #expect(leftOut.map(\.build) == [BuildID(3), BuildID(1), BuildID(2), BuildID(4)])
+        #expect(leftOut[1].reason == "its next pass #3 core/a (pass 2) is left out, and a first pass is never published alone")
+        #expect(SetClosure.closedPart([a1, b1, SetClosure.Member(build: BuildID(3), label: "a2", package: Self.base("a")), b2]).part.count == 4)
+    }
+
     /// A second library in the set whose consumers are all published goes even when the
     /// first is held back.
     @Test func theLargestPartKeepsWhatBreaksNothing() {

@@ -10,7 +10,8 @@ import Graph
 /// Pure: the members' holds, dependencies and soname facts are given (``SetPublisher``
 /// reads them from the store, the repos' databases and pools).
 ///
-/// Both rules are implications "if M is published, so is X" (a consumer outside the set
+/// A cycle member's first pass goes only with its next pass. All the rules are
+/// implications "if M is published, so is X" (a consumer outside the set
 /// can never be), so the subsets that keep them are closed under union and the largest
 /// one is unique: it is what is left after removing, until nothing changes, every
 /// member that breaks a rule.
@@ -31,6 +32,9 @@ public enum SetClosure {
         public var drops: [String: [Consumer]]
         /// The sonames its build's packages need.
         public var needs: Set<String>
+        /// A cycle member's later passes in the set (its pass 2): a first pass is never
+        /// published without them.
+        public var laterPasses: Set<BuildID> = []
 
         public init(build: BuildID, label: String, package: PackageBaseID, hold: String? = nil,
                     dependencies: Set<BuildID> = [], drops: [String: [Consumer]] = [:], needs: Set<String> = []) {
@@ -88,6 +92,11 @@ public enum SetClosure {
     /// Why `member` cannot be published with `part`: a dependency left out, or a
     /// soname it drops that a package staying behind needs; nil when it can.
     static func broken(_ member: Member, part: Set<BuildID>, members: [Member], labels: [BuildID: String]) -> String? {
+        let later = member.laterPasses.subtracting(part).sorted()
+        if !later.isEmpty {
+            return "its next pass " + later.map { labels[$0] ?? $0.description }.joined(separator: ", ")
+                + " is left out, and a first pass is never published alone"
+        }
         let waits = member.dependencies.subtracting(part).sorted()
         if !waits.isEmpty {
             return "depends on " + waits.map { labels[$0] ?? $0.description }.joined(separator: ", ") + ", left out"

@@ -109,10 +109,12 @@ public struct SetPublisher: Sendable {
         let live = Set(set.live.map(\.build))
         var reviewer = stateDirectory.map { BuildReviewer(repos: Array(repos.values), store: store, stateDirectory: $0) }
             ?? BuildReviewer(repos: Array(repos.values))
-        return try live.sorted().map { id in
-            let build = try store.build(id)
+        let records = try live.sorted().map(store.build)
+        return try records.map { build in
+            let id = build.id
             var member = SetClosure.Member(build: id, label: build.label, package: build.package, hold: holds[id],
                                            dependencies: Set(try store.dependencies(of: id)).intersection(live))
+            member.laterPasses = Set(records.filter { $0.package == build.package && $0.version == build.version && $0.pass > build.pass }.map(\.id))
             guard build.state == .built, member.hold == nil else { return member }
             let facts = try store.packageFacts(of: id)
             member.needs = Set(facts.flatMap { $0.sonamesNeeded ?? [] })
