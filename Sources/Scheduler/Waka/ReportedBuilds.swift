@@ -48,7 +48,10 @@ final class ReportedBuilds: Sendable {
                 events(.stageFailed(build, reason: "\(error)"))
             }
             do {
-                if let outcome = try runner.acceptIfAuto(try store.build(build.id)) { events(.accept(outcome)) }
+                if let outcome = try runner.acceptIfAuto(try store.build(build.id)) {
+                    events(.accept(outcome))
+                    if let publication = outcome.publication { runner.acceptDependents(of: publication.published).forEach(events) }
+                }
             } catch {
                 if refuses(error, events) { return }
                 events(.acceptFailed(build, reason: "\(error)"))
