@@ -27,7 +27,7 @@ struct CatchupSetTests {
     @Test func theReverseClosureIsOneSetAtTheNextRebuildNumber() throws {
         let plan = try Self.plan(Self.current, PlanOptions(rebuild: ["zlib"], reverse: true))
         #expect(plan.sets == [PlanSet(kind: "rebuild", members: ["core/zlib", "core/curl"], requested: ["core/zlib"],
-                                      reason: "rebuild of core/zlib and 1 pkgbase that depend on it")])
+                                      reason: "rebuild of core/zlib and 1 pkgbase that depends on it")])
         // pacman must take the rebuilds as upgrades: the next rebuild number on pkgrel
         #expect(plan.entry(named: "zlib")?.newVersion == "1.3-1.2", "the database holds 1.3-1.1")
         #expect(plan.entry(named: "curl")?.newVersion == "8-1.1")
@@ -57,7 +57,7 @@ struct CatchupSetTests {
         let members = try set.members.map { try store.build($0.build) }
         #expect(members.map { "\($0.package.pkgbase) \($0.version)" } == ["zlib 1.3-1.2", "curl 8-1.1"])
         #expect(set.members.map(\.role) == [.requested, .reverse])
-        #expect(set.reason == "rebuild of core/zlib and 1 pkgbase that depend on it")
+        #expect(set.reason == "rebuild of core/zlib and 1 pkgbase that depends on it")
         #expect(try reverse.run(store: store).sets.isEmpty, "every build is in an open set already")
 
         let cycle = Catchup(plan: try Self.plan(Self.cycle), arches: ["core": "i586"])

@@ -12,7 +12,7 @@ public struct PlanSet: Sendable, Codable, Equatable {
     /// The members named by `--rebuild`; empty for a cycle.
     public var requested: [String]
     /// In words, for the store's set (`rebuild of current/ex-libbase and 2 pkgbases that
-    /// depend on it`).
+    /// depend on it`, `both passes of the cycle core/glibc, core/gcc`).
     public var reason: String
 
     public init(kind: String, members: [String], requested: [String] = [], reason: String) {
@@ -42,10 +42,11 @@ public struct PlanSet: Sendable, Codable, Equatable {
         return merged.filter { $0.kind == "cycle" || $0.members.count > 1 }.map { group in
             let members = group.members.sorted { (position[$0] ?? .max, $0) < (position[$1] ?? .max, $1) }
             let requested = members.filter(group.requested.contains)
-            let reason = group.kind == "cycle"
-                ? "both passes of the cycle " + members.joined(separator: ", ")
-                : "rebuild of \(requested.joined(separator: ", ")) and \(members.count - requested.count) pkgbase"
-                    + (members.count - requested.count == 1 ? "" : "s") + " that depend on it"
+            let others = members.count - requested.count
+            let reason = group.kind == "cycle" ? "both passes of the cycle " + members.joined(separator: ", ")
+                : requested.isEmpty ? "rebuild of \(members.count) pkgbases together"
+                : "rebuild of \(requested.joined(separator: ", ")) and \(others) pkgbase\(others == 1 ? " that depends" : "s that depend")"
+                    + " on \(requested.count == 1 ? "it" : "them")"
             return PlanSet(kind: group.kind, members: members, requested: requested, reason: reason)
         }.sorted { (position[$0.members[0]] ?? .max) < (position[$1.members[0]] ?? .max) }
     }
