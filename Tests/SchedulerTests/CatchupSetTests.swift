@@ -45,6 +45,11 @@ struct CatchupSetTests {
         #expect(sets.count == 1 && sets[0].kind == "rebuild", "\(sets)")
         #expect(Set(sets[0].members) == ["core/glibc", "core/gcc", "core/binutils"] && sets[0].requested.sorted() == ["core/binutils", "core/gcc"])
         #expect(reverse.jsonText == (try PlanJSONTests.encoded(reverse)))
+        var previewed = reverse
+        previewed.sets?[0].preview = try RebuildSetPreview(plan: reverse, members: Set(sets[0].members), arches: ["core": "i586"], workers: 2,
+                                                           expectedTime: { _ in 60 })
+        #expect(previewed.sets?[0].preview?.builds == 5, "glibc and gcc twice, binutils once")
+        #expect(previewed.jsonText == (try PlanJSONTests.encoded(previewed)))
     }
 
     @Test(arguments: StoreBackend.allCases)

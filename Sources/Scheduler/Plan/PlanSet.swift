@@ -14,6 +14,9 @@ public struct PlanSet: Sendable, Codable, Equatable {
     /// In words, for the store's set (`rebuild of current/ex-libbase and 2 pkgbases that
     /// depend on it`, `both passes of the cycle core/glibc, core/gcc`).
     public var reason: String
+    /// `plan --rebuild PKG --reverse`: what building the set costs on its own (the
+    /// `simulate` machinery, `--workers`); nil for a cycle and outside `plan`.
+    public var preview: RebuildSetPreview?
 
     public init(kind: String, members: [String], requested: [String] = [], reason: String) {
         self.kind = kind
