@@ -141,7 +141,9 @@ public struct SetPublisher: Sendable {
         }
         for build in records where !replacedByLaterPass(build) {
             guard let repo = repos[build.package.repo] else { throw SchedulerError.unknownPackage(build.package.repo, repos: repos.keys.sorted()) }
-            let placer = Publisher(target: PublishTarget(repo))
+            // a pass 2 whose pass 1 was accepted before the set (a store from an older
+            // pacbuild) replaces that pass's pool file, as accept does
+            let placer = Publisher(target: PublishTarget(repo), replaceable: try acceptor.earlierPasses(of: build))
             for (path, expected) in try acceptor.checkedPackages(of: build, repo: repo) {
                 let sha256: String
                 do { sha256 = try PackageFile.read(at: path).checksums.sha256sum } catch { throw SchedulerError.repo(error) }
