@@ -29,9 +29,12 @@ extension Pacbuild {
 }
 
 /// Plans (warnings to standard error) and queues the plan: what `catchup` and `run` do first.
-func catchUp(_ loaded: Configuration, store: any BuildStore, repo: String? = nil,
+/// With `rebuild` (and `reverse`), as `plan --rebuild PKG... [--reverse]`: the closure is
+/// queued as one rebuild set.
+func catchUp(_ loaded: Configuration, store: any BuildStore, repo: String? = nil, rebuild: [String] = [], reverse: Bool = false,
              dryRun: Bool = false) throws -> CatchupReport {
-    let (plan, problems, _) = try loadPlan(loaded, options: PlanOptions(repo: repo, expectedTime: loaded.historyTimes(from: store)))
+    let options = PlanOptions(repo: repo, rebuild: rebuild, reverse: reverse, expectedTime: loaded.historyTimes(from: store))
+    let (plan, problems, _) = try loadPlan(loaded, options: options)
     for problem in problems { printError("warning: \(problem)") }
     let catchup = try loaded.catchup(plan)
     let report = try catchup.run(store: store, dryRun: dryRun)
@@ -60,6 +63,9 @@ struct CatchupText {
             out += "retagged \(record.label): now requires \(tags)\n"
         }
         for build in report.markedRejected { out += "skipped \(build.title): marked rejected\n" }
+        for set in report.sets {
+            out += "opened \(set.label) (\(set.reason)): \(set.members.count) builds, published together\n"
+        }
         out += report.changedNothing
             ? "nothing changed: \(report.existingIDs.count) planned builds already queued\n"
             : "\(report.enqueued.count) queued, \(report.superseded.count) superseded, \(report.existingIDs.count) already queued, \(report.markedRejected.count) rejected versions skipped"

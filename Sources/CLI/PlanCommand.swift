@@ -94,6 +94,14 @@ extension Pacbuild {
                                                     workers: workers, expectedTime: options.expectedTime)
                 plan.sonameBump = PlanSonameBump(sonames: users, set: preview)
             }
+            // `--rebuild --reverse`: what its set costs on its own, as a soname bump's
+            var sets = plan.sets ?? []
+            for n in sets.indices where sets[n].kind == "rebuild" {
+                sets[n].preview = try RebuildSetPreview(plan: plan, members: Set(sets[n].members),
+                                                        arches: Dictionary(loaded.repos.map { ($0.name, $0.arch) }) { a, _ in a },
+                                                        workers: workers, expectedTime: options.expectedTime)
+            }
+            if !sets.isEmpty { plan.sets = sets }
             let warnings = problems.map { "warning: \($0)" }
             for warning in warnings { printError(warning) }
             let output: String

@@ -56,6 +56,13 @@ struct PlanText {
                     + edgeLines("closed by", cycle.closingEdges) + edgeLines("first pass ignores", cycle.droppedEdges)
             }
         }
+        if let sets = plan.sets {
+            out += "\nrebuild sets (\(sets.count)), each published together once every member is built:\n"
+            out += section(Array(sets.enumerated())) { n, set in
+                ["set \(n + 1) (\(set.kind)): \(set.members.count) pkgbase\(set.members.count == 1 ? "" : "s"): \(list.joined(set.members))"]
+                    + (set.preview.map { ["  " + Self.previewText($0)] } ?? [])
+            }
+        }
         return out
     }
 
@@ -105,11 +112,14 @@ extension PlanText {
                 + (count == 0 ? "\n" : ": \(list.joined(users.consumers, separator: " "))\n")
             for problem in users.problems { out += "  not read: \(problem)\n" }
         }
-        let set = bump.set
-        out += "set: \(set.builds) build\(set.builds == 1 ? "" : "s") in \(set.waves) wave\(set.waves == 1 ? "" : "s"); "
+        return out + "set: " + previewText(bump.set) + "\n"
+    }
+
+    /// A set's cost: builds, waves, critical path, total and simulated makespan.
+    static func previewText(_ set: RebuildSetPreview) -> String {
+        "\(set.builds) build\(set.builds == 1 ? "" : "s") in \(set.waves) wave\(set.waves == 1 ? "" : "s"); "
             + "critical path \(duration(set.criticalPathSeconds)), \(duration(set.totalSeconds)) of building; "
-            + "simulated makespan \(duration(set.makespanSeconds)) on \(set.workers) worker\(set.workers == 1 ? "" : "s")\n"
-        return out
+            + "simulated makespan \(duration(set.makespanSeconds)) on \(set.workers) worker\(set.workers == 1 ? "" : "s")"
     }
 }
 

@@ -22,9 +22,13 @@ extension Pacbuild {
         @Option(help: "Catch up this repo only.") var repo: String?
         @Flag(help: "One JSON event per line instead of text.") var json = false
         @Option(help: "Seconds running builds may take to finish after a stop is asked for.") var grace: Int = 60
+        @Option(parsing: .upToNextOption, help: "Rebuild these pkgbases even if current (as plan --rebuild).") var rebuild: [String] = []
+        @Flag(help: "With --rebuild: also rebuild everything that depends on them, transitively, and publish them all together as one rebuild set.")
+        var reverse = false
 
         func validate() throws {
             if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+            if reverse && rebuild.isEmpty { throw ValidationError("--reverse needs --rebuild PKG...") }
         }
 
         func run() throws {
@@ -34,7 +38,7 @@ extension Pacbuild {
             // (`run` is the local main job; remote wakas leave this to `pacbuild recover`)
             let recovered = try Recovery(store: buildStore, repos: loaded.repos).run(repo: repo)
             for problem in recovered.problems { printError("warning: recover: \(problem)") }
-            let report = try catchUp(loaded, store: buildStore, repo: repo)
+            let report = try catchUp(loaded, store: buildStore, repo: repo, rebuild: rebuild, reverse: reverse)
             var settings = loaded.wakaSettings(jobs: jobs, name: loaded.global.workers.name + "/run")
             settings.untilIdle = true
             settings.pollSeconds = 0.5

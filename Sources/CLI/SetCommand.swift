@@ -16,6 +16,7 @@ extension Pacbuild {
             var publisher = SetPublisher(store: store, repos: loaded.repos,
                                          localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: loaded.global.stateDir))
             publisher.lockTimeout = lockTimeout
+            publisher.stateDirectory = loaded.global.stateDir
             return publisher
         }
 
@@ -86,8 +87,9 @@ extension Pacbuild {
                 commandName: "publish",
                 abstract: "Publish a rebuild set: every member into every repo at once, all repos or none.",
                 discussion: "Refused while a member is not built and approved, naming it. With --closed, the largest part of the "
-                    + "set whose members are built and approved and whose dependencies in the set are in it too is published; "
-                    + "the rest stays in the set.")
+                    + "set whose members are built and approved, whose dependencies in the set are in it too, and whose dropped "
+                    + "sonames no package left behind (a member left out, or any package of the repos not rebuilt now) still "
+                    + "needs is published; the rest stays in the set, each with why.")
             @OptionGroup var config: ConfigOptions
             @OptionGroup var store: StoreOption
             @Flag(help: "Publish the part closed under dependencies.") var closed = false
@@ -104,7 +106,7 @@ extension Pacbuild {
                 if closed {
                     let part = try publisher.closedPart(rebuildSet)
                     guard !part.members.isEmpty else {
-                        printError("\(rebuildSet.label): no member is built, approved and free of left-out dependencies: "
+                        printError("\(rebuildSet.label): no member is built, approved, free of left-out dependencies and of sonames left-out packages need: "
                                    + part.leftOut.joined(separator: "; "))
                         throw ExitCode(1)
                     }

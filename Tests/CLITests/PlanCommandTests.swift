@@ -1,4 +1,5 @@
 import Foundation
+import Scheduler
 import Testing
 
 /// `pacbuild plan` and `pacbuild why` over the shipped example configuration.
@@ -59,6 +60,15 @@ struct PlanCommandTests {
         #expect(all.status == 0, "\(all.stderr)")
         #expect(all.stdout.contains("\nrebuild: ex-libbase and what needs them: "), "\(all.stdout)")
         #expect(all.stdout.contains("; the closure followed depends, makedepends, checkdepends edges\n"))
+        // the closure is one rebuild set, published together
+        #expect(all.stdout.contains("\nrebuild sets (1), each published together once every member is built:\n"
+                                    + "  set 1 (rebuild): 5 pkgbases: current/ex-libbase, current/ex-libfmt, extra/ex-hello, extra/ex-greeterd, extra/ex-utils\n"
+                                    + "    5 builds in 4 waves; critical path 20m00s, 25m00s of building; simulated makespan 25m00s on 1 worker\n"),
+                "\(all.stdout)")
+        let json = try PacbuildBinary.run(["plan", "--config", dir, "--rebuild", "ex-libbase", "--reverse", "--format", "json", "--workers", "2"])
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(json.stdout.utf8))
+        let preview = try #require(plan.sets?.first?.preview, "\(json.stdout.suffix(800))")
+        #expect(preview.builds == 5 && preview.waves == 4 && preview.workers == 2 && preview.makespanSeconds == 1200, "\(preview)")
         let some = try PacbuildBinary.run(["plan", "--config", dir, "--rebuild", "ex-libbase", "--reverse", "--no-checkdepends", "--no-makedepends"])
         #expect(some.status == 0, "\(some.stderr)")
         #expect(some.stdout.contains("; the closure followed depends edges, not makedepends, checkdepends\n"), "\(some.stdout)")

@@ -45,6 +45,12 @@ struct CycleRunTests {
             try manager.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try Self.pkgbuild(name, needs: other).write(toFile: dir + "/PKGBUILD", atomically: true, encoding: .utf8)
         }
+        // ex-cycuser, outside the cycle, needs ex-cyca: it waits for pass 2 and is
+        // published once the cycle's set is
+        let user = fixture.directory + "/examples/abs/current/ex-cycuser"
+        try manager.createDirectory(atPath: user, withIntermediateDirectories: true)
+        try Self.pkgbuild("ex-cycuser", needs: "ex-cyca").replacingOccurrences(of: "makedepends=", with: "depends=")
+            .write(toFile: user + "/PKGBUILD", atomically: true, encoding: .utf8)
         try fixture.edit("repos.d/current-i586.toml") {
             $0.replacingOccurrences(of: "depends_on = []", with: "depends_on = []\nbootstrap = [\"ex-cyca\"]")
         }
@@ -53,7 +59,7 @@ struct CycleRunTests {
         let (status, events, stderr) = try fixture.run()
         #expect(status == 0, "\(stderr) \(events.suffix(3))")
         let summary = events.last?["summary"] as? [String: Any]
-        #expect((summary?["accepted"] as? [Any])?.count == 4, "\(events.last ?? [:])")
+        #expect((summary?["accepted"] as? [Any])?.count == 5, "\(events.last ?? [:])")
 
         let store = try fixture.openStore()
         let a = try store.builds(of: PackageBaseID(repo: "current", pkgbase: "ex-cyca"))
@@ -61,18 +67,30 @@ struct CycleRunTests {
         #expect(a.map(\.pass) == [1, 2] && b.map(\.pass) == [1, 2])
         #expect((a + b).allSatisfy { $0.state == .accepted && $0.version == "1.0-1" })
         let (a1, a2, b1, b2) = (a[0], a[1], b[0], b[1])
+        // both passes are one rebuild set: pass 1 is held (not published) for pass 2, and
+        // the four are published together once pass 2 is built
         for second in [a2, b2] {
             for first in [a1, b1] {
-                #expect(try #require(second.startedAt) >= (try #require(first.reviewedAt)), "pass 2 starts after pass 1 is published")
+                #expect(try #require(second.startedAt) >= (try #require(first.finishedAt)), "pass 2 starts after pass 1 is built (and held)")
+                #expect(try #require(first.reviewedAt) >= (try #require(second.finishedAt)), "pass 1 is published with pass 2")
             }
         }
+        let sets = try store.rebuildSets(openOnly: false)
+        #expect(sets.count == 1 && sets[0].state == .published && Set(sets[0].members.map(\.build)) == [a1.id, a2.id, b1.id, b2.id], "\(sets)")
+        #expect(events.filter { $0["event"] as? String == "set-published" }.count == 1)
+        let accepted = events.filter { $0["event"] as? String == "accepted" }
+        #expect(accepted.count == 1 && "\(accepted)".contains("ex-cycuser") && !"\(accepted)".contains("ex-cyca\""),
+                "no pass is published alone; ex-cycuser, refused while ex-cyca was held, after the set: \(accepted)")
+        let users = try store.builds(of: PackageBaseID(repo: "current", pkgbase: "ex-cycuser"))
+        let userStarted = try #require(users.first?.startedAt), cycleDone = try #require(a2.finishedAt)
+        #expect(users.count == 1 && users[0].state == .accepted && userStarted >= cycleDone, "\(users)")
         let log = { (build: BuildRecord) in try String(contentsOfFile: try #require(build.log), encoding: .utf8) }
         #expect(!(try log(a1)).contains("installing ex-cycb"), "ex-cyca's pass 1 has no ex-cycb to install")
         #expect(try log(b1).contains("installing ex-cyca"))
         #expect(try log(a2).contains("installing ex-cycb"), "pass 2 installs the other's pass 1")
         #expect(try log(b2).contains("installing ex-cyca"))
 
-        #expect(try fixture.pacmanList(extra: false) == ["current ex-cyca 1.0-1", "current ex-cycb 1.0-1"])
+        #expect(try fixture.pacmanList(extra: false) == ["current ex-cyca 1.0-1", "current ex-cycb 1.0-1", "current ex-cycuser 1.0-1"])
         let show = try RunFixture.execute(RunFixture.binary, ["show", "--config", fixture.directory, "\(a2.id.rawValue)"])
         #expect(show.0 == 0 && show.1.contains("current/ex-cyca 1.0-1 (pass 2 of a cycle)"), "\(show)")
         let why = try RunFixture.execute(RunFixture.binary, ["why", "--config", fixture.directory, "ex-cyca"])

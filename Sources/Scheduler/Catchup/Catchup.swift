@@ -103,11 +103,39 @@ public struct Catchup: Sendable {
                 }
             }
         }
+        report.sets = try openSets(store: store)
         report.superseded = try result.superseded.map { try store.build($0) }
         report.existingIDs = result.existing
         report.retagged = try result.retagged.map { try store.build($0) }
         report.markedRejected = result.markedRejected
         return report
+    }
+}
+
+extension Catchup {
+    /// Opens the plan's rebuild sets (``PlanSet``: `--rebuild --reverse`, cycles) over
+    /// their queued builds, both passes of a cycle's member included; a build already in
+    /// an open set, or built, stays as it is, and a set of fewer than two builds left is
+    /// not opened. So a second catchup opens nothing new.
+    func openSets(store: any BuildStore) throws -> [RebuildSet] {
+        guard let sets = plan.sets else { return [] }
+        let byID = plan.entriesByID
+        let queued: Set<BuildState.Name> = [.waiting, .ready, .blocked, .building]
+        var opened: [RebuildSet] = []
+        for set in sets {
+            var members: [(build: BuildID, role: RebuildSet.Role)] = []
+            for id in set.members {
+                guard let entry = byID[id], let version = entry.newVersion else { continue }
+                let role: RebuildSet.Role = entry.cycle != nil ? .pass : set.requested.contains(id) ? .requested : .reverse
+                for build in try store.builds(of: PackageBaseID(repo: entry.repo, pkgbase: entry.pkgbase))
+                where build.version == version && queued.contains(build.state.name) {
+                    if try store.rebuildSet(of: build.id) == nil { members.append((build.id, role)) }
+                }
+            }
+            guard members.count > 1 else { continue }
+            opened.append(try store.openSet(members, reason: set.reason))
+        }
+        return opened
     }
 }
 
@@ -127,6 +155,8 @@ public struct CatchupReport: Sendable {
     /// New builds whose pkgbase directory could not be recorded (they are queued all the
     /// same; a waka with the ABS tree can still build them).
     public var sourceErrors: [String] = []
+    /// The rebuild sets opened over the queued builds (`--rebuild --reverse`, cycles).
+    public var sets: [RebuildSet] = []
 
     public var changedNothing: Bool { enqueued.isEmpty && superseded.isEmpty && retagged.isEmpty && wouldEnqueue.isEmpty }
 }

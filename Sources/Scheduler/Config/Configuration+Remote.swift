@@ -2,6 +2,13 @@ import Foundation
 import Sandbox
 
 extension Configuration {
+    /// The `file` of a repo read from the store's settings, not from repos.d.
+    static let storeFile = "store"
+
+    /// A `--root` waka's configuration (``remote(storeURL:settings:stateDirectory:buildRoot:)``):
+    /// every repo from the store, none of their files here.
+    public var isFromStore: Bool { !repos.isEmpty && repos.allSatisfy { $0.file == Self.storeFile } }
+
     /// The configuration of a waka that has no configuration directory, only a store and
     /// a build root (`pacbuild waka --store URL --root DIR`): each repo as the store
     /// recorded it at catchup (``RepoSettings``), with no ABS trees (PKGBUILDs come from
@@ -31,7 +38,7 @@ extension Configuration {
                 name: repo.repo, arch: repo.arch, abs: [], db: directory + "/\(repo.repo).db.tar.gz", pool: directory,
                 dependsOn: repo.dependsOn, makepkgConf: makepkgConf, pacmanConf: nil, sandbox: repo.sandbox, network: repo.network,
                 review: .manual, staging: false, stagingDb: nil, hooks: RepoHooks(workingDirectory: state), blacklist: [],
-                bootstrap: [], archPolicy: .strict, tags: BuildTags(), server: repo.server, file: "store"))
+                bootstrap: [], archPolicy: .strict, tags: BuildTags(), server: repo.server, file: Self.storeFile))
         }
         var global = GlobalConfig.defaults(paths: ConfigPaths(base: state))
         global.stateDir = state

@@ -26,20 +26,21 @@ extension Plan {
                 }
             }
             $0.field("schema") { $0.string(schema) }
+            if let sets {
+                $0.field("sets") { $0.array(sets) { json, set in
+                    json.object {
+                        $0.field("kind") { $0.string(set.kind) }
+                        $0.field("members") { $0.strings(set.members) }
+                        if let preview = set.preview { $0.field("preview") { $0.write(preview) } }
+                        $0.field("reason") { $0.string(set.reason) }
+                        $0.field("requested") { $0.strings(set.requested) }
+                    }
+                } }
+            }
             if let sonameBump {
                 $0.field("sonameBump") { json in
                     json.object {
-                        $0.field("set") { json in
-                            let set = sonameBump.set
-                            json.object {
-                                $0.field("builds") { $0.number(Double(set.builds)) }
-                                $0.field("criticalPathSeconds") { $0.number(set.criticalPathSeconds) }
-                                $0.field("makespanSeconds") { $0.number(set.makespanSeconds) }
-                                $0.field("totalSeconds") { $0.number(set.totalSeconds) }
-                                $0.field("waves") { $0.number(Double(set.waves)) }
-                                $0.field("workers") { $0.number(Double(set.workers)) }
-                            }
-                        }
+                        $0.field("set") { $0.write(sonameBump.set) }
                         $0.field("sonames") { $0.array(sonameBump.sonames) { json, users in
                             json.object {
                                 $0.field("consumerBases") { $0.strings(users.consumerBases) }
@@ -60,6 +61,17 @@ extension Plan {
 }
 
 extension PrettyJSON {
+    mutating func write(_ set: RebuildSetPreview) {
+        object {
+            $0.field("builds") { $0.number(Double(set.builds)) }
+            $0.field("criticalPathSeconds") { $0.number(set.criticalPathSeconds) }
+            $0.field("makespanSeconds") { $0.number(set.makespanSeconds) }
+            $0.field("totalSeconds") { $0.number(set.totalSeconds) }
+            $0.field("waves") { $0.number(Double(set.waves)) }
+            $0.field("workers") { $0.number(Double(set.workers)) }
+        }
+    }
+
     mutating func write(_ cycle: PlanCycle) {
         object {
             $0.field("closingEdges") { $0.strings(cycle.closingEdges) }

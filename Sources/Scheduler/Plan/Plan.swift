@@ -23,6 +23,9 @@ public struct Plan: Sendable, Codable {
     public var rebuild: PlanRebuild?
     /// What `--soname-bump` found and what rebuilding its set costs.
     public var sonameBump: PlanSonameBump?
+    /// The builds catchup queues as rebuild sets, published together (`--rebuild
+    /// --reverse`, cycles); nil when there are none.
+    public var sets: [PlanSet]?
 
     /// The entry of `repo/pkgbase`, or of a pkgbase or pkgname in any repo.
     public func entry(named name: String) -> PlanEntry? {

@@ -37,7 +37,16 @@ extension Planner {
         }
         let total = selection.reduce(0) { $0 + options.expectedTime($1) }
         let makespan = Dictionary(uniqueKeysWithValues: [1, 2, 4, 8].map { (String($0), order.makespan(workers: $0)) })
-        return Plan(entries: entries, buildOrder: buildOrder, cycles: cycles, totalSeconds: total, makespan: makespan, rebuild: rebuild)
+        var groups = order.cycles.map { cycle in
+            (kind: "cycle", members: Set(cycle.members.filter(selection.contains).map(\.description)), requested: Set<String>())
+        }
+        if let reverseClosure {
+            let ids = { (set: Set<PackageBaseID>) in Set(set.filter(selection.contains).map(\.description)) }
+            groups.insert((kind: "rebuild", members: ids(reverseClosure.reached), requested: ids(reverseClosure.requested)), at: 0)
+        }
+        let sets = PlanSet.merge(groups, order: buildOrder)
+        return Plan(entries: entries, buildOrder: buildOrder, cycles: cycles, totalSeconds: total, makespan: makespan, rebuild: rebuild,
+                    sets: sets.isEmpty ? nil : sets)
     }
 
     static func describe(_ edge: BuildEdge) -> String {

@@ -16,6 +16,9 @@ struct Planner {
     var wanted: Set<PackageBaseID> = []
     /// What `--rebuild` asked for, for the report.
     var rebuild: PlanRebuild?
+    /// With `--reverse`: the pkgbases named and every pkgbase the closure reached, for
+    /// the plan's set (``PlanSet``).
+    var reverseClosure: (requested: Set<PackageBaseID>, reached: Set<PackageBaseID>)?
 
     init(repos: [PlanRepo]) {
         self.repos = repos
@@ -156,6 +159,16 @@ struct Planner {
         }
     }
 
+    /// The version a current pkgbase is rebuilt at: its PKGBUILD's with the next port-local
+    /// rebuild number above the database's (``RebuildNumber``: `2` or `2.1` becomes `2.1`
+    /// or `2.2`), so pacman takes the rebuild as an upgrade and its file does not clash
+    /// with the pool's; nil when the pkgrel takes none (makepkg allows one dot).
+    static func rebuildVersion(_ entry: PlanEntry) -> String? {
+        guard let pkgbuild = entry.newVersion else { return nil }
+        let present = RebuildNumber.number(of: entry.oldVersion ?? pkgbuild, over: pkgbuild) ?? 0
+        return RebuildNumber.version(pkgbuild, number: present + 1)
+    }
+
     /// `--rebuild NAME... [--reverse]`: current pkgbases named (or, with `reverse`,
     /// depending on one named) are rebuilt.
     mutating func markRebuilds(_ names: [String], reverse: Bool, following kinds: Set<DependencyKind>) throws(SchedulerError) {
@@ -171,6 +184,7 @@ struct Planner {
         let named = Set(targets)
         let chain = reverse ? graph.reverseDependencies(of: targets, following: kinds) : targets
         let inChain = Set(chain)
+        if reverse { reverseClosure = (named, inChain) }
         rebuild = PlanRebuild(requested: names, reverse: reverse,
                               followed: reverse ? DependencyKind.allCases.filter(kinds.contains).map(\.rawValue) : [],
                               pkgbases: chain.count)
@@ -178,6 +192,7 @@ struct Planner {
             guard let i = index[id] else { continue }
             wanted.insert(id)
             guard [.current, .repoAhead].contains(entries[i].status) else { continue }
+            if entries[i].status == .current, let version = Self.rebuildVersion(entries[i]) { entries[i].newVersion = version }
             entries[i].status = .rebuild
             if named.contains(id) {
                 entries[i].reason = "rebuild requested"

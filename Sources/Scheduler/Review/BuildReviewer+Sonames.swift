@@ -11,6 +11,9 @@ extension BuildReviewer {
         /// The consumers' pkgbases with the version their repo holds, each once, by
         /// repo then pkgbase: what a soname rebuild (`soname_rebuilds = "auto"`) queues.
         public var consumerBases: [ConsumerBase] = []
+        /// Each dropped soname's consumers with their pkgbases: what a set's closed part
+        /// (``SetClosure``) must not leave behind.
+        public var consumerPackages: [String: [SetClosure.Consumer]] = [:]
     }
 
     /// A pkgbase whose packages in `repo` need a soname a build drops.
@@ -65,10 +68,13 @@ extension BuildReviewer {
                     result.problems.append("cannot read the sonames \(consumerRepo.name)/\(entry.name) needs: \(error)")
                     continue
                 }
-                for soname in needs where gone.contains(soname) { consumers[soname, default: []].append("\(consumerRepo.name)/\(entry.name)") }
+                let base = PackageBaseID(repo: consumerRepo.name, pkgbase: entry.base ?? entry.name)
+                for soname in needs where gone.contains(soname) {
+                    consumers[soname, default: []].append("\(consumerRepo.name)/\(entry.name)")
+                    result.consumerPackages[soname, default: []].append(SetClosure.Consumer(package: base, name: "\(consumerRepo.name)/\(entry.name)"))
+                }
                 if needs.contains(where: gone.contains) {
-                    bases.insert(ConsumerBase(package: PackageBaseID(repo: consumerRepo.name, pkgbase: entry.base ?? entry.name),
-                                              version: entry.version.description))
+                    bases.insert(ConsumerBase(package: base, version: entry.version.description))
                 }
             }
         }

@@ -24,6 +24,9 @@ public struct SetPublisher: Sendable {
     public var repos: [String: RepoConfig]
     public var localArtifacts: @Sendable (BuildRecord) throws -> [String]
     public var lockTimeout: TimeInterval = 300
+    /// Where the sonames of pool files are cached (`STATE/sonames`, ``SonameCache``);
+    /// nil: read again at every closed part.
+    public var stateDirectory: String?
 
     public init(store: any BuildStore, repos: [RepoConfig],
                 localArtifacts: @escaping @Sendable (BuildRecord) throws -> [String] = { $0.artifacts }) {
@@ -86,27 +89,42 @@ public struct SetPublisher: Sendable {
     }
 
     /// `set publish --closed`: the largest part of the set whose members are built and
-    /// approved and whose dependencies among the set's live members are in it too (as
-    /// archlinux32's `calculate_maximal_moveable_set` moves what does not wait for
-    /// anything left behind). The rest stays in the set.
+    /// approved, whose dependencies among the set's live members are in it too, and
+    /// whose dropped sonames no package left behind still needs (``SetClosure``: a left-out
+    /// member's current packages, or any package of a repo that can see the member's,
+    /// not rebuilt in this publication). The rest stays in the set, each with why.
     public func closedPart(_ set: RebuildSet) throws -> (members: [BuildID], leftOut: [String]) {
-        let holds = Dictionary(try holds(set).map { ($0.build, $0) }, uniquingKeysWith: { a, _ in a })
+        let members = try closureMembers(set)
+        let (part, leftOut) = SetClosure.closedPart(members)
+        return (part, leftOut.map { "\($0.label): \($0.reason)" })
+    }
+
+    /// The set's live members as ``SetClosure`` weighs them: holds and dependencies from
+    /// the store; each built member's dropped sonames and their consumers from its
+    /// recorded facts against the repos' databases and pools (as `checkbuilds` finds a
+    /// bump). A member whose sonames cannot be compared is held, naming why: publishing
+    /// it could break what it cannot see.
+    func closureMembers(_ set: RebuildSet) throws -> [SetClosure.Member] {
+        let holds = Dictionary(try holds(set).map { ($0.build, $0.reason) }, uniquingKeysWith: { a, _ in a })
         let live = Set(set.live.map(\.build))
-        var part = live.subtracting(holds.keys)
-        var leftOut = holds.values.sorted { $0.build < $1.build }.map { "\($0.label): \($0.reason)" }
-        var needs: [BuildID: Set<BuildID>] = [:]
-        for id in live { needs[id] = Set(try store.dependencies(of: id)).intersection(live) }
-        var changed = true
-        while changed {
-            changed = false
-            for id in part.sorted() where !(needs[id] ?? []).isSubset(of: part) {
-                part.remove(id)
-                let waits = (needs[id] ?? []).subtracting(part).sorted().map(\.description).joined(separator: ", ")
-                leftOut.append("\((try? store.build(id).label) ?? id.description): depends on \(waits), left out")
-                changed = true
+        var reviewer = stateDirectory.map { BuildReviewer(repos: Array(repos.values), store: store, stateDirectory: $0) }
+            ?? BuildReviewer(repos: Array(repos.values))
+        let records = try live.sorted().map(store.build)
+        return try records.map { build in
+            let id = build.id
+            var member = SetClosure.Member(build: id, label: build.label, package: build.package, hold: holds[id],
+                                           dependencies: Set(try store.dependencies(of: id)).intersection(live))
+            member.laterPasses = Set(records.filter { $0.package == build.package && $0.version == build.version && $0.pass > build.pass }.map(\.id))
+            guard build.state == .built, member.hold == nil else { return member }
+            let facts = try store.packageFacts(of: id)
+            member.needs = Set(facts.flatMap { $0.sonamesNeeded ?? [] })
+            let bump = reviewer.sonameBump(of: build, facts: facts)
+            if !bump.problems.isEmpty {
+                member.hold = "its sonames cannot be compared with the repo's: " + bump.problems.joined(separator: "; ")
             }
+            for soname in bump.bumps.map(\.soname) { member.drops[soname] = bump.consumerPackages[soname] ?? [] }
+            return member
         }
-        return (part.sorted(), leftOut)
     }
 
     /// Publishes `members` of `set` (live members, built and approved or accepted).
@@ -114,12 +132,18 @@ public struct SetPublisher: Sendable {
         let all = try members.map(store.build).sorted { $0.id < $1.id }
         // an accepted member (accepted before it joined) is only marked published
         let records = all.filter { $0.state == .built }
-        // 1. check, and copy into the pools
+        // 1. check, and copy into the pools; a cycle's pass 1 whose pass 2 is published
+        // too is only marked published: pass 2's packages (of its name and version) replace it
         var pooled: [String: [String]] = [:]
         let acceptor = Acceptor(store: store, repos: Array(repos.values), localArtifacts: localArtifacts)
-        for build in records {
+        let replacedByLaterPass = { (build: BuildRecord) in
+            records.contains { $0.package == build.package && $0.version == build.version && $0.pass > build.pass }
+        }
+        for build in records where !replacedByLaterPass(build) {
             guard let repo = repos[build.package.repo] else { throw SchedulerError.unknownPackage(build.package.repo, repos: repos.keys.sorted()) }
-            let placer = Publisher(target: PublishTarget(repo))
+            // a pass 2 whose pass 1 was accepted before the set (a store from an older
+            // pacbuild) replaces that pass's pool file, as accept does
+            let placer = Publisher(target: PublishTarget(repo), replaceable: try acceptor.earlierPasses(of: build))
             for (path, expected) in try acceptor.checkedPackages(of: build, repo: repo) {
                 let sha256: String
                 do { sha256 = try PackageFile.read(at: path).checksums.sha256sum } catch { throw SchedulerError.repo(error) }

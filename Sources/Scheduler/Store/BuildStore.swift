@@ -143,6 +143,9 @@ public protocol BuildStore: AnyObject, Sendable {
     /// `root` (role `library`), the builds queued or already queued for them (role
     /// `rebuild`) and `joining` (builds queued before, role `member`).
     func enqueueSet(_ builds: [PlannedBuild], root: BuildID, joining: [BuildID], reason: String) throws -> (set: RebuildSet, result: EnqueueResult)
+    /// Opens a set of builds already queued (catchup's `--rebuild --reverse` closure, a
+    /// cycle's passes), each with its role, in one transaction.
+    func openSet(_ members: [(build: BuildID, role: RebuildSet.Role)], reason: String) throws -> RebuildSet
     /// Every set (open ones only when `openOnly`), newest first.
     func rebuildSets(openOnly: Bool) throws -> [RebuildSet]
     func rebuildSet(_ id: Int64) throws -> RebuildSet

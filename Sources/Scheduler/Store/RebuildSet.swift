@@ -1,7 +1,8 @@
 import Foundation
 
 /// Builds published together (schema 16, docs/review.md#rebuild-sets): a library whose
-/// build drops a soname and the rebuilds of the packages linked against it. No member
+/// build drops a soname and the rebuilds of the packages linked against it; the builds
+/// of `--rebuild PKG --reverse`; both passes of a dependency cycle. No member
 /// reaches a repo until every member that is not dropped is built and approved; then
 /// every database involved is updated at once (``SetPublisher``).
 public struct RebuildSet: Sendable, Hashable, Codable {
@@ -28,6 +29,12 @@ public struct RebuildSet: Sendable, Hashable, Codable {
         case rebuild
         /// A build queued before the set that joined it (a consumer's newer version).
         case member
+        /// A pkgbase `--rebuild PKG --reverse` named.
+        case requested
+        /// A pkgbase rebuilt because it depends on a requested one (`--reverse`).
+        case reverse
+        /// A pass of a dependency cycle's member: both passes are published together.
+        case pass
     }
 
     public struct Member: Sendable, Hashable, Codable {

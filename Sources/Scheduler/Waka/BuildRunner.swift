@@ -170,12 +170,51 @@ struct BuildRunner: Sendable {
             .accept(build.id)
     }
 
+    /// After a rebuild set's publication: the built builds of `review = "auto"` repos that
+    /// depend on a published member (an outside dependent of a cycle, of a `--reverse`
+    /// set or of a soname rebuild, built against the held members), whose auto-accept was
+    /// refused while the member was held, are accepted now, and so on for what those
+    /// accepts publish in turn. Returns what happened, as events.
+    func acceptDependents(of published: [BuildRecord]) -> [WakaEvent] {
+        let repos = configuration.repos.filter { $0.review == .auto }.map(\.name)
+        var events: [WakaEvent] = []
+        var tried = Set(published.map(\.id))
+        var wave = Set(published.map(\.id))
+        while !wave.isEmpty {
+            let candidates = (try? repos.flatMap { try store.builds(state: .built, repo: $0, limit: nil) }) ?? []
+            var next = Set<BuildID>()
+            for build in candidates where !tried.contains(build.id) {
+                guard let dependencies = try? store.dependencies(of: build.id), !wave.isDisjoint(with: dependencies) else { continue }
+                tried.insert(build.id)
+                do {
+                    guard let outcome = try acceptIfAuto(build) else { continue }
+                    events.append(.accept(outcome))
+                    if outcome.build.state == .accepted { next.insert(build.id) }
+                    next.formUnion(outcome.publication?.published.map(\.id) ?? [])
+                } catch {
+                    events.append(.acceptFailed(build, reason: "\(error)"))
+                }
+            }
+            wave = next
+        }
+        return events
+    }
+
+    /// Whether this waka opens, holds and publishes rebuild sets: only one that publishes
+    /// builds does. A waka connected as a worker role may not write the sets (nor publish
+    /// anything), and a `--root` waka (its repos from the store, none of their files here)
+    /// publishes nothing; the owner's waka with the repos' files, or `pacbuild run`,
+    /// handles the sets of their builds too (``ReportedBuilds``).
+    var handlesSets: Bool {
+        (store as? SQLBackedStore)?.workerRoleCalls == nil && !configuration.isFromStore
+    }
+
     /// Opens the rebuild set of a built build whose repo has `soname_rebuilds = "auto"`
     /// and whose packages drop a soname other packages need, or holds a built member of
     /// an open set for its dependents (``SonameRebuilds``).
+    /// Nothing on a waka that does not handle sets (``handlesSets``).
     func queueSonameRebuilds(_ build: BuildRecord) throws -> SonameRebuilds.Outcome? {
-        // a worker role may not read the sets, nor publish: the store owner's waka does it
-        guard build.state == .built, (store as? SQLBackedStore)?.workerRoleCalls == nil else { return nil }
+        guard build.state == .built, handlesSets else { return nil }
         publishLock.lock()
         defer { publishLock.unlock() }
         return try SonameRebuilds(store: store, repos: configuration.repos, stateDirectory: configuration.global.stateDir).queue(after: build)

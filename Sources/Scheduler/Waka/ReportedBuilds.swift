@@ -26,9 +26,12 @@ final class ReportedBuilds: Sendable {
         // many, awaiting review) are not read on every idle poll, and a waka without
         // such repos (a config-less one) asks the store nothing.
         let repos = runner.configuration.repos.filter { $0.staging || $0.review == .auto || $0.sonameRebuilds == .auto }.map(\.name)
-        // (a set member of another repo is held by its own waka, or by `pacbuild recover`)
-        let built: [BuildRecord]
-        do { built = try repos.flatMap { try store.builds(state: .built, repo: $0, limit: nil) } } catch { return }
+        var built: [BuildRecord]
+        do {
+            built = try repos.flatMap { try store.builds(state: .built, repo: $0, limit: nil) }
+            // a set member of any repo that a worker role built is held here for its dependents
+            if runner.handlesSets { built += try Self.builtMembers(of: store, besides: Set(built.map(\.id))) }
+        } catch { return }
         for build in built where state.withLock({ $0.tried.insert(build.id).inserted }) {
             do {
                 if let opened = try runner.queueSonameRebuilds(build) {
@@ -45,12 +48,21 @@ final class ReportedBuilds: Sendable {
                 events(.stageFailed(build, reason: "\(error)"))
             }
             do {
-                if let outcome = try runner.acceptIfAuto(try store.build(build.id)) { events(.accept(outcome)) }
+                if let outcome = try runner.acceptIfAuto(try store.build(build.id)) {
+                    events(.accept(outcome))
+                    if let publication = outcome.publication { runner.acceptDependents(of: publication.published).forEach(events) }
+                }
             } catch {
                 if refuses(error, events) { return }
                 events(.acceptFailed(build, reason: "\(error)"))
             }
         }
+    }
+
+    /// The built live members of open rebuild sets, other than `besides`.
+    static func builtMembers(of store: any BuildStore, besides: Set<BuildID>) throws -> [BuildRecord] {
+        let members = Set(try store.rebuildSets(openOnly: true).flatMap(\.live).map(\.build)).subtracting(besides)
+        return try members.sorted().map(store.build).filter { $0.state == .built }
     }
 
     /// Whether `error` is the store refusing this role's publishing; then turns off.

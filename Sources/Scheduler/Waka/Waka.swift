@@ -126,7 +126,10 @@ public final class Waka: Sendable {
                 events(.stageFailed(record, reason: "\(error)"))
             }
             do {
-                if let outcome = try runner.acceptIfAuto(try store.build(record.id)) { events(.accept(outcome)) }
+                if let outcome = try runner.acceptIfAuto(try store.build(record.id)) {
+                    events(.accept(outcome))
+                    if let publication = outcome.publication { runner.acceptDependents(of: publication.published).forEach(events) }
+                }
             } catch {
                 events(.acceptFailed(record, reason: "\(error)"))
             }

@@ -7,21 +7,41 @@ extension SQLBackedStore {
         let (id, result): (Int64, EnqueueResult) = try transaction { db in
             _ = try load(db, root)
             let result = try enqueue(builds, db)
-            guard let set = try db.query("INSERT INTO rebuild_sets (reason, state, created_at) VALUES ($1, 'open', $2) RETURNING id",
-                                         .text(reason), .time(now)).first?.int(0) else {
-                throw StoreError.corruptRow(table: "rebuild_sets", id: "?", detail: "no id returned")
-            }
-            var members: [(BuildID, RebuildSet.Role)] = [(root, .library)]
+            let set = try insertSet(reason: reason, db)
+            var members: [(build: BuildID, role: RebuildSet.Role)] = [(root, .library)]
             members += (result.enqueued + result.existing).map { ($0, .rebuild) }
             members += joining.map { ($0, .member) }
-            var seen = Set<BuildID>()
-            for (build, role) in members where seen.insert(build).inserted {
-                try db.query("INSERT INTO rebuild_set_members (set_id, build_id, role) VALUES ($1, $2, $3)",
-                             .int(set), .int(build.rawValue), .text(role.rawValue))
-            }
+            try insertMembers(set, members, db)
             return (set, result)
         }
         return (try rebuildSet(id), result)
+    }
+
+    public func openSet(_ members: [(build: BuildID, role: RebuildSet.Role)], reason: String) throws -> RebuildSet {
+        let id: Int64 = try transaction { db in
+            for member in members { _ = try load(db, member.build) }
+            let set = try insertSet(reason: reason, db)
+            try insertMembers(set, members, db)
+            return set
+        }
+        return try rebuildSet(id)
+    }
+
+    private func insertSet(reason: String, _ db: any SQLConnection) throws -> Int64 {
+        guard let set = try db.query("INSERT INTO rebuild_sets (reason, state, created_at) VALUES ($1, 'open', $2) RETURNING id",
+                                     .text(reason), .time(now)).first?.int(0) else {
+            throw StoreError.corruptRow(table: "rebuild_sets", id: "?", detail: "no id returned")
+        }
+        return set
+    }
+
+    /// Each build once, with the first role given.
+    private func insertMembers(_ set: Int64, _ members: [(build: BuildID, role: RebuildSet.Role)], _ db: any SQLConnection) throws {
+        var seen = Set<BuildID>()
+        for (build, role) in members where seen.insert(build).inserted {
+            try db.query("INSERT INTO rebuild_set_members (set_id, build_id, role) VALUES ($1, $2, $3)",
+                         .int(set), .int(build.rawValue), .text(role.rawValue))
+        }
     }
 
     public func rebuildSets(openOnly: Bool) throws -> [RebuildSet] {
