@@ -34,10 +34,17 @@ struct Planner {
                 (read: read, result: repo.fallbacks[read.file]?.srcinfo.map {
                     PKGBUILDReader.Result(file: read.file, srcinfo: $0, diagnostics: []) } ?? read)
             }.sorted { Self.comesFirst($0.result, $1.result) }
-            var kept: [String: PKGBUILDReader.Result] = [:]
-            for (read, result) in results {
+            // each PKGBUILD's status from it and the database alone, on every core; then,
+            // in order, which of two PKGBUILDs of one pkgbase counts
+            let classified = results.concurrentMap { read, result in
                 var entry = Self.classify(result, in: repo, database: database)
                 if let fallback = repo.fallbacks[read.file] { Self.note(fallback, native: read, in: &entry) }
+                let newer = entry.status == .invalid && result.srcinfo.map { Self.isNewer($0, than: database) } == true
+                return (entry, newer)
+            }
+            var kept: [String: PKGBUILDReader.Result] = [:]
+            for ((_, result), (classifiedEntry, newerInvalid)) in zip(results, classified) {
+                var entry = classifiedEntry
                 if let srcinfo = result.srcinfo {
                     if let first = kept[srcinfo.pkgbase] {
                         Self.markDuplicate(&entry, of: first)
@@ -49,7 +56,7 @@ struct Planner {
                     let id = PackageBaseID(repo: repo.name, pkgbase: srcinfo.pkgbase)
                     included.append(srcinfo)
                     index[id] = entries.count
-                    if entry.status.isBuilt || (entry.status == .invalid && Self.isNewer(srcinfo, than: database)) {
+                    if entry.status.isBuilt || (entry.status == .invalid && newerInvalid) {
                         wanted.insert(id)
                     }
                 }
