@@ -10,14 +10,13 @@ extension Pacbuild {
             abstract: "Rebuild sets: a library that dropped a soname and the rebuilds of its consumers, published together.",
             subcommands: [List.self, Show.self, Drop.self, Publish.self])
 
-        /// The publisher of `set drop` and `set publish`: artifacts fetched from the store
-        /// when they are not on this machine, as accept fetches them.
-        static func publisher(_ loaded: Configuration, _ store: any BuildStore, lockTimeout: Double) -> SetPublisher {
-            var publisher = SetPublisher(store: store, repos: loaded.repos,
-                                         localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: loaded.global.stateDir))
-            publisher.lockTimeout = lockTimeout
-            publisher.stateDirectory = loaded.global.stateDir
-            return publisher
+        /// The review actions `set drop` and `set publish` run through, the same as the
+        /// web face's (ReviewActions+Sets): artifacts fetched from the store when they are
+        /// not on this machine, every published or dropped member in the audit log.
+        static func actions(_ loaded: Configuration, _ store: any BuildStore, lockTimeout: Double) -> ReviewActions {
+            var actions = ReviewActions(store: store, repos: loaded.repos, stateDirectory: loaded.global.stateDir, actor: cliActor)
+            actions.lockTimeout = lockTimeout
+            return actions
         }
 
         /// `pacbuild set ls`: the sets and what holds each.
@@ -69,13 +68,11 @@ extension Pacbuild {
             func run() throws {
                 let loaded = try loadValidConfiguration(config)
                 let buildStore = try loaded.openStore(url: store.url)
-                let publisher = SetCommand.publisher(loaded, buildStore, lockTimeout: lockTimeout)
-                try forEachBuild(builds, configuration: loaded, store: buildStore) { store, build in
-                    guard let set = try store.rebuildSet(of: build.id) else { throw StoreError.notInSet(build.id) }
-                    try store.dropSetMember(build.id)
-                    try store.recordAudit(AuditEntry(actor: cliActor, action: "set-drop", build: build.id, detail: set.label))
+                let actions = SetCommand.actions(loaded, buildStore, lockTimeout: lockTimeout)
+                try forEachBuild(builds, configuration: loaded, store: buildStore) { _, build in
+                    let (set, publication) = try actions.dropFromSet(build.id)
                     var text = "\(build.label): dropped from \(set.label)"
-                    if let publication = try publisher.publishIfComplete(set.id) { text += "\n" + SetPublicationText(publication: publication).text }
+                    if let publication { text += "\n" + SetPublicationText(publication: publication).text }
                     return text
                 }
             }
@@ -99,24 +96,14 @@ extension Pacbuild {
             func run() throws {
                 let loaded = try loadValidConfiguration(config)
                 let buildStore = try loaded.openStore(url: store.url)
-                let publisher = SetCommand.publisher(loaded, buildStore, lockTimeout: lockTimeout)
                 let rebuildSet = try buildStore.rebuildSet(set)
                 guard rebuildSet.state == .open else { print("\(rebuildSet.label) is published already"); return }
-                var publication: SetPublisher.Publication
-                if closed {
-                    let part = try publisher.closedPart(rebuildSet)
-                    guard !part.members.isEmpty else {
-                        printError("\(rebuildSet.label): no member is built, approved, free of left-out dependencies and of sonames left-out packages need: "
-                                   + part.leftOut.joined(separator: "; "))
-                        throw ExitCode(1)
-                    }
-                    publication = try publisher.publish(rebuildSet, members: part.members)
-                    publication.leftOut = part.leftOut
-                } else {
-                    publication = try publisher.publishWhole(set)
-                }
-                for build in publication.published {
-                    try buildStore.recordAudit(AuditEntry(actor: cliActor, action: "set-publish", build: build.id, detail: rebuildSet.label))
+                let publication: SetPublisher.Publication
+                do {
+                    publication = try SetCommand.actions(loaded, buildStore, lockTimeout: lockTimeout).publishSet(set, closed: closed)
+                } catch let refusal as SchedulerError {
+                    printError("\(refusal)")
+                    throw ExitCode(1)
                 }
                 print(SetPublicationText(publication: publication).text)
             }

@@ -11,6 +11,7 @@ extension ReviewActions {
         var publisher = SetPublisher(store: store, repos: repos,
                                      localArtifacts: Acceptor.fetchingArtifacts(from: store, stateDirectory: stateDirectory))
         publisher.lockTimeout = lockTimeout
+        publisher.stateDirectory = stateDirectory
         return publisher
     }
 
@@ -27,8 +28,8 @@ extension ReviewActions {
             if closed {
                 let part = try publisher.closedPart(set)
                 guard !part.members.isEmpty else {
-                    throw SchedulerError.invalidAction("\(set.label): no member is built, approved and free of left-out dependencies: "
-                                                       + part.leftOut.joined(separator: "; "))
+                    throw SchedulerError.invalidAction("\(set.label): no member is built, approved, free of left-out dependencies "
+                                                       + "and of sonames left-out packages need: " + part.leftOut.joined(separator: "; "))
                 }
                 var partial = try publisher.publish(set, members: part.members)
                 partial.leftOut = part.leftOut
