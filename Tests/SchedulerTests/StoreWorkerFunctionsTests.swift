@@ -130,8 +130,9 @@ import Testing
                          + "has_table_privilege('\(role)', 'builds', 'SELECT'), "
                          + "has_function_privilege('\(role)', 'pacbuild_worker_claim(text, json, json, bigint, bigint)', 'EXECUTE'), "
                          + "has_function_privilege('\(role)', 'pacbuild_private_reevaluate(bigint[], bigint)', 'EXECUTE'), "
-                         // the old guard trigger is gone; the event log's (schema 15) is the only one
-                         + "(SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname <> 'builds_events')").first?.columns ?? []
+                         // the old guard trigger is gone; the event log's (schema 15) is the only one on builds
+                         + "(SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = 'builds'::regclass "
+                         + "AND tgname <> 'builds_events')").first?.columns ?? []
         }
         #expect(privileges == ["f", "f", "f", "f", "t", "t", "f", "0"])
         #expect(StoreWorkerRoleTests.sqlstate(before, "UPDATE builds SET staged_at = 2 WHERE id = \(ids[1].rawValue)") == "42501")

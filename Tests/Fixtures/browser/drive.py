@@ -12,12 +12,10 @@ import json
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+
+from browser_session import sign_in as session_sign_in, start, waiting
 
 base, name, password, built, building, live_log, shots, viewer, viewer_password = sys.argv[1:10]
 seen = {"steps": []}
@@ -28,11 +26,7 @@ def step(label):
 
 
 def sign_in(who, secret):
-    driver.get(base + "/login")
-    driver.find_element(By.NAME, "name").send_keys(who)
-    driver.find_element(By.NAME, "password").send_keys(secret)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
-    wait.until(lambda d: d.current_url.rstrip("/") == base)
+    session_sign_in(driver, wait, base, who, secret)
 
 
 def post_without_csrf(path):
@@ -44,13 +38,8 @@ def post_without_csrf(path):
         base + path)
 
 
-options = Options()
-options.binary_location = "/usr/bin/chromium"
-for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900", "--disable-dev-shm-usage"):
-    options.add_argument(flag)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-wait = WebDriverWait(driver, 20)
+driver = start()
+wait = waiting(driver, 20)
 try:
     step("private page")
     driver.get(base + "/")

@@ -19,12 +19,10 @@ import re
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+
+from browser_session import sign_in as session_sign_in, start, waiting
 
 base, name, password, id_file, shots = sys.argv[1:6]
 seen = {"steps": []}
@@ -43,20 +41,11 @@ def log_text(d):
     return d.find_element(By.ID, "log").text
 
 
-options = Options()
-options.binary_location = "/usr/bin/chromium"
-for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900", "--disable-dev-shm-usage"):
-    options.add_argument(flag)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-wait = WebDriverWait(driver, 30)
+driver = start()
+wait = waiting(driver, 30)
 try:
     step("sign in")
-    driver.get(base + "/login")
-    driver.find_element(By.NAME, "name").send_keys(name)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
-    wait.until(lambda d: d.current_url.rstrip("/") == base)
+    session_sign_in(driver, wait, base, name, password)
 
     step("wait for the test to name the building build")
     deadline = time.time() + 150
@@ -92,7 +81,7 @@ try:
     driver.save_screenshot(shots + "/run-build-live.png")
 
     step("the stream ends when the build finishes")
-    WebDriverWait(driver, 120).until(lambda d: d.find_element(By.ID, "live").text.startswith("Finished"))
+    waiting(driver, 120).until(lambda d: d.find_element(By.ID, "live").text.startswith("Finished"))
     seen["liveNote"] = driver.find_element(By.ID, "live").text
     seen["ticksStreamed"] = sorted(set(ticks(log_text(driver))))
 

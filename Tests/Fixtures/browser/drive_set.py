@@ -12,12 +12,10 @@ waits for what it needs with a timeout and names itself in "error" when it fails
 import json
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+
+from browser_session import sign_in as session_sign_in, start, waiting
 
 base, set_id, drop_build, name, password, viewer, viewer_password, shots = sys.argv[1:9]
 set_page = base + "/set/" + set_id
@@ -29,11 +27,7 @@ def step(label):
 
 
 def sign_in(who, secret):
-    driver.get(base + "/login")
-    driver.find_element(By.NAME, "name").send_keys(who)
-    driver.find_element(By.NAME, "password").send_keys(secret)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
-    wait.until(lambda d: d.current_url.rstrip("/") == base)
+    session_sign_in(driver, wait, base, who, secret)
 
 
 def members():
@@ -42,13 +36,8 @@ def members():
             for row in driver.find_elements(By.CSS_SELECTOR, "table.members tr.member")]
 
 
-options = Options()
-options.binary_location = "/usr/bin/chromium"
-for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900", "--disable-dev-shm-usage"):
-    options.add_argument(flag)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-wait = WebDriverWait(driver, 20)
+driver = start()
+wait = waiting(driver, 20)
 try:
     step("a viewer's set page")
     sign_in(viewer, viewer_password)
@@ -82,8 +71,9 @@ try:
     driver.save_screenshot(shots + "/set-published-part.png")
 
     step("drop the member that holds the rest")
-    form = driver.find_element(By.XPATH, "//form[.//input[@name='build' and @value='%s']]" % drop_build)
-    form.find_element(By.TAG_NAME, "button").click()
+    wait.until(lambda d: d.find_element(
+        By.XPATH, "//form[.//input[@name='build' and @value='%s']]//button" % drop_build).is_enabled())
+    driver.find_element(By.XPATH, "//form[.//input[@name='build' and @value='%s']]//button" % drop_build).click()
     wait.until(lambda d: "(published)" in d.find_element(By.TAG_NAME, "h1").text)
     seen["title"] = driver.find_element(By.TAG_NAME, "h1").text
     seen["afterDrop"] = members()
