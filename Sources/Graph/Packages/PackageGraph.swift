@@ -7,8 +7,9 @@
 public struct PackageGraph: Sendable {
     /// Every pkgbase: repos in configuration order, each in the order of its `pkgbuilds`.
     public let nodes: [PackageNode]
-    /// Every build edge, in node order and, per node, in the order of its entries.
-    public let edges: [BuildEdge]
+    /// Every build edge, in node order and, per node, in the order of its entries
+    /// (made when asked: the planner reads the edges node by node).
+    public var edges: [BuildEdge] { outgoing.flatMap { $0 } }
     /// Every dependency without a provider, in node order.
     public let unresolved: [UnresolvedDependency]
     /// A pkgbase given twice in one repo: the first description is used, these are not.
@@ -37,13 +38,16 @@ public struct PackageGraph: Sendable {
             nodes.append(node)
         }
         let resolver = ProviderResolver(repos: repos, nodes: nodes)
+        // each node's edges, unresolved dependencies and distinct targets, on every core
         let resolved = nodes.concurrentMap { node in
-            var edges: [BuildEdge] = [], unresolved: [UnresolvedDependency] = []
+            var edges: [BuildEdge] = [], unresolved: [UnresolvedDependency] = [], targets: [PackageBaseID] = []
             for entry in node.buildDependencies where !node.satisfiesItself(entry.dependency) {
                 switch resolver.resolve(entry.dependency, from: node.id.repo) {
                 case .pkgbuild(let target, let pkgname)? where target != node.id:
                     edges.append(BuildEdge(from: node.id, to: target, kind: entry.kind,
                                            dependency: entry.dependency, pkgname: pkgname))
+                    // a pkgbase has a few dozen dependencies at most: a scan beats a set
+                    if !targets.contains(target) { targets.append(target) }
                 case nil:
                     unresolved.append(UnresolvedDependency(
                         node: node.id, kind: entry.kind, dependency: entry.dependency,
@@ -52,22 +56,21 @@ public struct PackageGraph: Sendable {
                     break
                 }
             }
-            return (edges, unresolved)
+            return (edges: edges, unresolved: unresolved, targets: targets)
         }
-        let outgoing = resolved.map(\.0)
-        let unresolved = resolved.flatMap(\.1)
         self.nodes = nodes
         self.duplicates = duplicates
         self.position = position
         self.resolver = resolver
-        self.outgoing = outgoing
-        targets = outgoing.map { edges in
-            var seen = Set<PackageBaseID>()
-            return edges.map(\.to).filter { seen.insert($0).inserted }
+        outgoing = resolved.map(\.edges)
+        targets = resolved.map(\.targets)
+        var unresolved: [UnresolvedDependency] = [], unresolvedOf: [PackageBaseID: [UnresolvedDependency]] = [:]
+        for (node, result) in zip(nodes, resolved) where !result.unresolved.isEmpty {
+            unresolved += result.unresolved
+            unresolvedOf[node.id] = result.unresolved
         }
-        edges = outgoing.flatMap { $0 }
         self.unresolved = unresolved
-        unresolvedOf = Dictionary(grouping: unresolved, by: \.node)
+        self.unresolvedOf = unresolvedOf
         bootstrap = Dictionary(repos.map { ($0.name, Set($0.bootstrap)) }, uniquingKeysWith: { $0.union($1) })
     }
 

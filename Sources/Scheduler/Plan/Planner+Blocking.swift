@@ -20,7 +20,8 @@ extension Planner {
         // components dependencies first, so what a component needs is decided before it
         var cause: [PackageBaseID: PackageBaseID] = [:]
         for component in graph.componentsDependenciesFirst(of: ids) {
-            let members = Set(component)
+            // most components are one pkgbase (never its own dependency): no set for those
+            let members = component.count > 1 ? Set(component) : []
             var blocked: [PackageBaseID] = []
             for id in component where entries[index[id]!].status.isBuilt {
                 let target = graph.dependencies(of: id).first { target in

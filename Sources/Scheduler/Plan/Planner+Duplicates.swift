@@ -36,26 +36,40 @@ extension Planner {
     /// Each package name that two planned pkgbases of one repo both build gets a
     /// warning on each: a dependency on it resolves to one of them only.
     mutating func warnAboutSharedPackages() {
-        // who builds each name, per repo (keyed by the name alone: no `repo/name` string
-        // is made for the ~20,000 names of a distribution)
-        var repoNumber: [String: Int] = [:]
-        var builders: [[String: [PackageBaseID]]] = []
-        var current = (repo: "", number: -1)
-        for node in graph.nodes {
-            if current.number < 0 || node.id.repo != current.repo {
-                let number = repoNumber[node.id.repo] ?? builders.count
-                if number == builders.count {
-                    repoNumber[node.id.repo] = number
-                    builders.append([:])
-                }
-                current = (node.id.repo, number)
+        // the nodes of each repo: runs of consecutive nodes (one per repo, as the graph
+        // keeps a repo's nodes together)
+        var groups: [(repo: String, runs: [Range<Int>])] = [], groupOf: [String: Int] = [:]
+        for (n, node) in graph.nodes.enumerated() {
+            if let last = groups.last, last.repo == node.id.repo, last.runs.last?.upperBound == n {
+                let run = last.runs[last.runs.count - 1]
+                groups[groups.count - 1].runs[last.runs.count - 1] = run.lowerBound..<(n + 1)
+            } else if let g = groupOf[node.id.repo] {
+                groups[g].runs.append(n..<(n + 1))
+            } else {
+                groupOf[node.id.repo] = groups.count
+                groups.append((node.id.repo, [n..<(n + 1)]))
             }
-            for name in node.pkgnames { builders[current.number][name, default: []].append(node.id) }
         }
-        var shared: [(key: String, name: String, ids: [PackageBaseID])] = []
-        for (repo, number) in repoNumber {
-            for (name, ids) in builders[number] where ids.count > 1 { shared.append((repo + "/" + name, name, ids)) }
+        // per repo, on every core: the first builder of each name, and every builder of a
+        // name built twice (the ~20,000 names of a distribution get no list of their own,
+        // and no `repo/name` string)
+        let nodes = graph.nodes
+        let perRepo = groups.concurrentMap { group -> [(key: String, name: String, ids: [PackageBaseID])] in
+            var first: [String: PackageBaseID] = [:], more: [String: [PackageBaseID]] = [:]
+            for run in group.runs {
+                for node in nodes[run] {
+                    for name in node.pkgnames {
+                        if let builder = first[name] {
+                            more[name, default: [builder]].append(node.id)
+                        } else {
+                            first[name] = node.id
+                        }
+                    }
+                }
+            }
+            return more.map { (group.repo + "/" + $0.key, $0.key, $0.value) }
         }
+        let shared = perRepo.flatMap { $0 }
         // the few shared names sorted, not the tens of thousands of package names
         for (_, name, ids) in shared.sorted(by: { $0.key < $1.key }) {
             let resolved: String

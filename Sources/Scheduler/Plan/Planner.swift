@@ -26,14 +26,22 @@ struct Planner {
         var entries: [PlanEntry] = []
         var index: [PackageBaseID: Int] = [:]
         var wanted: Set<PackageBaseID> = []
-        for repo in repos {
-            var included: [SrcInfo] = []
+        // each repo's database by name, its PKGBUILDs in order and its database packages
+        // for the graph: independent of the other repos, so one repo per core
+        let prepared = repos.concurrentMap { repo in
             let database = Dictionary(repo.database.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             // a PKGBUILD makepkg read is planned from makepkg's .SRCINFO like any other
             let results = repo.pkgbuilds.map { read in
                 (read: read, result: repo.fallbacks[read.file]?.srcinfo.map {
                     PKGBUILDReader.Result(file: read.file, srcinfo: $0, diagnostics: []) } ?? read)
             }.sorted { Self.comesFirst($0.result, $1.result) }
+            let available = repo.database.map {
+                AvailablePackage(name: $0.name, version: $0.version.description, provides: $0.provides, base: $0.base)
+            }
+            return (database: database, results: results, available: available)
+        }
+        for (repo, (database, results, available)) in zip(repos, prepared) {
+            var included: [SrcInfo] = []
             // each PKGBUILD's status from it and the database alone, on every core; then,
             // in order, which of two PKGBUILDs of one pkgbase counts
             let classified = results.concurrentMap { read, result in
@@ -64,8 +72,7 @@ struct Planner {
             }
             contents.append(RepoContents(
                 name: repo.name, carch: repo.carch, dependsOn: repo.dependsOn, bootstrap: repo.bootstrap,
-                pkgbuilds: included,
-                database: repo.database.map { AvailablePackage(name: $0.name, version: $0.version.description, provides: $0.provides, base: $0.base) }))
+                pkgbuilds: included, database: available))
         }
         graph = PackageGraph(repos: contents)
         for (id, i) in index where graph.isUnresolvable(id) {
