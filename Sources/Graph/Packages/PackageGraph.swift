@@ -28,15 +28,17 @@ public struct PackageGraph: Sendable {
     /// dependencies; see ``ProviderResolver`` for the rules.
     /// - Complexity: O(packages + dependencies × providers of one name).
     public init(repos: [RepoContents]) {
-        var nodes: [PackageNode] = [], duplicates: [PackageBaseID] = []
+        var duplicates: [PackageBaseID] = [], duplicate: Set<Int> = []
         var position: [PackageBaseID: Int] = [:]
         // nodes and their resolution are independent of each other: built on all cores
-        let described = repos.flatMap { repo in repo.pkgbuilds.map { (repo.name, repo.carch, $0) } }
-        for node in described.concurrentMap({ PackageNode($2, repo: $0, carch: $1) }) {
-            guard position[node.id] == nil else { duplicates.append(node.id); continue }
-            position[node.id] = nodes.count
-            nodes.append(node)
+        let described = repos.indices.flatMap { r in repos[r].pkgbuilds.indices.map { (r, $0) } }
+        var nodes = described.concurrentMap { r, i in PackageNode(repos[r].pkgbuilds[i], repo: repos[r].name, carch: repos[r].carch) }
+        for n in nodes.indices {
+            let id = nodes[n].id
+            if position[id] == nil { position[id] = n - duplicate.count } else { duplicates.append(id); duplicate.insert(n) }
         }
+        // a pkgbase given twice is rare: only then are the nodes copied
+        if !duplicate.isEmpty { nodes = nodes.indices.filter { !duplicate.contains($0) }.map { nodes[$0] } }
         let resolver = ProviderResolver(repos: repos, nodes: nodes)
         // each node's edges, unresolved dependencies and distinct targets, on every core
         let resolved = nodes.concurrentMap { node in
