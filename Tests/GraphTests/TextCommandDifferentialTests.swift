@@ -34,6 +34,11 @@ struct TextCommandDifferentialTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [url.path]
+        // a generated case may redirect to a file (`>"; ="`): made in a scratch directory
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("pacbuild-text-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        process.currentDirectoryURL = scratch
         process.environment = ["LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"]
         let pipe = Pipe()
         process.standardOutput = pipe
