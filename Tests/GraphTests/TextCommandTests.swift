@@ -32,6 +32,22 @@ struct TextCommandTests {
         #expect(shell.variables.value("out")?.scalarValue == expected)
     }
 
+    /// `t` branches when a substitution succeeded since the last line was read, and `N`
+    /// and `n` read one: GNU sed 4.9 clears the flag there. The differential test found
+    /// the case of a cycle that `D` restarts after `N` (outputs of the real sed).
+    @Test(arguments: [
+        ("out=$(printf 'x\\ny\\n' | sed -n 's/x/X/;N;tb;s/$/ [no-t]/;p;d;:b;s/$/ [t]/;p')", "X\ny [no-t]"),
+        ("out=$(printf 'x\\ny\\nz\\n' | sed -n '1{s/x/X/;n;tb;s/$/ [no-t]/;p;d;:b;s/$/ [t]/;p}')", "y [no-t]"),
+        ("out=$(printf 'ab\\ncd\\n' | sed -n '/c/!{s/a/A/;tq;s/$/!/;:q};$!N;P;D')", "Ab\ncd"),
+        ("out=$(sed -n '/1/I!{s/a/b/;ta;s/$/!/;:a} ; $!N;P;D' <<'EOF'\nb-\n9-_b:B\n\nlibjpeg\nEOF\n)", "b-!\n9-_b:B!\n!\nlibjpeg!"),
+        ("out=$(printf 'a\\n' | sed 's/a/b/;ta;s/$/!/;:a')", "b"),
+    ])
+    func sedTestFlagIsClearedByEveryRead(_ snippet: String, _ expected: String) {
+        let shell = Self.run(snippet)
+        #expect(shell.diagnostics.isEmpty, "\(shell.diagnostics)")
+        #expect(shell.variables.value("out")?.scalarValue == expected)
+    }
+
     /// Reading a file, makepkg's own input or an option we do not evaluate needs makepkg.
     @Test(arguments: [
         ("out=$(sed s/a/b/ /etc/passwd)", "sed reads the file '/etc/passwd'"),

@@ -130,7 +130,9 @@ struct SedMachine {
         lineNumber += 1
         chomped = nextLine < lines.count || lastLineTerminated
         if append { pattern.append(terminator); pattern += line } else { pattern = line }
-        substituted = append ? substituted : false
+        // GNU sed's read_pattern_space clears `t`'s flag on every read, `N` and `n` too
+        // (a cycle that `D` restarts without reading keeps it)
+        substituted = false
         return true
     }
 
