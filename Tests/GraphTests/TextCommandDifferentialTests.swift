@@ -27,17 +27,16 @@ struct TextCommandDifferentialTests {
         for snippet in snippets {
             script += "(\nulimit -t 2 -v 1048576\n(\n\(snippet)\nprintf '%s\\0' \"$out\"\n) || printf '\\001unfinished\\0'\n)\n"
         }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pacbuild-text-\(getpid()).sh")
+        // the script and whatever a generated case redirects to (`>"; ="`) in one scratch directory
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("pacbuild-text-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let url = scratch.appendingPathComponent("cases.sh")
         try script.write(to: url, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: url) }
         if let keep = ProcessInfo.processInfo.environment["PACBUILD_TEXT_SCRIPT"] { try script.write(toFile: keep, atomically: true, encoding: .utf8) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [url.path]
-        // a generated case may redirect to a file (`>"; ="`): made in a scratch directory
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("pacbuild-text-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
         process.currentDirectoryURL = scratch
         process.environment = ["LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"]
         let pipe = Pipe()

@@ -26,10 +26,13 @@ struct TextCommandTests {
         ("out=$(expr 3 + 4)", "7"),
         ("out=$(dirname /usr/lib/x.so)", "/usr/lib"),
     ])
-    func issueExamples(_ snippet: String, _ expected: String) {
-        let shell = Self.run(snippet)
-        #expect(shell.diagnostics.isEmpty, "\(shell.diagnostics)")
-        #expect(shell.variables.value("out")?.scalarValue == expected)
+    func issueExamples(_ snippet: String, _ expected: String) { Self.expectOut(snippet, expected) }
+
+    /// The snippet is evaluated without a diagnostic and leaves `expected` in `out`.
+    static func expectOut(_ snippet: String, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let shell = run(snippet)
+        #expect(shell.diagnostics.isEmpty, "\(shell.diagnostics)", sourceLocation: sourceLocation)
+        #expect(shell.variables.value("out")?.scalarValue == expected, sourceLocation: sourceLocation)
     }
 
     /// `t` branches when a substitution succeeded since the last line was read, and `N`
@@ -42,11 +45,7 @@ struct TextCommandTests {
         ("out=$(sed -n '/1/I!{s/a/b/;ta;s/$/!/;:a} ; $!N;P;D' <<'EOF'\nb-\n9-_b:B\n\nlibjpeg\nEOF\n)", "b-!\n9-_b:B!\n!\nlibjpeg!"),
         ("out=$(printf 'a\\n' | sed 's/a/b/;ta;s/$/!/;:a')", "b"),
     ])
-    func sedTestFlagIsClearedByEveryRead(_ snippet: String, _ expected: String) {
-        let shell = Self.run(snippet)
-        #expect(shell.diagnostics.isEmpty, "\(shell.diagnostics)")
-        #expect(shell.variables.value("out")?.scalarValue == expected)
-    }
+    func sedTestFlagIsClearedByEveryRead(_ snippet: String, _ expected: String) { Self.expectOut(snippet, expected) }
 
     /// Reading a file, makepkg's own input or an option we do not evaluate needs makepkg.
     @Test(arguments: [

@@ -36,34 +36,19 @@ extension Planner {
     /// Each package name that two planned pkgbases of one repo both build gets a
     /// warning on each: a dependency on it resolves to one of them only.
     mutating func warnAboutSharedPackages() {
-        // the nodes of each repo: runs of consecutive nodes (one per repo, as the graph
-        // keeps a repo's nodes together)
-        var groups: [(repo: String, runs: [Range<Int>])] = [], groupOf: [String: Int] = [:]
-        for (n, node) in graph.nodes.enumerated() {
-            if let last = groups.last, last.repo == node.id.repo, last.runs.last?.upperBound == n {
-                let run = last.runs[last.runs.count - 1]
-                groups[groups.count - 1].runs[last.runs.count - 1] = run.lowerBound..<(n + 1)
-            } else if let g = groupOf[node.id.repo] {
-                groups[g].runs.append(n..<(n + 1))
-            } else {
-                groupOf[node.id.repo] = groups.count
-                groups.append((node.id.repo, [n..<(n + 1)]))
-            }
-        }
         // per repo, on every core: the first builder of each name, and every builder of a
         // name built twice (the ~20,000 names of a distribution get no list of their own,
         // and no `repo/name` string)
         let nodes = graph.nodes
-        let perRepo = groups.concurrentMap { group -> [(key: String, name: String, ids: [PackageBaseID])] in
+        let byRepo = Dictionary(grouping: nodes.indices) { nodes[$0].id.repo }.map { (repo: $0.key, nodes: $0.value) }
+        let perRepo = byRepo.concurrentMap { group -> [(key: String, name: String, ids: [PackageBaseID])] in
             var first: [String: PackageBaseID] = [:], more: [String: [PackageBaseID]] = [:]
-            for run in group.runs {
-                for node in nodes[run] {
-                    for name in node.pkgnames {
-                        if let builder = first[name] {
-                            more[name, default: [builder]].append(node.id)
-                        } else {
-                            first[name] = node.id
-                        }
+            for n in group.nodes {
+                for name in nodes[n].pkgnames {
+                    if let builder = first[name] {
+                        more[name, default: [builder]].append(nodes[n].id)
+                    } else {
+                        first[name] = nodes[n].id
                     }
                 }
             }
