@@ -58,6 +58,13 @@ struct BashDifferentialTests {
         #"v=1.2-3; out=(${v//[.-]/_} ${v//[^0-9]/})"#,
         #"out=("a"'b'c"$((1+1))")"#,
         #"v=x; out=($v{1,2} "$v"{a,b})"#,
+        // reserved words end at a metacharacter (found in a real tree: `done<"$file"`)
+        #"out=(); for x in a b; do out+=($x); done>/dev/null; if true; then out+=(fi); fi>/dev/null"#,
+        #"{ out=(grp); }>/dev/null; case a in a) out+=(esac);; esac>/dev/null; for((i=0; i<2; i++)); do out+=($i); done"#,
+        // the regex of =~ runs to a blank outside parentheses
+        #"x=b; [[ "a b c" =~ (^|[[:space:]])"$x"($|[[:space:]]) ]] && out=(yes) || out=(no); [[ "a]]" =~ a]] ]] && out+=(y)"#,
+        #"[[ "a b" =~ (a b) ]] && out=(spaced) || out=(not)"#,
+        #"f() { echo "${}" "${a b}"; }; out=(defined)"#,
         #"_ver=5.0; _p=009; out=(bash${_ver//.}-$(printf "%03d" 1){,.sig})"#,
         #"out=(x{1..3}{a,b})"#,
         #"true && out=(t) ; false || out+=(f)"#,

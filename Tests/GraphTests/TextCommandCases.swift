@@ -16,7 +16,10 @@ struct TextCommandCases {
 
     static let characters: [String] = ["a", "b", "c", "A", "B", "x", ".", "-", "_", "1", "2", "0", "9", " ", " ", "\t", ":", "/", "é", ","]
     static let words = ["5.27.10", "1.2.3_4", "/usr/lib/foo.so.1", "foo-1.0.tar.gz", "libjpeg", "zlib", "a b  c", "x86_64",
-                        "v2.0-rc1", "", "  lead", "trail  ", "a:b:c", "10", "-3", "007", "B", "b", "a.b.c.d", "ÄÖü"]
+                        "v2.0-rc1", "", "  lead", "trail  ", "a:b:c", "10", "-3", "007", "B", "b", "a.b.c.d", "ÄÖü",
+                        // what `sort -V` orders: digit runs, `~`, file suffixes, leading dots
+                        "1.10", "1.9", "1.2~rc1", "1.2a", "1.2.tar.gz", "1.2.tar.xz", ".", "..", ".hidden", "a1b02", "v1.0~beta~1",
+                        "foo-1.0.A~1", "010", "1.2.x86_64", "~", "a.b~c.tar"]
 
     mutating func line() -> String {
         if random.chance(40) { return random.pick(Self.words) }
@@ -243,7 +246,8 @@ struct TextCommandCases {
         var args: [String] = []
         for _ in 0..<random.int(0...3) {
             args.append(random.pick(["-r", "-n", "-u", "-f", "-b", "-s", "-t .", "-t :", "-k 2", "-k 1,1", "-k 2n", "-k 1.2", "-k 2,2r",
-                                     "-d", "-i", "-z", "-k 1.2b,1.3", "-t ' '", "-k 3,3n -k 1r", "-V", "-x", "-k 0"]))
+                                     "-d", "-i", "-z", "-k 1.2b,1.3", "-t ' '", "-k 3,3n -k 1r", "-V", "-x", "-k 0",
+                                     "-V", "-Vr", "-k 2V", "-t . -k 2,2V", "-k 1.2V", "-fV", "-nV"]))
         }
         return "sort " + args.joined(separator: " ")
     }

@@ -39,11 +39,43 @@ extension ShellInterpreter {
             throw ControlFlow.exit(Int32(truncatingIfNeeded: args.first.flatMap { Int($0) } ?? Int(lastStatus)))
         case "break": throw ControlFlow.breakLoop(max(1, args.first.flatMap { Int($0) } ?? 1))
         case "continue": throw ControlFlow.continueLoop(max(1, args.first.flatMap { Int($0) } ?? 1))
+        case "in_opt_array": return Self.optionState(args.first ?? "", in: args.dropFirst())
+        case "check_opt_array": return Self.checkOption(args)
+        case "check_option": return Self.checkOption(args + optionArrays(["OPTIONS", "options"]))
+        case "check_buildenv": return Self.checkOption(args + optionArrays(["BUILDENV"]))
+        case "check_buildoption": return Self.checkOption(args + optionArrays(["BUILDENV", "options"]))
         default:
             if Self.printingHelpers.contains(argv[0]) { return 0 }
             return nil
         }
     }
+
+    // makepkg's option helpers (util/option.sh), which a PKGBUILD may call while makepkg
+    // sources it: they only read arrays
+
+    /// `in_opt_array NEEDLE OPTION...`: the last of NEEDLE and !NEEDLE decides; 0 when it
+    /// is enabled, 1 when disabled, 127 when neither is there.
+    static func optionState(_ needle: String, in options: ArraySlice<String>) -> Int32 {
+        for option in options.reversed() {
+            if option == needle { return 0 }
+            if option == "!" + needle { return 1 }
+        }
+        return 127
+    }
+
+    /// `check_opt_array OPTION EXPECTED OPTION...`: whether the option is as EXPECTED
+    /// (`y` or `n`), 127 when the arrays do not name it.
+    static func checkOption(_ args: [String]) -> Int32 {
+        let expected = args.count > 1 ? args[1] : ""
+        switch optionState(args.first ?? "", in: args.dropFirst(2)) {
+        case 0: return expected == "y" ? 0 : 1
+        case 1: return expected == "n" ? 0 : 1
+        default: return 127
+        }
+    }
+
+    /// `"${NAME[@]}"` of each of `names`, one after the other.
+    func optionArrays(_ names: [String]) -> [String] { names.flatMap { variables.value($0)?.allValues ?? [] } }
 
     mutating func write(_ text: String) throws {
         guard !captures.isEmpty else { return }

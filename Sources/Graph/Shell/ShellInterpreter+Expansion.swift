@@ -159,6 +159,11 @@ extension ShellInterpreter {
             case .processSubstitution(let offset):
                 report(.unsupported, at: offset, "uses a process substitution")
                 out.append(.quoted("/dev/fd/63"))
+            case .badSubstitution(let text, let offset):
+                // bash prints "bad substitution" and abandons the rest of the top-level
+                // command: what follows it on that line is makepkg's to tell
+                report(.unsupported, at: offset, "\(text): bad substitution (bash abandons the command here)")
+                throw ControlFlow.abort
             }
         }
         return out

@@ -40,8 +40,11 @@ extension ShellParser {
             case .normal, .casePattern, .conditional:
                 if isMeta(c) { break loop }
             case .regex:
-                if c == 32 || c == 9 || c == 10 { break loop }
-                if c == UInt8(ascii: "]"), peek(1) == c, isCommandEndOrBlank(peek(2)) { break loop }
+                // bash reads the regex up to a blank outside parentheses: `]]` and `)`
+                // in it are the regex's (`(^|[[:space:]])x($|[[:space:]])`)
+                if c == UInt8(ascii: "(") { bracketDepth += 1 }
+                if c == UInt8(ascii: ")"), bracketDepth > 0 { bracketDepth -= 1 }
+                if bracketDepth == 0, c == 32 || c == 9 || c == 10 { break loop }
             case .subscriptText:
                 if c == UInt8(ascii: "[") { bracketDepth += 1 }
                 if c == UInt8(ascii: "]") {
@@ -197,7 +200,14 @@ extension ShellParser {
         switch next {
         case UInt8(ascii: "{"):
             pos += 2
-            return .parameter(try readBracedParameter(start: start))
+            do {
+                return .parameter(try readBracedParameter(start: start))
+            } catch let e as ShellSyntaxError where e.message.hasPrefix("bad substitution") {
+                // bash's parser only matches the braces; the expansion refuses the rest
+                pos = start + 2
+                try skipToMatchingBrace(start: start)
+                return .badSubstitution(String(decoding: bytes[start..<pos], as: UTF8.self), offset: start)
+            }
         case UInt8(ascii: "("):
             if peek(2) == UInt8(ascii: "(") {
                 pos += 3
@@ -230,6 +240,31 @@ extension ShellParser {
             }
             return nil
         }
+    }
+
+    /// Past the `}` that closes the `${` at `start`, with `pos` after that `${`: braces
+    /// nest, quotes and backslashes hide them, as bash's parser matches them.
+    mutating func skipToMatchingBrace(start: Int) throws {
+        var level = 1
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case UInt8(ascii: "\\"): pos += 1
+            case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                let quote = bytes[pos]
+                pos += 1
+                while pos < bytes.count, bytes[pos] != quote {
+                    if quote == UInt8(ascii: "\""), bytes[pos] == UInt8(ascii: "\\") { pos += 1 }
+                    pos += 1
+                }
+            case UInt8(ascii: "{"): level += 1
+            case UInt8(ascii: "}"):
+                level -= 1
+                if level == 0 { pos += 1; return }
+            default: break
+            }
+            pos += 1
+        }
+        throw error("unexpected end of file while looking for the '}' of '${'", at: start)
     }
 
     /// `$'...'` with C escapes, starting at the quote.

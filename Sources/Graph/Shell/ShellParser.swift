@@ -572,16 +572,21 @@ struct ShellParser {
     /// The reserved word at the current position, if one stands there as a whole word.
     func peekReservedWord() -> String? {
         let c = peek()
-        if c == UInt8(ascii: "{") { return isCommandEndOrBlank(peek(1)) ? "{" : nil }
-        if c == UInt8(ascii: "}") { return isCommandEndOrBlank(peek(1)) ? "}" : nil }
+        // a reserved word is a whole token: it ends where a word does, at a blank or a
+        // metacharacter (`done<file`, `fi>log`, `for((`, `}>out`), or at the end
+        if c == UInt8(ascii: "{") { return endsToken(peek(1)) ? "{" : nil }
+        if c == UInt8(ascii: "}") { return endsToken(peek(1)) ? "}" : nil }
         if c == UInt8(ascii: "["), peek(1) == c, isBlankOrEnd(peek(2)) { return "[[" }
         if c == UInt8(ascii: "]"), peek(1) == c, isCommandEndOrBlank(peek(2)) { return "]]" }
         guard isLowercase(c) else { return nil }
         var end = pos
         while end < bytes.count, isLowercase(bytes[end]) { end += 1 }
-        if end < bytes.count, !isCommandEndOrBlank(bytes[end]) { return nil }
+        if end < bytes.count, !endsToken(bytes[end]) { return nil }
         return reservedWord(in: pos..<end)
     }
+
+    /// Whether `c` (0 at the end) ends the token before it, as bash's tokenizer ends words.
+    func endsToken(_ c: UInt8) -> Bool { c == 0 || isMeta(c) }
 
     static let reservedWords = [
         "if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until",

@@ -130,6 +130,9 @@ indirect enum WordPart: Sendable {
     case arithmetic(String, offset: Int)
     /// `<(...)`/`>(...)`: always needs a real shell.
     case processSubstitution(offset: Int)
+    /// `${...}` that bash's parser accepts but its expansion refuses (`${}`, `${a b}`):
+    /// "bad substitution" when, and only when, the word is expanded.
+    case badSubstitution(String, offset: Int)
 }
 
 /// A parameter expansion with its operator.

@@ -1,14 +1,15 @@
 /// coreutils' `sort` on standard input in the C.UTF-8 locale (byte order): keys (`-k`,
-/// `-t`), `-b -d -f -i -n -r` globally or per key, `-s`, `-u`, `-z`. The orders that need
-/// tables or chance (`-g -h -M -R -V`), checking and merging are unsupported.
+/// `-t`), `-b -d -f -i -n -r -V` globally or per key, `-s`, `-u`, `-z`. The orders that
+/// need tables or chance (`-g -h -M -R`), checking and merging are unsupported, and so is
+/// `-V` with `-d`, `-f` or `-i` (their copies of the key are not modelled).
 enum Sort {
     struct Key {
         var startField = 0, startChar = 0
         var endField = Int.max, endChar = 0
         var skipStartBlanks = false, skipEndBlanks = false
-        var dictionary = false, printable = false, fold = false, numeric = false, reverse = false
+        var dictionary = false, printable = false, fold = false, numeric = false, reverse = false, version = false
 
-        var hasOrdering: Bool { skipStartBlanks || skipEndBlanks || dictionary || printable || fold || numeric || reverse }
+        var hasOrdering: Bool { skipStartBlanks || skipEndBlanks || dictionary || printable || fold || numeric || reverse || version }
     }
 
     static let spec = TextOptions(short: "bcCdfghik:mMno:rRsS:t:T:uVz", long: [
@@ -44,7 +45,7 @@ enum Sort {
 
     static func run(_ call: inout TextInvocation) throws(TextCommandFailure) -> TextOutput {
         let options: TextOptions.Parsed
-        switch try call.options(spec, unevaluated: ["c", "C", "g", "h", "m", "M", "o", "R", "V", "sort", "random-source",
+        switch try call.options(spec, unevaluated: ["c", "C", "g", "h", "m", "M", "o", "R", "sort", "random-source",
                                                     "files0-from", "debug", "compress-program", "batch-size"]) {
         case .success(let o): options = o
         case .failure(let e): return .failure(2, "sort: \(e.message)")
@@ -60,6 +61,7 @@ enum Sort {
             case "i": global.printable = true
             case "n": global.numeric = true
             case "r": global.reverse = true
+            case "V": global.version = true
             case "t":
                 let v = Array((value ?? "").utf8)
                 if v.isEmpty { return .failure(2, "sort: empty tab") }
@@ -84,6 +86,10 @@ enum Sort {
         }
         if keys.isEmpty, global.hasOrdering { keys = [global] }
         for key in keys where key.numeric && (key.dictionary || key.printable) { return .failure(2, "sort: options '-dn' are incompatible") }
+        for key in keys where key.version && key.numeric { return .failure(2, "sort: options '-nV' are incompatible") }
+        for key in keys where key.version && (key.dictionary || key.printable || key.fold) {
+            throw .unsupported("sort -V with -d, -f or -i is not evaluated by the reader")
+        }
         let stable = options.has("s"), unique = options.has("u")
         let terminator: UInt8 = options.has("z") ? 0 : 10
         let input = try call.operandInput(options.operands)
@@ -167,6 +173,7 @@ enum Sort {
                 case UInt8(ascii: "i"): key.printable = true
                 case UInt8(ascii: "n"): key.numeric = true
                 case UInt8(ascii: "r"): key.reverse = true
+                case UInt8(ascii: "V"): key.version = true
                 default: return false
                 }
                 i += 1
@@ -246,6 +253,7 @@ enum Sort {
         let (bb, be) = (begin(b, key, separator: separator), limit(b, key, separator: separator))
         let ka = a[ab..<max(ab, ae)], kb = b[bb..<max(bb, be)]
         if key.numeric { return numeric(ka, kb) }
+        if key.version { return VersionOrder.compare(ka, kb) }
         if key.dictionary || key.printable || key.fold {
             func keep(_ c: UInt8) -> Bool {
                 if key.dictionary { return isBlank(c) || (c >= 48 && c <= 57) || (c | 32 >= 97 && c | 32 <= 122) }
