@@ -65,6 +65,14 @@ struct BashDifferentialTests {
         #"x=b; [[ "a b c" =~ (^|[[:space:]])"$x"($|[[:space:]]) ]] && out=(yes) || out=(no); [[ "a]]" =~ a]] ]] && out+=(y)"#,
         #"[[ "a b" =~ (a b) ]] && out=(spaced) || out=(not)"#,
         #"f() { echo "${}" "${a b}"; }; out=(defined)"#,
+        // `read` on a here-string, a here-document or a pipe (found in a real tree:
+        // `IFS='.' read -ra _pla <<< "${1##.r*}"`)
+        #"IFS=. read -ra v <<< "1.4.1.r10629"; IFS=: read a b <<< "x:y:"; read -r c d <<< '  lead  trail  '; out=("${v[@]}" "$a" "$b" "$c" "$d")"#,
+        #"out=(); for s in 'x:y:z:' 'x:y::' ' x : y : ' 'x::y' x ''; do IFS=': ' read a b <<< "$s"; IFS=: read e f <<< "$s"; IFS=: read -a g <<< "$s"; out+=("[$a|$b|$e|$f]" "${#g[@]}" "${g[@]}"); done"#,
+        #"read <<< '  lead  '; read x y <<< 'a\ b c\\d \"# + "\n" + #"e'; out=("$REPLY" "$x" "$y"); read -r x <<< 'a\ b'; out+=("$x" "$?")"#,
+        #"out=(); printf 'l1\nl2\nl3' | { while read l; do out+=("got $l"); done; echo "$l $?" >/dev/null; }; while read -r l; do out+=("$l"); done <<'EOF'"#
+            + "\none two\n three\\\nEOF\nout+=(\"$l\")",
+        #"IFS= read -r a <<< '  keep  '; read -d , b c <<< 'p q,r'; read -a e <<< ''; out=("$a" "$b" "$c" "${#e[@]}"); read -d '' f <<< $'x\ny'; out+=("$f" "$?")"#,
         #"_ver=5.0; _p=009; out=(bash${_ver//.}-$(printf "%03d" 1){,.sig})"#,
         #"out=(x{1..3}{a,b})"#,
         #"true && out=(t) ; false || out+=(f)"#,

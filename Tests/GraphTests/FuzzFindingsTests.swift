@@ -135,7 +135,7 @@ struct FuzzFindingsTests {
     /// fallback either way.
     @Test func loopOnACommandTheReaderCannotRunStops() {
         let result = Self.read("n=0; ninja -t targets | while read -r t; do n=$((n+1)); done\nuntil [ -e /tmp/x ]; do n=1; done\npkgdesc=after")
-        #expect(result.diagnostics.map(\.message) == ["runs the command 'ninja'", "runs the command 'read'", "tests the file '/tmp/x' with -e"])
+        #expect(result.diagnostics.map(\.message) == ["runs the command 'ninja'", "reads the output of a command the reader cannot run", "tests the file '/tmp/x' with -e"])
         #expect(result.needsFallback)
         #expect(result.srcinfo?.base["pkgdesc"] == ["after"])
     }

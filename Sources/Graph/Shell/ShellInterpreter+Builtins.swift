@@ -39,6 +39,7 @@ extension ShellInterpreter {
             throw ControlFlow.exit(Int32(truncatingIfNeeded: args.first.flatMap { Int($0) } ?? Int(lastStatus)))
         case "break": throw ControlFlow.breakLoop(max(1, args.first.flatMap { Int($0) } ?? 1))
         case "continue": throw ControlFlow.continueLoop(max(1, args.first.flatMap { Int($0) } ?? 1))
+        case "read": return try readBuiltin(args, offset: offset)
         case "in_opt_array": return Self.optionState(args.first ?? "", in: args.dropFirst())
         case "check_opt_array": return Self.checkOption(args)
         case "check_option": return Self.checkOption(args + optionArrays(["OPTIONS", "options"]))

@@ -151,9 +151,17 @@ struct ShellInterpreter {
                 defer { input = saved.2 }
                 for (i, c) in commands.enumerated() {
                     if i < commands.count - 1 { captures.append("") }
+                    let unfaithfulBefore = unfaithful
+                    unfaithful = false
                     do { try execute(c) } catch ControlFlow.exit(let status) { lastStatus = status }
-                    // what a command printed is the next one's standard input
-                    if i < commands.count - 1 { input = .text(captures.popLast() ?? "") }
+                    let unknownOutput = unfaithful
+                    unfaithful = unfaithful || unfaithfulBefore
+                    // what a command printed is the next one's standard input; what a command
+                    // the reader could not run printed is unknown (`ninja -t targets | while read`)
+                    if i < commands.count - 1 {
+                        let output = captures.popLast() ?? ""
+                        input = unknownOutput ? .unknown("the output of a command the reader cannot run") : .text(output)
+                    }
                 }
                 (variables, positional) = (saved.0, saved.1)
             }
@@ -293,17 +301,36 @@ struct ShellInterpreter {
             }
             return
         }
-        // Assignments before a command apply to that command only; none of the builtins
-        // PKGBUILDs call read them, so they are evaluated for their diagnostics and dropped.
         if !command.assignments.isEmpty {
-            let saved = variables
-            for assignment in command.assignments { try perform(assignment) }
-            variables = saved
+            if Self.declarationBuiltins.contains(argv[0]) {
+                // `A=1 declare x`: evaluated for their diagnostics and dropped
+                let saved = variables
+                for assignment in command.assignments { try perform(assignment) }
+                variables = saved
+            } else {
+                // Assignments before a command apply to that command only, as bash's
+                // temporary environment does: `IFS=. read -ra v`, `LC_ALL=C f`. They go to
+                // a scope of their own, which goes away after the command with them alone:
+                // what the command assigns itself (`read`'s names, a function's globals) stays.
+                variables.scopes.append([:])
+                for assignment in command.assignments {
+                    variables.scopes[variables.scopes.count - 1][assignment.name] = variables.variable(assignment.name) ?? ShellVariable()
+                    try perform(assignment)
+                }
+                let scope = variables.scopes.count - 1
+                defer { variables.scopes.removeSubrange(scope...) }
+                try withRedirections(command.redirections, offset: command.offset) { shell in
+                    try shell.invoke(argv, declarationArguments: declarationArguments, offset: command.offset)
+                }
+                return
+            }
         }
         try withRedirections(command.redirections, offset: command.offset) { shell in
             try shell.invoke(argv, declarationArguments: declarationArguments, offset: command.offset)
         }
     }
+
+    static let declarationBuiltins: Set<String> = ["declare", "typeset", "local", "export", "readonly"]
 
     /// Runs `body` with the command's redirections: output sent to a file or stderr is
     /// not captured; reading a file or writing one is something only a shell can do.
