@@ -130,12 +130,14 @@ func loadPlan(_ loaded: Configuration, options: PlanOptions, cache: Bool = true,
     if let repo = options.repo, loaded.repo(named: repo) == nil {
         throw ValidationError("no repo '\(repo)' in \(loaded.directory) (repos: \(loaded.repos.map(\.name).joined(separator: ", ")))")
     }
-    var (repos, problems) = loaded.planRepos(cache: cache ? loaded.parseCacheFile : nil)
+    var (repos, problems, cacheWrite) = loaded.planReposWritingCacheMeanwhile(cache: cache ? loaded.parseCacheFile : nil)
+    // the parse cache is written while the plan is made
+    defer { if let cacheWrite { _ = cacheWrite.wait() } }
     let report = try (fallback ?? PlanFallbackChoice(nil, configuration: loaded)).apply(to: &repos, configuration: loaded, problems: &problems)
     do {
         let plan = try Plan.make(repos: repos, options: options)
         releaseInBackground(consume repos)
-        return (plan, problems, report)
+        return (plan, problems + (cacheWrite?.wait() ?? []), report)
     } catch {
         throw ValidationError(error.description)
     }

@@ -29,6 +29,16 @@ extension Configuration {
     /// last run are not parsed again (see ``ParseCache``); the cache is then written
     /// back, and failing to write it is only a problem reported beside the repos.
     public func planRepos(cache cacheFile: String? = nil) -> (repos: [PlanRepo], problems: [PlanInputProblem]) {
+        let (repos, problems, cacheWrite) = planReposWritingCacheMeanwhile(cache: cacheFile)
+        return (repos, problems + (cacheWrite?.wait() ?? []))
+    }
+
+    /// ``planRepos(cache:)`` that writes the parse cache back on a thread of its own:
+    /// the caller plans meanwhile (mostly on one core) and waits for the write, and its
+    /// problem if any, before it ends (a cold plan of a full distribution writes ~10 MB).
+    public func planReposWritingCacheMeanwhile(cache cacheFile: String?)
+        -> (repos: [PlanRepo], problems: [PlanInputProblem], cacheWrite: PendingCacheWrite?)
+    {
         var repos: [PlanRepo] = []
         var problems: [PlanInputProblem] = []
         var cache = cacheFile.map(ParseCache.load(from:))
@@ -68,15 +78,35 @@ extension Configuration {
                 blacklist: Set(config.blacklist), acceptedArches: config.archPolicy.acceptedArches(repoArch: config.arch),
                 pkgbuilds: pkgbuilds, database: database.entries))
         }
+        var cacheWrite: PendingCacheWrite?
         if var cache, let cacheFile {
             cache.retain(seen)
-            if cache.isModified {
-                do { try cache.save(to: cacheFile) } catch { problems.append(PlanInputProblem(repo: "*", message: error.description)) }
-            }
+            if cache.isModified { cacheWrite = PendingCacheWrite(cache, to: cacheFile) }
         }
-        return (repos, problems)
+        return (repos, problems, cacheWrite)
     }
 
     /// Where `pacbuild plan` keeps its parse cache: `STATE_DIR/cache/pkgbuild-cache.bin`.
     public var parseCacheFile: String { ParseCache.file(stateDirectory: global.stateDir) }
+}
+
+/// A parse cache being written on a thread of its own (a dispatch queue: the write
+/// blocks on the file system). ``wait()`` before the process ends.
+public final class PendingCacheWrite: @unchecked Sendable {
+    // @unchecked: `problems` is written only by the queue's one block, and read only
+    // after `group.wait()`, which orders that write before the read.
+    private var problems: [PlanInputProblem] = []
+    private let group = DispatchGroup()
+
+    init(_ cache: ParseCache, to path: String) {
+        DispatchQueue.global().async(group: group) { [self] in
+            do throws(SchedulerError) { try cache.save(to: path) } catch { problems = [PlanInputProblem(repo: "*", message: error.description)] }
+        }
+    }
+
+    /// Waits for the write; what went wrong, for the plan's problems.
+    public func wait() -> [PlanInputProblem] {
+        group.wait()
+        return problems
+    }
 }

@@ -8,7 +8,7 @@ import Graph
 ///
 /// An entry is keyed by the PKGBUILD's path and the reader's environment (CARCH, the
 /// makepkg.conf's text, the pacbuild executable) and records the file's size,
-/// modification time and a 64-bit FNV-1a hash of its bytes. The rule for a file found
+/// modification time and a 64-bit hash of its bytes (``wordHash64(_:)``). The rule for a file found
 /// again, after `stat`:
 /// - other size: read and parse it again;
 /// - same size, same mtime (to the nanosecond), entry not *racy*: the cached result,
@@ -131,7 +131,7 @@ public struct ParseCache: Sendable {
         // never the file's bytes from outside the tree: refused ones are read (and
         // reported) by readOne, uncached
         guard case .bytes(let data) = PKGBUILDTree.load(file, root: root) else { return uncached() }
-        let hash = data.withUnsafeBytes { fnv1a64($0) }
+        let hash = data.withUnsafeBytes { wordHash64($0) }
         if let old, old.size == Int64(data.count), old.hash == hash {
             return Outcome(kind: .confirmed, entry: Entry(size: old.size, mtime: mtime, hash: hash, hashedAt: now, result: old.result),
                            result: old.result)
@@ -167,7 +167,7 @@ public struct ParseCache: Sendable {
     public static func environment(carch: String, makepkgConf: Data?) -> UInt64 {
         var bytes = Array("carch=\(carch)\u{0}reader=\(executableStamp)\u{0}".utf8)
         bytes += makepkgConf.map { Array("conf\u{0}".utf8) + $0 } ?? Array("debian-default".utf8)
-        return bytes.withUnsafeBytes { fnv1a64($0) }
+        return bytes.withUnsafeBytes { wordHash64($0) }
     }
 
     /// The running executable's size and mtime (`/proc/self/exe`), or the format version
@@ -177,12 +177,23 @@ public struct ParseCache: Sendable {
     }()
 }
 
-/// 64-bit FNV-1a: one multiply per byte, plenty for telling two versions of a
-/// PKGBUILD apart (not an integrity check against someone forging a collision).
-func fnv1a64(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+/// FNV-1a over 64-bit words (then the last bytes one by one), with a final mix: one
+/// multiply per 8 bytes, plenty for telling two versions of a PKGBUILD apart (not an
+/// integrity check against someone forging a collision). A cold plan hashes every
+/// PKGBUILD of the trees; byte by byte, that was ~2 % of its CPU time.
+func wordHash64(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes {
-        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    let prime: UInt64 = 0x0000_0100_0000_01b3
+    let words = bytes.count / 8
+    for i in 0..<words {
+        let word = bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+        hash = (hash ^ word) &* prime
+        hash ^= hash >> 29
     }
-    return hash
+    for byte in bytes[(words * 8)...] {
+        hash = (hash ^ UInt64(byte)) &* prime
+    }
+    hash ^= UInt64(bytes.count)
+    hash = (hash ^ (hash >> 32)) &* 0x9e37_79b9_7f4a_7c15
+    return hash ^ (hash >> 29)
 }
