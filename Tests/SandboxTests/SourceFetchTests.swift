@@ -95,10 +95,12 @@ struct SourceFetchTests {
         #expect(outcome.failure?.reason.contains("answered 404") == true, "\(String(describing: outcome.failure))")
     }
 
-    /// The uids of the running processes whose command line contains `text`.
+    /// The uids of the running curl processes whose command line contains `text` (not
+    /// setpriv's, which holds the same arguments as root until it becomes curl).
     static func uids(running text: String) -> [uid_t] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid -> uid_t? in
-            guard Int(pid) != nil, let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+            guard Int(pid) != nil, (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "curl\n",
+                  let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
                   String(decoding: command, as: UTF8.self).contains(text),
                   let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
                   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }) else { return nil }

@@ -290,6 +290,9 @@ import TestSupport
         #expect(hanging.wait(seconds: 3) { $0.count == 1 }, "the hanging one got it too, and answers nothing")
         _ = try setup.build(Self.zlib, "1-1", .failed(.build, reason: "two", log: nil))
         #expect(healthy.wait(seconds: 3) { $0.count == 2 }, "the next event too, while the first still hangs")
+        // the command target runs its own process per event: give it the same 3 s
+        let deadline = Date().addingTimeInterval(3)
+        while Self.commandLines(command.log).count < 2, Date() < deadline { usleep(50_000) }
         #expect(Self.commandLines(command.log).count == 2)
         service.stop()
         #expect(Date().timeIntervalSince(start) < 12, "stopping waits for the hanging delivery's timeout at most")
