@@ -78,8 +78,14 @@ public struct PKGBUILDReader: Sendable {
         // makepkg sources the PKGBUILD inside its source_safe function: `declare` and
         // `local` at the top level make locals of that function, gone afterwards.
         shell.variables.scopes.append([:])
+        // what only a command substitution the reader cannot run gives is held back
+        // until something reads it (ShellInterpreter+UnknownValues)
+        shell.deferUnknownValues = true
+        shell.environmentVariables = environment.variables.globals
         shell.run(text)
+        shell.deferUnknownValues = false
         shell.variables.scopes.removeLast()
+        shell.revealWhatMakepkgReads()
         var refusals: [(message: String, offset: Int)] = []
         var extractor = SrcInfoExtractor(shell: shell)
         switch shell.sourceEnd {

@@ -300,6 +300,7 @@ struct ShellArithmetic {
 
     /// A variable's value, itself evaluated as an expression (empty or unset is 0).
     mutating func variable(_ name: String, _ sh: inout ShellInterpreter) throws -> Int {
+        sh.noteRead(name)
         guard let text = sh.scalarValue(name), !text.allSatisfy({ $0 == " " || $0 == "\t" }) else { return 0 }
         if let v = Int(text) { return v }
         depth += 1

@@ -34,9 +34,9 @@ extension ShellInterpreter {
             return 0
         case "shopt", "umask": return 0
         case "return":
-            throw ControlFlow.returnFunction(Int32(truncatingIfNeeded: args.first.flatMap { Int($0) } ?? Int(lastStatus)))
+            throw ControlFlow.returnFunction(Int32(truncatingIfNeeded: args.first.flatMap { Int($0) } ?? Int(decidingStatus())))
         case "exit":
-            throw ControlFlow.exit(Int32(truncatingIfNeeded: args.first.flatMap { Int($0) } ?? Int(lastStatus)))
+            throw ControlFlow.exit(Int32(truncatingIfNeeded: args.first.flatMap { Int($0) } ?? Int(decidingStatus())))
         case "break": throw ControlFlow.breakLoop(max(1, args.first.flatMap { Int($0) } ?? 1))
         case "continue": throw ControlFlow.continueLoop(max(1, args.first.flatMap { Int($0) } ?? 1))
         case "read": return try readBuiltin(args, offset: offset)
@@ -174,6 +174,10 @@ extension ShellInterpreter {
             report(.unsupported, at: offset, "\(command) -p prints declarations")
             return 0
         }
+        if flags.contains("n") {
+            report(.unsupported, at: offset, "\(command) -n (a name reference) is not evaluated by the reader")
+            return 0
+        }
         let makeLocal = (command == "local" || command == "declare" || command == "typeset")
             && !flags.contains("g") && variables.scopes.count > 1
         if command == "local" && variables.scopes.count == 1 {
@@ -287,7 +291,8 @@ extension ShellInterpreter {
                 return 1
             }
         }
-        return lastStatus
+        // eval's status is its last command's: one the reader does not know is read here
+        return decidingStatus()
     }
 
     /// The interpreter's variables as the arithmetic evaluator sees them.

@@ -216,9 +216,13 @@ extension ShellInterpreter {
         let saved = (variables, positional, functions, lastStatus)
         captures.append("")
         var status: Int32 = 0
+        var statusUnknown: [ShellDiagnostic]?
+        substitutionDepth += 1
+        defer { substitutionDepth -= 1 }
         do {
             try execute(commands)
             status = lastStatus
+            statusUnknown = unknownStatus
         } catch ControlFlow.exit(let code) {
             status = code
         } catch ControlFlow.returnFunction(let code) {
@@ -229,6 +233,7 @@ extension ShellInterpreter {
         var output = captures.popLast() ?? ""
         (variables, positional, functions, _) = saved
         lastStatus = status
+        unknownStatus = statusUnknown
         substitutions += 1
         while output.hasSuffix("\n") { output.removeLast() }
         // bash drops NUL bytes from a substitution's output ("ignored null byte in input")
@@ -241,6 +246,7 @@ extension ShellInterpreter {
     /// The values a parameter stands for before its operator: nil when unset.
     mutating func parameterValues(_ e: ParameterExpansion) throws -> (values: [String]?, isList: Bool, star: Bool) {
         let name = e.name
+        noteRead(name)
         if e.indirect {
             if case .namesWithPrefix = e.op {
                 var names = Set<String>()
@@ -259,7 +265,7 @@ extension ShellInterpreter {
         switch name {
         case "@", "*": return (positional, true, name == "*")
         case "#": return ([String(positional.count)], false, false)
-        case "?": return ([String(lastStatus)], false, false)
+        case "?": return ([String(decidingStatus())], false, false)
         case "$": return (["4242"], false, false)
         case "!": return ([""], false, false)
         case "-": return (["hB"], false, false)

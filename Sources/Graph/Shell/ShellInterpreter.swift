@@ -9,7 +9,22 @@ struct ShellInterpreter {
     var variables = ShellScopes()
     var functions: [String: FunctionDefinition] = [:]
     var positional: [String] = []
-    var lastStatus: Int32 = 0
+    var lastStatus: Int32 = 0 { didSet { unknownStatus = nil } }
+    /// Why `lastStatus` is unknown: the held-back diagnostics of the assignment that set
+    /// it (``ShellInterpreter+UnknownValues``); nil when it is bash's.
+    var unknownStatus: [ShellDiagnostic]?
+    /// Variables whose values came from commands the reader could not run, with the
+    /// diagnostics held back until something reads them.
+    var unknownValues: [String: UnknownValue] = [:]
+    /// Whether assignments hold such diagnostics back: only while sourcing the PKGBUILD.
+    var deferUnknownValues = false
+    /// makepkg's environment (makepkg.conf and its own variables): never held back.
+    var environmentVariables: [String: ShellVariable] = [:]
+    /// Every diagnostic reported while deferring, with its substitution depth.
+    var diagnosticLog: [LoggedDiagnostic] = []
+    var diagnosticLogFull = false
+    /// Command substitutions being run, one inside the other.
+    var substitutionDepth = 0
     var diagnostics: [ShellDiagnostic] = []
     /// `unsupported` diagnostics past ``diagnosticLimit``, counted, not kept.
     var unreported = 0
@@ -165,16 +180,16 @@ struct ShellInterpreter {
                 }
                 (variables, positional) = (saved.0, saved.1)
             }
-            if negated { lastStatus = lastStatus == 0 ? 1 : 0 }
+            if negated { lastStatus = decidingStatus() == 0 ? 1 : 0 }
         case .andOr(let first, let rest):
             try execute(first)
             for (op, next) in rest {
-                if (op == .and) == (lastStatus == 0) { try execute(next) }
+                if (op == .and) == (decidingStatus() == 0) { try execute(next) }
             }
         case .ifClause(let branches, let elseBody):
             for branch in branches {
                 try execute(branch.condition)
-                if lastStatus == 0 { try execute(branch.body); return }
+                if decidingStatus() == 0 { try execute(branch.body); return }
             }
             if let elseBody { try execute(elseBody) } else { lastStatus = 0 }
         case .forIn(let name, let words, let body, _):
@@ -211,16 +226,18 @@ struct ShellInterpreter {
         case .whileLoop(let condition, let body, let until):
             // the status of the last body command run, or 0 when none ran
             var status: Int32 = 0
-            defer { lastStatus = status }
+            var statusUnknown: [ShellDiagnostic]?
+            defer { lastStatus = status; unknownStatus = statusUnknown }
             loop: while true {
                 unfaithful = false
                 try execute(condition)
+                let conditionStatus = decidingStatus()
                 // the condition did something only a shell can (`... | while read x`, a file
                 // test): its status is unknown, so is the loop's course; the PKGBUILD needs
                 // the fallback already, and spinning to the command budget tells nothing more
                 if unfaithful { break }
-                if (lastStatus == 0) == until { break }
-                defer { status = lastStatus }
+                if (conditionStatus == 0) == until { break }
+                defer { status = lastStatus; statusUnknown = unknownStatus }
                 do { try execute(body) } catch let flow as ControlFlow {
                     switch flow {
                     case .breakLoop(let n): if n > 1 { throw ControlFlow.breakLoop(n - 1) }; break loop
@@ -417,6 +434,10 @@ struct ShellInterpreter {
     mutating func perform(_ assignment: Assignment, local: Bool = false) throws {
         switch assignment.value {
         case .scalar(let word):
+            if deferUnknownValues, assignment.index == nil {
+                _ = try performDeferring(assignment, word: word, local: local)
+                return
+            }
             let value = try expandString(word)
             if let index = assignment.index {
                 try assignElement(assignment.name, key: index, value: value, append: assignment.append, offset: assignment.offset)
@@ -427,6 +448,11 @@ struct ShellInterpreter {
             }
         case .array(let elements):
             try assignArray(assignment.name, elements: elements, append: assignment.append, offset: assignment.offset, local: local)
+            // a whole new array in the scope of an unknown value makes it known again
+            if !unknownValues.isEmpty, !assignment.append, let previous = unknownValues[assignment.name],
+               previous.scope == (local ? variables.scopes.count - 1 : (variables.scopeIndex(of: assignment.name) ?? 0)) {
+                unknownValues[assignment.name] = nil
+            }
         }
     }
 
@@ -620,6 +646,7 @@ struct ShellInterpreter {
         if kind == .unsupported { unfaithful = true }
         let diagnostic = ShellDiagnostic(offset: originOverride ?? offset, kind: kind,
                                          message: ShellDiagnostic.excerpt(message, limit: ShellDiagnostic.messageLimit))
+        logDiagnostic(diagnostic)
         // a loop reports the same construct on each pass: once is enough
         if kind == .unsupported, diagnostics.contains(diagnostic) { return }
         if kind == .unsupported, !always, diagnostics.count >= Self.diagnosticLimit {
