@@ -30,6 +30,12 @@ struct RealTreeFindingsTests {
             + "check_buildenv check y && checkdepends+=(checked)\n"
             + "check_buildoption ccache n && checkdepends+=(no-ccache)\n"
             + "in_opt_array docs '!docs' docs; conflicts+=(\"docs-$?\")\n"),
+        // grep on a here-string (linux-libre), and the read builtin (rustdesk's _vercmp)
+        ("grep", "pkgver=5.10.3\npackage() { :; }\n"
+            + "_basever=\"$({ grep -Eq '[0-9]\\.[0-9]+\\.[0-9]+' <<< \"$pkgver\" && printf '%s' \"${pkgver%.*}\"; } || printf '%s' \"$pkgver\")\"\n"
+            + "pkgdesc=\"base $_basever, $(printf 'a1\\nb2\\nc\\n' | grep -c '[0-9]') numbered\"\n"),
+        ("read", "package() { :; }\n_v() {\n  local _pla _pra\n  IFS='.' read -ra _pla <<< \"${1##.r*}\"\n  IFS='.' read -ra _pra <<< \"$2\"\n"
+            + "  [ \"${_pla[1]}\" -lt \"${_pra[1]}\" ]\n}\n_v 1.4.1.r10629 1.5.0 && pkgdesc=older || pkgdesc=newer\n"),
     ]
 
     @Test func theReaderPrintsWhatMakepkgPrints() throws {

@@ -72,6 +72,7 @@ struct TextCommandCases {
         case 22: return (uniq(), true)
         case 23: return (random.pick(["rev", "tac", "tac -b", "tac -s .", "tac -s ab", "cat", "cat -", "tac -s ''"]), true)
         case 24...26: return (expr(), false)
+        case 27: return (grep(), true)
         default: return (pipeline(), true)
         }
     }
@@ -278,6 +279,27 @@ struct TextCommandCases {
         }
         if random.chance(3) { args += random.pick([" ')'", " '+'", " '('", " 1"]) }
         return "expr " + args
+    }
+
+    mutating func grep() -> String {
+        var args: [String] = []
+        let kind = random.pick(["", "", "-E", "-F", "-G", "--extended-regexp", "-E -F"])
+        if !kind.isEmpty { args.append(kind) }
+        for _ in 0..<random.int(0...3) {
+            args.append(random.pick(["-i", "-v", "-x", "-c", "-q", "-o", "-n", "-m 1", "-m 0", "-s", "-h", "-y", "-z", "-on",
+                                     "-vc", "--max-count=2", "--no-ignore-case", "-w", "-P", "-k"]))
+        }
+        let extended = kind.contains("E")
+        func pattern(_ generator: inout Self) -> String {
+            if kind.contains("F") { return generator.random.pick(["a.b", "1.2", "é", "", "x", "[a]", "A", "a\\b", "5.27"]) }
+            return generator.regex(extended: extended).text
+        }
+        if random.chance(20) {
+            args.append("-e " + Self.quote(pattern(&self)) + " -e " + Self.quote(pattern(&self)))
+        } else {
+            args.append(Self.quote(pattern(&self)))
+        }
+        return "grep " + args.joined(separator: " ")
     }
 
     mutating func pipeline() -> String {

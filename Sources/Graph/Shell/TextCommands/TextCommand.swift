@@ -28,6 +28,7 @@ enum TextCommands {
         case "rev": return RevTac.rev
         case "tac": return RevTac.tac
         case "expr": return Expr.run
+        case "grep": return Grep.run
         default: return nil
         }
     }
