@@ -38,7 +38,7 @@ struct UnknownValueTests {
     static let read: [(name: String, text: String, line: Int, message: String)] = [
         ("expansion", "_v=$(uname -r)\npkgdesc=\"kernel $_v\"\npackage() { :; }\n", 5, "runs the command 'uname'"),
         ("arithmetic", "n=$(nproc)\n(( n > 2 )) && pkgdesc=big\npackage() { :; }\n", 5, "runs the command 'nproc'"),
-        ("status", "x=$(grep -c x /etc/passwd) && pkgdesc=found\npackage() { :; }\n", 5, "runs the command 'grep'"),
+        ("status", "x=$(lsusb -t) && pkgdesc=found\npackage() { :; }\n", 5, "runs the command 'lsusb'"),
         ("$?", "x=$(lsb_release -si)\nif [ $? -eq 0 ]; then pkgdesc=lsb; fi\npackage() { :; }\n", 5, "runs the command 'lsb_release'"),
         ("source status", "package() { :; }\nx=$(false_command)\n", 6, "runs the command 'false_command'"),
         ("makepkg's variable", "pkgver=$(date +%Y%m%d)\npackage() { :; }\n", 5, "runs the command 'date'"),

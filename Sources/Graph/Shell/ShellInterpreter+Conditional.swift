@@ -176,7 +176,10 @@ extension ShellInterpreter {
                 b = try arithmetic(right, offset: offset)
             } else {
                 guard let x = Int(left.trimmingBlanks), let y = Int(right.trimmingBlanks) else {
-                    report(.syntax, at: offset, "integer expression expected in '\(left) \(op) \(right)'")
+                    // after something the reader could not evaluate, an operand may just be
+                    // a value it does not know (`$(gcc -dumpversion | cut -d. -f1)`)
+                    let unknown = diagnostics.contains { $0.kind == .unsupported }
+                    report(unknown ? .unsupported : .syntax, at: offset, "integer expression expected in '\(left) \(op) \(right)'")
                     throw TestFailure()
                 }
                 a = x
