@@ -36,6 +36,11 @@ struct RealTreeFindingsTests {
             + "pkgdesc=\"base $_basever, $(printf 'a1\\nb2\\nc\\n' | grep -c '[0-9]') numbered\"\n"),
         ("read", "package() { :; }\n_v() {\n  local _pla _pra\n  IFS='.' read -ra _pla <<< \"${1##.r*}\"\n  IFS='.' read -ra _pra <<< \"$2\"\n"
             + "  [ \"${_pla[1]}\" -lt \"${_pra[1]}\" ]\n}\n_v 1.4.1.r10629 1.5.0 && pkgdesc=older || pkgdesc=newer\n"),
+        // the field picking of sqlite's and vim's PKGBUILDs
+        ("awk", "pkgver=3.53.4\npackage() { :; }\n"
+            + "_srcver=$(echo \"$pkgver\" | awk -F. '{ printf \"%d%02d%02d00\", $1, $2, $3 }')\n"
+            + "source=(https://www.sqlite.org/2026/sqlite-src-${_srcver}.zip)\npkgdesc=\"vim$(echo $pkgver | awk -F. '{print $1$2}')\"\n"
+            + "url=\"https://example.org/$(printf 'a b\\tc\\n' | awk '{print NF, $NF; print NR}' | tr '\\n' _)\"\n"),
     ]
 
     @Test func theReaderPrintsWhatMakepkgPrints() throws {

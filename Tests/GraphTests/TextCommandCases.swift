@@ -19,7 +19,9 @@ struct TextCommandCases {
                         "v2.0-rc1", "", "  lead", "trail  ", "a:b:c", "10", "-3", "007", "B", "b", "a.b.c.d", "ÄÖü",
                         // what `sort -V` orders: digit runs, `~`, file suffixes, leading dots
                         "1.10", "1.9", "1.2~rc1", "1.2a", "1.2.tar.gz", "1.2.tar.xz", ".", "..", ".hidden", "a1b02", "v1.0~beta~1",
-                        "foo-1.0.A~1", "010", "1.2.x86_64", "~", "a.b~c.tar"]
+                        "foo-1.0.A~1", "010", "1.2.x86_64", "~", "a.b~c.tar",
+                        // what awk's %d reads
+                        "3.53.4", "0x1A", "1e3", "4abc", "-2.7", "+3", " 12 ", "12345678901234567"]
 
     mutating func line() -> String {
         if random.chance(40) { return random.pick(Self.words) }
@@ -72,7 +74,7 @@ struct TextCommandCases {
         case 22: return (uniq(), true)
         case 23: return (random.pick(["rev", "tac", "tac -b", "tac -s .", "tac -s ab", "cat", "cat -", "tac -s ''"]), true)
         case 24...26: return (expr(), false)
-        case 27: return (grep(), true)
+        case 27: return (random.chance(50) ? grep() : awk(), true)
         default: return (pipeline(), true)
         }
     }
@@ -300,6 +302,24 @@ struct TextCommandCases {
             args.append(Self.quote(pattern(&self)))
         }
         return "grep " + args.joined(separator: " ")
+    }
+
+    mutating func awk() -> String {
+        let separator = random.pick(["", "", "-F. ", "-F, ", "-F: ", "-F ' ' ", "-F'\t' ", "-F- ", "-F '[.-]' ", "-v x=1 ", "-F_ "])
+        let terms = ["$1", "$2", "$3", "$NF", "$0", "NF", "NR", "\"-\"", "\".\"", "\"\"", "$10", "$(1)", "$1+0", "x"]
+        func expression(_ g: inout Self) -> String { (0..<g.random.int(1...3)).map { _ in g.random.pick(terms) }.joined(separator: g.random.pick(["", " "])) }
+        var statements: [String] = []
+        for _ in 0..<random.int(1...2) {
+            if random.chance(50) {
+                statements.append("print" + (random.chance(15) ? "" : " " + (0..<random.int(1...3)).map { _ in expression(&self) }.joined(separator: ", ")))
+            } else {
+                let format = random.pick(["%d%02d%02d00", "%s-%s", "%d.%d", "%5s|", "%-4d|", "%.2s", "%+d %i", "[%03d]", "%x", "%s\\n", "%%%d", "%c", "% d", "%.3d"])
+                let count = format.filter { $0 == "%" }.count
+                statements.append("printf \"\(format)\"" + (0..<max(1, count)).map { _ in ", " + random.pick(["$1", "$2", "$3", "$NF", "NF"]) }.joined())
+            }
+        }
+        let body = statements.joined(separator: random.pick(["; ", ";", "\n"]))
+        return "awk " + separator + Self.quote(random.pick(["{", "{ "]) + body + random.pick(["}", " }"]))
     }
 
     mutating func pipeline() -> String {

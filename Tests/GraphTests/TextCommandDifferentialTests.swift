@@ -59,7 +59,7 @@ struct TextCommandDifferentialTests {
     struct ShellFallback: Error { var message: String }
 
     @Test func generatedCommandLinesMatchTheRealTools() throws {
-        for tool in ["cut", "sed", "tr", "basename", "dirname", "head", "tail", "wc", "sort", "uniq", "rev", "tac", "expr", "grep"] {
+        for tool in ["cut", "sed", "tr", "basename", "dirname", "head", "tail", "wc", "sort", "uniq", "rev", "tac", "expr", "grep", "awk"] {
             try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/" + tool), "the differential test needs /usr/bin/\(tool)")
         }
         var generator = TextCommandCases(seed: Self.seed)

@@ -47,6 +47,17 @@ struct TextCommandTests {
     ])
     func sedTestFlagIsClearedByEveryRead(_ snippet: String, _ expected: String) { Self.expectOut(snippet, expected) }
 
+    /// A range to `$` that starts on the last line ends there at once: a cycle that `D`
+    /// restarts on that line is not in it again (found by the differential test; outputs
+    /// of the real sed). A range to a regex stays open, and a line-number start that was
+    /// passed starts the range once.
+    @Test(arguments: [
+        ("out=$(printf 'a\\nb\\nc\\n' | sed -e 'H;$!d;x' -e '2,$D')", "c\na\nb\nc"),
+        ("out=$(printf 'a\\nb\\nc\\n' | sed -e 'H;$!d;x' -e '3,$D')", "c\na\nb\nc"),
+        ("out=$(printf 'a\\nb\\nc\\n' | sed -n -e '$!d' -e '3,$p;3,$p')", "c\nc"),
+    ])
+    func sedRangeToTheLastLineStartingThere(_ snippet: String, _ expected: String) { Self.expectOut(snippet, expected) }
+
     /// Reading a file, makepkg's own input or an option we do not evaluate needs makepkg.
     @Test(arguments: [
         ("out=$(sed s/a/b/ /etc/passwd)", "sed reads the file '/etc/passwd'"),

@@ -284,6 +284,10 @@ struct SedMachine {
         }
         var single = false
         switch end {
+        case .address(.last):
+            // GNU sed ends a range to `$` that starts on the last line at once: a cycle
+            // restarted by `D` on that line does not match it again
+            if isLastLine { single = true }
         case .address(.line(let n)):
             if n <= l { single = true }
             rangeEnd[index] = n

@@ -29,6 +29,7 @@ enum TextCommands {
         case "tac": return RevTac.tac
         case "expr": return Expr.run
         case "grep": return Grep.run
+        case "awk": return Awk.run
         default: return nil
         }
     }
