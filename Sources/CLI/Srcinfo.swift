@@ -46,7 +46,7 @@ extension Pacbuild {
                 for result in results {
                     guard let srcinfo = result.srcinfo, partial || (!result.needsFallback && !result.isInvalid) else { continue }
                     if !first { print("") }
-                    print(srcinfo.text, terminator: "")
+                    print(result.printedSrcinfo ?? srcinfo.text, terminator: "")
                     first = false
                 }
             }

@@ -24,7 +24,7 @@ public struct FidelityReport: Sendable, Codable {
         pkgbuilds += 1
         guard let truth else { return }
         withTruth += 1
-        let actual = result.srcinfo?.text
+        let actual = result.printedSrcinfo
         // an invalid result where makepkg printed a truth is our lint being wrong: a mismatch
         if !result.needsFallback && !result.isInvalid && actual == truth {
             matches += 1

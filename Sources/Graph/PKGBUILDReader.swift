@@ -25,12 +25,20 @@ public struct PKGBUILDReader: Sendable {
         /// The package description; nil when the PKGBUILD names no package.
         public var srcinfo: SrcInfo?
         public var diagnostics: [Diagnostic]
+        /// What sourcing the PKGBUILD printed on standard output (a top-level `echo`),
+        /// which `makepkg --printsrcinfo` prints before the `.SRCINFO`; nil for nothing.
+        public var printed: String?
 
-        public init(file: String, srcinfo: SrcInfo?, diagnostics: [Diagnostic]) {
+        public init(file: String, srcinfo: SrcInfo?, diagnostics: [Diagnostic], printed: String? = nil) {
             self.file = file
             self.srcinfo = srcinfo
             self.diagnostics = diagnostics
+            self.printed = printed
         }
+
+        /// What `makepkg --printsrcinfo` prints for the PKGBUILD: what sourcing it printed,
+        /// then the `.SRCINFO`; nil without a `.SRCINFO`.
+        public var printedSrcinfo: String? { srcinfo.map { (printed ?? "") + $0.text } }
         /// Something could not be evaluated without a real shell (a command substitution
         /// of an external command, `source`, a file test, a budget exceeded, ...): only
         /// the sandboxed makepkg can give the exact answer. The values that could be
@@ -86,6 +94,7 @@ public struct PKGBUILDReader: Sendable {
         shell.deferUnknownValues = false
         shell.variables.scopes.removeLast()
         shell.revealWhatMakepkgReads()
+        let printed = shell.printed
         var refusals: [(message: String, offset: Int)] = []
         var extractor = SrcInfoExtractor(shell: shell)
         switch shell.sourceEnd {
@@ -125,7 +134,7 @@ public struct PKGBUILDReader: Sendable {
             diagnostics.append(Diagnostic(file: file, line: 1, column: 1, severity: .error,
                                           message: "pkgname is not set: expected pkgname=NAME or pkgname=(NAME...)"))
         }
-        return Result(file: file, srcinfo: srcinfo, diagnostics: diagnostics)
+        return Result(file: file, srcinfo: srcinfo, diagnostics: diagnostics, printed: printed.isEmpty ? nil : printed)
     }
 
     /// The offset of the first `byte` in `text`, by memchr over its UTF-8 storage (a

@@ -41,6 +41,10 @@ struct RealTreeFindingsTests {
             + "_srcver=$(echo \"$pkgver\" | awk -F. '{ printf \"%d%02d%02d00\", $1, $2, $3 }')\n"
             + "source=(https://www.sqlite.org/2026/sqlite-src-${_srcver}.zip)\npkgdesc=\"vim$(echo $pkgver | awk -F. '{print $1$2}')\"\n"
             + "url=\"https://example.org/$(printf 'a b\\tc\\n' | awk '{print NF, $NF; print NR}' | tr '\\n' _)\"\n"),
+        // what sourcing prints comes first in makepkg's output (geant4's `echo ""` around a
+        // here-document comment); stderr and captured output do not
+        ("echo", "package() {\n  echo never run\n}\necho \"\"\n: <<'EOF'\n a comment\nEOF\nprintf '%s\\n' top >&2\n"
+            + "_v=$(echo captured)\necho \"printed $_v\" | tr a-z A-Z\n"),
     ]
 
     @Test func theReaderPrintsWhatMakepkgPrints() throws {
@@ -49,7 +53,7 @@ struct RealTreeFindingsTests {
             let result = PKGBUILDReader().read(text: pkgbuild, file: "PKGBUILD")
             #expect(result.diagnostics.isEmpty, "\(name): \(result.diagnostics)")
             let expected = try PackageArchArrayTests.makepkg(pkgbuild)
-            #expect(result.srcinfo?.text == expected, "\(name)")
+            #expect(result.printedSrcinfo == expected, "\(name)")
         }
     }
 

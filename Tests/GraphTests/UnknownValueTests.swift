@@ -30,7 +30,7 @@ struct UnknownValueTests {
         for (name, text) in Self.unread {
             let result = Self.read(text)
             #expect(result.diagnostics.isEmpty, "\(name): \(result.diagnostics)")
-            #expect(result.srcinfo?.text == (try PackageArchArrayTests.makepkg(Self.head + text)), "\(name)")
+            #expect(result.printedSrcinfo == (try PackageArchArrayTests.makepkg(Self.head + text)), "\(name)")
         }
     }
 

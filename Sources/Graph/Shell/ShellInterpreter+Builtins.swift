@@ -79,7 +79,16 @@ extension ShellInterpreter {
     func optionArrays(_ names: [String]) -> [String] { names.flatMap { variables.value($0)?.allValues ?? [] } }
 
     mutating func write(_ text: String) throws {
-        guard !captures.isEmpty else { return }
+        guard !captures.isEmpty else {
+            // makepkg's own standard output: `makepkg --printsrcinfo` prints it first
+            try pay(text.utf8.count, for: "output", at: currentOffset)
+            if printed.utf8.count + text.utf8.count > Self.printedLimit {
+                report(.unsupported, at: currentOffset, "prints over \(Self.printedLimit >> 10) KiB while makepkg sources it")
+                return
+            }
+            printed += text
+            return
+        }
         try pay(text.utf8.count, for: "output", at: currentOffset)
         if captures[captures.count - 1].utf8.count + text.utf8.count > ShellBudget.valueLimit {
             report(.unsupported, at: currentOffset, ShellBudget.tooLarge("a command substitution's output",

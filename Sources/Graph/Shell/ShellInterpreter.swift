@@ -33,6 +33,10 @@ struct ShellInterpreter {
     var unfaithful = false
     /// Output of `echo`/`printf` while a command substitution captures it.
     var captures: [String] = []
+    /// What was printed to makepkg's standard output (a top-level `echo`), up to
+    /// ``printedLimit`` bytes.
+    var printed = ""
+    static let printedLimit = 64 << 10
     /// What the command being run reads on its standard input (a pipe, `<<<`, ...).
     var input: ShellInput = .inherited
     /// Whether stderr goes where stdout goes (`2>&1`) for the command being run.

@@ -8,7 +8,7 @@ import Graph
 extension ParseCache {
     /// Bumped whenever the layout below or `PKGBUILDReader.Result` changes.
     /// 2: the severity `invalid` (makepkg's lint).
-    static let formatVersion = 2
+    static let formatVersion = 3
     static let magic = Array("PBPC".utf8)
 
     /// The cache at `path`; an empty one when the file is missing, unreadable, corrupt
@@ -134,6 +134,7 @@ struct CacheOutput {
             bytes.append(severity)
             string(d.message)
         }
+        string(result.printed ?? "")
     }
 }
 
@@ -231,6 +232,7 @@ struct CacheInput {
             }
             diagnostics.append(Diagnostic(file: file, line: line, column: column, severity: severity, message: try string()))
         }
-        return PKGBUILDReader.Result(file: file, srcinfo: srcinfo, diagnostics: diagnostics)
+        let printed = try string()
+        return PKGBUILDReader.Result(file: file, srcinfo: srcinfo, diagnostics: diagnostics, printed: printed.isEmpty ? nil : printed)
     }
 }
