@@ -196,7 +196,9 @@ extension ContainmentTests {
                 echo bomb-start
                 b() { b | b & }
                 b
-                sleep 200
+                # no fork here: under the full limit a `sleep` fails at once, and the run
+                # must end by the limit's kill, not by reaching the next line
+                while :; do :; done
                 echo bomb-survived
                 """, layout: .buildWorkspace, limits: SandboxLimits(maxProcesses: 200))
             let (outcome, log, names) = try await Self.run(job, in: directory)
