@@ -125,7 +125,8 @@ func requireVercmp() throws {
 /// Feeds pairs to one bash process that calls /usr/bin/vercmp for each; returns its outputs in order.
 func runVercmp(_ pairs: [(String, String)]) throws -> [Int] {
     let input = FileManager.default.temporaryDirectory
-        .appendingPathComponent("vercmp-pairs-\(ProcessInfo.processInfo.processIdentifier).txt")
+        // one file per call: parameterized tests call this from several threads at once
+        .appendingPathComponent("vercmp-pairs-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).txt")
     defer { try? FileManager.default.removeItem(at: input) }
     try pairs.map { "\($0.0)\n\($0.1)\n" }.joined().write(to: input, atomically: true, encoding: .utf8)
 
