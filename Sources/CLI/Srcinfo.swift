@@ -44,9 +44,9 @@ extension Pacbuild {
             } else {
                 var first = true
                 for result in results {
-                    guard let srcinfo = result.srcinfo, partial || (!result.needsFallback && !result.isInvalid) else { continue }
+                    guard let text = result.printedSrcinfo, partial || (!result.needsFallback && !result.isInvalid) else { continue }
                     if !first { print("") }
-                    print(result.printedSrcinfo ?? srcinfo.text, terminator: "")
+                    print(text, terminator: "")
                     first = false
                 }
             }

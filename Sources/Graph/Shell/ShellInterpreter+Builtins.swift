@@ -79,9 +79,9 @@ extension ShellInterpreter {
     func optionArrays(_ names: [String]) -> [String] { names.flatMap { variables.value($0)?.allValues ?? [] } }
 
     mutating func write(_ text: String) throws {
+        try pay(text.utf8.count, for: "output", at: currentOffset)
         guard !captures.isEmpty else {
             // makepkg's own standard output: `makepkg --printsrcinfo` prints it first
-            try pay(text.utf8.count, for: "output", at: currentOffset)
             if printed.utf8.count + text.utf8.count > Self.printedLimit {
                 report(.unsupported, at: currentOffset, "prints over \(Self.printedLimit >> 10) KiB while makepkg sources it")
                 return
@@ -89,7 +89,6 @@ extension ShellInterpreter {
             printed += text
             return
         }
-        try pay(text.utf8.count, for: "output", at: currentOffset)
         if captures[captures.count - 1].utf8.count + text.utf8.count > ShellBudget.valueLimit {
             report(.unsupported, at: currentOffset, ShellBudget.tooLarge("a command substitution's output",
                                                                          bytes: captures[captures.count - 1].utf8.count + text.utf8.count),
@@ -211,7 +210,7 @@ extension ShellInterpreter {
             var plain = name
             var append = false
             if plain.hasSuffix("+") { plain.removeLast(); append = true }
-            guard plain.utf8.first.map(isNameStart) == true, plain.utf8.allSatisfy(isNameByte) else {
+            guard Self.isName(plain) else {
                 report(.syntax, at: offset, "\(command): '\(text)': not a valid identifier")
                 continue
             }

@@ -8,7 +8,6 @@ extension ShellInterpreter {
         var raw = false
         var arrayName: String?
         var delimiter: UInt8 = 10
-        var names: [String] = []
         var i = 0
         options: while i < args.count {
             let arg = Array(args[i].utf8)
@@ -50,7 +49,7 @@ extension ShellInterpreter {
                 }
             }
         }
-        names = Array(args[i...])
+        let names = Array(args[i...])
         for name in names + (arrayName.map { [$0] } ?? []) where !Self.isName(name) {
             report(.unsupported, at: offset, "read into '\(name)', which is not a variable name")
             return 1

@@ -66,16 +66,14 @@ extension ShellInterpreter {
     /// The PKGBUILD variables makepkg reads after sourcing (its schema and the
     /// arch-specific `NAME_ARCH` arrays), and `pkgname`/`pkgbase`.
     static func isReadByMakepkg(_ name: String) -> Bool {
-        if name == "pkgname" || name == "pkgbase" || MakepkgLint.schemaArraySet.contains(name)
-            || MakepkgLint.schemaStringSet.contains(name) { return true }
+        if name == "pkgname" || MakepkgLint.schemaIndex[name] != nil { return true }
         guard let underscore = name.firstIndex(of: "_") else { return false }
         return MakepkgLint.archArrays.contains(String(name[..<underscore]))
     }
 
     /// Runs `assignment` of a scalar value, holding back the diagnostics of its command
     /// substitutions as described above when it may; otherwise as ``perform(_:local:)``.
-    /// Returns whether it held them back.
-    mutating func performDeferring(_ assignment: Assignment, word: ShellWord, local: Bool) throws -> Bool {
+    mutating func performDeferring(_ assignment: Assignment, word: ShellWord, local: Bool) throws {
         let logMark = diagnosticLog.count
         let diagnosticsMark = diagnostics.count
         let unreportedBefore = unreported
@@ -99,17 +97,27 @@ extension ShellInterpreter {
         } else {
             assign(assignment.name, .scalar(value), offset: assignment.offset, local: local)
         }
-        guard deferred || previous != nil else { return false }
-        let scope = local ? variables.scopes.count - 1 : (variables.scopeIndex(of: assignment.name) ?? 0)
         if deferred {
             var held = causes.map(\.diagnostic)
             if assignment.append, let previous { held = previous.causes + held }
-            unknownValues[assignment.name] = UnknownValue(scope: scope, causes: held)
+            unknownValues[assignment.name] = UnknownValue(scope: assignedScope(of: assignment.name, local: local), causes: held)
             unknownStatus = held
-        } else if let previous, previous.scope == scope, !assignment.append {
-            unknownValues[assignment.name] = nil
+        } else if !assignment.append {
+            forgetUnknownValue(assignment.name, local: local)
         }
-        return deferred
+    }
+
+    /// The scope an assignment to `name` wrote to (`local`: the innermost).
+    func assignedScope(of name: String, local: Bool) -> Int {
+        local ? variables.scopes.count - 1 : (variables.scopeIndex(of: name) ?? 0)
+    }
+
+    /// After a known value was assigned to `name`: an unknown value of the same scope is
+    /// gone (one of another scope, which a read may still reach, stays).
+    mutating func forgetUnknownValue(_ name: String, local: Bool) {
+        guard !unknownValues.isEmpty, let previous = unknownValues[name],
+              previous.scope == assignedScope(of: name, local: local) else { return }
+        unknownValues[name] = nil
     }
 
     /// After sourcing: the unknown values makepkg itself reads, and an unknown status of

@@ -322,6 +322,8 @@ struct ShellInterpreter {
             }
             return
         }
+        var temporaryScope: Int?
+        defer { if let temporaryScope { variables.scopes.removeSubrange(temporaryScope...) } }
         if !command.assignments.isEmpty {
             if Self.declarationBuiltins.contains(argv[0]) {
                 // `A=1 declare x`: evaluated for their diagnostics and dropped
@@ -334,16 +336,11 @@ struct ShellInterpreter {
                 // a scope of their own, which goes away after the command with them alone:
                 // what the command assigns itself (`read`'s names, a function's globals) stays.
                 variables.scopes.append([:])
+                temporaryScope = variables.scopes.count - 1
                 for assignment in command.assignments {
                     variables.scopes[variables.scopes.count - 1][assignment.name] = variables.variable(assignment.name) ?? ShellVariable()
                     try perform(assignment)
                 }
-                let scope = variables.scopes.count - 1
-                defer { variables.scopes.removeSubrange(scope...) }
-                try withRedirections(command.redirections, offset: command.offset) { shell in
-                    try shell.invoke(argv, declarationArguments: declarationArguments, offset: command.offset)
-                }
-                return
             }
         }
         try withRedirections(command.redirections, offset: command.offset) { shell in
@@ -439,7 +436,7 @@ struct ShellInterpreter {
         switch assignment.value {
         case .scalar(let word):
             if deferUnknownValues, assignment.index == nil {
-                _ = try performDeferring(assignment, word: word, local: local)
+                try performDeferring(assignment, word: word, local: local)
                 return
             }
             let value = try expandString(word)
@@ -453,10 +450,7 @@ struct ShellInterpreter {
         case .array(let elements):
             try assignArray(assignment.name, elements: elements, append: assignment.append, offset: assignment.offset, local: local)
             // a whole new array in the scope of an unknown value makes it known again
-            if !unknownValues.isEmpty, !assignment.append, let previous = unknownValues[assignment.name],
-               previous.scope == (local ? variables.scopes.count - 1 : (variables.scopeIndex(of: assignment.name) ?? 0)) {
-                unknownValues[assignment.name] = nil
-            }
+            if !assignment.append { forgetUnknownValue(assignment.name, local: local) }
         }
     }
 

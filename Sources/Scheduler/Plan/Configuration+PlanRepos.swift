@@ -37,14 +37,14 @@ extension Configuration {
     /// the caller plans meanwhile (mostly on one core) and waits for the write, and its
     /// problem if any, before it ends (a cold plan of a full distribution writes ~10 MB).
     public func planReposWritingCacheMeanwhile(cache cacheFile: String?)
-        -> (repos: [PlanRepo], problems: [PlanInputProblem], cacheWrite: PendingCacheWrite?)
+        -> (repos: [PlanRepo], problems: [PlanInputProblem], cacheWrite: BackgroundTask<[PlanInputProblem]>?)
     {
         var repos: [PlanRepo] = []
         var problems: [PlanInputProblem] = []
         var cache = cacheFile.map(ParseCache.load(from:))
         var seen = Set<ParseCache.Key>()
         // the databases are read meanwhile, on a thread of their own
-        let databases = DatabaseReads(paths: self.repos.map(\.db))
+        let databases = DatabaseReads.start(paths: self.repos.map(\.db))
         var results: [[PKGBUILDReader.Result]] = []
         var notes: [[String]] = []
         for config in self.repos {
@@ -78,35 +78,21 @@ extension Configuration {
                 blacklist: Set(config.blacklist), acceptedArches: config.archPolicy.acceptedArches(repoArch: config.arch),
                 pkgbuilds: pkgbuilds, database: database.entries))
         }
-        var cacheWrite: PendingCacheWrite?
+        var cacheWrite: BackgroundTask<[PlanInputProblem]>?
         if var cache, let cacheFile {
             cache.retain(seen)
-            if cache.isModified { cacheWrite = PendingCacheWrite(cache, to: cacheFile) }
+            if cache.isModified {
+                let written = cache
+                cacheWrite = BackgroundTask {
+                    do throws(SchedulerError) { try written.save(to: cacheFile); return [] } catch {
+                        return [PlanInputProblem(repo: "*", message: error.description)]
+                    }
+                }
+            }
         }
         return (repos, problems, cacheWrite)
     }
 
     /// Where `pacbuild plan` keeps its parse cache: `STATE_DIR/cache/pkgbuild-cache.bin`.
     public var parseCacheFile: String { ParseCache.file(stateDirectory: global.stateDir) }
-}
-
-/// A parse cache being written on a thread of its own (a dispatch queue: the write
-/// blocks on the file system). ``wait()`` before the process ends.
-public final class PendingCacheWrite: @unchecked Sendable {
-    // @unchecked: `problems` is written only by the queue's one block, and read only
-    // after `group.wait()`, which orders that write before the read.
-    private var problems: [PlanInputProblem] = []
-    private let group = DispatchGroup()
-
-    init(_ cache: ParseCache, to path: String) {
-        DispatchQueue.global().async(group: group) { [self] in
-            do throws(SchedulerError) { try cache.save(to: path) } catch { problems = [PlanInputProblem(repo: "*", message: error.description)] }
-        }
-    }
-
-    /// Waits for the write; what went wrong, for the plan's problems.
-    public func wait() -> [PlanInputProblem] {
-        group.wait()
-        return problems
-    }
 }

@@ -1,36 +1,22 @@
-import Dispatch
 import Foundation
 import Repo
 
-/// The repo databases of a plan, read one after another on a thread of their own while
-/// the caller reads the PKGBUILDs (on every core): reading the databases of a full
-/// distribution (~0.3 G instructions, most of it decompression) then costs no wall time
-/// of its own. A dispatch queue, not Swift's cooperative pool: libarchive blocks.
-final class DatabaseReads: @unchecked Sendable {
-    // @unchecked: `outcomes` is written only by the queue's one block, and read only
-    // after `group.wait()`, which orders that write before the read.
-
+/// The repo databases of a plan, read one after another on a thread of their own
+/// (``BackgroundTask``) while the caller reads the PKGBUILDs (on every core): reading the
+/// databases of a full distribution (~0.3 G instructions, most of it decompression) then
+/// costs no wall time of its own.
+enum DatabaseReads {
     /// What reading one database gave: its entries, and messages for the plan's problems.
-    struct Outcome {
+    struct Outcome: Sendable {
         var entries: [DatabaseEntry] = []
         var problems: [String] = []
     }
 
-    private var outcomes: [Outcome] = []
-    private let group = DispatchGroup()
-
-    /// Starts reading `paths` in order. A missing database is an empty one (nothing
-    /// built yet); an unreadable one is empty with a problem.
-    init(paths: [String]) {
-        DispatchQueue.global().async(group: group) { [self] in
-            outcomes = paths.map(Self.read)
-        }
-    }
-
-    /// Waits for every database; outcomes in the order of the paths.
-    func wait() -> [Outcome] {
-        group.wait()
-        return outcomes
+    /// Starts reading `paths` in order; waiting gives the outcomes in the order of the
+    /// paths. A missing database is an empty one (nothing built yet); an unreadable one
+    /// is empty with a problem.
+    static func start(paths: [String]) -> BackgroundTask<[Outcome]> {
+        BackgroundTask { paths.map(read) }
     }
 
     static func read(_ path: String) -> Outcome {
